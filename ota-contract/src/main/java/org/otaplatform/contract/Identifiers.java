@@ -1,0 +1,61 @@
+package org.otaplatform.contract;
+
+import java.util.regex.Pattern;
+
+/** The identifier rules of gateway protocol v1, in one place. */
+public final class Identifiers {
+
+    /** Largest payload the protocol allows, in bytes. */
+    public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+
+    public static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    public static final Pattern PRODUCT_KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    public static final Pattern DEVICE_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** Task, plan and firmware ids the platform issues; opaque to gateways. */
+    public static final Pattern ENTITY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    public static final int MAX_VERSION_LENGTH = 64;
+    public static final int MAX_MSG_ID_LENGTH = 64;
+    public static final int MAX_TEXT_LENGTH = 1024;
+    public static final int MAX_NOTES_LENGTH = 4096;
+
+    private Identifiers() {}
+
+    public static boolean isGatewayId(String value) {
+        return value != null && GATEWAY_ID.matcher(value).matches();
+    }
+
+    public static boolean isProductKey(String value) {
+        return value != null && PRODUCT_KEY.matcher(value).matches();
+    }
+
+    public static boolean isDeviceKey(String value) {
+        return value != null && DEVICE_KEY.matcher(value).matches();
+    }
+
+    public static boolean isEntityId(String value) {
+        return value != null && ENTITY_ID.matcher(value).matches();
+    }
+
+    /** A version is 1–64 printable characters: no control characters, no line breaks. */
+    public static boolean isVersion(String value) {
+        return isPrintable(value, MAX_VERSION_LENGTH);
+    }
+
+    /** A message id is 1–64 printable characters. */
+    public static boolean isMsgId(String value) {
+        return isPrintable(value, MAX_MSG_ID_LENGTH);
+    }
+
+    /** Non-empty, at most {@code max} code points, none of them a control character. */
+    public static boolean isPrintable(String value, int max) {
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        int count = value.codePointCount(0, value.length());
+        if (count > max) {
+            return false;
+        }
+        return value.codePoints().noneMatch(cp -> Character.isISOControl(cp) || !Character.isDefined(cp));
+    }
+}

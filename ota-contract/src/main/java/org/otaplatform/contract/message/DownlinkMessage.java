@@ -1,0 +1,9 @@
+package org.otaplatform.contract.message;
+
+/** A message the platform publishes under {@code ota/v1/gw/{gatewayId}/down/...}. */
+public sealed interface DownlinkMessage permits Upgrade, Cancel, Reply, ErrorReply {
+
+    String msgId();
+
+    long ts();
+}
