@@ -1,0 +1,208 @@
+package org.otaplatform.testkit;
+
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * An MQTT broker for tests. By default a Mosquitto started from the machine's binary with the
+ * project's own load-safe limits ({@code deploy/broker/conf.d/ota-limits.conf}) on a free port, since
+ * a broker with Mosquitto's defaults drops messages silently under load. {@code OTA_MQTT_HOST} (and
+ * {@code OTA_MQTT_PORT}) points the tests at a broker that already runs instead. On a machine without
+ * Mosquitto, an embedded Moquette broker in this JVM.
+ */
+public final class MqttBroker {
+
+    /** How the broker came to be. */
+    public enum Kind {
+        EXTERNAL,
+        MOSQUITTO,
+        MOQUETTE
+    }
+
+    private static final Logger LOG = Logger.getLogger(MqttBroker.class.getName());
+    /** Large enough for a 64 KiB payload plus headers, so oversize payloads reach the platform to be answered. */
+    public static final int MAX_PACKET_BYTES = 256 * 1024;
+
+    private static MqttBroker shared;
+
+    private final String host;
+    private final int port;
+    private final Kind kind;
+    private Process mosquitto;
+    private Server moquette;
+    private final Path workDir;
+
+    private MqttBroker(String host, int port, Kind kind, Path workDir) {
+        this.host = host;
+        this.port = port;
+        this.kind = kind;
+        this.workDir = workDir;
+    }
+
+    /** The broker this JVM's tests use; found or started on first call. */
+    public static synchronized MqttBroker shared() {
+        if (shared == null) {
+            shared = locateOrStart();
+            MqttBroker broker = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "mqtt-broker-stop"));
+        }
+        return shared;
+    }
+
+    private static MqttBroker locateOrStart() {
+        String host = Env.get("OTA_MQTT_HOST");
+        if (host != null) {
+            int port = Integer.parseInt(Env.get("OTA_MQTT_PORT", "1883"));
+            LOG.info("tests use the MQTT broker at " + host + ":" + port);
+            return new MqttBroker(host, port, Kind.EXTERNAL, null);
+        }
+        Optional<Path> binary = mosquittoBinary();
+        if (binary.isPresent()) {
+            return startMosquitto(binary.get(), Ports.free(), tempDir("ota-mosquitto"));
+        }
+        LOG.warning("no mosquitto binary on this machine; starting an embedded Moquette broker");
+        return startMoquette(Ports.free());
+    }
+
+    /** Starts Mosquitto with the project's limits on 127.0.0.1:port, logging into workDir. */
+    public static MqttBroker startMosquitto(Path binary, int port, Path workDir) {
+        try {
+            Files.createDirectories(workDir);
+            Path config = workDir.resolve("mosquitto.conf");
+            Files.writeString(config, mosquittoConfig(port, workDir), StandardCharsets.UTF_8);
+            Process process = new ProcessBuilder(binary.toString(), "-c", config.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("mosquitto.out").toFile())
+                    .start();
+            MqttBroker broker = new MqttBroker("127.0.0.1", port, Kind.MOSQUITTO, workDir);
+            broker.mosquitto = process;
+            Ports.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+            LOG.info("Mosquitto with the project's limits listens on 127.0.0.1:" + port);
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start mosquitto", e);
+        }
+    }
+
+    /** Starts an embedded Moquette broker in this JVM on 127.0.0.1:port. */
+    public static MqttBroker startMoquette(int port) {
+        Properties properties = new Properties();
+        properties.setProperty("host", "127.0.0.1");
+        properties.setProperty("port", Integer.toString(port));
+        properties.setProperty("websocket_port", "disabled");
+        properties.setProperty("allow_anonymous", "true");
+        properties.setProperty("persistence_enabled", "false");
+        properties.setProperty("telemetry_enabled", "false");
+        properties.setProperty("netty.mqtt.message_size", Integer.toString(MAX_PACKET_BYTES));
+        Server server = new Server();
+        try {
+            server.startServer(new MemoryConfig(properties));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Moquette", e);
+        }
+        MqttBroker broker = new MqttBroker("127.0.0.1", port, Kind.MOQUETTE, null);
+        broker.moquette = server;
+        LOG.info("embedded Moquette listens on 127.0.0.1:" + port);
+        return broker;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public synchronized void stop() {
+        if (mosquitto != null) {
+            mosquitto.destroy();
+            try {
+                if (!mosquitto.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    mosquitto.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                mosquitto.destroyForcibly();
+            }
+            mosquitto = null;
+        }
+        if (moquette != null) {
+            moquette.stopServer();
+            moquette = null;
+        }
+    }
+
+    /** The project's broker limits, shared with the launcher and the deployment. */
+    public static String projectLimits() {
+        Path limits = RepoRoot.find().resolve("deploy/broker/conf.d/ota-limits.conf");
+        try {
+            return Files.readString(limits, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the project's broker limits at " + limits, e);
+        }
+    }
+
+    static String mosquittoConfig(int port, Path workDir) {
+        String user = System.getProperty("user.name", "root");
+        return String.join(
+                        "\n",
+                        "# generated by ota-testkit for one test run",
+                        "listener " + port + " 127.0.0.1",
+                        "allow_anonymous true",
+                        "persistence false",
+                        "user " + user,
+                        "log_dest file " + workDir.resolve("mosquitto.log"),
+                        "log_type error",
+                        "log_type warning",
+                        "log_type notice",
+                        "")
+                + projectLimits();
+    }
+
+    static Optional<Path> mosquittoBinary() {
+        String configured = Env.get("OTA_MOSQUITTO_BIN");
+        if (configured != null) {
+            return Optional.of(Path.of(configured));
+        }
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+        List<String> dirs = new java.util.ArrayList<>(List.of(path.split(File.pathSeparator)));
+        dirs.add("/usr/sbin");
+        dirs.add("/usr/local/sbin");
+        return dirs.stream()
+                .filter(d -> !d.isBlank())
+                .map(d -> Path.of(d, "mosquitto"))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return kind + " broker at " + host + ":" + port + (workDir == null ? "" : " (" + workDir + ")");
+    }
+}
