@@ -1,0 +1,60 @@
+package org.otaplatform.firmware.catalog;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+import org.otaplatform.contract.wire.FirmwareType;
+
+/** A firmware package: its identity, its checksums and its signature. The bytes live in the blob store. */
+@Entity
+@Table(name = "firmware")
+public class Firmware {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "product_key", nullable = false)
+    public String productKey;
+
+    @Column(nullable = false)
+    public String version;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public FirmwareType type;
+
+    @Column(name = "source_version")
+    public String sourceVersion;
+
+    @Column(nullable = false)
+    public String name;
+
+    public String description;
+
+    @Column(nullable = false)
+    public long size;
+
+    @Column(nullable = false)
+    public String sha256;
+
+    @Column(nullable = false)
+    public String md5;
+
+    @Column(nullable = false)
+    public String signature;
+
+    @Column(name = "key_id", nullable = false)
+    public String keyId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Verification verification = Verification.UNVERIFIED;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+}

@@ -1,0 +1,43 @@
+package org.otaplatform.firmware.rest;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.otaplatform.contract.wire.FirmwareType;
+import org.otaplatform.firmware.catalog.Firmware;
+import org.otaplatform.firmware.catalog.Verification;
+
+/** A package as the REST contract shows it. */
+public record FirmwareView(
+        UUID id,
+        String productKey,
+        String name,
+        String description,
+        String version,
+        FirmwareType type,
+        String sourceVersion,
+        long size,
+        String sha256,
+        String md5,
+        String signature,
+        String keyId,
+        Verification verification,
+        Instant createdAt) {
+
+    static FirmwareView of(Firmware f) {
+        return new FirmwareView(
+                f.id,
+                f.productKey,
+                f.name,
+                f.description,
+                f.version,
+                f.type,
+                f.sourceVersion,
+                f.size,
+                f.sha256,
+                f.md5,
+                f.signature,
+                f.keyId,
+                f.verification,
+                f.createdAt);
+    }
+}

@@ -1,0 +1,114 @@
+package org.otaplatform.common.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every failure of a REST call into {@code application/problem+json}. A client never sees a
+ * Java class name or a stack trace: unexpected failures are logged and answered with a bare 500.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e, UriInfo uri) {
+        return respond(Problem.of(e.code(), e.getMessage(), path(uri), e.errors()));
+    }
+
+    @ServerExceptionMapper
+    public Response constraint(ConstraintViolationException e, UriInfo uri) {
+        List<FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new FieldError(fieldOf(v), v.getMessage()))
+                .sorted(Comparator.comparing(FieldError::field))
+                .collect(Collectors.toList());
+        ApiException invalid = ApiException.invalid(errors);
+        return respond(Problem.of(ErrorCode.VALIDATION_FAILED, invalid.getMessage(), path(uri), errors));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        String field = e instanceof JsonMappingException mapping ? jsonPath(mapping) : "";
+        String detail =
+                field.isEmpty() ? "the body is not valid JSON" : "field " + field + " has the wrong type or format";
+        List<FieldError> errors =
+                field.isEmpty() ? List.of() : List.of(new FieldError(field, "has the wrong type or format"));
+        return respond(Problem.of(ErrorCode.MALFORMED_REQUEST, detail, path(uri), errors));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        ErrorCode code = ErrorCode.forStatus(status);
+        String detail = status >= 500 ? code.title() : messageOf(e, code);
+        Problem problem = new Problem(code.type(), code.title(), status, detail, path(uri), code.name(), List.of());
+        return Response.fromResponse(e.getResponse())
+                .entity(problem)
+                .type(Problem.MEDIA_TYPE)
+                .build();
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        LOG.errorf(e, "unexpected failure serving %s", path(uri));
+        return respond(Problem.of(
+                ErrorCode.INTERNAL_ERROR,
+                "the request failed unexpectedly; see the service log",
+                path(uri),
+                List.of()));
+    }
+
+    static Response respond(Problem problem) {
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem)
+                .build();
+    }
+
+    private static String messageOf(WebApplicationException e, ErrorCode code) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank() || message.startsWith("HTTP ")) {
+            return code.title();
+        }
+        return message;
+    }
+
+    private static String jsonPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String fieldOf(ConstraintViolation<?> violation) {
+        String path = violation.getPropertyPath().toString();
+        // "create.arg0.name" / "list.size": drop the method and parameter prefix a client never sees
+        String[] parts = path.split("\\.");
+        if (parts.length >= 3) {
+            return String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+        }
+        return parts[parts.length - 1];
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : uri.getRequestUri().getRawPath();
+    }
+}

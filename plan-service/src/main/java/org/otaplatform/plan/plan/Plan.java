@@ -1,0 +1,45 @@
+package org.otaplatform.plan.plan;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** An upgrade plan: which devices of a product get which firmware, and how. */
+@Entity
+@Table(name = "plan")
+public class Plan {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false, unique = true)
+    public String name;
+
+    @Column(name = "product_key", nullable = false)
+    public String productKey;
+
+    @Column(name = "firmware_id", nullable = false)
+    public UUID firmwareId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public PlanMode mode;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public PlanStatus status;
+
+    @Column(name = "suspended_reason")
+    public String suspendedReason;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}

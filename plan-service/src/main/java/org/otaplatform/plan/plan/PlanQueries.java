@@ -1,0 +1,31 @@
+package org.otaplatform.plan.plan;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import org.otaplatform.common.error.ApiException;
+import org.otaplatform.common.paging.Page;
+import org.otaplatform.common.paging.PageRequest;
+
+/** The read side of plans, for the REST API. */
+@ApplicationScoped
+public class PlanQueries {
+
+    private final PlanRepository plans;
+
+    PlanQueries(PlanRepository plans) {
+        this.plans = plans;
+    }
+
+    @WithSession
+    public Uni<Page<Plan>> list(PlanStatus status, String productKey, PageRequest page) {
+        return plans.list(status, productKey, page)
+                .flatMap(items -> plans.count(status, productKey).map(total -> page.page(items, total)));
+    }
+
+    @WithSession
+    public Uni<Plan> get(UUID id) {
+        return plans.findById(id).onItem().ifNull().failWith(() -> ApiException.notFound("plan", id));
+    }
+}
