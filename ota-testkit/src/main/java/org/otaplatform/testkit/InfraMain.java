@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * postgres PORT DATA_DIR           run an embedded PostgreSQL until stopped (data kept in DATA_DIR)
- * moquette PORT                    run an embedded MQTT broker until stopped
+ * broker PORT                      run the embedded MQTT broker until stopped
  * probe-postgres HOST PORT USER    exit 0 when PostgreSQL accepts a connection
  * ensure-databases HOST PORT USER NAME...   create each database that does not exist
  * </pre>
@@ -29,10 +29,10 @@ public final class InfraMain {
                 PostgresServer.startEmbedded(Integer.parseInt(args[1]), Path.of(args[2]));
                 runUntilStopped("postgres");
             }
-            case "moquette" -> {
+            case "broker" -> {
                 requireArgs(args, 2);
-                MqttBroker.startMoquette(Integer.parseInt(args[1]));
-                runUntilStopped("moquette");
+                MqttBroker.startEmbedded(Integer.parseInt(args[1]));
+                runUntilStopped("broker");
             }
             case "probe-postgres" -> {
                 requireArgs(args, 4);
@@ -63,7 +63,7 @@ public final class InfraMain {
     }
 
     private static void usage() {
-        System.err.println("usage: InfraMain postgres PORT DATA_DIR | moquette PORT"
+        System.err.println("usage: InfraMain postgres PORT DATA_DIR | broker PORT"
                 + " | probe-postgres HOST PORT USER | ensure-databases HOST PORT USER NAME...");
         System.exit(2);
     }

@@ -1,7 +1,5 @@
 package org.otaplatform.testkit;
 
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.logging.Logger;
 
 /**
@@ -19,7 +16,7 @@ import java.util.logging.Logger;
  * project's own load-safe limits ({@code deploy/broker/conf.d/ota-limits.conf}) on a free port, since
  * a broker with Mosquitto's defaults drops messages silently under load. {@code OTA_MQTT_HOST} (and
  * {@code OTA_MQTT_PORT}) points the tests at a broker that already runs instead. On a machine without
- * Mosquitto, an embedded Moquette broker in this JVM.
+ * Mosquitto, the {@link EmbeddedMqttBroker} in this JVM.
  */
 public final class MqttBroker {
 
@@ -27,7 +24,7 @@ public final class MqttBroker {
     public enum Kind {
         EXTERNAL,
         MOSQUITTO,
-        MOQUETTE
+        EMBEDDED
     }
 
     private static final Logger LOG = Logger.getLogger(MqttBroker.class.getName());
@@ -40,7 +37,7 @@ public final class MqttBroker {
     private final int port;
     private final Kind kind;
     private Process mosquitto;
-    private Server moquette;
+    private EmbeddedMqttBroker embedded;
     private final Path workDir;
 
     private MqttBroker(String host, int port, Kind kind, Path workDir) {
@@ -71,8 +68,8 @@ public final class MqttBroker {
         if (binary.isPresent()) {
             return startMosquitto(binary.get(), Ports.free(), tempDir("ota-mosquitto"));
         }
-        LOG.warning("no mosquitto binary on this machine; starting an embedded Moquette broker");
-        return startMoquette(Ports.free());
+        LOG.warning("no mosquitto binary on this machine; starting the embedded MQTT broker");
+        return startEmbedded(Ports.free());
     }
 
     /** Starts Mosquitto with the project's limits on 127.0.0.1:port, logging into workDir. */
@@ -95,25 +92,11 @@ public final class MqttBroker {
         }
     }
 
-    /** Starts an embedded Moquette broker in this JVM on 127.0.0.1:port. */
-    public static MqttBroker startMoquette(int port) {
-        Properties properties = new Properties();
-        properties.setProperty("host", "127.0.0.1");
-        properties.setProperty("port", Integer.toString(port));
-        properties.setProperty("websocket_port", "disabled");
-        properties.setProperty("allow_anonymous", "true");
-        properties.setProperty("persistence_enabled", "false");
-        properties.setProperty("telemetry_enabled", "false");
-        properties.setProperty("netty.mqtt.message_size", Integer.toString(MAX_PACKET_BYTES));
-        Server server = new Server();
-        try {
-            server.startServer(new MemoryConfig(properties));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start Moquette", e);
-        }
-        MqttBroker broker = new MqttBroker("127.0.0.1", port, Kind.MOQUETTE, null);
-        broker.moquette = server;
-        LOG.info("embedded Moquette listens on 127.0.0.1:" + port);
+    /** Starts the embedded broker in this JVM on 127.0.0.1:port. */
+    public static MqttBroker startEmbedded(int port) {
+        MqttBroker broker = new MqttBroker("127.0.0.1", port, Kind.EMBEDDED, null);
+        broker.embedded = EmbeddedMqttBroker.start("127.0.0.1", port, MAX_PACKET_BYTES);
+        LOG.info("embedded MQTT broker listens on 127.0.0.1:" + port);
         return broker;
     }
 
@@ -142,9 +125,9 @@ public final class MqttBroker {
             }
             mosquitto = null;
         }
-        if (moquette != null) {
-            moquette.stopServer();
-            moquette = null;
+        if (embedded != null) {
+            embedded.stop();
+            embedded = null;
         }
     }
 
@@ -178,7 +161,8 @@ public final class MqttBroker {
     static Optional<Path> mosquittoBinary() {
         String configured = Env.get("OTA_MOSQUITTO_BIN");
         if (configured != null) {
-            return Optional.of(Path.of(configured));
+            // OTA_MOSQUITTO_BIN=none (or any path that is not an executable) selects the embedded broker
+            return Optional.of(Path.of(configured)).filter(Files::isExecutable);
         }
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
         List<String> dirs = new java.util.ArrayList<>(List.of(path.split(File.pathSeparator)));
