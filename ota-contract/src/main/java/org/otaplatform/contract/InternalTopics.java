@@ -21,6 +21,9 @@ public final class InternalTopics {
     /** plan-service → firmware-service (and anyone interested): plan life-cycle events. */
     public static final String PLAN_EVENTS = ROOT + "plan/events";
 
+    /** firmware-service → plan-service: packages created, verified, deleted. */
+    public static final String FIRMWARE_EVENTS = ROOT + "firmware/events";
+
     /** firmware-service → plan-service: run a verification of a package on test devices. */
     public static final String VERIFICATION_REQUESTS = ROOT + "firmware/verification/requests";
 

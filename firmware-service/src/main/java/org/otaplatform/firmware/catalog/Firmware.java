@@ -57,4 +57,28 @@ public class Firmware {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    @Column(name = "verification_run_id")
+    public UUID verificationRunId;
+
+    @Column(name = "verification_deadline")
+    public Instant verificationDeadline;
+
+    @Column(name = "verification_detail")
+    public String verificationDetail;
+
+    /** What plan-service learns of this package: {@code ota/internal/v1/firmware/events}. */
+    public org.otaplatform.contract.internal.FirmwareEvent event() {
+        return new org.otaplatform.contract.internal.FirmwareEvent(
+                id.toString(),
+                productKey,
+                version,
+                type,
+                sourceVersion,
+                size,
+                sha256,
+                signature,
+                keyId,
+                verification.name());
+    }
 }

@@ -1,21 +1,154 @@
 package org.otaplatform.firmware.catalog;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
 import org.otaplatform.common.error.ApiException;
+import org.otaplatform.common.error.ErrorCode;
+import org.otaplatform.common.error.FieldError;
+import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
+import org.otaplatform.contract.FirmwareManifest;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.internal.FirmwareEvent;
+import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.firmware.config.FirmwareConfig;
+import org.otaplatform.firmware.download.PackageLookup;
+import org.otaplatform.firmware.signing.KeyRing;
+import org.otaplatform.firmware.storage.BlobStore;
+import org.otaplatform.firmware.usage.PlanUsageRepository;
 
-/** Reads and changes the firmware catalogue. */
+/** The firmware catalogue: uploads, reads and deletes, each change with its event in one transaction. */
 @ApplicationScoped
 public class FirmwareService {
 
-    private final FirmwareRepository repository;
+    static final String SOURCE = "firmware-service";
 
-    FirmwareService(FirmwareRepository repository) {
+    private final FirmwareRepository repository;
+    private final BlobStore blobs;
+    private final KeyRing keys;
+    private final Outbox outbox;
+    private final PlanUsageRepository usage;
+    private final PackageLookup lookup;
+    private final Vertx vertx;
+    private final long maxSize;
+    private final Clock clock = Clock.systemUTC();
+
+    FirmwareService(
+            FirmwareRepository repository,
+            BlobStore blobs,
+            KeyRing keys,
+            Outbox outbox,
+            PlanUsageRepository usage,
+            PackageLookup lookup,
+            Vertx vertx,
+            FirmwareConfig config) {
         this.repository = repository;
+        this.blobs = blobs;
+        this.keys = keys;
+        this.outbox = outbox;
+        this.usage = usage;
+        this.lookup = lookup;
+        this.vertx = vertx;
+        this.maxSize = config.upload().maxSize().asLongValue();
+    }
+
+    /**
+     * Checks the form, checksums the received file, then stores content, package and event in one
+     * transaction: an upload that fails at any step leaves no row and no byte behind.
+     */
+    public Uni<Firmware> create(UploadForm form) {
+        List<FieldError> errors = form.violations();
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().failure(ApiException.invalid(errors));
+        }
+        if (form.fileSize() > maxSize) {
+            return Uni.createFrom().failure(tooLarge());
+        }
+        return vertx.executeBlocking(Uni.createFrom().item(() -> Checksums.of(form.file())))
+                .flatMap(sums -> {
+                    if (form.expectedSha256() != null && !form.expectedSha256().equals(sums.sha256())) {
+                        return Uni.createFrom()
+                                .failure(ApiException.invalid(
+                                        "sha256",
+                                        "does not match the received bytes (received " + sums.sha256() + ")"));
+                    }
+                    return Panache.withTransaction(() -> store(form, sums));
+                })
+                .onFailure(ConstraintViolationException.class)
+                .transform(e -> duplicate(form));
+    }
+
+    private Uni<Firmware> store(UploadForm form, Checksums sums) {
+        return repository
+                .findIdentity(form.productKey(), form.version(), form.firmwareType(), form.normalisedSourceVersion())
+                .flatMap(existing -> {
+                    if (existing != null) {
+                        return Uni.createFrom().failure(duplicate(form));
+                    }
+                    Firmware firmware = new Firmware();
+                    firmware.id = UUID.randomUUID();
+                    firmware.productKey = form.productKey();
+                    firmware.version = form.version();
+                    firmware.type = form.firmwareType();
+                    firmware.sourceVersion = form.normalisedSourceVersion();
+                    firmware.name = form.name();
+                    firmware.description = form.normalisedDescription();
+                    firmware.size = sums.size();
+                    firmware.sha256 = sums.sha256();
+                    firmware.md5 = sums.md5();
+                    KeyRing.Signed signed = keys.sign(new FirmwareManifest(
+                            firmware.productKey,
+                            firmware.version,
+                            firmware.type,
+                            firmware.sourceVersion,
+                            firmware.size,
+                            firmware.sha256));
+                    firmware.signature = signed.signature();
+                    firmware.keyId = signed.keyId();
+                    firmware.verification = Verification.UNVERIFIED;
+                    firmware.createdAt = clock.instant();
+                    return blobs.store(sums.sha256(), sums.size(), form.file())
+                            .flatMap(stored -> repository.persistAndFlush(firmware))
+                            .flatMap(saved -> publish(FirmwareEvent.CREATED, saved))
+                            .replaceWith(firmware);
+                });
+    }
+
+    /** Deletes a package no unfinished plan uses; its content goes too unless another package shares it. */
+    public Uni<Void> delete(UUID id) {
+        return Panache.withTransaction(() -> repository
+                        .findById(id)
+                        .onItem()
+                        .ifNull()
+                        .failWith(() -> ApiException.notFound("firmware", id))
+                        .flatMap(firmware -> usage.plansUsing(id).flatMap(plans -> {
+                            if (!plans.isEmpty()) {
+                                return Uni.createFrom()
+                                        .failure(new ApiException(
+                                                ErrorCode.CONFLICT,
+                                                "firmware " + id + " is used by plan(s) that are not finished: "
+                                                        + String.join(", ", plans)));
+                            }
+                            return repository
+                                    .delete(firmware)
+                                    .flatMap(v -> repository.flush())
+                                    .flatMap(v -> blobs.deleteIfUnreferenced(firmware.sha256))
+                                    .flatMap(v -> Panache.getSession()
+                                            .flatMap(s -> s.createNativeQuery(
+                                                            "DELETE FROM download_stat WHERE firmware_id = ?1")
+                                                    .setParameter(1, id)
+                                                    .executeUpdate()))
+                                    .flatMap(v -> publish(FirmwareEvent.DELETED, firmware));
+                        })))
+                .invoke(() -> lookup.forget(id));
     }
 
     @WithSession
@@ -28,5 +161,23 @@ public class FirmwareService {
     @WithSession
     public Uni<Firmware> get(UUID id) {
         return repository.findById(id).onItem().ifNull().failWith(() -> ApiException.notFound("firmware", id));
+    }
+
+    Uni<Void> publish(String type, Firmware firmware) {
+        return outbox.add(
+                InternalTopics.FIRMWARE_EVENTS, InternalMessage.of(type, SOURCE, clock.millis(), firmware.event()));
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(
+                ErrorCode.PAYLOAD_TOO_LARGE, "the package is larger than the limit of " + maxSize + " bytes");
+    }
+
+    private static ApiException duplicate(UploadForm form) {
+        return new ApiException(
+                ErrorCode.CONFLICT,
+                "a " + form.type() + " package " + form.productKey() + " " + form.version()
+                        + (form.normalisedSourceVersion() == null ? "" : " from " + form.normalisedSourceVersion())
+                        + " exists already");
     }
 }

@@ -1,25 +1,75 @@
 package org.otaplatform.firmware.rest;
 
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
 import org.otaplatform.common.rest.Ids;
+import org.otaplatform.contract.message.SubDeviceRef;
 import org.otaplatform.firmware.catalog.FirmwareService;
+import org.otaplatform.firmware.catalog.UploadForm;
+import org.otaplatform.firmware.download.DownloadStats;
+import org.otaplatform.firmware.storage.DiskCache;
+import org.otaplatform.firmware.verification.VerificationService;
 
 @Path("/api/v1/firmware")
 @Produces(MediaType.APPLICATION_JSON)
 public class FirmwareResource {
 
     private final FirmwareService firmware;
+    private final VerificationService verification;
+    private final DownloadStats downloads;
+    private final DiskCache cache;
 
-    FirmwareResource(FirmwareService firmware) {
+    FirmwareResource(
+            FirmwareService firmware, VerificationService verification, DownloadStats downloads, DiskCache cache) {
         this.firmware = firmware;
+        this.verification = verification;
+        this.downloads = downloads;
+        this.cache = cache;
+    }
+
+    /** The body of {@code POST /api/v1/firmware/{id}/verification}. */
+    public record VerificationBody(List<SubDeviceRef> devices) {}
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Uni<Response> upload(
+            @RestForm("file") FileUpload file,
+            @RestForm String productKey,
+            @RestForm String version,
+            @RestForm String type,
+            @RestForm String sourceVersion,
+            @RestForm String name,
+            @RestForm String description,
+            @RestForm String sha256) {
+        UploadForm form = new UploadForm(
+                file == null ? null : file.uploadedFile(),
+                file == null ? 0 : file.size(),
+                productKey,
+                version,
+                type,
+                sourceVersion,
+                name,
+                description,
+                sha256);
+        return firmware.create(form)
+                .map(created -> Response.created(URI.create("/api/v1/firmware/" + created.id))
+                        .entity(FirmwareView.of(created))
+                        .build());
     }
 
     @GET
@@ -34,6 +84,53 @@ public class FirmwareResource {
     @GET
     @Path("/{id}")
     public Uni<FirmwareView> get(@PathParam("id") String id) {
-        return firmware.get(Ids.uuid("id", id)).map(FirmwareView::of);
+        var uuid = Ids.uuid("id", id);
+        return firmware.get(uuid).flatMap(f -> downloads.totals(uuid).map(totals -> FirmwareView.of(f, totals)));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return firmware.delete(Ids.uuid("id", id))
+                .replaceWith(Response.noContent().build());
+    }
+
+    @GET
+    @Path("/{id}/content")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Uni<Response> content(@PathParam("id") String id) {
+        return firmware.get(Ids.uuid("id", id))
+                .flatMap(f -> cache.file(f.sha256, f.size)
+                        .map(file -> Response.ok(file)
+                                .type(MediaType.APPLICATION_OCTET_STREAM)
+                                .header("ETag", "\"" + f.sha256 + "\"")
+                                .header(
+                                        "Content-Disposition",
+                                        "attachment; filename=\"" + f.productKey + "-" + f.version + "-" + f.type
+                                                + ".bin\"")
+                                .build()));
+    }
+
+    @GET
+    @Path("/{id}/downloads")
+    public Uni<Page<DownloadStats.GatewayDownloads>> downloads(
+            @PathParam("id") String id, @QueryParam("page") String page, @QueryParam("size") String size) {
+        var uuid = Ids.uuid("id", id);
+        PageRequest request = PageRequest.of(page, size);
+        return firmware.get(uuid)
+                .flatMap(f -> downloads
+                        .totals(uuid)
+                        .flatMap(totals -> downloads
+                                .byGateway(uuid, request.size(), request.offset())
+                                .map(items -> request.page(items, totals.gateways()))));
+    }
+
+    @POST
+    @Path("/{id}/verification")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> verify(@PathParam("id") String id, VerificationBody body) {
+        return verification
+                .start(Ids.uuid("id", id), body == null ? null : body.devices())
+                .map(f -> Response.accepted(FirmwareView.of(f)).build());
     }
 }

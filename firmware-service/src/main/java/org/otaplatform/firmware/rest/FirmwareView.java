@@ -1,12 +1,15 @@
 package org.otaplatform.firmware.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.UUID;
 import org.otaplatform.contract.wire.FirmwareType;
 import org.otaplatform.firmware.catalog.Firmware;
 import org.otaplatform.firmware.catalog.Verification;
+import org.otaplatform.firmware.download.DownloadStats;
 
-/** A package as the REST contract shows it. */
+/** A package as the REST contract shows it; {@code downloads} only on the single-package read. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record FirmwareView(
         UUID id,
         String productKey,
@@ -21,9 +24,15 @@ public record FirmwareView(
         String signature,
         String keyId,
         Verification verification,
-        Instant createdAt) {
+        String verificationDetail,
+        Instant createdAt,
+        DownloadStats.Totals downloads) {
 
     static FirmwareView of(Firmware f) {
+        return of(f, null);
+    }
+
+    static FirmwareView of(Firmware f, DownloadStats.Totals downloads) {
         return new FirmwareView(
                 f.id,
                 f.productKey,
@@ -38,6 +47,8 @@ public record FirmwareView(
                 f.signature,
                 f.keyId,
                 f.verification,
-                f.createdAt);
+                f.verificationDetail,
+                f.createdAt,
+                downloads);
     }
 }

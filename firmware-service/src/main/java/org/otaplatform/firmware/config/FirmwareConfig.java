@@ -1,0 +1,64 @@
+package org.otaplatform.firmware.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Settings of firmware-service ({@code ota.firmware.*}; environment {@code OTA_FIRMWARE_*}). */
+@ConfigMapping(prefix = "ota.firmware")
+public interface FirmwareConfig {
+
+    Upload upload();
+
+    Signing signing();
+
+    Download download();
+
+    Verification verification();
+
+    interface Upload {
+        /** The largest package accepted; larger uploads get 413. */
+        @WithDefault("512M")
+        MemorySize maxSize();
+    }
+
+    interface Signing {
+        /**
+         * Signing keys as {@code keyId:base64(PKCS#8 DER)}, comma-separated. A secret: set it from the
+         * environment ({@code OTA_FIRMWARE_SIGNING_PRIVATE_KEYS}), never in a property file.
+         */
+        Optional<String> privateKeys();
+
+        /** Retired keys still published for verification, as {@code keyId:base64(X.509 DER)}, comma-separated. */
+        Optional<String> publicKeys();
+
+        /** The key new packages are signed with; defaults to the first private key. */
+        Optional<String> activeKeyId();
+
+        /** Development only: without private keys, generate one at start (and say so loudly). */
+        @WithDefault("false")
+        boolean generateDevKey();
+    }
+
+    interface Download {
+        /** Where hot packages are cached on local disk; content never changes, so the cache needs no invalidation. */
+        @WithDefault("${java.io.tmpdir}/ota-firmware-cache")
+        String cacheDir();
+    }
+
+    interface Verification {
+        /** A verification run not finished by then ends FAILED. */
+        @WithDefault("60m")
+        Duration timeout();
+
+        /** How often runs past their deadline are looked for. */
+        @WithDefault("30s")
+        Duration checkInterval();
+
+        /** The most test devices one run may name. */
+        @WithDefault("100")
+        int maxDevices();
+    }
+}

@@ -1,0 +1,62 @@
+package org.otaplatform.firmware.usage;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.contract.internal.PlanLifecycleEvent;
+
+/**
+ * Plan life-cycle events from plan-service: a package used by a plan that is not finished cannot be
+ * deleted. Idempotent (inbox) and order-proof (the plan's event version); a malformed event is logged
+ * and dropped. A database failure is logged; redelivery after such failures comes with the
+ * reliability work (issue #7).
+ */
+@ApplicationScoped
+public class PlanEventsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(PlanEventsConsumer.class);
+
+    private final Inbox inbox;
+    private final PlanUsageRepository usage;
+
+    PlanEventsConsumer(Inbox inbox, PlanUsageRepository usage) {
+        this.inbox = inbox;
+        this.usage = usage;
+    }
+
+    @Incoming("plan-events")
+    public Uni<Void> consume(byte[] payload) {
+        Optional<InternalMessage> message =
+                InternalMessage.decode(payload).filter(m -> PlanLifecycleEvent.TYPE.equals(m.type()));
+        Optional<PlanLifecycleEvent> event = message.flatMap(m -> m.dataAs(PlanLifecycleEvent.class));
+        Optional<UUID> planId = event.flatMap(e -> uuid(e.planId()));
+        Optional<UUID> firmwareId = event.flatMap(e -> uuid(e.firmwareId()));
+        if (planId.isEmpty() || firmwareId.isEmpty() || event.get().status() == null) {
+            LOG.warnf("dropping a plan event that is not a valid %s", PlanLifecycleEvent.TYPE);
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withTransaction(() -> inbox.firstTime(message.get().id())
+                        .flatMap(first -> first
+                                ? usage.apply(event.get(), planId.get(), firmwareId.get())
+                                : Uni.createFrom().voidItem()))
+                .onFailure()
+                .invoke(e ->
+                        LOG.errorf(e, "plan event %s not applied", message.get().id()))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    private static Optional<UUID> uuid(String value) {
+        try {
+            return Optional.of(UUID.fromString(value));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package org.otaplatform.firmware.verification;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.otaplatform.common.error.ApiException;
+import org.otaplatform.common.error.ErrorCode;
+import org.otaplatform.common.error.FieldError;
+import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.contract.Identifiers;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.internal.FirmwareEvent;
+import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.contract.internal.VerificationRequest;
+import org.otaplatform.contract.internal.VerificationResult;
+import org.otaplatform.contract.message.SubDeviceRef;
+import org.otaplatform.firmware.catalog.Firmware;
+import org.otaplatform.firmware.catalog.FirmwareRepository;
+import org.otaplatform.firmware.catalog.Verification;
+import org.otaplatform.firmware.config.FirmwareConfig;
+
+/**
+ * Verification of a package on test devices: firmware-service asks plan-service to upgrade them, and
+ * the package becomes VERIFIED when all succeed, FAILED when one fails or the run times out.
+ */
+@ApplicationScoped
+public class VerificationService {
+
+    private static final Logger LOG = Logger.getLogger(VerificationService.class);
+    private static final String SOURCE = "firmware-service";
+
+    private final FirmwareRepository repository;
+    private final Outbox outbox;
+    private final Inbox inbox;
+    private final Duration timeout;
+    private final int maxDevices;
+    private final Clock clock = Clock.systemUTC();
+
+    VerificationService(FirmwareRepository repository, Outbox outbox, Inbox inbox, FirmwareConfig config) {
+        this.repository = repository;
+        this.outbox = outbox;
+        this.inbox = inbox;
+        this.timeout = config.verification().timeout();
+        this.maxDevices = config.verification().maxDevices();
+    }
+
+    /** Starts a run on the named devices; 409 while one runs already. */
+    public Uni<Firmware> start(UUID firmwareId, List<SubDeviceRef> devices) {
+        List<FieldError> errors = check(devices);
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().failure(ApiException.invalid(errors));
+        }
+        return Panache.withTransaction(() -> repository
+                .findById(firmwareId)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ApiException.notFound("firmware", firmwareId))
+                .flatMap(firmware -> {
+                    if (firmware.verification == Verification.VERIFYING) {
+                        return Uni.createFrom()
+                                .failure(new ApiException(
+                                        ErrorCode.CONFLICT,
+                                        "a verification of firmware " + firmwareId + " is running already"));
+                    }
+                    firmware.verification = Verification.VERIFYING;
+                    firmware.verificationRunId = UUID.randomUUID();
+                    firmware.verificationDeadline = clock.instant().plus(timeout);
+                    firmware.verificationDetail = null;
+                    VerificationRequest request = new VerificationRequest(
+                            firmwareId.toString(),
+                            firmware.verificationRunId.toString(),
+                            devices,
+                            firmware.verificationDeadline.toEpochMilli());
+                    return outbox.add(
+                                    InternalTopics.VERIFICATION_REQUESTS,
+                                    InternalMessage.of(VerificationRequest.TYPE, SOURCE, clock.millis(), request))
+                            .flatMap(v -> changed(firmware))
+                            .replaceWith(firmware);
+                }));
+    }
+
+    /** Applies a run's outcome; a result of another run, or a repeated one, changes nothing. */
+    public Uni<Void> complete(String messageId, VerificationResult result) {
+        UUID firmwareId;
+        try {
+            firmwareId = UUID.fromString(result.firmwareId());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            LOG.warnf("dropping a verification result for %s", result.firmwareId());
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withTransaction(() -> inbox.firstTime(messageId)
+                .flatMap(first -> !first
+                        ? Uni.createFrom().voidItem()
+                        : repository.findById(firmwareId).flatMap(firmware -> {
+                            if (firmware == null
+                                    || firmware.verification != Verification.VERIFYING
+                                    || firmware.verificationRunId == null
+                                    || !firmware.verificationRunId.toString().equals(result.runId())) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            return finish(firmware, result.succeeded(), result.detail());
+                        })));
+    }
+
+    @Scheduled(
+            every = "${ota.firmware.verification.check-interval:30s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> failOverdueRuns() {
+        return Panache.withTransaction(() -> repository
+                        .overdueVerifications(clock.instant())
+                        .flatMap(overdue -> Multi.createFrom()
+                                .iterable(overdue)
+                                .onItem()
+                                .transformToUniAndConcatenate(f -> finish(f, false, "timed out after " + timeout))
+                                .collect()
+                                .asList()))
+                .replaceWithVoid()
+                .onFailure()
+                .invoke(e -> LOG.warnf("checking overdue verifications failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    private Uni<Void> finish(Firmware firmware, boolean succeeded, String detail) {
+        firmware.verification = succeeded ? Verification.VERIFIED : Verification.FAILED;
+        firmware.verificationDetail = detail == null ? null : detail.substring(0, Math.min(detail.length(), 1000));
+        LOG.infof(
+                "firmware %s verification %s%s",
+                firmware.id, firmware.verification, detail == null ? "" : ": " + detail);
+        return changed(firmware);
+    }
+
+    private Uni<Void> changed(Firmware firmware) {
+        return outbox.add(
+                InternalTopics.FIRMWARE_EVENTS,
+                InternalMessage.of(FirmwareEvent.VERIFICATION_CHANGED, SOURCE, clock.millis(), firmware.event()));
+    }
+
+    private List<FieldError> check(List<SubDeviceRef> devices) {
+        List<FieldError> errors = new ArrayList<>();
+        if (devices == null || devices.isEmpty()) {
+            errors.add(new FieldError("devices", "must name at least one test device"));
+            return errors;
+        }
+        if (devices.size() > maxDevices) {
+            errors.add(new FieldError("devices", "must name at most " + maxDevices + " test devices"));
+        }
+        Set<SubDeviceRef> seen = new HashSet<>();
+        for (int i = 0; i < devices.size(); i++) {
+            SubDeviceRef device = devices.get(i);
+            if (device == null) {
+                errors.add(new FieldError("devices[" + i + "]", "must be an object"));
+                continue;
+            }
+            if (!Identifiers.isProductKey(device.productKey())) {
+                errors.add(new FieldError("devices[" + i + "].productKey", "must be 1–64 characters of [A-Za-z0-9_-]"));
+            }
+            if (!Identifiers.isDeviceKey(device.deviceKey())) {
+                errors.add(
+                        new FieldError("devices[" + i + "].deviceKey", "must be 1–128 characters of [A-Za-z0-9._:-]"));
+            }
+            if (!seen.add(device)) {
+                errors.add(new FieldError("devices[" + i + "]", "names a device twice"));
+            }
+        }
+        return errors;
+    }
+}

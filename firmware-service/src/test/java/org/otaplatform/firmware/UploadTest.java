@@ -1,0 +1,274 @@
+package org.otaplatform.firmware;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.otaplatform.contract.FirmwareManifest;
+import org.otaplatform.contract.wire.FirmwareType;
+
+@QuarkusTest
+class UploadTest {
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void storesAFullPackageWithItsChecksumsAndASignatureThePublishedKeyVerifies() throws Exception {
+        String product = Fixtures.uniqueProduct();
+        byte[] content = Fixtures.bytes(300_000, 1);
+
+        JsonPath created = Fixtures.uploadFull(product, "1.0.4", content)
+                .statusCode(201)
+                .header("Location", containsString("/api/v1/firmware/"))
+                .body("size", equalTo(300_000))
+                .body("sha256", equalTo(Fixtures.sha256(content)))
+                .body(
+                        "md5",
+                        equalTo(java.util.HexFormat.of()
+                                .formatHex(java.security.MessageDigest.getInstance("MD5")
+                                        .digest(content))))
+                .body("verification", equalTo("UNVERIFIED"))
+                .extract()
+                .jsonPath();
+
+        List<Map<String, String>> keys = given().get("/api/v1/signing-keys")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        Map<String, String> key = keys.stream()
+                .filter(k -> k.get("keyId").equals(created.getString("keyId")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(key.get("algorithm")).isEqualTo("Ed25519");
+        PublicKey publicKey = KeyFactory.getInstance("Ed25519")
+                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(key.get("publicKey"))));
+        Signature verifier = Signature.getInstance("Ed25519");
+        verifier.initVerify(publicKey);
+        verifier.update(
+                new FirmwareManifest(product, "1.0.4", FirmwareType.FULL, null, 300_000, Fixtures.sha256(content))
+                        .signedBytes());
+        assertThat(verifier.verify(Base64.getDecoder().decode(created.getString("signature"))))
+                .isTrue();
+    }
+
+    @Test
+    void storesADeltaPackageWithItsSourceVersion() {
+        String product = Fixtures.uniqueProduct();
+
+        given().multiPart("file", "d.bin", Fixtures.bytes(1000, 2))
+                .multiPart("productKey", product)
+                .multiPart("version", "2.0")
+                .multiPart("type", "DELTA")
+                .multiPart("sourceVersion", "1.9")
+                .multiPart("name", "delta")
+                .post("/api/v1/firmware")
+                .then()
+                .statusCode(201)
+                .body("type", equalTo("DELTA"))
+                .body("sourceVersion", equalTo("1.9"));
+    }
+
+    @Test
+    void namesEveryInvalidFieldAndStoresNothing() {
+        long before = Fixtures.count(pool, "SELECT count(*) FROM firmware");
+
+        given().multiPart("file", "x.bin", Fixtures.bytes(10, 3))
+                .multiPart("productKey", "bad key")
+                .multiPart("version", "")
+                .multiPart("type", "FULL")
+                .multiPart("sourceVersion", "1.0")
+                .multiPart("sha256", "xyz")
+                .post("/api/v1/firmware")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("code", equalTo("VALIDATION_FAILED"))
+                .body("errors.field", hasItems("productKey", "version", "sourceVersion", "name", "sha256"));
+
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM firmware")).isEqualTo(before);
+    }
+
+    @Test
+    void aDeltaNeedsItsSourceVersion() {
+        given().multiPart("file", "d.bin", Fixtures.bytes(10, 4))
+                .multiPart("productKey", Fixtures.uniqueProduct())
+                .multiPart("version", "2.0")
+                .multiPart("type", "DELTA")
+                .multiPart("name", "delta")
+                .post("/api/v1/firmware")
+                .then()
+                .statusCode(422)
+                .body("errors.field", hasItem("sourceVersion"));
+    }
+
+    @Test
+    void refusesAnUploadWhoseBytesDifferFromTheGivenChecksumAndLeavesNothingBehind() {
+        byte[] content = Fixtures.bytes(5000, 5);
+        String product = Fixtures.uniqueProduct();
+        long blobs = Fixtures.count(pool, "SELECT count(*) FROM blob");
+
+        given().multiPart("file", "x.bin", content)
+                .multiPart("productKey", product)
+                .multiPart("version", "1")
+                .multiPart("type", "FULL")
+                .multiPart("name", "n")
+                .multiPart("sha256", Fixtures.sha256(new byte[] {1}))
+                .post("/api/v1/firmware")
+                .then()
+                .statusCode(422)
+                .body("errors[0].field", equalTo("sha256"));
+
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM firmware WHERE product_key = $1", product))
+                .isZero();
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM blob")).isEqualTo(blobs);
+    }
+
+    @Test
+    void acceptsTheGivenChecksumInUpperCase() {
+        byte[] content = Fixtures.bytes(500, 6);
+
+        given().multiPart("file", "x.bin", content)
+                .multiPart("productKey", Fixtures.uniqueProduct())
+                .multiPart("version", "1")
+                .multiPart("type", "FULL")
+                .multiPart("name", "n")
+                .multiPart("sha256", Fixtures.sha256(content).toUpperCase())
+                .post("/api/v1/firmware")
+                .then()
+                .statusCode(201);
+    }
+
+    @Test
+    void refusesTheSamePackageTwiceWithConflictAndKeepsOne() {
+        String product = Fixtures.uniqueProduct();
+        Fixtures.createdFull(product, "3.1", Fixtures.bytes(100, 7));
+
+        Fixtures.uploadFull(product, "3.1", Fixtures.bytes(200, 8))
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", equalTo("CONFLICT"));
+
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM firmware WHERE product_key = $1", product))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void storesContentSharedByTwoPackagesOnce() {
+        byte[] content = Fixtures.bytes(2_500_00, 9);
+        String sha = Fixtures.sha256(content);
+
+        Fixtures.createdFull(Fixtures.uniqueProduct(), "1", content);
+        Fixtures.createdFull(Fixtures.uniqueProduct(), "1", content);
+
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM blob WHERE sha256 = $1", sha))
+                .isEqualTo(1);
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM firmware WHERE sha256 = $1", sha))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void storesLargeContentInMebibyteChunks() {
+        byte[] content = Fixtures.bytes(1024 * 1024 - 7, 10);
+
+        Fixtures.createdFull(Fixtures.uniqueProduct(), "1", content);
+
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM blob_chunk WHERE sha256 = $1", Fixtures.sha256(content)))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void refusesAPackageOverTheSizeLimitWith413AndStoresNothing() {
+        String product = Fixtures.uniqueProduct();
+
+        Fixtures.uploadFull(product, "1", Fixtures.bytes(1024 * 1024 + 1, 11))
+                .statusCode(413)
+                .contentType("application/problem+json")
+                .body("code", equalTo("PAYLOAD_TOO_LARGE"));
+
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM firmware WHERE product_key = $1", product))
+                .isZero();
+    }
+
+    @Test
+    void refusesABodyOverTheHttpLimitWith413() {
+        Fixtures.uploadFull(Fixtures.uniqueProduct(), "1", Fixtures.bytes(4 * 1024 * 1024, 12))
+                .statusCode(413);
+    }
+
+    @Test
+    void refusesAnEmptyOrMissingFile() {
+        given().multiPart("productKey", Fixtures.uniqueProduct())
+                .multiPart("version", "1")
+                .multiPart("type", "FULL")
+                .multiPart("name", "n")
+                .post("/api/v1/firmware")
+                .then()
+                .statusCode(422)
+                .body("errors.field", hasItem("file"));
+        Fixtures.uploadFull(Fixtures.uniqueProduct(), "1", new byte[0])
+                .statusCode(422)
+                .body("errors.field", hasItem("file"));
+    }
+
+    @Test
+    void refusesABodyThatIsNotMultipart() {
+        given().contentType("application/json")
+                .body("{\"productKey\":\"x\"}")
+                .post("/api/v1/firmware")
+                .then()
+                .statusCode(415)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void listsPackagesOfAProductNewestFirstInPages() {
+        String product = Fixtures.uniqueProduct();
+        Fixtures.createdFull(product, "1", Fixtures.bytes(10, 13));
+        Fixtures.createdFull(product, "2", Fixtures.bytes(10, 14));
+        Fixtures.createdFull(product, "3", Fixtures.bytes(10, 15));
+
+        given().get("/api/v1/firmware?productKey=" + product + "&size=2")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(3))
+                .body("items.size()", equalTo(2))
+                .body("items[0].version", equalTo("3"));
+        given().get("/api/v1/firmware?productKey=" + product + "&version=2")
+                .then()
+                .body("total", equalTo(1))
+                .body("items[0].version", equalTo("2"));
+    }
+
+    @Test
+    void servesTheContentToOperators() {
+        byte[] content = Fixtures.bytes(70_000, 16);
+        String id = Fixtures.createdFull(Fixtures.uniqueProduct(), "1", content);
+
+        byte[] body = given().get("/api/v1/firmware/" + id + "/content")
+                .then()
+                .statusCode(200)
+                .header("ETag", containsString(Fixtures.sha256(content)))
+                .extract()
+                .asByteArray();
+
+        assertThat(body).isEqualTo(content);
+    }
+}

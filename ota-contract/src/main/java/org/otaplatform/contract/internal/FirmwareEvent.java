@@ -1,0 +1,27 @@
+package org.otaplatform.contract.internal;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import org.otaplatform.contract.wire.FirmwareType;
+
+/**
+ * On {@code ota/internal/v1/firmware/events}: a package was created, changed verification state, or
+ * was deleted. plan-service keeps its own view of packages from these: what it needs to validate plans
+ * and to fill {@code upgrade} messages.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record FirmwareEvent(
+        String firmwareId,
+        String productKey,
+        String version,
+        FirmwareType type,
+        String sourceVersion,
+        long size,
+        String sha256,
+        String signature,
+        String keyId,
+        String verification) {
+
+    public static final String CREATED = "firmware.created";
+    public static final String VERIFICATION_CHANGED = "firmware.verification-changed";
+    public static final String DELETED = "firmware.deleted";
+}

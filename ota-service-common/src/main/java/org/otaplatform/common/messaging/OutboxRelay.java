@@ -1,0 +1,163 @@
+package org.otaplatform.common.messaging;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.mqtt.MqttMessage;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes committed outbox messages, oldest first, QoS 1, and marks them published once the broker
+ * took them. Several replicas may run it: rows are claimed with {@code FOR UPDATE SKIP LOCKED}. A
+ * message that cannot be published stays in the outbox and is tried again on the next pass, so
+ * nothing is lost while the broker is down; consumers de-duplicate the rare second publish by id.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final int BATCH = 200;
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+
+    /** After a message was added, the relay looks this long at every tick, covering the commit's delay. */
+    private static final long EAGER_MILLIS = 2_000;
+    /** Without news, the relay still looks this often: messages of another replica, or after a failure. */
+    private static final long IDLE_MILLIS = 1_000;
+
+    private final MutinyEmitter<byte[]> out;
+    private final Vertx vertx;
+    private final long pollMillis;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean wanted = new AtomicBoolean();
+    private final AtomicLong eagerUntil = new AtomicLong();
+    private volatile long lastPass;
+
+    OutboxRelay(
+            @Channel("outbox") MutinyEmitter<byte[]> out,
+            Vertx vertx,
+            @ConfigProperty(name = "ota.outbox.poll-interval", defaultValue = "0.05s") Duration pollInterval) {
+        this.out = out;
+        this.vertx = vertx;
+        this.pollMillis = Math.max(10, pollInterval.toMillis());
+    }
+
+    void start(@Observes StartupEvent event) {
+        vertx.setPeriodic(pollMillis, id -> {
+            long now = System.currentTimeMillis();
+            if (now < eagerUntil.get() || now - lastPass >= IDLE_MILLIS) {
+                lastPass = now;
+                // Hibernate Reactive needs its own, safe sub-context for each pass
+                Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+                VertxContextSafetyToggle.setContextSafe(context, true);
+                context.runOnContext(v -> drain().subscribe().with(ok -> {}, failure -> {}));
+            }
+        });
+    }
+
+    private record Row(UUID id, String topic, byte[] payload) {}
+
+    /** Asks for a pass soon: called when a transaction added a message. */
+    void wakeAfterCommit() {
+        wanted.set(true);
+        eagerUntil.set(System.currentTimeMillis() + EAGER_MILLIS);
+    }
+
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> forgetOldMessages() {
+        return Panache.withTransaction(() -> Panache.getSession()
+                        .flatMap(s -> s.createNativeQuery(
+                                        "DELETE FROM outbox_message WHERE published_at < now() - interval '1 day'")
+                                .executeUpdate()
+                                .flatMap(n -> s.createNativeQuery(
+                                                "DELETE FROM inbox_message WHERE received_at < now() - interval '7 days'")
+                                        .executeUpdate())))
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    /** Publishes everything committed so far; returns when the outbox is empty or a send failed. */
+    public Uni<Void> drain() {
+        if (!running.compareAndSet(false, true)) {
+            wanted.set(true);
+            return Uni.createFrom().voidItem();
+        }
+        wanted.set(false);
+        return batch().onItem()
+                .transformToUni(count -> count == BATCH || wanted.getAndSet(false)
+                        ? batchesUntilEmpty()
+                        : Uni.createFrom().voidItem())
+                .onFailure()
+                .invoke(e -> LOG.warnf("outbox relay paused: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
+                .eventually(() -> running.set(false))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> batchesUntilEmpty() {
+        return batch().flatMap(count -> count == 0 ? Uni.createFrom().voidItem() : batchesUntilEmpty());
+    }
+
+    /** One transaction: claim a batch, publish each in order, mark the published ones. */
+    private Uni<Integer> batch() {
+        return Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(
+                                "SELECT id, topic, payload FROM outbox_message WHERE published_at IS NULL"
+                                        + " ORDER BY created_at, id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED",
+                                Object[].class)
+                        .getResultList()
+                        .map(rows -> rows.stream()
+                                .map(r -> new Row((UUID) r[0], (String) r[1], (byte[]) r[2]))
+                                .toList())
+                        .flatMap(rows -> publish(rows)
+                                .flatMap(sent -> sent.isEmpty()
+                                        ? Uni.createFrom().item(0)
+                                        : session.createNativeQuery(
+                                                        "UPDATE outbox_message SET published_at = now() WHERE id IN (:ids)")
+                                                .setParameter("ids", sent)
+                                                .executeUpdate()
+                                                .replaceWith(rows.size())))));
+    }
+
+    /** Sends in order and stops at the first failure; returns the ids that the broker took. */
+    private Uni<List<UUID>> publish(List<Row> rows) {
+        List<UUID> sent = new java.util.ArrayList<>();
+        return Multi.createFrom()
+                .iterable(rows)
+                .onItem()
+                .transformToUniAndConcatenate(
+                        row -> out.sendMessage(MqttMessage.of(row.topic(), row.payload(), MqttQoS.AT_LEAST_ONCE))
+                                .ifNoItem()
+                                .after(SEND_TIMEOUT)
+                                .fail()
+                                .invoke(() -> sent.add(row.id())))
+                .collect()
+                .asList()
+                .map(ignored -> sent)
+                .onFailure()
+                .recoverWithItem(failure -> {
+                    LOG.warnf(
+                            "publishing from the outbox stopped after %d of %d: %s",
+                            sent.size(), rows.size(), failure.getMessage());
+                    return sent;
+                });
+    }
+}
