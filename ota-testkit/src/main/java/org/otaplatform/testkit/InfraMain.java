@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
  * broker PORT                      run the embedded MQTT broker until stopped
  * probe-postgres HOST PORT USER    exit 0 when PostgreSQL accepts a connection
  * ensure-databases HOST PORT USER NAME...   create each database that does not exist
+ * local-secrets                    print new local secrets as environment lines (for .ota/secrets.env)
  * </pre>
  */
 public final class InfraMain {
@@ -46,7 +47,28 @@ public final class InfraMain {
                 PostgresServer server = PostgresServer.external(args[1], Integer.parseInt(args[2]), args[3]);
                 Arrays.stream(args, 4, args.length).forEach(server::ensureDatabase);
             }
+            case "local-secrets" -> printLocalSecrets();
             default -> usage();
+        }
+    }
+
+    /** A fresh Ed25519 signing key and download-link secret for one local installation. */
+    private static void printLocalSecrets() {
+        try {
+            java.security.KeyPair pair =
+                    java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            String keyId = "local-" + java.time.LocalDate.now().toString().replace("-", "");
+            byte[] linkSecret = new byte[32];
+            new java.security.SecureRandom().nextBytes(linkSecret);
+            java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+            System.out.println(
+                    "# local secrets of this checkout, made by ./ota: never commit, never reuse in production");
+            System.out.println("OTA_FIRMWARE_SIGNING_PRIVATE_KEYS=" + keyId + ":"
+                    + base64.encodeToString(pair.getPrivate().getEncoded()));
+            System.out.println("OTA_FIRMWARE_SIGNING_ACTIVE_KEY_ID=" + keyId);
+            System.out.println("OTA_DOWNLOAD_LINK_SECRET=" + base64.encodeToString(linkSecret));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 is unavailable", e);
         }
     }
 
@@ -64,7 +86,7 @@ public final class InfraMain {
 
     private static void usage() {
         System.err.println("usage: InfraMain postgres PORT DATA_DIR | broker PORT"
-                + " | probe-postgres HOST PORT USER | ensure-databases HOST PORT USER NAME...");
+                + " | probe-postgres HOST PORT USER | ensure-databases HOST PORT USER NAME... | local-secrets");
         System.exit(2);
     }
 }

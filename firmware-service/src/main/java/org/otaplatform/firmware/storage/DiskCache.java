@@ -33,6 +33,8 @@ public class DiskCache {
     private final BlobStore blobs;
     private final Path dir;
     private final Map<String, Uni<Path>> inFlight = new ConcurrentHashMap<>();
+    /** Files known to be in place: spares the event loop a file-system look-up per download. */
+    private final Map<String, Path> ready = new ConcurrentHashMap<>();
 
     DiskCache(Vertx vertx, BlobStore blobs, FirmwareConfig config) {
         this.vertx = vertx;
@@ -42,8 +44,13 @@ public class DiskCache {
 
     /** The local file holding this content, fetched from the blob store on first use. */
     public Uni<Path> file(String sha256, long size) {
+        Path known = ready.get(sha256);
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
         Path target = dir.resolve(sha256);
         if (Files.isRegularFile(target) && sizeOf(target) == size) {
+            ready.put(sha256, target);
             return Uni.createFrom().item(target);
         }
         return inFlight.computeIfAbsent(
@@ -76,6 +83,7 @@ public class DiskCache {
                                     new CopyOptions().setReplaceExisting(true).setAtomicMove(true));
                 })
                 .replaceWith(target)
+                .invoke(path -> ready.put(sha256, path))
                 .onFailure()
                 .call(() ->
                         vertx.fileSystem().delete(part.toString()).onFailure().recoverWithNull());
