@@ -45,6 +45,7 @@ public final class TestGateway implements AutoCloseable {
                 .setClientId(gatewayId)
                 .setCleanSession(true)
                 .setMaxMessageSize(MqttBroker.MAX_PACKET_BYTES)
+                .setMaxInflightQueue(1_000)
                 .setWillFlag(true)
                 .setWillTopic(Topics.uplink(gatewayId, UplinkType.OFFLINE))
                 .setWillMessageBytes(Buffer.buffer("{}"))

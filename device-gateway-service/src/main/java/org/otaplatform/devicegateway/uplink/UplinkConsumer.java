@@ -1,5 +1,9 @@
 package org.otaplatform.devicegateway.uplink;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,57 +23,110 @@ import org.otaplatform.contract.message.ErrorReply;
 import org.otaplatform.contract.message.UplinkMessage;
 import org.otaplatform.contract.wire.ErrorCode;
 import org.otaplatform.devicegateway.downlink.DownlinkPublisher;
+import org.otaplatform.devicegateway.session.SessionStore;
 
 /**
- * Every gateway's uplink: parse the topic, validate the payload with the contract, answer a refused
- * message with {@code down/error}. A message never fails the channel: whatever happens, it is
- * answered or logged and acknowledged.
+ * Every gateway's uplink: the topic names the gateway; the payload is validated with the contract;
+ * the rate limit, ownership and task checks refuse what must not act, with an {@code error} reply on
+ * the gateway's own topic. A message never fails the channel: it is applied, answered, or logged.
  */
 @ApplicationScoped
 public class UplinkConsumer {
 
     private static final Logger LOG = Logger.getLogger(UplinkConsumer.class);
 
+    private final UplinkService uplink;
+    private final RateLimiter rateLimiter;
     private final DownlinkPublisher downlink;
-    private final Clock clock;
+    private final SessionStore sessions;
+    private final MeterRegistry registry;
+    private final Clock clock = Clock.systemUTC();
 
-    UplinkConsumer(DownlinkPublisher downlink) {
+    UplinkConsumer(
+            UplinkService uplink,
+            RateLimiter rateLimiter,
+            DownlinkPublisher downlink,
+            SessionStore sessions,
+            MeterRegistry registry) {
+        this.uplink = uplink;
+        this.rateLimiter = rateLimiter;
         this.downlink = downlink;
-        this.clock = Clock.systemUTC();
+        this.sessions = sessions;
+        this.registry = registry;
     }
 
     @Incoming("uplink")
     public Uni<Void> consume(Message<byte[]> message) {
         Optional<GatewayTopic> topic = message.getMetadata(ReceivingMqttMessageMetadata.class)
                 .map(ReceivingMqttMessageMetadata::getTopic)
-                .flatMap(Topics::parse);
-        if (topic.isEmpty() || topic.get().uplink().isEmpty()) {
-            LOG.warnf("ignoring a message on a topic that is no gateway uplink");
+                .flatMap(Topics::parse)
+                .filter(t -> t.uplink().isPresent());
+        if (topic.isEmpty()) {
+            LOG.warn("ignoring a message on a topic that is no gateway uplink");
             return ack(message);
         }
         String gatewayId = topic.get().gatewayId();
         UplinkType type = topic.get().uplink().get();
-        Decoded<UplinkMessage> decoded = MessageCodec.decodeUplink(type, message.getPayload());
-        Uni<Void> handled = decoded instanceof Decoded.Invalid<UplinkMessage> invalid
-                ? refuse(gatewayId, type, invalid)
-                : Uni.createFrom().voidItem();
+        Uni<Void> handled;
+        if (!rateLimiter.tryAcquire(gatewayId)) {
+            handled = refuse(
+                    gatewayId,
+                    peekMsgId(message.getPayload()),
+                    ErrorCode.RATE_LIMITED,
+                    "gateway " + gatewayId + " sends faster than its limit; slow down and send again");
+        } else {
+            Decoded<UplinkMessage> decoded = MessageCodec.decodeUplink(type, message.getPayload());
+            if (decoded instanceof Decoded.Invalid<UplinkMessage> invalid) {
+                handled = refuse(gatewayId, invalid.msgId().orElse(null), ErrorCode.MALFORMED, invalid.summary());
+            } else {
+                UplinkMessage valid = ((Decoded.Valid<UplinkMessage>) decoded).message();
+                handled = uplink.handle(gatewayId, valid)
+                        .invoke(() -> counter("ota.uplink.accepted", "type", type.suffix())
+                                .increment())
+                        .onFailure(Refusal.class)
+                        .recoverWithUni(r -> refuse(gatewayId, valid.msgId(), ((Refusal) r).code(), r.getMessage()));
+            }
+        }
         return handled.onFailure()
                 .recoverWithUni(failure -> {
                     LOG.errorf(failure, "handling %s from gateway %s failed", type.suffix(), gatewayId);
+                    counter("ota.uplink.failed", "type", type.suffix()).increment();
                     return Uni.createFrom().voidItem();
                 })
                 .flatMap(ignored -> ack(message));
     }
 
-    private Uni<Void> refuse(String gatewayId, UplinkType type, Decoded.Invalid<UplinkMessage> invalid) {
-        LOG.debugf("refusing %s from %s: %s", type.suffix(), gatewayId, invalid.summary());
-        ErrorReply reply = new ErrorReply(
-                UUID.randomUUID().toString(),
-                clock.millis(),
-                invalid.msgId().orElse(null),
-                ErrorCode.MALFORMED,
-                truncate(invalid.summary()));
+    @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> forgetOldMessageIds() {
+        return Panache.withTransaction(sessions::forgetSeenBefore24h)
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    private Uni<Void> refuse(String gatewayId, String inReplyTo, ErrorCode code, String detail) {
+        counter("ota.uplink.refused", "code", code.name()).increment();
+        LOG.debugf("refusing a message of %s (%s): %s", gatewayId, code, detail);
+        ErrorReply reply =
+                new ErrorReply(UUID.randomUUID().toString(), clock.millis(), inReplyTo, code, truncate(detail));
         return downlink.send(gatewayId, DownlinkType.ERROR, reply);
+    }
+
+    private Counter counter(String name, String tag, String value) {
+        return Counter.builder(name).tag(tag, value).register(registry);
+    }
+
+    /** The msgId of a payload that was not read in full (rate limited), when it is plainly there. */
+    private static String peekMsgId(byte[] payload) {
+        try {
+            var node = MessageCodec.mapper().readTree(payload);
+            var msgId = node == null ? null : node.get("msgId");
+            return msgId != null && msgId.isTextual() && org.otaplatform.contract.Identifiers.isMsgId(msgId.textValue())
+                    ? msgId.textValue()
+                    : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String truncate(String text) {

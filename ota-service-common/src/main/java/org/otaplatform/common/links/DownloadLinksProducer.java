@@ -1,4 +1,4 @@
-package org.otaplatform.firmware.download;
+package org.otaplatform.common.links;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -6,7 +6,11 @@ import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.otaplatform.contract.DownloadLinks;
 
-/** The download-link checker, keyed with the secret shared with device-gateway-service. */
+/**
+ * Download links keyed with {@code ota.download.link-secret} ({@code OTA_DOWNLOAD_LINK_SECRET}), the
+ * secret device-gateway-service (which mints) and firmware-service (which checks) share. Only a
+ * service that uses links needs the secret.
+ */
 public class DownloadLinksProducer {
 
     @Produces

@@ -1,0 +1,81 @@
+package org.otaplatform.devicegateway.downlink;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.contract.Identifiers;
+import org.otaplatform.contract.internal.GatewayCommand;
+import org.otaplatform.contract.internal.InternalMessage;
+
+/**
+ * plan-service's commands for gateways. Each is applied once (inbox), with the downlink message it
+ * causes put into the outbox in the same transaction; an upgrade is kept until the gateway acks it.
+ */
+@ApplicationScoped
+public class CommandConsumer {
+
+    private static final Logger LOG = Logger.getLogger(CommandConsumer.class);
+
+    private final Inbox inbox;
+    private final TaskStore tasks;
+    private final GatewayDownlink downlink;
+
+    CommandConsumer(Inbox inbox, TaskStore tasks, GatewayDownlink downlink) {
+        this.inbox = inbox;
+        this.tasks = tasks;
+        this.downlink = downlink;
+    }
+
+    @Incoming("commands")
+    public Uni<Void> consume(byte[] payload) {
+        Optional<InternalMessage> message = InternalMessage.decode(payload);
+        if (message.isEmpty()) {
+            LOG.warn("dropping a command that is not an internal message");
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withTransaction(() -> inbox.firstTime(message.get().id())
+                        .flatMap(first ->
+                                first ? apply(message.get()) : Uni.createFrom().voidItem()))
+                .onFailure()
+                .invoke(e ->
+                        LOG.errorf(e, "command %s not applied", message.get().id()))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    private Uni<Void> apply(InternalMessage message) {
+        switch (message.type()) {
+            case GatewayCommand.Upgrade.TYPE -> {
+                Optional<GatewayCommand.Upgrade> upgrade = message.dataAs(GatewayCommand.Upgrade.class)
+                        .filter(c -> Identifiers.isGatewayId(c.gatewayId()) && Identifiers.isEntityId(c.taskId()));
+                if (upgrade.isPresent()) {
+                    return tasks.insert(upgrade.get())
+                            .flatMap(fresh -> fresh
+                                    ? downlink.upgrade(upgrade.get())
+                                    : Uni.createFrom().voidItem());
+                }
+            }
+            case GatewayCommand.Cancel.TYPE -> {
+                Optional<GatewayCommand.Cancel> cancel = message.dataAs(GatewayCommand.Cancel.class)
+                        .filter(c -> Identifiers.isGatewayId(c.gatewayId()) && Identifiers.isEntityId(c.taskId()));
+                if (cancel.isPresent()) {
+                    return tasks.advance(cancel.get().taskId(), "ENDED").flatMap(v -> downlink.cancel(cancel.get()));
+                }
+            }
+            case GatewayCommand.Reply.TYPE -> {
+                Optional<GatewayCommand.Reply> reply =
+                        message.dataAs(GatewayCommand.Reply.class).filter(c -> Identifiers.isGatewayId(c.gatewayId()));
+                if (reply.isPresent()) {
+                    return downlink.reply(reply.get());
+                }
+            }
+            default -> {}
+        }
+        LOG.warnf("dropping command %s: unknown type %s or invalid data", message.id(), message.type());
+        return Uni.createFrom().voidItem();
+    }
+}

@@ -1,0 +1,77 @@
+package org.otaplatform.devicegateway.downlink;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import org.otaplatform.contract.codec.MessageCodec;
+import org.otaplatform.contract.internal.GatewayCommand;
+
+/** Upgrades sent to gateways: SENT until acked, ACKED until they end, then ENDED. */
+@ApplicationScoped
+public class TaskStore {
+
+    /** A task as stored: which gateway it was sent to, and where it stands. */
+    public record TaskRow(String taskId, String gatewayId, String productKey, String deviceKey, String state) {}
+
+    /** Stores a new upgrade; false when the task is known already (a repeated command). */
+    public Uni<Boolean> insert(GatewayCommand.Upgrade command) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "INSERT INTO gateway_task (task_id, gateway_id, product_key, device_key,"
+                                        + " state, command) VALUES (?1, ?2, ?3, ?4, 'SENT', ?5) ON CONFLICT DO NOTHING")
+                        .setParameter(1, command.taskId())
+                        .setParameter(2, command.gatewayId())
+                        .setParameter(3, command.productKey())
+                        .setParameter(4, command.deviceKey())
+                        .setParameter(5, MessageCodec.encode(command))
+                        .executeUpdate())
+                .map(n -> n == 1);
+    }
+
+    public Uni<Optional<TaskRow>> find(String taskId) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("SELECT task_id, gateway_id, product_key, device_key, state"
+                                + " FROM gateway_task WHERE task_id = ?1 FOR UPDATE")
+                        .setParameter(1, taskId)
+                        .getResultList())
+                .map(rows -> rows.stream()
+                        .map(r -> (Object[]) r)
+                        .findFirst()
+                        .map(r -> new TaskRow(
+                                (String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4])));
+    }
+
+    /** Moves a task forward (SENT → ACKED → ENDED); never backwards. */
+    public Uni<Void> advance(String taskId, String state) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "UPDATE gateway_task SET state = ?2, updated_at = now() WHERE task_id = ?1"
+                                        + " AND (state = 'SENT' OR (state = 'ACKED' AND ?2 = 'ENDED'))")
+                        .setParameter(1, taskId)
+                        .setParameter(2, state)
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /** The upgrades a gateway has not acked yet, oldest first: re-sent after its hello. */
+    public Uni<List<GatewayCommand.Upgrade>> unacked(String gatewayId) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "SELECT command FROM gateway_task WHERE gateway_id = ?1 AND state = 'SENT' ORDER BY sent_at, task_id")
+                        .setParameter(1, gatewayId)
+                        .getResultList())
+                .map(rows -> rows.stream()
+                        .map(r -> read(r instanceof Object[] a ? (byte[]) a[0] : (byte[]) r))
+                        .toList());
+    }
+
+    private static GatewayCommand.Upgrade read(byte[] json) {
+        try {
+            return MessageCodec.mapper().readValue(json, GatewayCommand.Upgrade.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a stored upgrade command cannot be read", e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.otaplatform.devicegateway;
+
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.internal.GatewayCommand;
+import org.otaplatform.contract.internal.InternalMessage;
+
+/** Builders of gateway messages and commands for the tests. */
+final class Gateways {
+
+    private static final AtomicLong SEQ = new AtomicLong();
+
+    private Gateways() {}
+
+    static String id(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static String msgId() {
+        return "m-" + SEQ.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 4);
+    }
+
+    static String device(String deviceKey, String version, boolean online) {
+        return "{\"productKey\":\"zb-bulb\",\"deviceKey\":\"" + deviceKey + "\",\"version\":\"" + version
+                + "\",\"online\":" + online + "}";
+    }
+
+    static String hello(String msgId, String... devices) {
+        return "{\"msgId\":\"" + msgId
+                + "\",\"ts\":1,\"gateway\":{\"productKey\":\"zb-gw\",\"version\":\"4.2\"},\"subDevices\":["
+                + String.join(",", devices) + "]}";
+    }
+
+    static String version(String msgId, String deviceKey, String version) {
+        return "{\"msgId\":\"" + msgId + "\",\"ts\":1,\"productKey\":\"zb-bulb\",\"deviceKey\":\"" + deviceKey
+                + "\",\"version\":\"" + version + "\"}";
+    }
+
+    static String ack(String msgId, String taskId, boolean accept) {
+        return "{\"msgId\":\"" + msgId + "\",\"ts\":1,\"taskId\":\"" + taskId + "\",\"accept\":" + accept + "}";
+    }
+
+    static String progress(String msgId, String taskId, String state, String version) {
+        return "{\"msgId\":\"" + msgId + "\",\"ts\":1,\"taskId\":\"" + taskId + "\",\"state\":\"" + state + "\""
+                + (version == null ? "" : ",\"version\":\"" + version + "\"") + "}";
+    }
+
+    static byte[] upgradeCommand(String gatewayId, String taskId, String deviceKey) {
+        return InternalMessage.of(
+                        GatewayCommand.Upgrade.TYPE,
+                        "plan-service",
+                        System.currentTimeMillis(),
+                        new GatewayCommand.Upgrade(
+                                gatewayId,
+                                taskId,
+                                "plan-1",
+                                "zb-bulb",
+                                deviceKey,
+                                "1.0",
+                                "1.1",
+                                120,
+                                System.currentTimeMillis() + 3_600_000,
+                                UUID.randomUUID().toString(),
+                                "FULL",
+                                1024,
+                                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                                "c2lnbmF0dXJl",
+                                "k1",
+                                30,
+                                null,
+                                "notes"))
+                .encode();
+    }
+
+    static String commandsTopic() {
+        return InternalTopics.GATEWAY_COMMANDS;
+    }
+
+    static long count(Pool pool, String sql, Object... params) {
+        return pool.preparedQuery(sql)
+                .execute(Tuple.from(params))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
+    }
+}

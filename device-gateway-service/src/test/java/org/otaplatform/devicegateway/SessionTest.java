@@ -1,0 +1,160 @@
+package org.otaplatform.devicegateway;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.UplinkType;
+import org.otaplatform.testkit.MqttBroker;
+import org.otaplatform.testkit.TestGateway;
+import org.otaplatform.testkit.TestMqttClient;
+
+@QuarkusTest
+class SessionTest {
+
+    @Test
+    void helloOpensTheSessionWithItsTopologyAndAnnouncesEachSubDevice() {
+        String gw = Gateways.id("gw-hello");
+        try (TestMqttClient planService =
+                        TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.DEVICE_EVENTS);
+                TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
+
+            gateway.publish(
+                    UplinkType.HELLO,
+                    Gateways.hello(
+                            Gateways.msgId(),
+                            Gateways.device(gw + "-a", "1.0", true),
+                            Gateways.device(gw + "-b", "1.0", false)));
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/gateways/" + gw)
+                            .then()
+                            .statusCode(200)
+                            .body("online", equalTo(true))
+                            .body("productKey", equalTo("zb-gw"))
+                            .body("subDeviceCount", equalTo(2)));
+            given().get("/api/v1/gateways/" + gw + "/sub-devices")
+                    .then()
+                    .body("items.deviceKey", hasItems(gw + "-a", gw + "-b"))
+                    .body("total", equalTo(2));
+            given().get("/api/v1/devices/zb-bulb/" + gw + "-b")
+                    .then()
+                    .body("online", equalTo(false))
+                    .body("gatewayId", equalTo(gw));
+            planService.await(m -> m.payload().contains("\"device.state\"")
+                    && m.payload().contains(gw + "-a")
+                    && m.payload().contains("ATTACHED"));
+            planService.await(m ->
+                    m.payload().contains("\"gateway.state\"") && m.payload().contains(gw));
+        }
+    }
+
+    @Test
+    void aNewHelloReplacesTheTopologyAndDetachesWhatIsGone() {
+        String gw = Gateways.id("gw-replace");
+        try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
+            gateway.publish(
+                    UplinkType.HELLO,
+                    Gateways.hello(
+                            Gateways.msgId(),
+                            Gateways.device(gw + "-a", "1.0", true),
+                            Gateways.device(gw + "-b", "1.0", true)));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> given().get("/api/v1/gateways/" + gw).then().body("subDeviceCount", equalTo(2)));
+
+            gateway.publish(
+                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.1", true)));
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> given().get("/api/v1/gateways/" + gw).then().body("subDeviceCount", equalTo(1)));
+            given().get("/api/v1/devices/zb-bulb/" + gw + "-a").then().body("version", equalTo("1.1"));
+            given().get("/api/v1/devices/zb-bulb/" + gw + "-b")
+                    .then()
+                    .body("gatewayId", equalTo(null))
+                    .body("online", equalTo(false));
+        }
+    }
+
+    @Test
+    void offlineMarksTheGatewayAndItsSubDevicesOffline() {
+        String gw = Gateways.id("gw-offline");
+        try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
+            gateway.publish(
+                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(true)));
+
+            gateway.publish(UplinkType.OFFLINE, "{}");
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(false)));
+            given().get("/api/v1/devices/zb-bulb/" + gw + "-a")
+                    .then()
+                    .body("online", equalTo(false))
+                    .body("gatewayId", equalTo(gw));
+            given().get("/api/v1/gateways?online=false&size=500").then().body("items.gatewayId", hasItems(gw));
+        }
+    }
+
+    @Test
+    void aSubDeviceThatRoamsToAnotherGatewayIsDetachedFromTheFirst() {
+        String first = Gateways.id("gw-roam-1");
+        String second = Gateways.id("gw-roam-2");
+        String device = first + "-roamer";
+        try (TestGateway a = TestGateway.connect(MqttBroker.shared(), first);
+                TestGateway b = TestGateway.connect(MqttBroker.shared(), second)) {
+            a.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(device, "1.0", true)));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + device)
+                            .then()
+                            .body("gatewayId", equalTo(first)));
+
+            b.publish(
+                    UplinkType.TOPOLOGY,
+                    "{\"msgId\":\"" + Gateways.msgId()
+                            + "\",\"ts\":1,\"added\":[{\"productKey\":\"zb-bulb\",\"deviceKey\":\"" + device
+                            + "\",\"version\":\"1.0\"}]}");
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + device)
+                            .then()
+                            .body("gatewayId", equalTo(second)));
+            given().get("/api/v1/gateways/" + first).then().body("subDeviceCount", equalTo(0));
+            // the first gateway no longer speaks for it
+            String msg = Gateways.msgId();
+            a.publish(UplinkType.VERSION, Gateways.version(msg, device, "9.9"));
+            a.awaitDownlink(
+                    org.otaplatform.contract.DownlinkType.ERROR, p -> p.contains(msg) && p.contains("NOT_OWNER"));
+        }
+    }
+
+    @Test
+    void statusAndVersionReportsUpdateTheSubDevice() {
+        String gw = Gateways.id("gw-status");
+        try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
+            gateway.publish(
+                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
+            gateway.publish(
+                    UplinkType.STATUS,
+                    "{\"msgId\":\"" + Gateways.msgId()
+                            + "\",\"ts\":1,\"subDevices\":[{\"productKey\":\"zb-bulb\",\"deviceKey\":\"" + gw
+                            + "-a\",\"online\":false}]}");
+            gateway.publish(UplinkType.VERSION, Gateways.version(Gateways.msgId(), gw + "-a", "2.0"));
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + gw + "-a")
+                            .then()
+                            .body("online", equalTo(false))
+                            .body("version", equalTo("2.0")));
+        }
+    }
+}
