@@ -1,0 +1,196 @@
+package org.otaplatform.devicegateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.UplinkType;
+import org.otaplatform.contract.codec.MessageCodec;
+import org.otaplatform.testkit.MqttBroker;
+import org.otaplatform.testkit.Ports;
+import org.otaplatform.testkit.PostgresServer;
+import org.otaplatform.testkit.TestGateway;
+import org.otaplatform.testkit.TestMqttClient;
+
+/**
+ * Two packaged instances of the service share one broker (shared subscription) and one database: every
+ * uplink message is applied exactly once, and both replicas take part.
+ */
+class TwoReplicasIT {
+
+    private static final int GATEWAYS = 40;
+    private static final int DEVICES = 5;
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final List<Process> replicas = new ArrayList<>();
+    private static final List<Integer> ports = new ArrayList<>();
+    private static String database;
+
+    @BeforeAll
+    static void startTwoReplicas() throws Exception {
+        PostgresServer postgres = PostgresServer.shared();
+        MqttBroker broker = MqttBroker.shared();
+        database = postgres.createUniqueDatabase("ota_test_two_replicas");
+        for (int i = 0; i < 2; i++) {
+            int port = Ports.free();
+            ProcessBuilder builder = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx256m",
+                            "-jar",
+                            Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(Path.of("target", "replica-" + i + ".log").toFile());
+            Map<String, String> env = builder.environment();
+            env.put("OTA_DEVICE_GATEWAY_PORT", Integer.toString(port));
+            env.put("OTA_DB_HOST", postgres.host());
+            env.put("OTA_DB_PORT", Integer.toString(postgres.port()));
+            env.put("OTA_DB_USER", postgres.user());
+            env.put("OTA_DB_PASSWORD", postgres.password());
+            env.put("OTA_DEVICE_GATEWAY_DB", database);
+            env.put("OTA_MQTT_HOST", broker.host());
+            env.put("OTA_MQTT_PORT", Integer.toString(broker.port()));
+            env.put("OTA_DOWNLOAD_LINK_SECRET", "integration-test-download-link-secret-0123");
+            replicas.add(builder.start());
+            ports.add(port);
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> ready(port));
+        }
+    }
+
+    @AfterAll
+    static void stopReplicas() throws Exception {
+        for (Process replica : replicas) {
+            replica.destroy();
+            replica.waitFor();
+        }
+        if (database != null) {
+            PostgresServer.shared().dropDatabase(database);
+        }
+    }
+
+    @Test
+    void twoReplicasShareTheUplinkAndApplyEachMessageExactlyOnce() throws Exception {
+        String run = Gateways.id("r");
+        List<TestGateway> gateways = new ArrayList<>();
+        try (TestMqttClient planService =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.DEVICE_EVENTS)) {
+            for (int g = 0; g < GATEWAYS; g++) {
+                TestGateway gateway = TestGateway.connect(MqttBroker.shared(), run + "-gw" + g);
+                gateways.add(gateway);
+                String[] devices = new String[DEVICES];
+                for (int d = 0; d < DEVICES; d++) {
+                    devices[d] = Gateways.device(gateway.gatewayId() + "-d" + d, "1.0", true);
+                }
+                gateway.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), devices));
+            }
+            for (TestGateway gateway : gateways) {
+                for (int d = 0; d < DEVICES; d++) {
+                    gateway.publish(
+                            UplinkType.VERSION,
+                            Gateways.version(Gateways.msgId(), gateway.gatewayId() + "-d" + d, "2.0"));
+                }
+            }
+            int messages = GATEWAYS + GATEWAYS * DEVICES;
+            int devices = GATEWAYS * DEVICES;
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> count("SELECT count(*) FROM sub_device WHERE device_key LIKE '" + run
+                                    + "%' AND version = '2.0'")
+                            == devices);
+            assertThat(count("SELECT count(*) FROM uplink_seen WHERE gateway_id LIKE '" + run + "%'"))
+                    .isEqualTo(messages);
+            assertThat(count("SELECT count(*) FROM sub_device WHERE device_key LIKE '" + run + "%' AND seq = 2"))
+                    .isEqualTo(devices);
+
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> deviceEvents(planService, run).size() == devices * 2);
+            Thread.sleep(500);
+            assertThat(deviceEvents(planService, run)).hasSize(devices * 2).doesNotHaveDuplicates();
+            long first = accepted(ports.get(0));
+            long second = accepted(ports.get(1));
+            assertThat(first).as("messages handled by replica 1").isPositive();
+            assertThat(second).as("messages handled by replica 2").isPositive();
+            assertThat(first + second).isEqualTo(messages);
+        } finally {
+            gateways.forEach(TestGateway::close);
+        }
+    }
+
+    /** (deviceKey, seq) of every device.state event of this run. */
+    private static List<String> deviceEvents(TestMqttClient client, String run) {
+        List<String> events = new ArrayList<>();
+        for (TestMqttClient.Received r : client.received()) {
+            try {
+                var data = MessageCodec.mapper().readTree(r.payload()).get("data");
+                if (data != null
+                        && data.has("deviceKey")
+                        && data.get("deviceKey").asText().startsWith(run)) {
+                    events.add(data.get("deviceKey").asText() + "#"
+                            + data.get("seq").asLong());
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return events;
+    }
+
+    private static long accepted(int port) throws Exception {
+        String metrics = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        double sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("ota_uplink_accepted_total{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Math.round(sum);
+    }
+
+    private static boolean ready(int port) {
+        try {
+            return HTTP.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static long count(String sql) throws Exception {
+        PostgresServer postgres = PostgresServer.shared();
+        try (Connection c =
+                        DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
