@@ -9,30 +9,14 @@ import static org.hamcrest.Matchers.not;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.otaplatform.testkit.ServiceOperationsContract;
 
 @QuarkusTest
-class ServiceBasicsTest {
+class ServiceBasicsTest extends ServiceOperationsContract {
 
-    @Test
-    void isReadyWithItsDatabaseAndBroker() {
-        given().when()
-                .get("/q/health/ready")
-                .then()
-                .statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks.name", hasItem(containsString("Database")))
-                .body("checks.name", hasItem(containsString("Reactive Messaging")));
-    }
-
-    @Test
-    void isLive() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-    }
-
-    @Test
-    void servesItsOpenApiDocumentAndMetrics() {
-        given().when().get("/q/openapi?format=json").then().statusCode(200).body(containsString("/api/v1/firmware"));
-        given().when().get("/q/metrics").then().statusCode(200).body(containsString("http_server"));
+    @Override
+    protected String apiPath() {
+        return "/api/v1/firmware";
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.otaplatform.contract.DownlinkType;
 import org.otaplatform.contract.GatewayTopic;
@@ -56,8 +55,8 @@ public final class TestGateway implements AutoCloseable {
                 .flatMap(GatewayTopic::downlink)
                 .ifPresent(type -> gateway.received.add(new Received(
                         type, message.topicName(), message.payload().toString(StandardCharsets.UTF_8)))));
-        await(client.connect(broker.port(), broker.host()));
-        await(client.subscribe(Topics.downlinkFilter(gatewayId), MqttQoS.AT_LEAST_ONCE.value()));
+        Mqtt.await(client.connect(broker.port(), broker.host()));
+        Mqtt.await(client.subscribe(Topics.downlinkFilter(gatewayId), MqttQoS.AT_LEAST_ONCE.value()));
         return gateway;
     }
 
@@ -76,7 +75,7 @@ public final class TestGateway implements AutoCloseable {
 
     /** Publishes on any topic, for tests of what the platform does with topics that are not ours. */
     public void publishRaw(String topic, byte[] payload) {
-        await(client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false));
+        Mqtt.await(client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false));
     }
 
     public List<Received> received() {
@@ -102,18 +101,7 @@ public final class TestGateway implements AutoCloseable {
     @Override
     public void close() {
         if (client.isConnected()) {
-            await(client.disconnect());
-        }
-    }
-
-    private static <T> T await(io.vertx.core.Future<T> future) {
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException("MQTT operation failed: " + e.getMessage(), e);
+            Mqtt.await(client.disconnect());
         }
     }
 

@@ -1,7 +1,6 @@
 package org.otaplatform.testkit;
 
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A plain MQTT client for tests of the internal topics: publish, subscribe, and wait for a message. */
@@ -42,17 +40,17 @@ public final class TestMqttClient implements AutoCloseable {
         TestMqttClient test = new TestMqttClient(client);
         client.publishHandler(
                 m -> test.received.add(new Received(m.topicName(), m.payload().toString(StandardCharsets.UTF_8))));
-        await(client.connect(broker.port(), broker.host()));
+        Mqtt.await(client.connect(broker.port(), broker.host()));
         return test;
     }
 
     public TestMqttClient subscribe(String filter) {
-        await(client.subscribe(filter, MqttQoS.AT_LEAST_ONCE.value()));
+        Mqtt.await(client.subscribe(filter, MqttQoS.AT_LEAST_ONCE.value()));
         return this;
     }
 
     public void publish(String topic, byte[] payload) {
-        await(client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false));
+        Mqtt.await(client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false));
     }
 
     public List<Received> received() {
@@ -80,18 +78,7 @@ public final class TestMqttClient implements AutoCloseable {
     @Override
     public void close() {
         if (client.isConnected()) {
-            await(client.disconnect());
-        }
-    }
-
-    private static <T> T await(Future<T> future) {
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException("MQTT operation failed: " + e.getMessage(), e);
+            Mqtt.await(client.disconnect());
         }
     }
 }

@@ -1,32 +1,19 @@
 package org.otaplatform.plan;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.otaplatform.testkit.ServiceOperationsContract;
 
 @QuarkusTest
-class ServiceBasicsTest {
+class ServiceBasicsTest extends ServiceOperationsContract {
 
-    @Test
-    void isReadyWithItsDatabaseAndBroker() {
-        given().when()
-                .get("/q/health/ready")
-                .then()
-                .statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks.name", hasItem(containsString("Database")))
-                .body("checks.name", hasItem(containsString("Reactive Messaging")));
-    }
-
-    @Test
-    void servesItsOpenApiDocumentAndMetrics() {
-        given().when().get("/q/openapi?format=json").then().statusCode(200).body(containsString("/api/v1/plans"));
-        given().when().get("/q/metrics").then().statusCode(200).body(containsString("http_server"));
+    @Override
+    protected String apiPath() {
+        return "/api/v1/plans";
     }
 
     @Test

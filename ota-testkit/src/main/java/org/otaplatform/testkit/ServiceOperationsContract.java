@@ -1,0 +1,41 @@
+package org.otaplatform.testkit;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every service serves for operations, checked the same way in each: readiness with its database
+ * and broker, liveness, its OpenAPI document and Prometheus metrics. A service's test extends it and
+ * names one path of its API.
+ */
+public abstract class ServiceOperationsContract {
+
+    /** A path the service's OpenAPI document must list, such as {@code /api/v1/plans}. */
+    protected abstract String apiPath();
+
+    @Test
+    void isReadyWithItsDatabaseAndBroker() {
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem(containsString("Database")))
+                .body("checks.name", hasItem(containsString("Reactive Messaging")));
+    }
+
+    @Test
+    void isLive() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void servesItsOpenApiDocumentAndMetrics() {
+        given().when().get("/q/openapi?format=json").then().statusCode(200).body(containsString(apiPath()));
+        given().when().get("/q/metrics").then().statusCode(200).body(containsString("http_server"));
+    }
+}
