@@ -42,4 +42,16 @@ public class Plan {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** The checked definition, as JSON ({@link PlanDefinition}). */
+    @Column(nullable = false)
+    public String definition;
+
+    /** Grows with every status change: the {@code version} of plan.lifecycle events. */
+    @Column(nullable = false)
+    public long version;
+
+    public PlanDefinition definition() {
+        return PlanDefinition.fromJson(definition);
+    }
 }

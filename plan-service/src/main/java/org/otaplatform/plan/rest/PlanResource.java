@@ -1,27 +1,69 @@
 package org.otaplatform.plan.rest;
 
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
 import org.otaplatform.common.rest.Ids;
 import org.otaplatform.common.rest.QueryParams;
 import org.otaplatform.plan.plan.PlanQueries;
+import org.otaplatform.plan.plan.PlanRequest;
+import org.otaplatform.plan.plan.PlanService;
 import org.otaplatform.plan.plan.PlanStatus;
 
 @Path("/api/v1/plans")
 @Produces(MediaType.APPLICATION_JSON)
 public class PlanResource {
 
-    private final PlanQueries plans;
+    private final PlanQueries queries;
+    private final PlanService plans;
 
-    PlanResource(PlanQueries plans) {
+    PlanResource(PlanQueries queries, PlanService plans) {
+        this.queries = queries;
         this.plans = plans;
+    }
+
+    /** An optional reason for a life-cycle action, recorded in the plan's history. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    public record ActionBody(String reason) {}
+
+    /** One entry of a plan's history. */
+    public record HistoryEntry(String from, String to, String reason, Instant at) {}
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> create(PlanRequest request) {
+        return plans.create(required(request))
+                .map(p -> Response.created(URI.create("/api/v1/plans/" + p.id))
+                        .entity(PlanView.of(p))
+                        .build());
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<PlanView> update(@PathParam("id") String id, PlanRequest request) {
+        return plans.update(Ids.uuid("id", id), required(request)).map(PlanView::of);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return plans.delete(Ids.uuid("id", id)).replaceWith(Response.noContent().build());
     }
 
     @GET
@@ -30,7 +72,7 @@ public class PlanResource {
             @QueryParam("productKey") String productKey,
             @QueryParam("page") String page,
             @QueryParam("size") String size) {
-        return plans.list(
+        return queries.list(
                         QueryParams.enumValue("status", status, PlanStatus.class),
                         productKey,
                         PageRequest.of(page, size))
@@ -40,6 +82,83 @@ public class PlanResource {
     @GET
     @Path("/{id}")
     public Uni<PlanView> get(@PathParam("id") String id) {
-        return plans.get(Ids.uuid("id", id)).map(PlanView::of);
+        return queries.get(Ids.uuid("id", id)).map(PlanView::of);
+    }
+
+    @GET
+    @Path("/{id}/history")
+    public Uni<List<HistoryEntry>> history(@PathParam("id") String id) {
+        return plans.history(Ids.uuid("id", id))
+                .map(rows -> rows.stream()
+                        .map(r -> new HistoryEntry((String) r[0], (String) r[1], (String) r[2], toInstant(r[3])))
+                        .toList());
+    }
+
+    @POST
+    @Path("/{id}/activate")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<PlanView> activate(@PathParam("id") String id, String body) {
+        return act(id, PlanService.Action.ACTIVATE, body);
+    }
+
+    @POST
+    @Path("/{id}/suspend")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<PlanView> suspend(@PathParam("id") String id, String body) {
+        return act(id, PlanService.Action.SUSPEND, body);
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<PlanView> resume(@PathParam("id") String id, String body) {
+        return act(id, PlanService.Action.RESUME, body);
+    }
+
+    @POST
+    @Path("/{id}/terminate")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<PlanView> terminate(@PathParam("id") String id, String body) {
+        return act(id, PlanService.Action.TERMINATE, body);
+    }
+
+    /** The body is optional: {@code {"reason": "..."}} or nothing. */
+    private Uni<PlanView> act(String id, PlanService.Action action, String body) {
+        String reason = null;
+        if (body != null && !body.isBlank()) {
+            try {
+                ActionBody parsed =
+                        org.otaplatform.contract.codec.MessageCodec.mapper().readValue(body, ActionBody.class);
+                reason = parsed.reason() == null || parsed.reason().isBlank() ? null : parsed.reason();
+            } catch (java.io.IOException e) {
+                throw new ApiException(
+                        org.otaplatform.common.error.ErrorCode.MALFORMED_REQUEST,
+                        "the body must be {\"reason\": \"...\"} or empty");
+            }
+        }
+        if (reason != null && reason.length() > 500) {
+            throw ApiException.invalid("reason", "must be at most 500 characters");
+        }
+        return plans.act(Ids.uuid("id", id), action, reason).map(PlanView::of);
+    }
+
+    private static PlanRequest required(PlanRequest request) {
+        if (request == null) {
+            throw ApiException.invalid("body", "is required: a plan as JSON");
+        }
+        return request;
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant();
+        }
+        return value == null ? null : Instant.parse(value.toString());
     }
 }

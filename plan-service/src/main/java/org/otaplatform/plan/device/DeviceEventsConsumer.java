@@ -1,0 +1,61 @@
+package org.otaplatform.plan.device;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.contract.Identifiers;
+import org.otaplatform.contract.internal.DeviceState;
+import org.otaplatform.contract.internal.GatewayState;
+import org.otaplatform.contract.internal.InternalMessage;
+
+/** Keeps plan-service's device view from device-gateway-service's events; never reads its tables. */
+@ApplicationScoped
+public class DeviceEventsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(DeviceEventsConsumer.class);
+
+    private final Inbox inbox;
+    private final DeviceViews views;
+
+    DeviceEventsConsumer(Inbox inbox, DeviceViews views) {
+        this.inbox = inbox;
+        this.views = views;
+    }
+
+    @Incoming("device-events")
+    public Uni<Void> consume(byte[] payload) {
+        Optional<InternalMessage> message = InternalMessage.decode(payload);
+        Optional<Uni<Void>> apply = message.flatMap(this::applying);
+        if (apply.isEmpty()) {
+            LOG.warn("dropping a message that is not a valid device or gateway event");
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withTransaction(() -> inbox.firstTime(message.get().id())
+                        .flatMap(first -> first ? apply.get() : Uni.createFrom().voidItem()))
+                .onFailure()
+                .invoke(e -> LOG.errorf(
+                        e, "device event %s not applied", message.get().id()))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    private Optional<Uni<Void>> applying(InternalMessage message) {
+        return switch (message.type()) {
+            case DeviceState.TYPE ->
+                message.dataAs(DeviceState.class)
+                        .filter(d -> Identifiers.isProductKey(d.productKey())
+                                && Identifiers.isDeviceKey(d.deviceKey())
+                                && Identifiers.isVersion(d.version()))
+                        .map(d -> Uni.createFrom().deferred(() -> views.apply(d)));
+            case GatewayState.TYPE ->
+                message.dataAs(GatewayState.class)
+                        .filter(g -> Identifiers.isGatewayId(g.gatewayId()))
+                        .map(g -> Uni.createFrom().deferred(() -> views.apply(g)));
+            default -> Optional.empty();
+        };
+    }
+}

@@ -1,0 +1,42 @@
+package org.otaplatform.plan.device;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.otaplatform.contract.internal.DeviceState;
+import org.otaplatform.contract.internal.GatewayState;
+
+/** plan-service's device and gateway view: the newest state by seq, whatever order events arrive in. */
+@ApplicationScoped
+public class DeviceViews {
+
+    public Uni<Void> apply(DeviceState d) {
+        return Panache.getSession()
+                .flatMap(
+                        s -> s.createNativeQuery("INSERT INTO device_view (product_key, device_key, gateway_id, online,"
+                                        + " version, seq, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, now())"
+                                        + " ON CONFLICT (product_key, device_key) DO UPDATE SET gateway_id = EXCLUDED.gateway_id,"
+                                        + " online = EXCLUDED.online, version = EXCLUDED.version, seq = EXCLUDED.seq, updated_at = now()"
+                                        + " WHERE device_view.seq < EXCLUDED.seq")
+                                .setParameter(1, d.productKey())
+                                .setParameter(2, d.deviceKey())
+                                .setParameter(3, d.gatewayId())
+                                .setParameter(4, d.online())
+                                .setParameter(5, d.version())
+                                .setParameter(6, d.seq())
+                                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> apply(GatewayState g) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("INSERT INTO gateway_view (gateway_id, online, seq, updated_at)"
+                                + " VALUES (?1, ?2, ?3, now()) ON CONFLICT (gateway_id) DO UPDATE SET online = EXCLUDED.online,"
+                                + " seq = EXCLUDED.seq, updated_at = now() WHERE gateway_view.seq < EXCLUDED.seq")
+                        .setParameter(1, g.gatewayId())
+                        .setParameter(2, g.online())
+                        .setParameter(3, g.seq())
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+}

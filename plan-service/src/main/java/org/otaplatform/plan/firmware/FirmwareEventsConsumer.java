@@ -1,0 +1,50 @@
+package org.otaplatform.plan.firmware;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.contract.Identifiers;
+import org.otaplatform.contract.internal.FirmwareEvent;
+import org.otaplatform.contract.internal.InternalMessage;
+
+/** Keeps the firmware view from firmware-service's events; each applied once. */
+@ApplicationScoped
+public class FirmwareEventsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(FirmwareEventsConsumer.class);
+    private static final Set<String> TYPES =
+            Set.of(FirmwareEvent.CREATED, FirmwareEvent.VERIFICATION_CHANGED, FirmwareEvent.DELETED);
+
+    private final Inbox inbox;
+    private final FirmwareViews views;
+
+    FirmwareEventsConsumer(Inbox inbox, FirmwareViews views) {
+        this.inbox = inbox;
+        this.views = views;
+    }
+
+    @Incoming("firmware-events")
+    public Uni<Void> consume(byte[] payload) {
+        Optional<InternalMessage> message = InternalMessage.decode(payload).filter(m -> TYPES.contains(m.type()));
+        Optional<FirmwareEvent> event = message.flatMap(m -> m.dataAs(FirmwareEvent.class))
+                .filter(e -> Identifiers.isEntityId(e.firmwareId()) && e.type() != null && e.productKey() != null);
+        if (event.isEmpty()) {
+            LOG.warn("dropping a message that is not a valid firmware event");
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withTransaction(() -> inbox.firstTime(message.get().id())
+                        .flatMap(first -> first
+                                ? views.apply(message.get().type(), event.get())
+                                : Uni.createFrom().voidItem()))
+                .onFailure()
+                .invoke(e -> LOG.errorf(
+                        e, "firmware event %s not applied", message.get().id()))
+                .onFailure()
+                .recoverWithNull();
+    }
+}

@@ -1,0 +1,61 @@
+package org.otaplatform.plan.firmware;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.UUID;
+import org.otaplatform.contract.internal.FirmwareEvent;
+
+/** plan-service's firmware view: kept from firmware events, read when plans are checked and pushed. */
+@ApplicationScoped
+public class FirmwareViews {
+
+    /** Applies an event in the caller's transaction; a deleted package stays deleted. */
+    public Uni<Void> apply(String type, FirmwareEvent e) {
+        boolean deleted = FirmwareEvent.DELETED.equals(type);
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("INSERT INTO firmware_view (firmware_id, product_key, version, type,"
+                                + " source_version, size, sha256, signature, key_id, verification, deleted, updated_at)"
+                                + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, now())"
+                                + " ON CONFLICT (firmware_id) DO UPDATE SET verification = EXCLUDED.verification,"
+                                + " deleted = firmware_view.deleted OR EXCLUDED.deleted, updated_at = now()")
+                        .setParameter(1, UUID.fromString(e.firmwareId()))
+                        .setParameter(2, e.productKey())
+                        .setParameter(3, e.version())
+                        .setParameter(4, e.type().name())
+                        .setParameter(5, e.sourceVersion())
+                        .setParameter(6, e.size())
+                        .setParameter(7, e.sha256())
+                        .setParameter(8, e.signature())
+                        .setParameter(9, e.keyId())
+                        .setParameter(10, e.verification())
+                        .setParameter(11, deleted)
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    public Uni<Optional<FirmwareView>> find(UUID firmwareId) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("SELECT CAST(firmware_id AS varchar), product_key, version, type,"
+                                + " source_version, size, sha256, signature, key_id, verification, deleted"
+                                + " FROM firmware_view WHERE firmware_id = ?1")
+                        .setParameter(1, firmwareId)
+                        .getResultList())
+                .map(rows -> rows.stream().findFirst().map(row -> {
+                    Object[] r = (Object[]) row;
+                    return new FirmwareView(
+                            (String) r[0],
+                            (String) r[1],
+                            (String) r[2],
+                            (String) r[3],
+                            (String) r[4],
+                            ((Number) r[5]).longValue(),
+                            (String) r[6],
+                            (String) r[7],
+                            (String) r[8],
+                            (String) r[9],
+                            (Boolean) r[10]);
+                }));
+    }
+}

@@ -1,0 +1,103 @@
+package org.otaplatform.plan.plan;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+
+/** A checked plan definition with every default filled in; stored as JSON with the plan. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record PlanDefinition(
+        List<String> sourceVersions,
+        List<String> whitelist,
+        List<String> blacklist,
+        String timeZone,
+        LocalDateTime startAt,
+        LocalDateTime endAt,
+        List<PlanRequest.PushWindow> pushWindows,
+        Integer rolloutPerMinute,
+        int maxConcurrentPerGateway,
+        Integer failureThresholdPercent,
+        int failureThresholdMinSamples,
+        PlanRequest.Retry retry,
+        int ackTimeoutSeconds,
+        int taskTimeoutSeconds,
+        boolean requireVerifiedFirmware,
+        boolean pushActively,
+        int repushAfterRejectMinutes,
+        Integer minBatteryPercent,
+        Integer minSignalDbm,
+        Map<String, String> upgradeNotes) {
+
+    static final int DEFAULT_MAX_CONCURRENT_PER_GATEWAY = 4;
+    static final int DEFAULT_MIN_SAMPLES = 10;
+    static final int DEFAULT_MAX_ATTEMPTS = 3;
+    static final int DEFAULT_BACKOFF_SECONDS = 300;
+    static final int DEFAULT_ACK_TIMEOUT_SECONDS = 300;
+    static final int DEFAULT_TASK_TIMEOUT_SECONDS = 3600;
+    static final int DEFAULT_REPUSH_MINUTES = 120;
+
+    static PlanDefinition of(PlanRequest r) {
+        PlanRequest.Retry retry = new PlanRequest.Retry(
+                r.retry() == null || r.retry().maxAttempts() == null
+                        ? DEFAULT_MAX_ATTEMPTS
+                        : r.retry().maxAttempts(),
+                r.retry() == null || r.retry().backoffSeconds() == null
+                        ? DEFAULT_BACKOFF_SECONDS
+                        : r.retry().backoffSeconds());
+        return new PlanDefinition(
+                orEmpty(r.sourceVersions()),
+                orEmpty(r.whitelist()),
+                orEmpty(r.blacklist()),
+                r.timeZone(),
+                r.startAt(),
+                r.endAt(),
+                orEmpty(r.pushWindows()),
+                r.rolloutPerMinute(),
+                r.maxConcurrentPerGateway() == null ? DEFAULT_MAX_CONCURRENT_PER_GATEWAY : r.maxConcurrentPerGateway(),
+                r.failureThresholdPercent(),
+                r.failureThresholdMinSamples() == null ? DEFAULT_MIN_SAMPLES : r.failureThresholdMinSamples(),
+                retry,
+                r.ackTimeoutSeconds() == null ? DEFAULT_ACK_TIMEOUT_SECONDS : r.ackTimeoutSeconds(),
+                r.taskTimeoutSeconds() == null ? DEFAULT_TASK_TIMEOUT_SECONDS : r.taskTimeoutSeconds(),
+                Boolean.TRUE.equals(r.requireVerifiedFirmware()),
+                !Boolean.FALSE.equals(r.pushActively()),
+                r.repushAfterRejectMinutes() == null ? DEFAULT_REPUSH_MINUTES : r.repushAfterRejectMinutes(),
+                r.minBatteryPercent(),
+                r.minSignalDbm(),
+                r.upgradeNotes() == null ? Map.of() : Map.copyOf(r.upgradeNotes()));
+    }
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static PlanDefinition fromJson(String json) {
+        try {
+            return JSON.readValue(json, PlanDefinition.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a stored plan definition cannot be read", e);
+        }
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : List.copyOf(list);
+    }
+}

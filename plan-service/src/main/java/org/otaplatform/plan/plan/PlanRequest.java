@@ -1,0 +1,42 @@
+package org.otaplatform.plan.plan;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+
+/** A plan as a client writes it (create and update); checked by {@link PlanValidator}. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record PlanRequest(
+        String name,
+        String productKey,
+        String firmwareId,
+        List<String> sourceVersions,
+        PlanMode mode,
+        List<String> whitelist,
+        List<String> blacklist,
+        String timeZone,
+        LocalDateTime startAt,
+        LocalDateTime endAt,
+        List<PushWindow> pushWindows,
+        Integer rolloutPerMinute,
+        Integer maxConcurrentPerGateway,
+        Integer failureThresholdPercent,
+        Integer failureThresholdMinSamples,
+        Retry retry,
+        Integer ackTimeoutSeconds,
+        Integer taskTimeoutSeconds,
+        Boolean requireVerifiedFirmware,
+        Boolean pushActively,
+        Integer repushAfterRejectMinutes,
+        Integer minBatteryPercent,
+        Integer minSignalDbm,
+        Map<String, String> upgradeNotes) {
+
+    /** A daily window in the plan's time zone, {@code "HH:mm"}; it may cross midnight. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PushWindow(String from, String to) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Retry(Integer maxAttempts, Integer backoffSeconds) {}
+}

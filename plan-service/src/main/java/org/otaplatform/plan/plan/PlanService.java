@@ -1,0 +1,229 @@
+package org.otaplatform.plan.plan;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
+import org.otaplatform.common.error.ApiException;
+import org.otaplatform.common.error.ErrorCode;
+import org.otaplatform.common.error.FieldError;
+import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.contract.internal.PlanLifecycleEvent;
+import org.otaplatform.plan.firmware.FirmwareView;
+import org.otaplatform.plan.firmware.FirmwareViews;
+
+/**
+ * Plans and their life cycle. Every change is one transaction with its history row and its
+ * plan.lifecycle event (outbox), so firmware-service always learns which packages are in use.
+ */
+@ApplicationScoped
+public class PlanService {
+
+    private static final String SOURCE = "plan-service";
+
+    private final PlanRepository plans;
+    private final FirmwareViews firmware;
+    private final Outbox outbox;
+    private final Clock clock = Clock.systemUTC();
+
+    PlanService(PlanRepository plans, FirmwareViews firmware, Outbox outbox) {
+        this.plans = plans;
+        this.firmware = firmware;
+        this.outbox = outbox;
+    }
+
+    /** What an operator asks of a plan. */
+    public enum Action {
+        ACTIVATE(PlanStatus.ACTIVE),
+        SUSPEND(PlanStatus.SUSPENDED),
+        RESUME(PlanStatus.ACTIVE),
+        TERMINATE(PlanStatus.TERMINATED);
+
+        final PlanStatus target;
+
+        Action(PlanStatus target) {
+            this.target = target;
+        }
+    }
+
+    public Uni<Plan> create(PlanRequest request) {
+        return Panache.withTransaction(() -> checked(request, null).flatMap(definition -> {
+                    Plan plan = new Plan();
+                    plan.id = UUID.randomUUID();
+                    plan.status = PlanStatus.DRAFT;
+                    plan.createdAt = clock.instant();
+                    fill(plan, request, definition);
+                    return plans.persistAndFlush(plan)
+                            .flatMap(p -> history(p, null, "created"))
+                            .flatMap(v -> event(plan))
+                            .replaceWith(plan);
+                }))
+                .onFailure(ConstraintViolationException.class)
+                .transform(e -> nameTaken(request.name()));
+    }
+
+    public Uni<Plan> update(UUID id, PlanRequest request) {
+        return Panache.withTransaction(() -> draft(id)
+                        .flatMap(plan -> checked(request, id).flatMap(definition -> {
+                            fill(plan, request, definition);
+                            return plans.flush().replaceWith(plan);
+                        })))
+                .onFailure(ConstraintViolationException.class)
+                .transform(e -> nameTaken(request.name()));
+    }
+
+    public Uni<Void> delete(UUID id) {
+        return Panache.withTransaction(() -> draft(id).flatMap(plan -> {
+            plan.version++;
+            PlanLifecycleEvent deleted = new PlanLifecycleEvent(
+                    plan.id.toString(), plan.firmwareId.toString(), plan.productKey, "DELETED", plan.version);
+            return plans.delete(plan)
+                    .flatMap(v -> outbox.add(
+                            InternalTopics.PLAN_EVENTS,
+                            InternalMessage.of(PlanLifecycleEvent.TYPE, SOURCE, clock.millis(), deleted)));
+        }));
+    }
+
+    /** Moves the plan by an operator's action; 409 when the table does not allow it. */
+    public Uni<Plan> act(UUID id, Action action, String reason) {
+        return Panache.withTransaction(() -> existing(id).flatMap(plan -> {
+            PlanStatus from = plan.status;
+            boolean allowed = from.canMoveTo(action.target)
+                    && (action != Action.RESUME || from == PlanStatus.SUSPENDED)
+                    && (action != Action.ACTIVATE || from == PlanStatus.DRAFT);
+            if (!allowed) {
+                return Uni.createFrom()
+                        .failure(new ApiException(
+                                ErrorCode.CONFLICT,
+                                "a " + from + " plan cannot " + action.name().toLowerCase(java.util.Locale.ROOT)));
+            }
+            Uni<Void> precondition = action == Action.ACTIVATE
+                    ? activatable(plan)
+                    : Uni.createFrom().voidItem();
+            return precondition.flatMap(v -> move(
+                    plan,
+                    action.target,
+                    reason == null ? action.name().toLowerCase(java.util.Locale.ROOT) + "d by an operator" : reason));
+        }));
+    }
+
+    /** A plan's history: every status it had, when and why. */
+    public Uni<List<Object[]>> history(UUID id) {
+        return Panache.withSession(() -> existing(id)
+                .flatMap(plan -> Panache.getSession()
+                        .flatMap(s -> s.createNativeQuery(
+                                        "SELECT from_status, to_status, reason, at FROM plan_history WHERE plan_id = ?1 ORDER BY id")
+                                .setParameter(1, id)
+                                .getResultList()
+                                .map(rows ->
+                                        rows.stream().map(r -> (Object[]) r).toList()))));
+    }
+
+    Uni<Plan> move(Plan plan, PlanStatus target, String reason) {
+        PlanStatus from = plan.status;
+        plan.status = target;
+        plan.suspendedReason = target == PlanStatus.SUSPENDED ? reason : null;
+        plan.updatedAt = clock.instant();
+        plan.version++;
+        return history(plan, from, reason).flatMap(v -> event(plan)).replaceWith(plan);
+    }
+
+    private Uni<Void> activatable(Plan plan) {
+        PlanDefinition definition = plan.definition();
+        return firmware.find(plan.firmwareId).flatMap(found -> {
+            if (found.isEmpty() || found.get().deleted()) {
+                return Uni.createFrom()
+                        .failure(new ApiException(ErrorCode.CONFLICT, "the plan's firmware package no longer exists"));
+            }
+            if (definition.requireVerifiedFirmware()
+                    && !"VERIFIED".equals(found.get().verification())) {
+                return Uni.createFrom()
+                        .failure(new ApiException(
+                                ErrorCode.CONFLICT,
+                                "the plan requires verified firmware and the package is "
+                                        + found.get().verification()));
+            }
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** The request checked; {@code self} is the plan being updated, which may keep its own name. */
+    private Uni<PlanDefinition> checked(PlanRequest request, UUID self) {
+        Optional<UUID> firmwareId = uuid(request.firmwareId());
+        Uni<Optional<FirmwareView>> view = firmwareId.isPresent()
+                ? firmware.find(firmwareId.get())
+                : Uni.createFrom().item(Optional.empty());
+        return view.flatMap(f -> {
+            List<FieldError> errors = PlanValidator.check(request, f);
+            if (!errors.isEmpty()) {
+                return Uni.createFrom().failure(ApiException.invalid(errors));
+            }
+            return plans.find("name", request.name())
+                    .firstResult()
+                    .flatMap(same -> same != null && !same.id.equals(self)
+                            ? Uni.createFrom().failure(nameTaken(request.name()))
+                            : Uni.createFrom().item(PlanDefinition.of(request)));
+        });
+    }
+
+    private void fill(Plan plan, PlanRequest request, PlanDefinition definition) {
+        plan.name = request.name();
+        plan.productKey = request.productKey();
+        plan.firmwareId = UUID.fromString(request.firmwareId());
+        plan.mode = request.mode();
+        plan.definition = definition.toJson();
+        plan.updatedAt = clock.instant();
+    }
+
+    private Uni<Plan> draft(UUID id) {
+        return existing(id)
+                .flatMap(plan -> plan.status == PlanStatus.DRAFT
+                        ? Uni.createFrom().item(plan)
+                        : Uni.createFrom()
+                                .failure(new ApiException(
+                                        ErrorCode.CONFLICT,
+                                        "plan " + id + " is " + plan.status
+                                                + "; only a DRAFT plan can be changed or deleted")));
+    }
+
+    private Uni<Plan> existing(UUID id) {
+        return plans.findById(id).onItem().ifNull().failWith(() -> ApiException.notFound("plan", id));
+    }
+
+    private Uni<Void> history(Plan plan, PlanStatus from, String reason) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "INSERT INTO plan_history (plan_id, from_status, to_status, reason) VALUES (?1, ?2, ?3, ?4)")
+                        .setParameter(1, plan.id)
+                        .setParameter(2, from == null ? null : from.name())
+                        .setParameter(3, plan.status.name())
+                        .setParameter(4, reason.length() > 500 ? reason.substring(0, 500) : reason)
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> event(Plan plan) {
+        PlanLifecycleEvent event = new PlanLifecycleEvent(
+                plan.id.toString(), plan.firmwareId.toString(), plan.productKey, plan.status.name(), plan.version);
+        return outbox.add(
+                InternalTopics.PLAN_EVENTS, InternalMessage.of(PlanLifecycleEvent.TYPE, SOURCE, clock.millis(), event));
+    }
+
+    private static ApiException nameTaken(String name) {
+        return new ApiException(ErrorCode.CONFLICT, "a plan named '" + name + "' exists already");
+    }
+
+    private static Optional<UUID> uuid(String value) {
+        try {
+            return value == null ? Optional.empty() : Optional.of(UUID.fromString(value));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}
