@@ -214,6 +214,33 @@ class UploadTest {
     }
 
     @Test
+    void anUploadCutOffMidwayLeavesNothingBehind() throws Exception {
+        String product = Fixtures.uniqueProduct();
+        long blobs = Fixtures.count(pool, "SELECT count(*) FROM blob");
+        String head = "--XYZ\r\nContent-Disposition: form-data; name=\"productKey\"\r\n\r\n" + product
+                + "\r\n--XYZ\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n1"
+                + "\r\n--XYZ\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\nFULL"
+                + "\r\n--XYZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\ncut"
+                + "\r\n--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fw.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n";
+        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            var out = socket.getOutputStream();
+            out.write(
+                    ("POST /api/v1/firmware HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=XYZ\r\n"
+                                    + "Content-Length: 900000\r\n\r\n" + head)
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(Fixtures.bytes(200_000, 17));
+            out.flush();
+        } // the connection drops with 700,000 bytes of the body never sent
+
+        Thread.sleep(1_000);
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM firmware WHERE product_key = $1", product))
+                .isZero();
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM blob")).isEqualTo(blobs);
+        Fixtures.uploadFull(product, "1", Fixtures.bytes(100, 18)).statusCode(201);
+    }
+
+    @Test
     void refusesAnEmptyOrMissingFile() {
         given().multiPart("productKey", Fixtures.uniqueProduct())
                 .multiPart("version", "1")

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
+import org.otaplatform.plan.config.PlanConfig;
 
 /** A checked plan definition with every default filled in; stored as JSON with the plan. */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -36,21 +37,13 @@ public record PlanDefinition(
         Integer minSignalDbm,
         Map<String, String> upgradeNotes) {
 
-    static final int DEFAULT_MAX_CONCURRENT_PER_GATEWAY = 4;
-    static final int DEFAULT_MIN_SAMPLES = 10;
-    static final int DEFAULT_MAX_ATTEMPTS = 3;
-    static final int DEFAULT_BACKOFF_SECONDS = 300;
-    static final int DEFAULT_ACK_TIMEOUT_SECONDS = 300;
-    static final int DEFAULT_TASK_TIMEOUT_SECONDS = 3600;
-    static final int DEFAULT_REPUSH_MINUTES = 120;
-
-    static PlanDefinition of(PlanRequest r) {
+    static PlanDefinition of(PlanRequest r, PlanConfig.Defaults defaults) {
         PlanRequest.Retry retry = new PlanRequest.Retry(
                 r.retry() == null || r.retry().maxAttempts() == null
-                        ? DEFAULT_MAX_ATTEMPTS
+                        ? defaults.retryMaxAttempts()
                         : r.retry().maxAttempts(),
                 r.retry() == null || r.retry().backoffSeconds() == null
-                        ? DEFAULT_BACKOFF_SECONDS
+                        ? defaults.retryBackoffSeconds()
                         : r.retry().backoffSeconds());
         return new PlanDefinition(
                 orEmpty(r.sourceVersions()),
@@ -61,15 +54,19 @@ public record PlanDefinition(
                 r.endAt(),
                 orEmpty(r.pushWindows()),
                 r.rolloutPerMinute(),
-                r.maxConcurrentPerGateway() == null ? DEFAULT_MAX_CONCURRENT_PER_GATEWAY : r.maxConcurrentPerGateway(),
+                r.maxConcurrentPerGateway() == null ? defaults.maxConcurrentPerGateway() : r.maxConcurrentPerGateway(),
                 r.failureThresholdPercent(),
-                r.failureThresholdMinSamples() == null ? DEFAULT_MIN_SAMPLES : r.failureThresholdMinSamples(),
+                r.failureThresholdMinSamples() == null
+                        ? defaults.failureThresholdMinSamples()
+                        : r.failureThresholdMinSamples(),
                 retry,
-                r.ackTimeoutSeconds() == null ? DEFAULT_ACK_TIMEOUT_SECONDS : r.ackTimeoutSeconds(),
-                r.taskTimeoutSeconds() == null ? DEFAULT_TASK_TIMEOUT_SECONDS : r.taskTimeoutSeconds(),
+                r.ackTimeoutSeconds() == null ? defaults.ackTimeoutSeconds() : r.ackTimeoutSeconds(),
+                r.taskTimeoutSeconds() == null ? defaults.taskTimeoutSeconds() : r.taskTimeoutSeconds(),
                 Boolean.TRUE.equals(r.requireVerifiedFirmware()),
                 !Boolean.FALSE.equals(r.pushActively()),
-                r.repushAfterRejectMinutes() == null ? DEFAULT_REPUSH_MINUTES : r.repushAfterRejectMinutes(),
+                r.repushAfterRejectMinutes() == null
+                        ? defaults.repushAfterRejectMinutes()
+                        : r.repushAfterRejectMinutes(),
                 r.minBatteryPercent(),
                 r.minSignalDbm(),
                 r.upgradeNotes() == null ? Map.of() : Map.copyOf(r.upgradeNotes()));

@@ -15,6 +15,7 @@ import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.contract.internal.PlanLifecycleEvent;
+import org.otaplatform.plan.config.PlanConfig;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
 
@@ -30,12 +31,14 @@ public class PlanService {
     private final PlanRepository plans;
     private final FirmwareViews firmware;
     private final Outbox outbox;
+    private final PlanConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    PlanService(PlanRepository plans, FirmwareViews firmware, Outbox outbox) {
+    PlanService(PlanRepository plans, FirmwareViews firmware, Outbox outbox, PlanConfig config) {
         this.plans = plans;
         this.firmware = firmware;
         this.outbox = outbox;
+        this.config = config;
     }
 
     /** What an operator asks of a plan. */
@@ -160,7 +163,7 @@ public class PlanService {
                 ? firmware.find(firmwareId.get())
                 : Uni.createFrom().item(Optional.empty());
         return view.flatMap(f -> {
-            List<FieldError> errors = PlanValidator.check(request, f);
+            List<FieldError> errors = PlanValidator.check(request, f, config.maxListEntries());
             if (!errors.isEmpty()) {
                 return Uni.createFrom().failure(ApiException.invalid(errors));
             }
@@ -168,7 +171,7 @@ public class PlanService {
                     .firstResult()
                     .flatMap(same -> same != null && !same.id.equals(self)
                             ? Uni.createFrom().failure(nameTaken(request.name()))
-                            : Uni.createFrom().item(PlanDefinition.of(request)));
+                            : Uni.createFrom().item(PlanDefinition.of(request, config.defaults())));
         });
     }
 

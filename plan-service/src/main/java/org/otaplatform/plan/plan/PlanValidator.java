@@ -17,15 +17,16 @@ final class PlanValidator {
 
     private static final Pattern HH_MM = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
-    static final int MAX_LIST = 100_000;
-
     private final List<FieldError> errors = new ArrayList<>();
+    private final int maxList;
 
-    private PlanValidator() {}
+    private PlanValidator(int maxList) {
+        this.maxList = maxList;
+    }
 
     /** The faults of {@code r}, given the firmware it names as plan-service knows it (empty when unknown). */
-    static List<FieldError> check(PlanRequest r, Optional<FirmwareView> firmware) {
-        PlanValidator v = new PlanValidator();
+    static List<FieldError> check(PlanRequest r, Optional<FirmwareView> firmware, int maxListEntries) {
+        PlanValidator v = new PlanValidator(maxListEntries);
         v.run(r, firmware);
         return v.errors;
     }
@@ -151,8 +152,8 @@ final class PlanValidator {
         if (keys == null) {
             return;
         }
-        if (keys.size() > MAX_LIST) {
-            fault(field, "must have at most " + MAX_LIST + " entries");
+        if (keys.size() > maxList) {
+            fault(field, "must have at most " + maxList + " entries");
             return;
         }
         for (int i = 0; i < keys.size(); i++) {

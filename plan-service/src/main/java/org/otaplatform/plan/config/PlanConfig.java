@@ -1,0 +1,44 @@
+package org.otaplatform.plan.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of plan-service ({@code ota.plan.*}; environment {@code OTA_PLAN_*}). */
+@ConfigMapping(prefix = "ota.plan")
+public interface PlanConfig {
+
+    /** What a plan gets for the fields its author leaves out. */
+    Defaults defaults();
+
+    /** The most device keys a whitelist or blacklist may hold. */
+    @WithDefault("100000")
+    int maxListEntries();
+
+    interface Defaults {
+        /** Tasks between NOTIFIED and UPGRADING at once per gateway (its radio is shared). */
+        @WithDefault("4")
+        int maxConcurrentPerGateway();
+
+        /** Results needed before the failure threshold is applied. */
+        @WithDefault("10")
+        int failureThresholdMinSamples();
+
+        @WithDefault("3")
+        int retryMaxAttempts();
+
+        @WithDefault("300")
+        int retryBackoffSeconds();
+
+        /** How long a gateway has to ack an upgrade while online. */
+        @WithDefault("300")
+        int ackTimeoutSeconds();
+
+        /** How long a task may take from being sent to its final state. */
+        @WithDefault("3600")
+        int taskTimeoutSeconds();
+
+        /** Silent plans: when a device that rejected is offered the upgrade again. */
+        @WithDefault("120")
+        int repushAfterRejectMinutes();
+    }
+}
