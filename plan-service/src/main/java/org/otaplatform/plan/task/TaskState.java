@@ -1,0 +1,58 @@
+package org.otaplatform.plan.task;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The life cycle of one upgrade attempt (gateway protocol v1). States only move forward; a gateway may
+ * skip intermediate states; any state that is not final may end FAILED, CANCELLED or TIMED_OUT.
+ *
+ * <pre>
+ * AWAITING_CONFIRMATION ─(app confirms)─> PENDING        (manual plans only)
+ * PENDING ─(sent)─> NOTIFIED ─ack accept─> ACCEPTED ─> DOWNLOADING ─> DOWNLOADED ─> UPGRADING ─> SUCCEEDED
+ *                      └─ack reject─> REJECTED
+ * </pre>
+ */
+public enum TaskState {
+    AWAITING_CONFIRMATION,
+    PENDING,
+    NOTIFIED,
+    ACCEPTED,
+    DOWNLOADING,
+    DOWNLOADED,
+    UPGRADING,
+    SUCCEEDED,
+    FAILED,
+    REJECTED,
+    CANCELLED,
+    TIMED_OUT;
+
+    private static final Set<TaskState> FINAL = EnumSet.of(SUCCEEDED, FAILED, REJECTED, CANCELLED, TIMED_OUT);
+    /** Between NOTIFIED and UPGRADING: the task occupies its gateway's radio. */
+    private static final Set<TaskState> IN_FLIGHT = EnumSet.of(NOTIFIED, ACCEPTED, DOWNLOADING, DOWNLOADED, UPGRADING);
+
+    public boolean isFinal() {
+        return FINAL.contains(this);
+    }
+
+    public boolean isInFlight() {
+        return IN_FLIGHT.contains(this);
+    }
+
+    /** The one transition table: whether a task in this state may move to {@code next}. */
+    public boolean canMoveTo(TaskState next) {
+        if (isFinal() || next == this) {
+            return false;
+        }
+        return switch (next) {
+            case AWAITING_CONFIRMATION -> false;
+            case PENDING -> this == AWAITING_CONFIRMATION;
+            case NOTIFIED -> this == PENDING;
+            case REJECTED -> this == AWAITING_CONFIRMATION || this == NOTIFIED;
+            case ACCEPTED, DOWNLOADING, DOWNLOADED, UPGRADING, SUCCEEDED ->
+                // the gateway reports progress only for what it was sent; it may skip states, never go back
+                ordinal() >= NOTIFIED.ordinal() && next.ordinal() > ordinal();
+            case FAILED, CANCELLED, TIMED_OUT -> true;
+        };
+    }
+}
