@@ -20,10 +20,14 @@ import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
 import org.otaplatform.common.rest.Ids;
 import org.otaplatform.common.rest.QueryParams;
+import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.PlanQueries;
 import org.otaplatform.plan.plan.PlanRequest;
 import org.otaplatform.plan.plan.PlanService;
 import org.otaplatform.plan.plan.PlanStatus;
+import org.otaplatform.plan.task.PlanStats;
+import org.otaplatform.plan.task.TaskQueries;
+import org.otaplatform.plan.task.TaskState;
 
 @Path("/api/v1/plans")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,11 +35,21 @@ public class PlanResource {
 
     private final PlanQueries queries;
     private final PlanService plans;
+    private final TaskQueries tasks;
+    private final PlanStats stats;
+    private final FirmwareViews firmware;
 
-    PlanResource(PlanQueries queries, PlanService plans) {
+    PlanResource(PlanQueries queries, PlanService plans, TaskQueries tasks, PlanStats stats, FirmwareViews firmware) {
         this.queries = queries;
         this.plans = plans;
+        this.tasks = tasks;
+        this.stats = stats;
+        this.firmware = firmware;
     }
+
+    /** A plan with its statistics. */
+    public record PlanWithStats(
+            @com.fasterxml.jackson.annotation.JsonUnwrapped PlanView plan, PlanStats.Stats stats) {}
 
     /** An optional reason for a life-cycle action, recorded in the plan's history. */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
@@ -81,8 +95,46 @@ public class PlanResource {
 
     @GET
     @Path("/{id}")
-    public Uni<PlanView> get(@PathParam("id") String id) {
-        return queries.get(Ids.uuid("id", id)).map(PlanView::of);
+    public Uni<PlanWithStats> get(@PathParam("id") String id) {
+        return queries.get(Ids.uuid("id", id))
+                .flatMap(plan -> io.quarkus.hibernate.reactive.panache.Panache.withSession(
+                                () -> firmware.find(plan.firmwareId))
+                        .flatMap(fw -> {
+                            var d = plan.definition();
+                            String target = fw.map(org.otaplatform.plan.firmware.FirmwareView::version)
+                                    .orElse("");
+                            return stats.of(
+                                            plan.id,
+                                            plan.productKey,
+                                            target,
+                                            d.sourceVersions().toArray(new String[0]),
+                                            d.whitelist().toArray(new String[0]),
+                                            d.blacklist().toArray(new String[0]))
+                                    .map(s -> new PlanWithStats(PlanView.of(plan), s));
+                        }));
+    }
+
+    @GET
+    @Path("/{id}/tasks")
+    public Uni<Page<TaskQueries.TaskView>> tasks(
+            @PathParam("id") String id,
+            @QueryParam("state") String state,
+            @QueryParam("gatewayId") String gatewayId,
+            @QueryParam("deviceKey") String deviceKey,
+            @QueryParam("page") String page,
+            @QueryParam("size") String size) {
+        var planId = Ids.uuid("id", id);
+        var stateFilter = QueryParams.enumValue("state", state, TaskState.class);
+        var request = PageRequest.of(page, size);
+        return queries.get(planId)
+                .flatMap(p -> tasks.list(
+                        planId, stateFilter == null ? null : stateFilter.name(), gatewayId, deviceKey, request));
+    }
+
+    @GET
+    @Path("/{id}/tasks/{taskId}")
+    public Uni<TaskQueries.TaskDetail> task(@PathParam("id") String id, @PathParam("taskId") String taskId) {
+        return tasks.get(Ids.uuid("id", id), Ids.uuid("taskId", taskId));
     }
 
     @GET

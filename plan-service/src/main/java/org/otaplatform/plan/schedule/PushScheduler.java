@@ -1,0 +1,247 @@
+package org.otaplatform.plan.schedule;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.internal.GatewayCommand;
+import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.plan.firmware.FirmwareView;
+import org.otaplatform.plan.firmware.FirmwareViews;
+import org.otaplatform.plan.plan.Plan;
+import org.otaplatform.plan.plan.PlanDefinition;
+import org.otaplatform.plan.plan.PlanMode;
+import org.otaplatform.plan.plan.PlanRepository;
+import org.otaplatform.plan.plan.PlanStatus;
+import org.otaplatform.plan.task.TaskState;
+import org.otaplatform.plan.task.TaskStore;
+
+/**
+ * Pushes silent plans: each pass selects, per active plan inside its period and push window, the
+ * eligible online devices (product, source version, lists, no open task anywhere, retry and re-push
+ * delays), keeps the rollout rate and every gateway's concurrency, and creates one NOTIFIED task with its
+ * upgrade command per device in one transaction. A device's open task is unique in the database, so two
+ * replicas never push one device twice.
+ */
+@ApplicationScoped
+public class PushScheduler {
+
+    private static final Logger LOG = Logger.getLogger(PushScheduler.class);
+    private static final int BATCH = 1_000;
+    private static final String SOURCE = "plan-service";
+
+    private final PlanRepository plans;
+    private final FirmwareViews firmware;
+    private final TaskStore tasks;
+    private final Outbox outbox;
+    private final Pool pool;
+    private Clock clock = Clock.systemUTC();
+
+    PushScheduler(PlanRepository plans, FirmwareViews firmware, TaskStore tasks, Outbox outbox, Pool pool) {
+        this.plans = plans;
+        this.firmware = firmware;
+        this.tasks = tasks;
+        this.outbox = outbox;
+        this.pool = pool;
+    }
+
+    private record Candidate(String productKey, String deviceKey, String gatewayId, String version, int attempts) {}
+
+    @Scheduled(every = "${ota.plan.scheduler.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> tick() {
+        return Panache.withSession(() -> plans.list("status", PlanStatus.ACTIVE))
+                .flatMap(active -> Multi.createFrom()
+                        .iterable(active)
+                        .onItem()
+                        .transformToUniAndConcatenate(this::push)
+                        .collect()
+                        .last())
+                .replaceWithVoid()
+                .onFailure()
+                .invoke(e -> LOG.warnf("push pass failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    /** One pass over one plan; returns how many tasks it created. */
+    Uni<Integer> push(Plan plan) {
+        PlanDefinition d = plan.definition();
+        Instant now = clock.instant();
+        if (plan.mode != PlanMode.SILENT
+                || !d.pushActively()
+                || !PushTime.allows(d.timeZone(), d.startAt(), d.endAt(), d.pushWindows(), now)) {
+            return Uni.createFrom().item(0);
+        }
+        return Panache.withSession(() -> firmware.find(plan.firmwareId)).flatMap(found -> {
+            if (found.isEmpty() || found.get().deleted()) {
+                return Uni.createFrom().item(0);
+            }
+            FirmwareView fw = found.get();
+            return budget(plan, d)
+                    .flatMap(budget -> budget <= 0
+                            ? Uni.createFrom().item(0)
+                            : candidates(plan, d, fw, Math.min(budget, BATCH))
+                                    .flatMap(list -> inFlight(list).map(busy -> pick(list, busy, d, budget)))
+                                    .flatMap(chosen -> chosen.isEmpty()
+                                            ? Uni.createFrom().item(0)
+                                            : create(plan, d, fw, chosen, now)));
+        });
+    }
+
+    /** How many may be pushed now: the rollout rate left in this minute. */
+    private Uni<Integer> budget(Plan plan, PlanDefinition d) {
+        if (d.rolloutPerMinute() == null) {
+            return Uni.createFrom().item(BATCH);
+        }
+        return pool.preparedQuery(
+                        "SELECT count(*) FROM upgrade_task WHERE plan_id = $1 AND notified_at > now() - interval '1 minute'")
+                .execute(Tuple.of(plan.id))
+                .map(rows ->
+                        d.rolloutPerMinute() - rows.iterator().next().getLong(0).intValue());
+    }
+
+    private Uni<List<Candidate>> candidates(Plan plan, PlanDefinition d, FirmwareView fw, int limit) {
+        String sql = "SELECT d.product_key, d.device_key, d.gateway_id, d.version,"
+                + " (SELECT count(*) FROM upgrade_task t WHERE t.plan_id = $1 AND t.product_key = d.product_key"
+                + "   AND t.device_key = d.device_key AND t.state IN ('FAILED', 'TIMED_OUT')) AS attempts"
+                + " FROM device_view d JOIN gateway_view g ON g.gateway_id = d.gateway_id AND g.online"
+                + " WHERE d.product_key = $2 AND d.online AND d.version <> $3"
+                + " AND (cardinality($4::text[]) = 0 OR d.version = ANY($4))"
+                + " AND (cardinality($5::text[]) = 0 OR d.device_key = ANY($5))"
+                + " AND NOT (d.device_key = ANY($6))"
+                + " AND NOT EXISTS (SELECT 1 FROM upgrade_task t WHERE t.product_key = d.product_key AND t.device_key = d.device_key"
+                + "   AND t.state IN ('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING'))"
+                + " AND NOT EXISTS (SELECT 1 FROM upgrade_task t WHERE t.plan_id = $1 AND t.product_key = d.product_key"
+                + "   AND t.device_key = d.device_key AND (t.state IN ('SUCCEEDED', 'CANCELLED')"
+                + "   OR (t.state = 'REJECTED' AND t.updated_at > now() - make_interval(mins => $7))"
+                + "   OR (t.state IN ('FAILED', 'TIMED_OUT') AND t.updated_at > now() - make_interval(secs => $8))))"
+                + " ORDER BY d.gateway_id, d.device_key LIMIT $9";
+        Tuple params = Tuple.tuple()
+                .addUUID(plan.id)
+                .addString(plan.productKey)
+                .addString(fw.version())
+                .addArrayOfString(d.sourceVersions().toArray(new String[0]))
+                .addArrayOfString(d.whitelist().toArray(new String[0]))
+                .addArrayOfString(d.blacklist().toArray(new String[0]))
+                .addInteger(d.repushAfterRejectMinutes())
+                .addInteger(d.retry().backoffSeconds())
+                .addInteger(limit * 4);
+        return pool.preparedQuery(sql).execute(params).map(rows -> {
+            List<Candidate> list = new ArrayList<>();
+            for (Row r : rows) {
+                int attempts = r.getLong("attempts").intValue();
+                if (attempts < d.retry().maxAttempts()) {
+                    list.add(new Candidate(r.getString(0), r.getString(1), r.getString(2), r.getString(3), attempts));
+                }
+            }
+            return list;
+        });
+    }
+
+    /** Tasks between NOTIFIED and UPGRADING on each candidate's gateway, over all plans. */
+    private Uni<Map<String, Integer>> inFlight(List<Candidate> candidates) {
+        String[] gateways =
+                candidates.stream().map(Candidate::gatewayId).distinct().toArray(String[]::new);
+        return pool.preparedQuery(
+                        "SELECT gateway_id, count(*) FROM upgrade_task WHERE gateway_id = ANY($1)"
+                                + " AND state IN ('NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING') GROUP BY gateway_id")
+                .execute(Tuple.of(gateways))
+                .map(rows -> {
+                    Map<String, Integer> busy = new HashMap<>();
+                    rows.forEach(r -> busy.put(r.getString(0), r.getLong(1).intValue()));
+                    return busy;
+                });
+    }
+
+    private static List<Candidate> pick(
+            List<Candidate> candidates, Map<String, Integer> busy, PlanDefinition d, int budget) {
+        Map<String, Integer> load = new HashMap<>(busy);
+        List<Candidate> chosen = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (chosen.size() >= budget) {
+                break;
+            }
+            int used = load.getOrDefault(c.gatewayId(), 0);
+            if (used < d.maxConcurrentPerGateway()) {
+                load.put(c.gatewayId(), used + 1);
+                chosen.add(c);
+            }
+        }
+        return chosen;
+    }
+
+    private Uni<Integer> create(Plan plan, PlanDefinition d, FirmwareView fw, List<Candidate> chosen, Instant now) {
+        Instant ackDeadline = now.plusSeconds(d.ackTimeoutSeconds());
+        Instant deadline = now.plusSeconds(d.taskTimeoutSeconds());
+        String notes = d.upgradeNotes()
+                .getOrDefault(
+                        "en", d.upgradeNotes().values().stream().findFirst().orElse(null));
+        return Panache.withTransaction(() -> Multi.createFrom()
+                .iterable(chosen)
+                .onItem()
+                .transformToUniAndConcatenate(c -> {
+                    UUID taskId = UUID.randomUUID();
+                    return tasks.insert(
+                                    taskId,
+                                    plan.id,
+                                    c.productKey(),
+                                    c.deviceKey(),
+                                    c.gatewayId(),
+                                    c.attempts() + 1,
+                                    TaskState.NOTIFIED,
+                                    c.version(),
+                                    fw.version(),
+                                    ackDeadline,
+                                    deadline)
+                            .flatMap(inserted -> !inserted
+                                    ? Uni.createFrom().item(0)
+                                    : outbox.add(
+                                                    InternalTopics.GATEWAY_COMMANDS,
+                                                    InternalMessage.of(
+                                                            GatewayCommand.Upgrade.TYPE,
+                                                            SOURCE,
+                                                            clock.millis(),
+                                                            new GatewayCommand.Upgrade(
+                                                                    c.gatewayId(),
+                                                                    taskId.toString(),
+                                                                    plan.id.toString(),
+                                                                    c.productKey(),
+                                                                    c.deviceKey(),
+                                                                    c.version(),
+                                                                    fw.version(),
+                                                                    d.ackTimeoutSeconds(),
+                                                                    deadline.toEpochMilli(),
+                                                                    fw.firmwareId(),
+                                                                    fw.type(),
+                                                                    fw.size(),
+                                                                    fw.sha256(),
+                                                                    fw.signature(),
+                                                                    fw.keyId(),
+                                                                    d.minBatteryPercent(),
+                                                                    d.minSignalDbm(),
+                                                                    notes)))
+                                            .replaceWith(1));
+                })
+                .collect()
+                .with(java.util.stream.Collectors.summingInt(Integer::intValue)));
+    }
+
+    /** For tests of time windows: the clock the scheduler reads. */
+    void useClock(Clock clock) {
+        this.clock = clock;
+    }
+}

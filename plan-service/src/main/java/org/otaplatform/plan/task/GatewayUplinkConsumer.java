@@ -1,0 +1,112 @@
+package org.otaplatform.plan.task;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.contract.internal.GatewayUplink;
+import org.otaplatform.contract.internal.InternalMessage;
+
+/**
+ * Acks and progress from gateways (through device-gateway-service) drive the task state machine:
+ * forward only, once per message, stale or foreign reports ignored; SUCCEEDED counts only with the
+ * target version, otherwise the task fails with VERSION_MISMATCH.
+ */
+@ApplicationScoped
+public class GatewayUplinkConsumer {
+
+    private static final Logger LOG = Logger.getLogger(GatewayUplinkConsumer.class);
+
+    private final Inbox inbox;
+    private final TaskStore tasks;
+
+    GatewayUplinkConsumer(Inbox inbox, TaskStore tasks) {
+        this.inbox = inbox;
+        this.tasks = tasks;
+    }
+
+    /** A report reduced to what the state machine needs. */
+    record Report(
+            String gatewayId,
+            UUID taskId,
+            TaskState state,
+            Integer percent,
+            String version,
+            String errorCode,
+            String errorMessage) {}
+
+    @Incoming("gateway-uplink")
+    public Uni<Void> consume(byte[] payload) {
+        Optional<InternalMessage> message = InternalMessage.decode(payload);
+        Optional<Report> report = message.flatMap(GatewayUplinkConsumer::report);
+        if (report.isEmpty()) {
+            return Uni.createFrom().voidItem(); // requests are answered elsewhere; anything else is dropped
+        }
+        return Panache.withTransaction(() -> inbox.firstTime(message.get().id())
+                        .flatMap(first ->
+                                first ? apply(report.get()) : Uni.createFrom().voidItem()))
+                .onFailure()
+                .invoke(e -> LOG.errorf(
+                        e, "gateway report %s not applied", message.get().id()))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    Uni<Void> apply(Report r) {
+        return tasks.find(r.taskId()).flatMap(found -> {
+            if (found.isEmpty() || !found.get().gatewayId().equals(r.gatewayId())) {
+                return Uni.createFrom().voidItem();
+            }
+            TaskStore.TaskRow task = found.get();
+            TaskState next = r.state();
+            String code = r.errorCode();
+            String text = r.errorMessage();
+            if (next == TaskState.SUCCEEDED && !task.toVersion().equals(r.version())) {
+                next = TaskState.FAILED;
+                code = "VERSION_MISMATCH";
+                text = "reported version " + r.version() + ", expected " + task.toVersion();
+            }
+            if (next == task.state() && r.percent() != null && !next.isFinal()) {
+                return tasks.move(task.id(), next, r.percent(), null, null);
+            }
+            if (!task.state().canMoveTo(next)) {
+                return Uni.createFrom().voidItem(); // stale, repeated, or backwards: ignored
+            }
+            return tasks.move(task.id(), next, r.percent(), code, text);
+        });
+    }
+
+    private static Optional<Report> report(InternalMessage m) {
+        try {
+            if (GatewayUplink.Ack.TYPE.equals(m.type())) {
+                return m.dataAs(GatewayUplink.Ack.class)
+                        .map(a -> new Report(
+                                a.gatewayId(),
+                                UUID.fromString(a.taskId()),
+                                a.accept() ? TaskState.ACCEPTED : TaskState.REJECTED,
+                                null,
+                                null,
+                                null,
+                                a.reason()));
+            }
+            if (GatewayUplink.Progress.TYPE.equals(m.type())) {
+                return m.dataAs(GatewayUplink.Progress.class)
+                        .map(p -> new Report(
+                                p.gatewayId(),
+                                UUID.fromString(p.taskId()),
+                                TaskState.valueOf(p.state()),
+                                p.percent(),
+                                p.version(),
+                                p.errorCode(),
+                                p.errorMessage()));
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            LOG.warnf("dropping a malformed gateway report %s", m.id());
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,111 @@
+package org.otaplatform.plan.task;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.otaplatform.common.error.ApiException;
+import org.otaplatform.common.paging.Page;
+import org.otaplatform.common.paging.PageRequest;
+
+/** Upgrade monitoring: a plan's tasks with filters, and one task with its history. */
+@ApplicationScoped
+public class TaskQueries {
+
+    /** One row of the task list, as the contract shows it. */
+    public record TaskView(
+            UUID taskId,
+            UUID planId,
+            String productKey,
+            String deviceKey,
+            String gatewayId,
+            int attempt,
+            String state,
+            Integer percent,
+            String fromVersion,
+            String toVersion,
+            Error error,
+            Instant createdAt,
+            Instant updatedAt) {}
+
+    public record Error(String code, String message) {}
+
+    /** A task with its full event history. */
+    public record TaskDetail(TaskView task, List<Event> events) {}
+
+    public record Event(String state, Integer percent, Error error, Instant at) {}
+
+    private static final String COLUMNS = "id, plan_id, product_key, device_key, gateway_id, attempt, state, percent,"
+            + " from_version, to_version, error_code, error_message, created_at, updated_at";
+    private static final String FILTER = " WHERE plan_id = $1 AND ($2::text IS NULL OR state = $2)"
+            + " AND ($3::text IS NULL OR gateway_id = $3) AND ($4::text IS NULL OR device_key = $4)";
+
+    private final Pool pool;
+
+    TaskQueries(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Page<TaskView>> list(UUID planId, String state, String gatewayId, String deviceKey, PageRequest page) {
+        Tuple filter = Tuple.of(planId, state, gatewayId, deviceKey);
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM upgrade_task" + FILTER
+                        + " ORDER BY created_at, id LIMIT $5 OFFSET $6")
+                .execute(Tuple.of(planId, state, gatewayId, deviceKey, page.size(), page.offset()))
+                .flatMap(rows -> pool.preparedQuery("SELECT count(*) FROM upgrade_task" + FILTER)
+                        .execute(filter)
+                        .map(count -> {
+                            List<TaskView> items = new ArrayList<>();
+                            rows.forEach(r -> items.add(view(r)));
+                            return page.page(items, count.iterator().next().getLong(0));
+                        }));
+    }
+
+    public Uni<TaskDetail> get(UUID planId, UUID taskId) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM upgrade_task WHERE plan_id = $1 AND id = $2")
+                .execute(Tuple.of(planId, taskId))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().failure(ApiException.notFound("task", taskId));
+                    }
+                    TaskView task = view(rows.iterator().next());
+                    return pool.preparedQuery(
+                                    "SELECT state, percent, error_code, error_message, at FROM task_event WHERE task_id = $1 ORDER BY id")
+                            .execute(Tuple.of(taskId))
+                            .map(events -> {
+                                List<Event> list = new ArrayList<>();
+                                events.forEach(e -> list.add(new Event(
+                                        e.getString(0),
+                                        e.getInteger(1),
+                                        error(e.getString(2), e.getString(3)),
+                                        e.getOffsetDateTime(4).toInstant())));
+                                return new TaskDetail(task, list);
+                            });
+                });
+    }
+
+    private static TaskView view(Row r) {
+        return new TaskView(
+                r.getUUID("id"),
+                r.getUUID("plan_id"),
+                r.getString("product_key"),
+                r.getString("device_key"),
+                r.getString("gateway_id"),
+                r.getInteger("attempt"),
+                r.getString("state"),
+                r.getInteger("percent"),
+                r.getString("from_version"),
+                r.getString("to_version"),
+                error(r.getString("error_code"), r.getString("error_message")),
+                r.getOffsetDateTime("created_at").toInstant(),
+                r.getOffsetDateTime("updated_at").toInstant());
+    }
+
+    private static Error error(String code, String message) {
+        return code == null ? null : new Error(code, message);
+    }
+}

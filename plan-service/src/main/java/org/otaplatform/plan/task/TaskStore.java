@@ -1,0 +1,107 @@
+package org.otaplatform.plan.task;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Tasks and their history, written in the caller's transaction. */
+@ApplicationScoped
+public class TaskStore {
+
+    /** A task as the state machine needs it. */
+    public record TaskRow(
+            UUID id,
+            UUID planId,
+            String productKey,
+            String deviceKey,
+            String gatewayId,
+            TaskState state,
+            String toVersion) {}
+
+    /** Inserts a new task; false when the device has an open task already (the unique index said no). */
+    public Uni<Boolean> insert(
+            UUID id,
+            UUID planId,
+            String productKey,
+            String deviceKey,
+            String gatewayId,
+            int attempt,
+            TaskState state,
+            String fromVersion,
+            String toVersion,
+            Instant ackDeadline,
+            Instant deadline) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "INSERT INTO upgrade_task (id, plan_id, product_key, device_key, gateway_id,"
+                                        + " attempt, state, from_version, to_version, ack_deadline, deadline, notified_at)"
+                                        + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?7 = 'NOTIFIED' THEN now() END)"
+                                        + " ON CONFLICT DO NOTHING")
+                        .setParameter(1, id)
+                        .setParameter(2, planId)
+                        .setParameter(3, productKey)
+                        .setParameter(4, deviceKey)
+                        .setParameter(5, gatewayId)
+                        .setParameter(6, attempt)
+                        .setParameter(7, state.name())
+                        .setParameter(8, fromVersion)
+                        .setParameter(9, toVersion)
+                        .setParameter(10, ackDeadline)
+                        .setParameter(11, deadline)
+                        .executeUpdate())
+                .flatMap(n -> n == 1
+                        ? event(id, state, null, null, null).replaceWith(true)
+                        : Uni.createFrom().item(false));
+    }
+
+    public Uni<Optional<TaskRow>> find(UUID id) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "SELECT id, plan_id, product_key, device_key, gateway_id, state, to_version"
+                                        + " FROM upgrade_task WHERE id = ?1 FOR UPDATE")
+                        .setParameter(1, id)
+                        .getResultList())
+                .map(rows -> rows.stream().findFirst().map(row -> {
+                    Object[] r = (Object[]) row;
+                    return new TaskRow(
+                            (UUID) r[0],
+                            (UUID) r[1],
+                            (String) r[2],
+                            (String) r[3],
+                            (String) r[4],
+                            TaskState.valueOf((String) r[5]),
+                            (String) r[6]);
+                }));
+    }
+
+    /** Moves a task and records the change; the caller checked the transition. */
+    public Uni<Void> move(UUID id, TaskState state, Integer percent, String errorCode, String errorMessage) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("UPDATE upgrade_task SET state = ?2, percent = coalesce(?3, percent),"
+                                + " error_code = ?4, error_message = ?5, updated_at = now() WHERE id = ?1")
+                        .setParameter(1, id)
+                        .setParameter(2, state.name())
+                        .setParameter(3, percent)
+                        .setParameter(4, errorCode)
+                        .setParameter(5, errorMessage)
+                        .executeUpdate())
+                .flatMap(n -> event(id, state, percent, errorCode, errorMessage));
+    }
+
+    private Uni<Void> event(UUID id, TaskState state, Integer percent, String errorCode, String errorMessage) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "INSERT INTO task_event (task_id, state, percent, error_code, error_message)"
+                                        + " VALUES (?1, ?2, ?3, ?4, ?5)")
+                        .setParameter(1, id)
+                        .setParameter(2, state.name())
+                        .setParameter(3, percent)
+                        .setParameter(4, errorCode)
+                        .setParameter(5, errorMessage)
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+}

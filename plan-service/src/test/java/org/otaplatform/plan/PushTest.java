@@ -1,0 +1,179 @@
+package org.otaplatform.plan;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.codec.MessageCodec;
+import org.otaplatform.contract.internal.DeviceState;
+import org.otaplatform.contract.internal.FirmwareEvent;
+import org.otaplatform.contract.internal.GatewayState;
+import org.otaplatform.contract.internal.GatewayUplink;
+import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.contract.wire.FirmwareType;
+import org.otaplatform.testkit.MqttBroker;
+import org.otaplatform.testkit.TestMqttClient;
+
+/** A silent plan pushes to the eligible online devices, within each gateway's concurrency. */
+@QuarkusTest
+class PushTest {
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void pushesEligibleDevicesWithinTheGatewaysConcurrencyAndFollowsTheirProgress() throws Exception {
+        String product = "push-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw1 = product + "-gw1";
+        String gw2 = product + "-gw2";
+        String firmwareId = UUID.randomUUID().toString();
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            publish(
+                    bus,
+                    InternalTopics.FIRMWARE_EVENTS,
+                    FirmwareEvent.CREATED,
+                    new FirmwareEvent(
+                            firmwareId,
+                            product,
+                            "2.0",
+                            FirmwareType.FULL,
+                            null,
+                            2048,
+                            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                            "c2ln",
+                            "k1",
+                            "VERIFIED"));
+            publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gw1, true, 1));
+            publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gw2, true, 1));
+            for (int i = 1; i <= 5; i++) {
+                device(bus, product, "d" + i, gw1, true, "1.0");
+            }
+            device(bus, product, "d6", gw2, true, "1.0"); // blacklisted
+            device(bus, product, "d7", gw2, true, "2.0"); // up to date
+            device(bus, product, "d8", gw2, true, "0.9"); // not a source version
+            device(bus, product, "d9", gw2, false, "1.0"); // offline
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> count("SELECT count(*) FROM device_view WHERE product_key = $1", product) == 9
+                            && count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
+
+            String plan = "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
+                    + firmwareId + "\","
+                    + "\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"],\"blacklist\":[\"d6\"],\"maxConcurrentPerGateway\":2}";
+            String id = given().contentType(ContentType.JSON)
+                    .body(plan)
+                    .post("/api/v1/plans")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
+
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> upgrades(bus, product).size() == 2);
+            List<JsonNode> first = upgrades(bus, product);
+            assertThat(first)
+                    .allMatch(c -> c.get("gatewayId").asText().equals(gw1)
+                            && c.get("toVersion").asText().equals("2.0"));
+            assertThat(first.stream().map(c -> c.get("deviceKey").asText())).doesNotContain("d6", "d7", "d8", "d9");
+
+            String done = first.get(0).get("taskId").asText();
+            String wrong = first.get(1).get("taskId").asText();
+            report(bus, new GatewayUplink.Ack(gw1, "m1", done, true, null), GatewayUplink.Ack.TYPE);
+            report(
+                    bus,
+                    new GatewayUplink.Progress(gw1, "m2", done, "SUCCEEDED", 100, "2.0", null, null),
+                    GatewayUplink.Progress.TYPE);
+            report(
+                    bus,
+                    new GatewayUplink.Progress(gw1, "m3", wrong, "SUCCEEDED", 100, "1.9", null, null),
+                    GatewayUplink.Progress.TYPE);
+            // a report for the task from another gateway changes nothing
+            report(
+                    bus,
+                    new GatewayUplink.Progress(gw2, "m4", done, "FAILED", null, null, "OTHER", "spoofed"),
+                    GatewayUplink.Progress.TYPE);
+
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> upgrades(bus, product).size() == 4);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/plans/" + id)
+                            .then()
+                            .body("status", equalTo("ACTIVE"))
+                            .body("stats.targeted", equalTo(7))
+                            .body("stats.upToDate", equalTo(1))
+                            .body("stats.succeeded", equalTo(1))
+                            .body("stats.failed", equalTo(1))
+                            .body("stats.inProgress", equalTo(2))
+                            .body("stats.successRate", equalTo(0.5f)));
+            given().get("/api/v1/plans/" + id + "/tasks?state=FAILED")
+                    .then()
+                    .body("total", equalTo(1))
+                    .body("items[0].error.code", equalTo("VERSION_MISMATCH"));
+            List<String> states = given().get("/api/v1/plans/" + id + "/tasks/" + done)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("events.state");
+            assertThat(states).containsExactly("NOTIFIED", "ACCEPTED", "SUCCEEDED");
+        }
+    }
+
+    private List<JsonNode> upgrades(TestMqttClient bus, String product) {
+        return bus.received().stream()
+                .map(m -> {
+                    try {
+                        return MessageCodec.mapper().readTree(m.payload());
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .filter(n -> "gateway.upgrade".equals(n.path("type").asText())
+                        && n.path("data").path("productKey").asText().equals(product))
+                .map(n -> n.get("data"))
+                .toList();
+    }
+
+    private static void device(
+            TestMqttClient bus, String product, String key, String gateway, boolean online, String version) {
+        publish(
+                bus,
+                InternalTopics.DEVICE_EVENTS,
+                DeviceState.TYPE,
+                new DeviceState(product, key, gateway, online, version, "ATTACHED", 1));
+    }
+
+    private static void report(TestMqttClient bus, Object data, String type) {
+        publish(bus, InternalTopics.GATEWAY_UPLINK, type, data);
+    }
+
+    private static void publish(TestMqttClient bus, String topic, String type, Object data) {
+        bus.publish(
+                topic,
+                InternalMessage.of(type, "test", System.currentTimeMillis(), data)
+                        .encode());
+    }
+
+    private long count(String sql, String param) {
+        return pool.preparedQuery(sql)
+                .execute(Tuple.of(param))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
+    }
+}
