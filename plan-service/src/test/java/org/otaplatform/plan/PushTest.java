@@ -132,6 +132,95 @@ class PushTest {
         }
     }
 
+    @Test
+    void terminatingCancelsWhatNoGatewayAcceptedAndLetsAcceptedTasksRunOn() throws Exception {
+        String product = "term-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String id = activePlan(bus, product, gw, 2, 300);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> upgrades(bus, product).size() == 2);
+            String accepted = upgrades(bus, product).get(0).get("taskId").asText();
+            String notified = upgrades(bus, product).get(1).get("taskId").asText();
+            report(bus, new GatewayUplink.Ack(gw, "a1", accepted, true, null), GatewayUplink.Ack.TYPE);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> state(id, accepted).equals("ACCEPTED"));
+
+            given().post("/api/v1/plans/" + id + "/terminate").then().statusCode(200);
+
+            assertThat(state(id, notified)).isEqualTo("CANCELLED");
+            assertThat(state(id, accepted)).isEqualTo("ACCEPTED");
+            bus.await(m -> m.payload().contains("gateway.cancel") && m.payload().contains(notified));
+            assertThat(bus.received())
+                    .noneMatch(m -> m.payload().contains("gateway.cancel")
+                            && m.payload().contains(accepted));
+        }
+    }
+
+    @Test
+    void anUpgradeNotAckedInTimeWhileTheGatewayIsOnlineTimesOut() throws Exception {
+        String product = "ackto-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String id = activePlan(bus, product, gw, 1, 10);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> upgrades(bus, product).size() >= 1);
+            String task = upgrades(bus, product).get(0).get("taskId").asText();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> state(id, task).equals("TIMED_OUT"));
+            bus.await(m -> m.payload().contains("gateway.cancel") && m.payload().contains(task));
+        }
+    }
+
+    /** A firmware, an online gateway with three devices on 1.0, and an active silent plan to 2.0. */
+    private String activePlan(TestMqttClient bus, String product, String gw, int concurrency, int ackTimeout) {
+        String firmwareId = UUID.randomUUID().toString();
+        publish(
+                bus,
+                InternalTopics.FIRMWARE_EVENTS,
+                FirmwareEvent.CREATED,
+                new FirmwareEvent(
+                        firmwareId,
+                        product,
+                        "2.0",
+                        FirmwareType.FULL,
+                        null,
+                        2048,
+                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                        "c2ln",
+                        "k1",
+                        "UNVERIFIED"));
+        publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gw, true, 1));
+        for (int i = 1; i <= 3; i++) {
+            device(bus, product, "d" + i, gw, true, "1.0");
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> count("SELECT count(*) FROM device_view WHERE product_key = $1", product) == 3
+                        && count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
+        String plan = "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
+                + "\"," + "\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"maxConcurrentPerGateway\":" + concurrency
+                + ",\"ackTimeoutSeconds\":" + ackTimeout + "}";
+        String id = given().contentType(ContentType.JSON)
+                .body(plan)
+                .post("/api/v1/plans")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
+        return id;
+    }
+
+    private String state(String planId, String taskId) {
+        return given().get("/api/v1/plans/" + planId + "/tasks/" + taskId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("task.state");
+    }
+
     private List<JsonNode> upgrades(TestMqttClient bus, String product) {
         return bus.received().stream()
                 .map(m -> {

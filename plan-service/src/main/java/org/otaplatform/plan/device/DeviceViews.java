@@ -10,6 +10,12 @@ import org.otaplatform.contract.internal.GatewayState;
 @ApplicationScoped
 public class DeviceViews {
 
+    private final org.otaplatform.plan.task.TaskStore tasks;
+
+    DeviceViews(org.otaplatform.plan.task.TaskStore tasks) {
+        this.tasks = tasks;
+    }
+
     public Uni<Void> apply(DeviceState d) {
         return Panache.getSession()
                 .flatMap(
@@ -29,7 +35,10 @@ public class DeviceViews {
     }
 
     public Uni<Void> apply(GatewayState g) {
-        return Panache.getSession()
+        Uni<Void> ackClock = g.online()
+                ? tasks.restartAckClock(g.gatewayId())
+                : Uni.createFrom().voidItem();
+        return ackClock.flatMap(v -> Panache.getSession())
                 .flatMap(s -> s.createNativeQuery("INSERT INTO gateway_view (gateway_id, online, seq, updated_at)"
                                 + " VALUES (?1, ?2, ?3, now()) ON CONFLICT (gateway_id) DO UPDATE SET online = EXCLUDED.online,"
                                 + " seq = EXCLUDED.seq, updated_at = now() WHERE gateway_view.seq < EXCLUDED.seq")

@@ -18,6 +18,7 @@ import org.otaplatform.contract.internal.PlanLifecycleEvent;
 import org.otaplatform.plan.config.PlanConfig;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
+import org.otaplatform.plan.task.TaskSupervisor;
 
 /**
  * Plans and their life cycle. Every change is one transaction with its history row and its
@@ -32,13 +33,16 @@ public class PlanService {
     private final FirmwareViews firmware;
     private final Outbox outbox;
     private final PlanConfig config;
+    private final TaskSupervisor supervisor;
     private final Clock clock = Clock.systemUTC();
 
-    PlanService(PlanRepository plans, FirmwareViews firmware, Outbox outbox, PlanConfig config) {
+    PlanService(
+            PlanRepository plans, FirmwareViews firmware, Outbox outbox, PlanConfig config, TaskSupervisor supervisor) {
         this.plans = plans;
         this.firmware = firmware;
         this.outbox = outbox;
         this.config = config;
+        this.supervisor = supervisor;
     }
 
     /** What an operator asks of a plan. */
@@ -128,13 +132,19 @@ public class PlanService {
                                         rows.stream().map(r -> (Object[]) r).toList()))));
     }
 
-    Uni<Plan> move(Plan plan, PlanStatus target, String reason) {
+    /** Moves a plan; terminating or finishing cancels the tasks not yet accepted. In the caller's transaction. */
+    public Uni<Plan> move(Plan plan, PlanStatus target, String reason) {
         PlanStatus from = plan.status;
         plan.status = target;
         plan.suspendedReason = target == PlanStatus.SUSPENDED ? reason : null;
         plan.updatedAt = clock.instant();
         plan.version++;
-        return history(plan, from, reason).flatMap(v -> event(plan)).replaceWith(plan);
+        Uni<Void> cancels = target.isFinal()
+                ? supervisor.cancelNotAccepted(plan.id, "plan " + target.name().toLowerCase(java.util.Locale.ROOT))
+                : Uni.createFrom().voidItem();
+        return cancels.flatMap(v -> history(plan, from, reason))
+                .flatMap(v -> event(plan))
+                .replaceWith(plan);
     }
 
     private Uni<Void> activatable(Plan plan) {

@@ -206,7 +206,8 @@ public class PushScheduler {
                                     c.version(),
                                     fw.version(),
                                     ackDeadline,
-                                    deadline)
+                                    deadline,
+                                    d.ackTimeoutSeconds())
                             .flatMap(inserted -> !inserted
                                     ? Uni.createFrom().item(0)
                                     : outbox.add(

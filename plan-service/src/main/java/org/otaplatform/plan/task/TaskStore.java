@@ -33,12 +33,13 @@ public class TaskStore {
             String fromVersion,
             String toVersion,
             Instant ackDeadline,
-            Instant deadline) {
+            Instant deadline,
+            int ackTimeoutSeconds) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "INSERT INTO upgrade_task (id, plan_id, product_key, device_key, gateway_id,"
-                                        + " attempt, state, from_version, to_version, ack_deadline, deadline, notified_at)"
-                                        + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?7 = 'NOTIFIED' THEN now() END)"
+                                        + " attempt, state, from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds)"
+                                        + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?7 = 'NOTIFIED' THEN now() END, ?12)"
                                         + " ON CONFLICT DO NOTHING")
                         .setParameter(1, id)
                         .setParameter(2, planId)
@@ -51,6 +52,7 @@ public class TaskStore {
                         .setParameter(9, toVersion)
                         .setParameter(10, ackDeadline)
                         .setParameter(11, deadline)
+                        .setParameter(12, ackTimeoutSeconds)
                         .executeUpdate())
                 .flatMap(n -> n == 1
                         ? event(id, state, null, null, null).replaceWith(true)
@@ -89,6 +91,17 @@ public class TaskStore {
                         .setParameter(5, errorMessage)
                         .executeUpdate())
                 .flatMap(n -> event(id, state, percent, errorCode, errorMessage));
+    }
+
+    /** A gateway that comes back online gets the full ack time again for what it was sent: it is re-sent after hello. */
+    public Uni<Void> restartAckClock(String gatewayId) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "UPDATE upgrade_task SET ack_deadline = now() + make_interval(secs => ack_timeout_seconds)"
+                                        + " WHERE gateway_id = ?1 AND state = 'NOTIFIED'")
+                        .setParameter(1, gatewayId)
+                        .executeUpdate())
+                .replaceWithVoid();
     }
 
     private Uni<Void> event(UUID id, TaskState state, Integer percent, String errorCode, String errorMessage) {

@@ -1,0 +1,106 @@
+package org.otaplatform.plan.task;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.internal.GatewayCommand;
+import org.otaplatform.contract.internal.InternalMessage;
+
+/**
+ * Ends what will not end by itself: a task not acked within its ack time while its gateway is online,
+ * or not final by its deadline, becomes TIMED_OUT, and its gateway is told to drop it. Also ends the
+ * tasks of a plan that stops: {@link #cancelNotAccepted}.
+ */
+@ApplicationScoped
+public class TaskSupervisor {
+
+    private static final Logger LOG = Logger.getLogger(TaskSupervisor.class);
+    private static final String SOURCE = "plan-service";
+
+    private final Pool pool;
+    private final TaskStore tasks;
+    private final Outbox outbox;
+    private final Clock clock = Clock.systemUTC();
+
+    TaskSupervisor(Pool pool, TaskStore tasks, Outbox outbox) {
+        this.pool = pool;
+        this.tasks = tasks;
+        this.outbox = outbox;
+    }
+
+    @Scheduled(every = "${ota.plan.timeouts.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> timeOut() {
+        return pool.query(
+                        "SELECT t.id FROM upgrade_task t JOIN gateway_view g ON g.gateway_id = t.gateway_id AND g.online"
+                                + " WHERE t.state = 'NOTIFIED' AND t.ack_deadline < now()"
+                                + " UNION SELECT id FROM upgrade_task WHERE deadline < now()"
+                                + " AND state IN ('PENDING', 'NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING') LIMIT 1000")
+                .execute()
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getUUID(0)));
+                    return ids;
+                })
+                .flatMap(ids -> ids.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : Panache.withTransaction(() -> Multi.createFrom()
+                                .iterable(ids)
+                                .onItem()
+                                .transformToUniAndConcatenate(
+                                        id -> end(id, TaskState.TIMED_OUT, "TIMED_OUT", "no answer in time"))
+                                .collect()
+                                .last()
+                                .replaceWithVoid()))
+                .onFailure()
+                .invoke(e -> LOG.warnf("timeout pass failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    /** Cancels the plan's tasks a gateway has not accepted yet, in the caller's transaction; accepted ones run on. */
+    public Uni<Void> cancelNotAccepted(UUID planId, String reason) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("SELECT id FROM upgrade_task WHERE plan_id = ?1"
+                                + " AND state IN ('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED')")
+                        .setParameter(1, planId)
+                        .getResultList())
+                .flatMap(rows -> Multi.createFrom()
+                        .iterable(rows)
+                        .onItem()
+                        .transformToUniAndConcatenate(row -> end((UUID) row, TaskState.CANCELLED, null, reason))
+                        .collect()
+                        .last()
+                        .replaceWithVoid());
+    }
+
+    /** Ends one task if it may still move there; the gateway is told when it had been sent the upgrade. */
+    private Uni<Void> end(UUID id, TaskState state, String code, String reason) {
+        return tasks.find(id).flatMap(found -> {
+            if (found.isEmpty() || !found.get().state().canMoveTo(state)) {
+                return Uni.createFrom().voidItem();
+            }
+            TaskStore.TaskRow task = found.get();
+            boolean sent = task.state().isInFlight();
+            return tasks.move(id, state, null, code, reason)
+                    .flatMap(v -> !sent
+                            ? Uni.createFrom().voidItem()
+                            : outbox.add(
+                                    InternalTopics.GATEWAY_COMMANDS,
+                                    InternalMessage.of(
+                                            GatewayCommand.Cancel.TYPE,
+                                            SOURCE,
+                                            clock.millis(),
+                                            new GatewayCommand.Cancel(task.gatewayId(), id.toString(), reason))));
+        });
+    }
+}
