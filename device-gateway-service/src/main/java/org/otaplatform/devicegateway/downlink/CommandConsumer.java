@@ -1,6 +1,5 @@
 package org.otaplatform.devicegateway.downlink;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -37,14 +36,7 @@ public class CommandConsumer {
             LOG.warn("dropping a command that is not an internal message");
             return Uni.createFrom().voidItem();
         }
-        return Panache.withTransaction(() -> inbox.firstTime(message.get().id())
-                        .flatMap(first ->
-                                first ? apply(message.get()) : Uni.createFrom().voidItem()))
-                .onFailure()
-                .invoke(e ->
-                        LOG.errorf(e, "command %s not applied", message.get().id()))
-                .onFailure()
-                .recoverWithNull();
+        return inbox.applyOnce(message.get(), () -> apply(message.get()));
     }
 
     private Uni<Void> apply(InternalMessage message) {

@@ -1,6 +1,5 @@
 package org.otaplatform.firmware.usage;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -41,15 +40,7 @@ public class PlanEventsConsumer {
             LOG.warnf("dropping a plan event that is not a valid %s", PlanLifecycleEvent.TYPE);
             return Uni.createFrom().voidItem();
         }
-        return Panache.withTransaction(() -> inbox.firstTime(message.get().id())
-                        .flatMap(first -> first
-                                ? usage.apply(event.get(), planId.get(), firmwareId.get())
-                                : Uni.createFrom().voidItem()))
-                .onFailure()
-                .invoke(e ->
-                        LOG.errorf(e, "plan event %s not applied", message.get().id()))
-                .onFailure()
-                .recoverWithNull();
+        return inbox.applyOnce(message.get(), () -> usage.apply(event.get(), planId.get(), firmwareId.get()));
     }
 
     private static Optional<UUID> uuid(String value) {

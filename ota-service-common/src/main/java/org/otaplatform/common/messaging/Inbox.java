@@ -4,10 +4,29 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+import org.otaplatform.contract.internal.InternalMessage;
 
 /** Remembers applied internal messages so that a redelivery has no second effect. */
 @ApplicationScoped
 public class Inbox {
+
+    private static final Logger LOG = Logger.getLogger(Inbox.class);
+
+    /**
+     * Applies a message's effect once: the record that it was applied and the effect commit together. A
+     * failure is logged and the message acknowledged, so that it never stops its channel.
+     */
+    public Uni<Void> applyOnce(InternalMessage message, Supplier<Uni<Void>> effect) {
+        return Panache.withTransaction(() -> firstTime(message.id())
+                        .flatMap(
+                                first -> first ? effect.get() : Uni.createFrom().voidItem()))
+                .onFailure()
+                .invoke(e -> LOG.errorf(e, "internal message %s (%s) not applied", message.id(), message.type()))
+                .onFailure()
+                .recoverWithNull();
+    }
 
     /**
      * Records the id inside the current transaction; true the first time, false for a message already

@@ -1,6 +1,5 @@
 package org.otaplatform.plan.device;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -34,13 +33,7 @@ public class DeviceEventsConsumer {
             LOG.warn("dropping a message that is not a valid device or gateway event");
             return Uni.createFrom().voidItem();
         }
-        return Panache.withTransaction(() -> inbox.firstTime(message.get().id())
-                        .flatMap(first -> first ? apply.get() : Uni.createFrom().voidItem()))
-                .onFailure()
-                .invoke(e -> LOG.errorf(
-                        e, "device event %s not applied", message.get().id()))
-                .onFailure()
-                .recoverWithNull();
+        return inbox.applyOnce(message.get(), () -> apply.get());
     }
 
     private Optional<Uni<Void>> applying(InternalMessage message) {

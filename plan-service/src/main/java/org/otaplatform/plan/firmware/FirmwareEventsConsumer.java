@@ -1,6 +1,5 @@
 package org.otaplatform.plan.firmware;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -37,14 +36,6 @@ public class FirmwareEventsConsumer {
             LOG.warn("dropping a message that is not a valid firmware event");
             return Uni.createFrom().voidItem();
         }
-        return Panache.withTransaction(() -> inbox.firstTime(message.get().id())
-                        .flatMap(first -> first
-                                ? views.apply(message.get().type(), event.get())
-                                : Uni.createFrom().voidItem()))
-                .onFailure()
-                .invoke(e -> LOG.errorf(
-                        e, "firmware event %s not applied", message.get().id()))
-                .onFailure()
-                .recoverWithNull();
+        return inbox.applyOnce(message.get(), () -> views.apply(message.get().type(), event.get()));
     }
 }

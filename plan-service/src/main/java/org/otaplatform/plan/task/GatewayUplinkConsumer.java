@@ -1,6 +1,5 @@
 package org.otaplatform.plan.task;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -46,14 +45,7 @@ public class GatewayUplinkConsumer {
         if (report.isEmpty()) {
             return Uni.createFrom().voidItem(); // requests are answered elsewhere; anything else is dropped
         }
-        return Panache.withTransaction(() -> inbox.firstTime(message.get().id())
-                        .flatMap(first ->
-                                first ? apply(report.get()) : Uni.createFrom().voidItem()))
-                .onFailure()
-                .invoke(e -> LOG.errorf(
-                        e, "gateway report %s not applied", message.get().id()))
-                .onFailure()
-                .recoverWithNull();
+        return inbox.applyOnce(message.get(), () -> apply(report.get()));
     }
 
     Uni<Void> apply(Report r) {
