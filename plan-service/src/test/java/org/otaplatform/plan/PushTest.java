@@ -174,8 +174,69 @@ class PushTest {
         }
     }
 
-    /** A firmware, an online gateway with three devices on 1.0, and an active silent plan to 2.0. */
+    @Test
+    void aDeviceRequestGetsATaskAndAnUpgradeReplyOrNoUpgrade() throws Exception {
+        String product = "req-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            activePlan(bus, product, gw, 1, 300, false);
+            await().pollDelay(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> true);
+            assertThat(upgrades(bus, product))
+                    .as("a plan that does not push actively pushes nothing by itself")
+                    .isEmpty();
+
+            report(bus, new GatewayUplink.Request(gw, "r1", product, "d1", "1.0"), GatewayUplink.Request.TYPE);
+            report(bus, new GatewayUplink.Request(gw, "r2", product, "d2", "2.0"), GatewayUplink.Request.TYPE);
+            report(bus, new GatewayUplink.Request(gw, "r3", product, "d3", "1.0"), GatewayUplink.Request.TYPE);
+
+            JsonNode upgrade = MessageCodec.mapper()
+                    .readTree(bus.await(m -> m.payload().contains("\"inReplyTo\":\"r1\""))
+                            .payload())
+                    .get("data");
+            assertThat(upgrade.get("result").asText()).isEqualTo("UPGRADE");
+            String taskId = upgrade.get("taskId").asText();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> upgrades(bus, product).stream()
+                            .anyMatch(u -> u.get("taskId").asText().equals(taskId)));
+            assertThat(bus.await(m -> m.payload().contains("\"inReplyTo\":\"r2\""))
+                            .payload())
+                    .contains("NO_UPGRADE");
+            // d3 gets its task too, PENDING while the gateway's only slot is taken
+            JsonNode pending = MessageCodec.mapper()
+                    .readTree(bus.await(m -> m.payload().contains("\"inReplyTo\":\"r3\""))
+                            .payload())
+                    .get("data");
+            assertThat(pending.get("result").asText()).isEqualTo("UPGRADE");
+            assertThat(upgrades(bus, product)).hasSize(1);
+
+            report(bus, new GatewayUplink.Request(gw, "r4", product, "d1", "1.0"), GatewayUplink.Request.TYPE);
+            assertThat(bus.await(m -> m.payload().contains("\"inReplyTo\":\"r4\""))
+                            .payload())
+                    .contains(taskId);
+
+            // when d1 is done, the PENDING task of d3 goes out
+            report(
+                    bus,
+                    new GatewayUplink.Progress(gw, "p1", taskId, "SUCCEEDED", 100, "2.0", null, null),
+                    GatewayUplink.Progress.TYPE);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> upgrades(bus, product).stream()
+                            .anyMatch(u -> u.get("taskId")
+                                    .asText()
+                                    .equals(pending.get("taskId").asText())));
+        }
+    }
+
     private String activePlan(TestMqttClient bus, String product, String gw, int concurrency, int ackTimeout) {
+        return activePlan(bus, product, gw, concurrency, ackTimeout, true);
+    }
+
+    /** A firmware, an online gateway with three devices on 1.0, and an active silent plan to 2.0. */
+    private String activePlan(
+            TestMqttClient bus, String product, String gw, int concurrency, int ackTimeout, boolean pushActively) {
         String firmwareId = UUID.randomUUID().toString();
         publish(
                 bus,
@@ -201,7 +262,7 @@ class PushTest {
                         && count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
         String plan = "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
                 + "\"," + "\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"maxConcurrentPerGateway\":" + concurrency
-                + ",\"ackTimeoutSeconds\":" + ackTimeout + "}";
+                + ",\"ackTimeoutSeconds\":" + ackTimeout + ",\"pushActively\":" + pushActively + "}";
         String id = given().contentType(ContentType.JSON)
                 .body(plan)
                 .post("/api/v1/plans")

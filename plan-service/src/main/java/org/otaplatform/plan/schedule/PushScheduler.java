@@ -17,9 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Outbox;
-import org.otaplatform.contract.InternalTopics;
-import org.otaplatform.contract.internal.GatewayCommand;
-import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
@@ -81,17 +78,19 @@ public class PushScheduler {
     Uni<Integer> push(Plan plan) {
         PlanDefinition d = plan.definition();
         Instant now = clock.instant();
-        if (plan.mode != PlanMode.SILENT
-                || !d.pushActively()
-                || !PushTime.allows(d.timeZone(), d.startAt(), d.endAt(), d.pushWindows(), now)) {
+        if (!PushTime.allows(d.timeZone(), d.startAt(), d.endAt(), d.pushWindows(), now)) {
             return Uni.createFrom().item(0);
         }
+        // PENDING tasks (answered requests, confirmations) go out in any plan; new ones in silent plans that push
+        boolean pushesNew = plan.mode == PlanMode.SILENT && d.pushActively();
         return Panache.withSession(() -> firmware.find(plan.firmwareId)).flatMap(found -> {
             if (found.isEmpty() || found.get().deleted()) {
                 return Uni.createFrom().item(0);
             }
             FirmwareView fw = found.get();
-            return budget(plan, d)
+            return promotePending(plan, d, fw, now)
+                    .flatMap(promoted ->
+                            pushesNew ? budget(plan, d) : Uni.createFrom().item(0))
                     .flatMap(budget -> budget <= 0
                             ? Uni.createFrom().item(0)
                             : candidates(plan, d, fw, Math.min(budget, BATCH))
@@ -100,6 +99,52 @@ public class PushScheduler {
                                             ? Uni.createFrom().item(0)
                                             : create(plan, d, fw, chosen, now)));
         });
+    }
+
+    /** Sends the plan's PENDING tasks (requests, confirmations) whose gateways have room again. */
+    private Uni<Integer> promotePending(Plan plan, PlanDefinition d, FirmwareView fw, Instant now) {
+        return pool.preparedQuery("SELECT id, gateway_id, product_key, device_key, from_version FROM upgrade_task"
+                        + " WHERE plan_id = $1 AND state = 'PENDING' ORDER BY created_at, id LIMIT 1000")
+                .execute(Tuple.of(plan.id))
+                .flatMap(rows -> {
+                    List<Candidate> pending = new ArrayList<>();
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(r -> {
+                        ids.add(r.getUUID(0));
+                        pending.add(new Candidate(r.getString(2), r.getString(3), r.getString(1), r.getString(4), 0));
+                    });
+                    if (pending.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    return inFlight(pending).flatMap(busy -> {
+                        List<Candidate> chosen = pick(pending, busy, d, BATCH);
+                        Instant deadline = now.plusSeconds(d.taskTimeoutSeconds());
+                        return Panache.withTransaction(() -> Multi.createFrom()
+                                .iterable(chosen)
+                                .onItem()
+                                .transformToUniAndConcatenate(c -> {
+                                    UUID id = ids.get(pending.indexOf(c));
+                                    return tasks.notifyPending(id, now.plusSeconds(d.ackTimeoutSeconds()), deadline)
+                                            .flatMap(moved -> !moved
+                                                    ? Uni.createFrom().item(0)
+                                                    : PushCommands.upgrade(
+                                                                    outbox,
+                                                                    plan,
+                                                                    d,
+                                                                    fw,
+                                                                    id,
+                                                                    c.gatewayId(),
+                                                                    c.productKey(),
+                                                                    c.deviceKey(),
+                                                                    c.version(),
+                                                                    deadline,
+                                                                    clock.millis())
+                                                            .replaceWith(1));
+                                })
+                                .collect()
+                                .with(java.util.stream.Collectors.summingInt(Integer::intValue)));
+                    });
+                });
     }
 
     /** How many may be pushed now: the rollout rate left in this minute. */
@@ -210,31 +255,18 @@ public class PushScheduler {
                                     d.ackTimeoutSeconds())
                             .flatMap(inserted -> !inserted
                                     ? Uni.createFrom().item(0)
-                                    : outbox.add(
-                                                    InternalTopics.GATEWAY_COMMANDS,
-                                                    InternalMessage.of(
-                                                            GatewayCommand.Upgrade.TYPE,
-                                                            SOURCE,
-                                                            clock.millis(),
-                                                            new GatewayCommand.Upgrade(
-                                                                    c.gatewayId(),
-                                                                    taskId.toString(),
-                                                                    plan.id.toString(),
-                                                                    c.productKey(),
-                                                                    c.deviceKey(),
-                                                                    c.version(),
-                                                                    fw.version(),
-                                                                    d.ackTimeoutSeconds(),
-                                                                    deadline.toEpochMilli(),
-                                                                    fw.firmwareId(),
-                                                                    fw.type(),
-                                                                    fw.size(),
-                                                                    fw.sha256(),
-                                                                    fw.signature(),
-                                                                    fw.keyId(),
-                                                                    d.minBatteryPercent(),
-                                                                    d.minSignalDbm(),
-                                                                    notes)))
+                                    : PushCommands.upgrade(
+                                                    outbox,
+                                                    plan,
+                                                    d,
+                                                    fw,
+                                                    taskId,
+                                                    c.gatewayId(),
+                                                    c.productKey(),
+                                                    c.deviceKey(),
+                                                    c.version(),
+                                                    deadline,
+                                                    clock.millis())
                                             .replaceWith(1));
                 })
                 .collect()

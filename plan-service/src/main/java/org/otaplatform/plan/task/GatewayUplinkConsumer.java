@@ -22,10 +22,12 @@ public class GatewayUplinkConsumer {
 
     private final Inbox inbox;
     private final TaskStore tasks;
+    private final org.otaplatform.plan.schedule.RequestHandler requests;
 
-    GatewayUplinkConsumer(Inbox inbox, TaskStore tasks) {
+    GatewayUplinkConsumer(Inbox inbox, TaskStore tasks, org.otaplatform.plan.schedule.RequestHandler requests) {
         this.inbox = inbox;
         this.tasks = tasks;
+        this.requests = requests;
     }
 
     /** A report reduced to what the state machine needs. */
@@ -41,9 +43,18 @@ public class GatewayUplinkConsumer {
     @Incoming("gateway-uplink")
     public Uni<Void> consume(byte[] payload) {
         Optional<InternalMessage> message = InternalMessage.decode(payload);
+        Optional<GatewayUplink.Request> request = message.filter(m -> GatewayUplink.Request.TYPE.equals(m.type()))
+                .flatMap(m -> m.dataAs(GatewayUplink.Request.class))
+                .filter(r -> r.gatewayId() != null
+                        && r.productKey() != null
+                        && r.deviceKey() != null
+                        && r.version() != null);
+        if (request.isPresent()) {
+            return inbox.applyOnce(message.get(), () -> requests.handle(request.get()));
+        }
         Optional<Report> report = message.flatMap(GatewayUplinkConsumer::report);
         if (report.isEmpty()) {
-            return Uni.createFrom().voidItem(); // requests are answered elsewhere; anything else is dropped
+            return Uni.createFrom().voidItem(); // not a request, ack or progress: dropped
         }
         return inbox.applyOnce(message.get(), () -> apply(report.get()));
     }

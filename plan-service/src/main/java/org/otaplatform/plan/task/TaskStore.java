@@ -93,6 +93,70 @@ public class TaskStore {
                 .flatMap(n -> event(id, state, percent, errorCode, errorMessage));
     }
 
+    /** PENDING → NOTIFIED, with fresh deadlines; false when the task is no longer PENDING. */
+    public Uni<Boolean> notifyPending(UUID id, Instant ackDeadline, Instant deadline) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "UPDATE upgrade_task SET state = 'NOTIFIED', notified_at = now(), ack_deadline = ?2,"
+                                        + " deadline = ?3, updated_at = now() WHERE id = ?1 AND state = 'PENDING'")
+                        .setParameter(1, id)
+                        .setParameter(2, ackDeadline)
+                        .setParameter(3, deadline)
+                        .executeUpdate())
+                .flatMap(n -> n == 1
+                        ? event(id, TaskState.NOTIFIED, null, null, null).replaceWith(true)
+                        : Uni.createFrom().item(false));
+    }
+
+    /** The open task of a device, under any plan. */
+    public Uni<java.util.Optional<UUID>> openTask(String productKey, String deviceKey) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "SELECT id FROM upgrade_task WHERE product_key = ?1 AND device_key = ?2 AND state IN"
+                                        + " ('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING')")
+                        .setParameter(1, productKey)
+                        .setParameter(2, deviceKey)
+                        .getResultList())
+                .map(rows -> rows.stream().findFirst().map(r -> (UUID) r));
+    }
+
+    /** Tasks between NOTIFIED and UPGRADING on a gateway, over all plans. */
+    public Uni<Integer> inFlightOn(String gatewayId) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("SELECT count(*) FROM upgrade_task WHERE gateway_id = ?1 AND state IN"
+                                + " ('NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING')")
+                        .setParameter(1, gatewayId)
+                        .getSingleResult())
+                .map(n -> ((Number) n).intValue());
+    }
+
+    /** What a device's earlier tasks under a plan allow: a new attempt, or not yet, or never. */
+    public record DeviceHistory(int attempts, boolean mayStart) {}
+
+    public Uni<DeviceHistory> history(
+            UUID planId, String productKey, String deviceKey, org.otaplatform.plan.plan.PlanDefinition d) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("SELECT"
+                                + " count(*) FILTER (WHERE state IN ('FAILED', 'TIMED_OUT')),"
+                                + " count(*) FILTER (WHERE state IN ('SUCCEEDED', 'CANCELLED')"
+                                + "   OR (state = 'REJECTED' AND updated_at > now() - make_interval(mins => ?4))"
+                                + "   OR (state IN ('FAILED', 'TIMED_OUT') AND updated_at > now() - make_interval(secs => ?5)))"
+                                + " FROM upgrade_task WHERE plan_id = ?1 AND product_key = ?2 AND device_key = ?3")
+                        .setParameter(1, planId)
+                        .setParameter(2, productKey)
+                        .setParameter(3, deviceKey)
+                        .setParameter(4, d.repushAfterRejectMinutes())
+                        .setParameter(5, d.retry().backoffSeconds())
+                        .getSingleResult())
+                .map(row -> {
+                    Object[] r = (Object[]) row;
+                    int attempts = ((Number) r[0]).intValue();
+                    boolean blocked = ((Number) r[1]).intValue() > 0;
+                    return new DeviceHistory(
+                            attempts, !blocked && attempts < d.retry().maxAttempts());
+                });
+    }
+
     /** A gateway that comes back online gets the full ack time again for what it was sent: it is re-sent after hello. */
     public Uni<Void> restartAckClock(String gatewayId) {
         return Panache.getSession()

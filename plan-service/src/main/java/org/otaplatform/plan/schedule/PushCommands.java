@@ -1,0 +1,60 @@
+package org.otaplatform.plan.schedule;
+
+import io.smallrye.mutiny.Uni;
+import java.time.Instant;
+import java.util.UUID;
+import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.internal.GatewayCommand;
+import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.plan.firmware.FirmwareView;
+import org.otaplatform.plan.plan.Plan;
+import org.otaplatform.plan.plan.PlanDefinition;
+
+/** The {@code gateway.upgrade} command for one task, into the outbox. */
+final class PushCommands {
+
+    private PushCommands() {}
+
+    static Uni<Void> upgrade(
+            Outbox outbox,
+            Plan plan,
+            PlanDefinition d,
+            FirmwareView fw,
+            UUID taskId,
+            String gatewayId,
+            String productKey,
+            String deviceKey,
+            String fromVersion,
+            Instant deadline,
+            long now) {
+        String notes = d.upgradeNotes()
+                .getOrDefault(
+                        "en", d.upgradeNotes().values().stream().findFirst().orElse(null));
+        return outbox.add(
+                InternalTopics.GATEWAY_COMMANDS,
+                InternalMessage.of(
+                        GatewayCommand.Upgrade.TYPE,
+                        "plan-service",
+                        now,
+                        new GatewayCommand.Upgrade(
+                                gatewayId,
+                                taskId.toString(),
+                                plan.id.toString(),
+                                productKey,
+                                deviceKey,
+                                fromVersion,
+                                fw.version(),
+                                d.ackTimeoutSeconds(),
+                                deadline.toEpochMilli(),
+                                fw.firmwareId(),
+                                fw.type(),
+                                fw.size(),
+                                fw.sha256(),
+                                fw.signature(),
+                                fw.keyId(),
+                                d.minBatteryPercent(),
+                                d.minSignalDbm(),
+                                notes)));
+    }
+}

@@ -1,0 +1,141 @@
+package org.otaplatform.plan.schedule;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.internal.GatewayCommand;
+import org.otaplatform.contract.internal.GatewayUplink;
+import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.contract.wire.ReplyResult;
+import org.otaplatform.plan.firmware.FirmwareView;
+import org.otaplatform.plan.firmware.FirmwareViews;
+import org.otaplatform.plan.plan.Plan;
+import org.otaplatform.plan.plan.PlanDefinition;
+import org.otaplatform.plan.plan.PlanMode;
+import org.otaplatform.plan.plan.PlanRepository;
+import org.otaplatform.plan.plan.PlanStatus;
+import org.otaplatform.plan.task.TaskState;
+import org.otaplatform.plan.task.TaskStore;
+
+/**
+ * A sub-device asks for an upgrade: the oldest active silent plan it is eligible for gives it a task
+ * (NOTIFIED at once when its gateway has room, PENDING otherwise) and the answer is UPGRADE with the
+ * taskId; a device with an open task is told about that one; anything else gets NO_UPGRADE. The reply
+ * and the task commit together. In the caller's transaction.
+ */
+@ApplicationScoped
+public class RequestHandler {
+
+    private static final String SOURCE = "plan-service";
+
+    private final PlanRepository plans;
+    private final FirmwareViews firmware;
+    private final TaskStore tasks;
+    private final Outbox outbox;
+    private final Clock clock = Clock.systemUTC();
+
+    RequestHandler(PlanRepository plans, FirmwareViews firmware, TaskStore tasks, Outbox outbox) {
+        this.plans = plans;
+        this.firmware = firmware;
+        this.tasks = tasks;
+        this.outbox = outbox;
+    }
+
+    public Uni<Void> handle(GatewayUplink.Request request) {
+        return tasks.openTask(request.productKey(), request.deviceKey()).flatMap(open -> {
+            if (open.isPresent()) {
+                return reply(request, ReplyResult.UPGRADE, open.get().toString());
+            }
+            return plans.list(
+                            "status = ?1 and productKey = ?2 and mode = ?3 order by createdAt",
+                            PlanStatus.ACTIVE,
+                            request.productKey(),
+                            PlanMode.SILENT)
+                    .flatMap(active -> firstEligible(active, 0, request));
+        });
+    }
+
+    private Uni<Void> firstEligible(List<Plan> active, int index, GatewayUplink.Request request) {
+        if (index >= active.size()) {
+            return reply(request, ReplyResult.NO_UPGRADE, null);
+        }
+        Plan plan = active.get(index);
+        PlanDefinition d = plan.definition();
+        Instant now = clock.instant();
+        return firmware.find(plan.firmwareId).flatMap(found -> {
+            if (found.isEmpty() || found.get().deleted() || !eligible(d, found.get(), request, now)) {
+                return firstEligible(active, index + 1, request);
+            }
+            return tasks.history(plan.id, request.productKey(), request.deviceKey(), d)
+                    .flatMap(history -> history.mayStart()
+                            ? start(plan, d, found.get(), request, history.attempts() + 1, now)
+                            : firstEligible(active, index + 1, request));
+        });
+    }
+
+    private static boolean eligible(PlanDefinition d, FirmwareView fw, GatewayUplink.Request r, Instant now) {
+        return !fw.version().equals(r.version())
+                && (d.sourceVersions().isEmpty() || d.sourceVersions().contains(r.version()))
+                && (d.whitelist().isEmpty() || d.whitelist().contains(r.deviceKey()))
+                && !d.blacklist().contains(r.deviceKey())
+                && PushTime.allows(d.timeZone(), d.startAt(), d.endAt(), d.pushWindows(), now);
+    }
+
+    private Uni<Void> start(
+            Plan plan, PlanDefinition d, FirmwareView fw, GatewayUplink.Request r, int attempt, Instant now) {
+        UUID taskId = UUID.randomUUID();
+        Instant deadline = now.plusSeconds(d.taskTimeoutSeconds());
+        return tasks.inFlightOn(r.gatewayId()).flatMap(busy -> {
+            TaskState state = busy < d.maxConcurrentPerGateway() ? TaskState.NOTIFIED : TaskState.PENDING;
+            return tasks.insert(
+                            taskId,
+                            plan.id,
+                            r.productKey(),
+                            r.deviceKey(),
+                            r.gatewayId(),
+                            attempt,
+                            state,
+                            r.version(),
+                            fw.version(),
+                            now.plusSeconds(d.ackTimeoutSeconds()),
+                            deadline,
+                            d.ackTimeoutSeconds())
+                    .flatMap(inserted -> {
+                        if (!inserted) {
+                            return reply(r, ReplyResult.NO_UPGRADE, null);
+                        }
+                        Uni<Void> upgrade = state == TaskState.NOTIFIED
+                                ? PushCommands.upgrade(
+                                        outbox,
+                                        plan,
+                                        d,
+                                        fw,
+                                        taskId,
+                                        r.gatewayId(),
+                                        r.productKey(),
+                                        r.deviceKey(),
+                                        r.version(),
+                                        deadline,
+                                        clock.millis())
+                                : Uni.createFrom().voidItem();
+                        return upgrade.flatMap(v -> reply(r, ReplyResult.UPGRADE, taskId.toString()));
+                    });
+        });
+    }
+
+    private Uni<Void> reply(GatewayUplink.Request r, ReplyResult result, String taskId) {
+        return outbox.add(
+                InternalTopics.GATEWAY_COMMANDS,
+                InternalMessage.of(
+                        GatewayCommand.Reply.TYPE,
+                        SOURCE,
+                        clock.millis(),
+                        new GatewayCommand.Reply(
+                                r.gatewayId(), r.msgId(), r.productKey(), r.deviceKey(), result.name(), taskId)));
+    }
+}
