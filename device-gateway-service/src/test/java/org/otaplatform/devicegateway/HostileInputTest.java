@@ -85,6 +85,12 @@ class HostileInputTest {
                     .then()
                     .body("gatewayId", equalTo(victim))
                     .body("version", equalTo("1.0"));
+            given().get("/q/metrics")
+                    .then()
+                    .body(org.hamcrest.Matchers.containsString("ota_uplink_refused_total{code=\"MALFORMED\""))
+                    .body(org.hamcrest.Matchers.containsString("ota_uplink_refused_total{code=\"NOT_OWNER\""))
+                    .body(org.hamcrest.Matchers.containsString("ota_uplink_refused_total{code=\"UNKNOWN_TASK\""))
+                    .body(org.hamcrest.Matchers.containsString("ota_uplink_refused_total{code=\"UNKNOWN_DEVICE\""));
         } finally {
             attackers.forEach(TestGateway::close);
         }
