@@ -230,6 +230,40 @@ class PushTest {
         }
     }
 
+    @Test
+    void aPlanFinishesWhenEveryTargetedDeviceRunsTheTargetAndAnnouncesIt() throws Exception {
+        String product = "fin-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus = TestMqttClient.connect(MqttBroker.shared())
+                .subscribe(InternalTopics.GATEWAY_COMMANDS)
+                .subscribe(InternalTopics.PLAN_EVENTS)) {
+            String id = activePlan(bus, product, gw, 3, 300);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> upgrades(bus, product).size() == 3);
+            long seq = 10;
+            for (JsonNode upgrade : upgrades(bus, product)) {
+                report(
+                        bus,
+                        new GatewayUplink.Progress(
+                                gw, "p-" + seq, upgrade.get("taskId").asText(), "SUCCEEDED", 100, "2.0", null, null),
+                        GatewayUplink.Progress.TYPE);
+                publish(
+                        bus,
+                        InternalTopics.DEVICE_EVENTS,
+                        DeviceState.TYPE,
+                        new DeviceState(product, upgrade.get("deviceKey").asText(), gw, true, "2.0", "VERSION", seq++));
+            }
+
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> given().get("/api/v1/plans/" + id)
+                            .then()
+                            .body("status", equalTo("FINISHED"))
+                            .body("stats.succeeded", equalTo(3))
+                            .body("stats.upToDate", equalTo(3)));
+            bus.await(m -> m.payload().contains(id) && m.payload().contains("\"status\":\"FINISHED\""));
+        }
+    }
+
     private String activePlan(TestMqttClient bus, String product, String gw, int concurrency, int ackTimeout) {
         return activePlan(bus, product, gw, concurrency, ackTimeout, true);
     }
