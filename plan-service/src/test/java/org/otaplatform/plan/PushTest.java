@@ -264,6 +264,89 @@ class PushTest {
         }
     }
 
+    @Test
+    void aManualPlanOffersTheUpgradeAndSendsItOnlyOnceTheEndUserConfirms() throws Exception {
+        String product = "man-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String firmwareId = UUID.randomUUID().toString();
+            publish(
+                    bus,
+                    InternalTopics.FIRMWARE_EVENTS,
+                    FirmwareEvent.CREATED,
+                    new FirmwareEvent(
+                            firmwareId,
+                            product,
+                            "2.0",
+                            FirmwareType.FULL,
+                            null,
+                            2048,
+                            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                            "c2ln",
+                            "k1",
+                            "UNVERIFIED"));
+            publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gw, true, 1));
+            device(bus, product, "d1", gw, true, "1.0");
+            device(bus, product, "d2", gw, true, "1.0");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> count("SELECT count(*) FROM device_view WHERE product_key = $1", product) == 2
+                            && count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
+            String body =
+                    "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
+                            + "\",\"mode\":\"MANUAL\",\"timeZone\":\"UTC\",\"upgradeNotes\":{\"en\":\"Fixes pairing\"}}";
+            String plan = given().contentType(ContentType.JSON)
+                    .body(body)
+                    .post("/api/v1/plans")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            given().post("/api/v1/plans/" + plan + "/activate").then().statusCode(200);
+
+            await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> given().get("/api/v1/devices/" + product + "/d1/upgrade")
+                            .then()
+                            .statusCode(200)
+                            .body("size()", equalTo(1))
+                            .body("[0].planId", equalTo(plan))
+                            .body("[0].upgradeNotes.en", equalTo("Fixes pairing")));
+            assertThat(upgrades(bus, product))
+                    .as("nothing is sent before the end user confirms")
+                    .isEmpty();
+
+            given().contentType(ContentType.JSON)
+                    .body("{\"planId\":\"" + plan
+                            + "\",\"appointment\":{\"from\":\"2030-01-01T10:00:00Z\",\"to\":\"2030-01-01T10:30:00Z\"}}")
+                    .post("/api/v1/devices/" + product + "/d1/upgrade/confirm")
+                    .then()
+                    .statusCode(422)
+                    .body("errors[0].field", equalTo("appointment"));
+            given().contentType(ContentType.JSON)
+                    .body("{\"planId\":\"" + plan + "\"}")
+                    .post("/api/v1/devices/" + product + "/d1/upgrade/confirm")
+                    .then()
+                    .statusCode(204);
+            given().contentType(ContentType.JSON)
+                    .body("{\"planId\":\"" + plan + "\",\"reason\":\"not now\"}")
+                    .post("/api/v1/devices/" + product + "/d2/upgrade/reject")
+                    .then()
+                    .statusCode(204);
+            given().contentType(ContentType.JSON)
+                    .body("{\"planId\":\"" + plan + "\"}")
+                    .post("/api/v1/devices/" + product + "/d2/upgrade/confirm")
+                    .then()
+                    .statusCode(404);
+
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> upgrades(bus, product).size() == 1);
+            assertThat(upgrades(bus, product).get(0).get("deviceKey").asText()).isEqualTo("d1");
+            given().get("/api/v1/plans/" + plan + "/tasks?deviceKey=d2")
+                    .then()
+                    .body("items[0].state", equalTo("REJECTED"));
+        }
+    }
+
     private String activePlan(TestMqttClient bus, String product, String gw, int concurrency, int ackTimeout) {
         return activePlan(bus, product, gw, concurrency, ackTimeout, true);
     }

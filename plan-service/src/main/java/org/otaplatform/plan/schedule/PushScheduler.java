@@ -88,6 +88,9 @@ public class PushScheduler {
                 return Uni.createFrom().item(0);
             }
             FirmwareView fw = found.get();
+            if (plan.mode == PlanMode.MANUAL) {
+                return promotePending(plan, d, fw, now).flatMap(promoted -> offer(plan, d, fw, now));
+            }
             return promotePending(plan, d, fw, now)
                     .flatMap(promoted ->
                             pushesNew ? budget(plan, d) : Uni.createFrom().item(0))
@@ -101,10 +104,37 @@ public class PushScheduler {
         });
     }
 
+    /** Manual plans: every eligible device gets an offer (AWAITING_CONFIRMATION) its end user can confirm. */
+    private Uni<Integer> offer(Plan plan, PlanDefinition d, FirmwareView fw, Instant now) {
+        return candidates(plan, d, fw, BATCH)
+                .flatMap(list -> list.isEmpty()
+                        ? Uni.createFrom().item(0)
+                        : Panache.withTransaction(() -> Multi.createFrom()
+                                .iterable(list)
+                                .onItem()
+                                .transformToUniAndConcatenate(c -> tasks.insert(
+                                                UUID.randomUUID(),
+                                                plan.id,
+                                                c.productKey(),
+                                                c.deviceKey(),
+                                                c.gatewayId(),
+                                                c.attempts() + 1,
+                                                TaskState.AWAITING_CONFIRMATION,
+                                                c.version(),
+                                                fw.version(),
+                                                null,
+                                                null,
+                                                d.ackTimeoutSeconds())
+                                        .map(inserted -> inserted ? 1 : 0))
+                                .collect()
+                                .with(java.util.stream.Collectors.summingInt(Integer::intValue))));
+    }
+
     /** Sends the plan's PENDING tasks (requests, confirmations) whose gateways have room again. */
     private Uni<Integer> promotePending(Plan plan, PlanDefinition d, FirmwareView fw, Instant now) {
         return pool.preparedQuery("SELECT id, gateway_id, product_key, device_key, from_version FROM upgrade_task"
-                        + " WHERE plan_id = $1 AND state = 'PENDING' ORDER BY created_at, id LIMIT 1000")
+                        + " WHERE plan_id = $1 AND state = 'PENDING' AND (not_before IS NULL OR not_before <= now())"
+                        + " ORDER BY created_at, id LIMIT 1000")
                 .execute(Tuple.of(plan.id))
                 .flatMap(rows -> {
                     List<Candidate> pending = new ArrayList<>();

@@ -108,6 +108,19 @@ public class TaskStore {
                         : Uni.createFrom().item(false));
     }
 
+    /** AWAITING_CONFIRMATION → PENDING, sent when its gateway has room and its appointment (if any) has begun. */
+    public Uni<Void> confirm(UUID id, Instant notBefore, Instant notAfter) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "UPDATE upgrade_task SET state = 'PENDING', not_before = ?2, not_after = ?3,"
+                                        + " updated_at = now() WHERE id = ?1 AND state = 'AWAITING_CONFIRMATION'")
+                        .setParameter(1, id)
+                        .setParameter(2, notBefore)
+                        .setParameter(3, notAfter)
+                        .executeUpdate())
+                .flatMap(n -> event(id, TaskState.PENDING, null, null, null));
+    }
+
     /** The open task of a device, under any plan. */
     public Uni<java.util.Optional<UUID>> openTask(String productKey, String deviceKey) {
         return Panache.getSession()

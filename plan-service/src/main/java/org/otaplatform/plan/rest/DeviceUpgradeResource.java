@@ -1,0 +1,53 @@
+package org.otaplatform.plan.rest;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.otaplatform.plan.task.ManualUpgrades;
+
+/** Manual upgrades, for applications acting for end users. */
+@Path("/api/v1/devices/{productKey}/{deviceKey}/upgrade")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeviceUpgradeResource {
+
+    private final ManualUpgrades manual;
+
+    DeviceUpgradeResource(ManualUpgrades manual) {
+        this.manual = manual;
+    }
+
+    @GET
+    public Uni<List<ManualUpgrades.Offer>> offers(
+            @PathParam("productKey") String productKey, @PathParam("deviceKey") String deviceKey) {
+        return manual.offers(productKey, deviceKey);
+    }
+
+    @POST
+    @Path("/confirm")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> confirm(
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey,
+            ManualUpgrades.Answer answer) {
+        return manual.confirm(productKey, deviceKey, answer)
+                .replaceWith(Response.noContent().build());
+    }
+
+    @POST
+    @Path("/reject")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> reject(
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey,
+            ManualUpgrades.Answer answer) {
+        return manual.reject(productKey, deviceKey, answer)
+                .replaceWith(Response.noContent().build());
+    }
+}

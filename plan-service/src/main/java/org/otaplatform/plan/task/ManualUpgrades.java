@@ -1,0 +1,160 @@
+package org.otaplatform.plan.task;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.otaplatform.common.error.ApiException;
+import org.otaplatform.common.error.ErrorCode;
+import org.otaplatform.plan.plan.Plan;
+import org.otaplatform.plan.plan.PlanDefinition;
+import org.otaplatform.plan.plan.PlanRepository;
+import org.otaplatform.plan.plan.PlanStatus;
+
+/**
+ * Manual upgrades for applications: the offers a device has, and the end user's confirmation (now, or
+ * inside an appointment window) or rejection. Only a confirmed task is sent; the gateway still acks it.
+ */
+@ApplicationScoped
+public class ManualUpgrades {
+
+    /** An offer as the application shows it to the end user. */
+    public record Offer(
+            UUID planId,
+            String planName,
+            UUID taskId,
+            String fromVersion,
+            String toVersion,
+            Map<String, String> upgradeNotes,
+            Instant offeredAt) {}
+
+    /** The end user's answer. */
+    public record Answer(UUID planId, String reason, Appointment appointment) {}
+
+    /** A window, at least an hour long and inside the plan's period, in which the upgrade may be sent. */
+    public record Appointment(Instant from, Instant to) {}
+
+    private final PlanRepository plans;
+    private final TaskStore tasks;
+
+    ManualUpgrades(PlanRepository plans, TaskStore tasks) {
+        this.plans = plans;
+        this.tasks = tasks;
+    }
+
+    public Uni<List<Offer>> offers(String productKey, String deviceKey) {
+        return Panache.withSession(() -> Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "SELECT t.plan_id, t.id, t.from_version, t.to_version, t.created_at FROM upgrade_task t"
+                                        + " WHERE t.product_key = ?1 AND t.device_key = ?2 AND t.state = 'AWAITING_CONFIRMATION' ORDER BY t.created_at")
+                        .setParameter(1, productKey)
+                        .setParameter(2, deviceKey)
+                        .getResultList())
+                .flatMap(rows -> io.smallrye.mutiny.Multi.createFrom()
+                        .iterable(rows)
+                        .onItem()
+                        .transformToUniAndConcatenate(row -> {
+                            Object[] r = (Object[]) row;
+                            return plans.findById((UUID) r[0])
+                                    .map(plan -> new Offer(
+                                            plan.id,
+                                            plan.name,
+                                            (UUID) r[1],
+                                            (String) r[2],
+                                            (String) r[3],
+                                            plan.definition().upgradeNotes(),
+                                            toInstant(r[4])));
+                        })
+                        .collect()
+                        .asList()));
+    }
+
+    public Uni<Void> confirm(String productKey, String deviceKey, Answer answer) {
+        return Panache.withTransaction(() -> offer(productKey, deviceKey, answer)
+                .flatMap(found -> {
+                    Appointment appointment = answer.appointment();
+                    if (appointment != null) {
+                        check(appointment, found.plan().definition());
+                    }
+                    return tasks.confirm(
+                            found.taskId(),
+                            appointment == null ? null : appointment.from(),
+                            appointment == null ? null : appointment.to());
+                }));
+    }
+
+    public Uni<Void> reject(String productKey, String deviceKey, Answer answer) {
+        return Panache.withTransaction(() -> offer(productKey, deviceKey, answer)
+                .flatMap(found -> tasks.move(
+                        found.taskId(),
+                        TaskState.REJECTED,
+                        null,
+                        "REJECTED_BY_USER",
+                        answer.reason() == null ? "rejected by the end user" : answer.reason())));
+    }
+
+    private record Found(Plan plan, UUID taskId) {}
+
+    private Uni<Found> offer(String productKey, String deviceKey, Answer answer) {
+        if (answer == null || answer.planId() == null) {
+            return Uni.createFrom().failure(ApiException.invalid("planId", "is required"));
+        }
+        if (answer.reason() != null && answer.reason().length() > 500) {
+            return Uni.createFrom().failure(ApiException.invalid("reason", "must be at most 500 characters"));
+        }
+        return plans.findById(answer.planId()).flatMap(plan -> {
+            if (plan == null) {
+                return Uni.createFrom().failure(ApiException.notFound("plan", answer.planId()));
+            }
+            if (plan.status != PlanStatus.ACTIVE) {
+                return Uni.createFrom()
+                        .failure(new ApiException(ErrorCode.CONFLICT, "plan " + plan.id + " is " + plan.status));
+            }
+            return Panache.getSession()
+                    .flatMap(s -> s.createNativeQuery(
+                                    "SELECT id FROM upgrade_task WHERE plan_id = ?1"
+                                            + " AND product_key = ?2 AND device_key = ?3 AND state = 'AWAITING_CONFIRMATION' FOR UPDATE")
+                            .setParameter(1, plan.id)
+                            .setParameter(2, productKey)
+                            .setParameter(3, deviceKey)
+                            .getResultList())
+                    .map(rows -> rows.stream()
+                            .findFirst()
+                            .map(r -> new Found(plan, (UUID) r))
+                            .orElseThrow(() -> new ApiException(
+                                    ErrorCode.NOT_FOUND,
+                                    "plan " + plan.id + " offers no upgrade to " + productKey + "/" + deviceKey)));
+        });
+    }
+
+    private static void check(Appointment a, PlanDefinition d) {
+        if (a.from() == null || a.to() == null) {
+            throw ApiException.invalid("appointment", "needs from and to");
+        }
+        if (Duration.between(a.from(), a.to()).compareTo(Duration.ofHours(1)) < 0) {
+            throw ApiException.invalid("appointment", "must last at least one hour");
+        }
+        ZoneId zone = ZoneId.of(d.timeZone());
+        LocalDateTime from = LocalDateTime.ofInstant(a.from(), zone);
+        LocalDateTime to = LocalDateTime.ofInstant(a.to(), zone);
+        if ((d.startAt() != null && from.isBefore(d.startAt())) || (d.endAt() != null && to.isAfter(d.endAt()))) {
+            throw ApiException.invalid("appointment", "must lie inside the plan's period");
+        }
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        return value instanceof java.sql.Timestamp t ? t.toInstant() : null;
+    }
+}
