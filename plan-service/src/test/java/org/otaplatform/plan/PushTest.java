@@ -347,6 +347,87 @@ class PushTest {
         }
     }
 
+    @Test
+    void firmwareFailuresOverTheThresholdSuspendThePlanButDeviceConditionsDoNot() throws Exception {
+        String product = "thr-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String id = activePlan(
+                    bus, product, gw, 3, 300, true, ",\"failureThresholdPercent\":50,\"failureThresholdMinSamples\":2");
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> upgrades(bus, product).size() == 3);
+            List<JsonNode> tasks = upgrades(bus, product);
+            report(bus, failed(gw, tasks.get(0), "LOW_BATTERY"), GatewayUplink.Progress.TYPE);
+            report(bus, failed(gw, tasks.get(1), "INSTALL_FAILED"), GatewayUplink.Progress.TYPE);
+            await().pollDelay(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> true);
+            given().get("/api/v1/plans/" + id).then().body("status", equalTo("ACTIVE"));
+
+            report(bus, failed(gw, tasks.get(2), "SIGNATURE_INVALID"), GatewayUplink.Progress.TYPE);
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/plans/" + id)
+                            .then()
+                            .body("status", equalTo("SUSPENDED"))
+                            .body("suspendedReason", org.hamcrest.Matchers.containsString("failure threshold")));
+        }
+    }
+
+    @Test
+    void anOperatorRetriesADeviceWhoseLastTaskFailed() throws Exception {
+        String product = "rty-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String id = activePlan(bus, product, gw, 3, 300);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> upgrades(bus, product).size() == 3);
+            JsonNode first = upgrades(bus, product).get(0);
+            JsonNode second = upgrades(bus, product).get(1);
+            String device = first.get("deviceKey").asText();
+            report(bus, failed(gw, first, "DOWNLOAD_FAILED"), GatewayUplink.Progress.TYPE);
+            given().post("/api/v1/plans/" + id + "/devices/" + product + "/"
+                            + second.get("deviceKey").asText() + "/retry")
+                    .then()
+                    .statusCode(409);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "FAILED"
+                            .equals(given().get("/api/v1/plans/" + id + "/tasks/"
+                                            + first.get("taskId").asText())
+                                    .then()
+                                    .extract()
+                                    .path("task.state")));
+
+            String retried = given().post("/api/v1/plans/" + id + "/devices/" + product + "/" + device + "/retry")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("taskId");
+            given().post("/api/v1/plans/" + id + "/devices/" + product + "/" + device + "/retry")
+                    .then()
+                    .statusCode(409);
+
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> upgrades(bus, product).stream()
+                            .anyMatch(u -> u.get("taskId").asText().equals(retried)));
+            given().get("/api/v1/plans/" + id + "/tasks/" + retried).then().body("task.attempt", equalTo(2));
+        }
+    }
+
+    private static GatewayUplink.Progress failed(String gw, JsonNode upgrade, String code) {
+        return new GatewayUplink.Progress(
+                gw,
+                "f-" + upgrade.get("taskId").asText(),
+                upgrade.get("taskId").asText(),
+                "FAILED",
+                null,
+                null,
+                code,
+                "test");
+    }
+
     private String activePlan(TestMqttClient bus, String product, String gw, int concurrency, int ackTimeout) {
         return activePlan(bus, product, gw, concurrency, ackTimeout, true);
     }
@@ -354,6 +435,17 @@ class PushTest {
     /** A firmware, an online gateway with three devices on 1.0, and an active silent plan to 2.0. */
     private String activePlan(
             TestMqttClient bus, String product, String gw, int concurrency, int ackTimeout, boolean pushActively) {
+        return activePlan(bus, product, gw, concurrency, ackTimeout, pushActively, "");
+    }
+
+    private String activePlan(
+            TestMqttClient bus,
+            String product,
+            String gw,
+            int concurrency,
+            int ackTimeout,
+            boolean pushActively,
+            String extra) {
         String firmwareId = UUID.randomUUID().toString();
         publish(
                 bus,
@@ -379,7 +471,7 @@ class PushTest {
                         && count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
         String plan = "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
                 + "\"," + "\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"maxConcurrentPerGateway\":" + concurrency
-                + ",\"ackTimeoutSeconds\":" + ackTimeout + ",\"pushActively\":" + pushActively + "}";
+                + ",\"ackTimeoutSeconds\":" + ackTimeout + ",\"pushActively\":" + pushActively + extra + "}";
         String id = given().contentType(ContentType.JSON)
                 .body(plan)
                 .post("/api/v1/plans")

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
@@ -38,8 +39,16 @@ public class PlanResource {
     private final TaskQueries tasks;
     private final PlanStats stats;
     private final FirmwareViews firmware;
+    private final org.otaplatform.plan.task.Retries retries;
 
-    PlanResource(PlanQueries queries, PlanService plans, TaskQueries tasks, PlanStats stats, FirmwareViews firmware) {
+    PlanResource(
+            PlanQueries queries,
+            PlanService plans,
+            TaskQueries tasks,
+            PlanStats stats,
+            FirmwareViews firmware,
+            org.otaplatform.plan.task.Retries retries) {
+        this.retries = retries;
         this.queries = queries;
         this.plans = plans;
         this.tasks = tasks;
@@ -129,6 +138,20 @@ public class PlanResource {
         return queries.get(planId)
                 .flatMap(p -> tasks.list(
                         planId, stateFilter == null ? null : stateFilter.name(), gatewayId, deviceKey, request));
+    }
+
+    /** The new attempt a retry created. */
+    public record Retried(UUID taskId) {}
+
+    @POST
+    @Path("/{id}/devices/{productKey}/{deviceKey}/retry")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<Response> retry(
+            @PathParam("id") String id,
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey) {
+        return retries.retry(Ids.uuid("id", id), productKey, deviceKey)
+                .map(taskId -> Response.accepted(new Retried(taskId)).build());
     }
 
     @GET

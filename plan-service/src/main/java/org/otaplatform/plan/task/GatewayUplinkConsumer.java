@@ -23,11 +23,17 @@ public class GatewayUplinkConsumer {
     private final Inbox inbox;
     private final TaskStore tasks;
     private final org.otaplatform.plan.schedule.RequestHandler requests;
+    private final FailureThreshold threshold;
 
-    GatewayUplinkConsumer(Inbox inbox, TaskStore tasks, org.otaplatform.plan.schedule.RequestHandler requests) {
+    GatewayUplinkConsumer(
+            Inbox inbox,
+            TaskStore tasks,
+            org.otaplatform.plan.schedule.RequestHandler requests,
+            FailureThreshold threshold) {
         this.inbox = inbox;
         this.tasks = tasks;
         this.requests = requests;
+        this.threshold = threshold;
     }
 
     /** A report reduced to what the state machine needs. */
@@ -79,7 +85,10 @@ public class GatewayUplinkConsumer {
             if (!task.state().canMoveTo(next)) {
                 return Uni.createFrom().voidItem(); // stale, repeated, or backwards: ignored
             }
-            return tasks.move(task.id(), next, r.percent(), code, text);
+            Uni<Void> moved = tasks.move(task.id(), next, r.percent(), code, text);
+            return next == TaskState.FAILED || next == TaskState.SUCCEEDED
+                    ? moved.flatMap(v -> threshold.check(task.planId()))
+                    : moved;
         });
     }
 
