@@ -81,7 +81,8 @@ public class VerificationService {
                             firmwareId.toString(),
                             firmware.verificationRunId.toString(),
                             devices,
-                            firmware.verificationDeadline.toEpochMilli());
+                            firmware.verificationDeadline.toEpochMilli(),
+                            firmware.event());
                     return outbox.add(
                                     InternalTopics.VERIFICATION_REQUESTS,
                                     InternalMessage.of(VerificationRequest.TYPE, SOURCE, clock.millis(), request))

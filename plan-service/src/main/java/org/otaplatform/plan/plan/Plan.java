@@ -51,6 +51,14 @@ public class Plan {
     @Column(nullable = false)
     public long version;
 
+    /** Set for a plan that carries out a firmware verification run: the run's id. */
+    @Column(name = "verification_run")
+    public String verificationRun;
+
+    /** The run's test devices, {@code productKey/deviceKey} per line. */
+    @Column(name = "verification_devices")
+    public String verificationDevices;
+
     public PlanDefinition definition() {
         return PlanDefinition.fromJson(definition);
     }

@@ -75,6 +75,21 @@ public class PlanService {
                 .transform(e -> nameTaken(request.name()));
     }
 
+    /** A plan that carries out a verification run: created ACTIVE, over exactly the test devices. In the caller's transaction. */
+    public Uni<Plan> createVerification(PlanRequest request, String runId, String devices) {
+        Plan plan = new Plan();
+        plan.id = UUID.randomUUID();
+        plan.status = PlanStatus.DRAFT;
+        plan.createdAt = clock.instant();
+        plan.verificationRun = runId;
+        plan.verificationDevices = devices;
+        fill(plan, request, PlanDefinition.of(request, config.defaults()));
+        return plans.persistAndFlush(plan)
+                .flatMap(p -> history(p, null, "verification run " + runId))
+                .flatMap(v -> event(plan))
+                .flatMap(v -> move(plan, PlanStatus.ACTIVE, "verification run " + runId));
+    }
+
     public Uni<Plan> update(UUID id, PlanRequest request) {
         return Panache.withTransaction(() -> draft(id)
                         .flatMap(plan -> checked(request, id).flatMap(definition -> {

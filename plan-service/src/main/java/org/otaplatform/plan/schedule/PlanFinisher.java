@@ -40,7 +40,8 @@ public class PlanFinisher {
 
     @Scheduled(every = "${ota.plan.finisher.interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> finishWhatIsDone() {
-        return Panache.withSession(() -> plans.list("status in ?1", List.of(PlanStatus.ACTIVE, PlanStatus.SUSPENDED)))
+        return Panache.withSession(() -> plans.list(
+                        "status in ?1 and verificationRun is null", List.of(PlanStatus.ACTIVE, PlanStatus.SUSPENDED)))
                 .flatMap(open -> Multi.createFrom()
                         .iterable(open)
                         .onItem()

@@ -1,0 +1,195 @@
+package org.otaplatform.plan.verification;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.internal.FirmwareEvent;
+import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.contract.internal.VerificationRequest;
+import org.otaplatform.contract.internal.VerificationResult;
+import org.otaplatform.contract.message.SubDeviceRef;
+import org.otaplatform.plan.firmware.FirmwareViews;
+import org.otaplatform.plan.plan.Plan;
+import org.otaplatform.plan.plan.PlanMode;
+import org.otaplatform.plan.plan.PlanRepository;
+import org.otaplatform.plan.plan.PlanRequest;
+import org.otaplatform.plan.plan.PlanService;
+import org.otaplatform.plan.plan.PlanStatus;
+
+/**
+ * Verification runs requested by firmware-service: each is an active silent plan over exactly the test
+ * devices (one attempt each, ending at the run's deadline). When every test device succeeded (or runs
+ * the target already) the run passed; when one failed, timed out or rejected, or the deadline came, it
+ * failed. The result goes back on the internal topic with the plan finishing, in one transaction.
+ */
+@ApplicationScoped
+public class VerificationRuns {
+
+    private static final Logger LOG = Logger.getLogger(VerificationRuns.class);
+
+    private final Inbox inbox;
+    private final Outbox outbox;
+    private final FirmwareViews firmware;
+    private final PlanService plans;
+    private final PlanRepository repository;
+    private final Clock clock = Clock.systemUTC();
+
+    VerificationRuns(Inbox inbox, Outbox outbox, FirmwareViews firmware, PlanService plans, PlanRepository repository) {
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.firmware = firmware;
+        this.plans = plans;
+        this.repository = repository;
+    }
+
+    @Incoming("verification-requests")
+    public Uni<Void> consume(byte[] payload) {
+        Optional<InternalMessage> message =
+                InternalMessage.decode(payload).filter(m -> VerificationRequest.TYPE.equals(m.type()));
+        Optional<VerificationRequest> request = message.flatMap(m -> m.dataAs(VerificationRequest.class))
+                .filter(r -> r.firmware() != null
+                        && r.runId() != null
+                        && r.devices() != null
+                        && !r.devices().isEmpty());
+        if (request.isEmpty()) {
+            LOG.warn("dropping a message that is not a valid verification request");
+            return Uni.createFrom().voidItem();
+        }
+        return inbox.applyOnce(message.get(), () -> start(request.get()));
+    }
+
+    private Uni<Void> start(VerificationRequest r) {
+        FirmwareEvent fw = r.firmware();
+        List<SubDeviceRef> others = r.devices().stream()
+                .filter(d -> !fw.productKey().equals(d.productKey()))
+                .toList();
+        if (!others.isEmpty()) {
+            return result(
+                    r.firmwareId(),
+                    r.runId(),
+                    false,
+                    "test devices of another product than " + fw.productKey() + ": " + others);
+        }
+        List<String> keys =
+                r.devices().stream().map(SubDeviceRef::deviceKey).distinct().toList();
+        PlanRequest request = new PlanRequest(
+                "verification " + r.runId(),
+                fw.productKey(),
+                fw.firmwareId(),
+                List.of(),
+                PlanMode.SILENT,
+                keys,
+                List.of(),
+                "UTC",
+                null,
+                LocalDateTime.ofInstant(Instant.ofEpochMilli(r.deadline()), ZoneOffset.UTC),
+                List.of(),
+                null,
+                keys.size(),
+                null,
+                null,
+                new PlanRequest.Retry(1, 0),
+                null,
+                null,
+                false,
+                true,
+                null,
+                null,
+                null,
+                Map.of());
+        return firmware.apply(FirmwareEvent.CREATED, fw)
+                .flatMap(v -> plans.createVerification(
+                        request,
+                        r.runId(),
+                        keys.stream().map(k -> fw.productKey() + "/" + k).collect(Collectors.joining("\n"))))
+                .replaceWithVoid();
+    }
+
+    /** Ends the runs whose outcome is known: all test devices done, one failed, or the deadline passed. */
+    @Scheduled(every = "${ota.plan.verification.interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> conclude() {
+        return Panache.withTransaction(() -> repository
+                        .list("verificationRun is not null and status = ?1", PlanStatus.ACTIVE)
+                        .flatMap(active -> Multi.createFrom()
+                                .iterable(active)
+                                .onItem()
+                                .transformToUniAndConcatenate(this::conclude)
+                                .collect()
+                                .last()))
+                .replaceWithVoid()
+                .onFailure()
+                .invoke(e -> LOG.warnf("verification pass failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    private Uni<Void> conclude(Plan plan) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "SELECT d.device_key, d.version, (SELECT t.state FROM upgrade_task t WHERE t.plan_id = ?1"
+                                        + " AND t.device_key = d.device_key ORDER BY t.attempt DESC LIMIT 1)"
+                                        + " FROM device_view d WHERE d.product_key = ?2 AND d.device_key = ANY(string_to_array(?3, ','))")
+                        .setParameter(1, plan.id)
+                        .setParameter(2, plan.productKey)
+                        .setParameter(3, String.join(",", plan.definition().whitelist()))
+                        .getResultList())
+                .flatMap(rows -> firmware.find(plan.firmwareId).flatMap(fw -> {
+                    String target = fw.map(f -> f.version()).orElse("");
+                    int total = plan.definition().whitelist().size();
+                    long done = 0;
+                    String failure = null;
+                    for (Object row : rows) {
+                        Object[] r = (Object[]) row;
+                        String state = (String) r[2];
+                        if ("SUCCEEDED".equals(state) || (state == null && target.equals(r[1]))) {
+                            done++;
+                        } else if (state != null
+                                && List.of("FAILED", "TIMED_OUT", "REJECTED", "CANCELLED")
+                                        .contains(state)) {
+                            failure = plan.productKey + "/" + r[0] + " " + state;
+                        }
+                    }
+                    boolean overdue = plan.definition().endAt() != null
+                            && !LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)
+                                    .isBefore(plan.definition().endAt());
+                    if (failure == null && done < total && !overdue) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    boolean passed = failure == null && done == total;
+                    String detail = passed
+                            ? null
+                            : failure != null ? failure : "timed out: " + done + " of " + total + " test devices done";
+                    return result(plan.firmwareId.toString(), plan.verificationRun, passed, detail)
+                            .flatMap(v -> plans.move(
+                                    plan,
+                                    PlanStatus.FINISHED,
+                                    passed ? "verification passed" : "verification failed: " + detail))
+                            .replaceWithVoid();
+                }));
+    }
+
+    private Uni<Void> result(String firmwareId, String runId, boolean succeeded, String detail) {
+        return outbox.add(
+                InternalTopics.VERIFICATION_RESULTS,
+                InternalMessage.of(
+                        VerificationResult.TYPE,
+                        "plan-service",
+                        clock.millis(),
+                        new VerificationResult(firmwareId, runId, succeeded, detail)));
+    }
+}
