@@ -1,7 +1,6 @@
 package org.otaplatform.devicegateway.uplink;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -9,8 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayState;
@@ -98,7 +97,7 @@ public class UplinkService {
                 .flatMap(v -> sessions.attachedTo(gatewayId))
                 .flatMap(attached -> {
                     Map<SubDeviceRef, DeviceRow> before = byKey(attached);
-                    Uni<Void> reported = each(
+                    Uni<Void> reported = InOrder.each(
                             hello.subDevices(),
                             d -> sessions.device(d.productKey(), d.deviceKey()).flatMap(existing -> {
                                 before.remove(new SubDeviceRef(d.productKey(), d.deviceKey()));
@@ -113,12 +112,12 @@ public class UplinkService {
                                                 d.version(),
                                                 change);
                             }));
-                    return reported.flatMap(v -> each(
+                    return reported.flatMap(v -> InOrder.each(
                             List.copyOf(before.values()),
                             gone -> put(gone.productKey(), gone.deviceKey(), null, false, gone.version(), "DETACHED")));
                 })
                 .flatMap(v -> tasks.unacked(gatewayId))
-                .flatMap(unacked -> each(unacked, downlink::upgrade));
+                .flatMap(unacked -> InOrder.each(unacked, downlink::upgrade));
     }
 
     private Uni<Void> offline(String gatewayId) {
@@ -127,7 +126,7 @@ public class UplinkService {
                         ? Uni.createFrom().voidItem()
                         : event(GatewayState.TYPE, new GatewayState(gatewayId, false, seq.get()))
                                 .flatMap(v -> sessions.attachedTo(gatewayId))
-                                .flatMap(devices -> each(
+                                .flatMap(devices -> InOrder.each(
                                         devices.stream()
                                                 .filter(DeviceRow::online)
                                                 .toList(),
@@ -141,11 +140,11 @@ public class UplinkService {
     }
 
     private Uni<Void> topology(String gatewayId, Topology topology) {
-        Uni<Void> removed = each(
+        Uni<Void> removed = InOrder.each(
                 topology.removed(),
                 r -> owned(gatewayId, r.productKey(), r.deviceKey())
                         .flatMap(d -> put(d.productKey(), d.deviceKey(), null, false, d.version(), "DETACHED")));
-        return removed.flatMap(v -> each(
+        return removed.flatMap(v -> InOrder.each(
                 topology.added(),
                 a -> sessions.device(a.productKey(), a.deviceKey()).flatMap(existing -> {
                     String change = change(existing, gatewayId, true, a.version());
@@ -156,7 +155,7 @@ public class UplinkService {
     }
 
     private Uni<Void> status(String gatewayId, Status status) {
-        return each(
+        return InOrder.each(
                 status.subDevices(),
                 s -> owned(gatewayId, s.productKey(), s.deviceKey())
                         .flatMap(d -> d.online() == s.online()
@@ -284,16 +283,5 @@ public class UplinkService {
         Map<SubDeviceRef, DeviceRow> map = new HashMap<>();
         rows.forEach(r -> map.put(new SubDeviceRef(r.productKey(), r.deviceKey()), r));
         return map;
-    }
-
-    /** Runs the step for each item, one after the other, in the current transaction. */
-    private static <T> Uni<Void> each(List<T> items, Function<T, Uni<Void>> step) {
-        return Multi.createFrom()
-                .iterable(items)
-                .onItem()
-                .transformToUniAndConcatenate(item -> step.apply(item))
-                .collect()
-                .last()
-                .replaceWithVoid();
     }
 }

@@ -1,6 +1,5 @@
 package org.otaplatform.firmware.download;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -35,8 +34,7 @@ public class DownloadRoute {
     private final DownloadStats stats;
     private final Clock clock = Clock.systemUTC();
 
-    DownloadRoute(
-            PackageLookup packages, DiskCache cache, DownloadLinks links, DownloadStats stats, MeterRegistry registry) {
+    DownloadRoute(PackageLookup packages, DiskCache cache, DownloadLinks links, DownloadStats stats) {
         this.packages = packages;
         this.cache = cache;
         this.links = links;

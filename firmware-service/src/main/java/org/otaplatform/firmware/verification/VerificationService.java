@@ -2,7 +2,6 @@ package org.otaplatform.firmware.verification;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -18,6 +17,7 @@ import org.otaplatform.common.error.ErrorCode;
 import org.otaplatform.common.error.FieldError;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.contract.Identifiers;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.FirmwareEvent;
@@ -120,12 +120,7 @@ public class VerificationService {
     Uni<Void> failOverdueRuns() {
         return Panache.withTransaction(() -> repository
                         .overdueVerifications(clock.instant())
-                        .flatMap(overdue -> Multi.createFrom()
-                                .iterable(overdue)
-                                .onItem()
-                                .transformToUniAndConcatenate(f -> finish(f, false, "timed out after " + timeout))
-                                .collect()
-                                .asList()))
+                        .flatMap(overdue -> InOrder.each(overdue, f -> finish(f, false, "timed out after " + timeout))))
                 .replaceWithVoid()
                 .onFailure()
                 .invoke(e -> LOG.warnf("checking overdue verifications failed: %s", e.getMessage()))

@@ -2,12 +2,12 @@ package org.otaplatform.plan.schedule;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.List;
 import org.jboss.logging.Logger;
+import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
@@ -42,12 +42,7 @@ public class PlanFinisher {
     Uni<Void> finishWhatIsDone() {
         return Panache.withSession(() -> plans.list(
                         "status in ?1 and verificationRun is null", List.of(PlanStatus.ACTIVE, PlanStatus.SUSPENDED)))
-                .flatMap(open -> Multi.createFrom()
-                        .iterable(open)
-                        .onItem()
-                        .transformToUniAndConcatenate(this::check)
-                        .collect()
-                        .last())
+                .flatMap(open -> InOrder.each(open, this::check))
                 .replaceWithVoid()
                 .onFailure()
                 .invoke(e -> LOG.warnf("finishing pass failed: %s", e.getMessage()))

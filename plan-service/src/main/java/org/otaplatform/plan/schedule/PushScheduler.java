@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
@@ -61,12 +62,7 @@ public class PushScheduler {
     @Scheduled(every = "${ota.plan.scheduler.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         return Panache.withSession(() -> plans.list("status", PlanStatus.ACTIVE))
-                .flatMap(active -> Multi.createFrom()
-                        .iterable(active)
-                        .onItem()
-                        .transformToUniAndConcatenate(this::push)
-                        .collect()
-                        .last())
+                .flatMap(active -> InOrder.each(active, this::push))
                 .replaceWithVoid()
                 .onFailure()
                 .invoke(e -> LOG.warnf("push pass failed: %s", e.getMessage()))

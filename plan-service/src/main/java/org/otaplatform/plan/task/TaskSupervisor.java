@@ -2,7 +2,6 @@ package org.otaplatform.plan.task;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.InternalMessage;
@@ -53,14 +53,8 @@ public class TaskSupervisor {
                 })
                 .flatMap(ids -> ids.isEmpty()
                         ? Uni.createFrom().voidItem()
-                        : Panache.withTransaction(() -> Multi.createFrom()
-                                .iterable(ids)
-                                .onItem()
-                                .transformToUniAndConcatenate(
-                                        id -> end(id, TaskState.TIMED_OUT, "TIMED_OUT", "no answer in time"))
-                                .collect()
-                                .last()
-                                .replaceWithVoid()))
+                        : Panache.withTransaction(() -> InOrder.each(
+                                ids, id -> end(id, TaskState.TIMED_OUT, "TIMED_OUT", "no answer in time"))))
                 .onFailure()
                 .invoke(e -> LOG.warnf("timeout pass failed: %s", e.getMessage()))
                 .onFailure()
@@ -74,13 +68,7 @@ public class TaskSupervisor {
                                 + " AND state IN ('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED')")
                         .setParameter(1, planId)
                         .getResultList())
-                .flatMap(rows -> Multi.createFrom()
-                        .iterable(rows)
-                        .onItem()
-                        .transformToUniAndConcatenate(row -> end((UUID) row, TaskState.CANCELLED, null, reason))
-                        .collect()
-                        .last()
-                        .replaceWithVoid());
+                .flatMap(rows -> InOrder.each(rows, row -> end((UUID) row, TaskState.CANCELLED, null, reason)));
     }
 
     /** Ends one task if it may still move there; the gateway is told when it had been sent the upgrade. */

@@ -2,7 +2,6 @@ package org.otaplatform.plan.verification;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -17,6 +16,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.FirmwareEvent;
 import org.otaplatform.contract.internal.InternalMessage;
@@ -125,12 +125,7 @@ public class VerificationRuns {
     Uni<Void> conclude() {
         return Panache.withTransaction(() -> repository
                         .list("verificationRun is not null and status = ?1", PlanStatus.ACTIVE)
-                        .flatMap(active -> Multi.createFrom()
-                                .iterable(active)
-                                .onItem()
-                                .transformToUniAndConcatenate(this::conclude)
-                                .collect()
-                                .last()))
+                        .flatMap(active -> InOrder.each(active, this::conclude)))
                 .replaceWithVoid()
                 .onFailure()
                 .invoke(e -> LOG.warnf("verification pass failed: %s", e.getMessage()))
