@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,7 +11,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,8 +18,8 @@ import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.UplinkType;
 import org.otaplatform.contract.codec.MessageCodec;
 import org.otaplatform.testkit.MqttBroker;
-import org.otaplatform.testkit.Ports;
 import org.otaplatform.testkit.PostgresServer;
+import org.otaplatform.testkit.ServiceProcess;
 import org.otaplatform.testkit.TestGateway;
 import org.otaplatform.testkit.TestMqttClient;
 
@@ -37,50 +32,25 @@ class TwoReplicasIT {
     private static final int GATEWAYS = 40;
     private static final int DEVICES = 5;
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final List<Process> replicas = new ArrayList<>();
-    private static final List<Integer> ports = new ArrayList<>();
+    private static final List<ServiceProcess> replicas = new ArrayList<>();
     private static String database;
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
-        PostgresServer postgres = PostgresServer.shared();
-        MqttBroker broker = MqttBroker.shared();
-        database = postgres.createUniqueDatabase("ota_test_two_replicas");
+        database = PostgresServer.shared().createUniqueDatabase("ota_test_two_replicas");
         for (int i = 0; i < 2; i++) {
-            int port = Ports.free();
-            ProcessBuilder builder = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-Xmx256m",
-                            "-jar",
-                            Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(Path.of("target", "replica-" + i + ".log").toFile());
-            Map<String, String> env = builder.environment();
-            env.put("OTA_DEVICE_GATEWAY_PORT", Integer.toString(port));
-            env.put("OTA_DB_HOST", postgres.host());
-            env.put("OTA_DB_PORT", Integer.toString(postgres.port()));
-            env.put("OTA_DB_USER", postgres.user());
-            env.put("OTA_DB_PASSWORD", postgres.password());
-            env.put("OTA_DEVICE_GATEWAY_DB", database);
-            env.put("OTA_MQTT_HOST", broker.host());
-            env.put("OTA_MQTT_PORT", Integer.toString(broker.port()));
-            env.put("OTA_DOWNLOAD_LINK_SECRET", "integration-test-download-link-secret-0123");
-            replicas.add(builder.start());
-            ports.add(port);
-            await().atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofMillis(250))
-                    .until(() -> ready(port));
+            replicas.add(ServiceProcess.of(
+                            "replica-" + i,
+                            Path.of("target", "quarkus-app", "quarkus-run.jar"),
+                            "OTA_DEVICE_GATEWAY_PORT")
+                    .database("OTA_DEVICE_GATEWAY_DB", database)
+                    .start());
         }
     }
 
     @AfterAll
-    static void stopReplicas() throws Exception {
-        for (Process replica : replicas) {
-            replica.destroy();
-            replica.waitFor();
-        }
+    static void stopReplicas() {
+        replicas.forEach(ServiceProcess::close);
         if (database != null) {
             PostgresServer.shared().dropDatabase(database);
         }
@@ -124,8 +94,8 @@ class TwoReplicasIT {
                     .until(() -> deviceEvents(planService, run).size() == devices * 2);
             Thread.sleep(500);
             assertThat(deviceEvents(planService, run)).hasSize(devices * 2).doesNotHaveDuplicates();
-            long first = accepted(ports.get(0));
-            long second = accepted(ports.get(1));
+            long first = Math.round(replicas.get(0).metric("ota_uplink_accepted_total"));
+            long second = Math.round(replicas.get(1).metric("ota_uplink_accepted_total"));
             assertThat(first).as("messages handled by replica 1").isPositive();
             assertThat(second).as("messages handled by replica 2").isPositive();
             assertThat(first + second).isEqualTo(messages);
@@ -151,37 +121,6 @@ class TwoReplicasIT {
             }
         }
         return events;
-    }
-
-    private static long accepted(int port) throws Exception {
-        String metrics = HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-        double sum = 0;
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith("ota_uplink_accepted_total{")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return Math.round(sum);
-    }
-
-    private static boolean ready(int port) {
-        try {
-            return HTTP.send(
-                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.discarding())
-                            .statusCode()
-                    == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static long count(String sql) throws Exception {

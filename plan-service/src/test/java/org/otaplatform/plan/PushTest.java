@@ -114,7 +114,8 @@ class PushTest {
                             .then()
                             .body("status", equalTo("ACTIVE"))
                             .body("stats.targeted", equalTo(7))
-                            .body("stats.upToDate", equalTo(1))
+                            // d7 was at the target; the device that succeeded is now too
+                            .body("stats.upToDate", equalTo(2))
                             .body("stats.succeeded", equalTo(1))
                             .body("stats.failed", equalTo(1))
                             .body("stats.inProgress", equalTo(2))

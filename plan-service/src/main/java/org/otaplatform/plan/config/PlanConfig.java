@@ -10,6 +10,13 @@ public interface PlanConfig {
     /** What a plan gets for the fields its author leaves out. */
     Defaults defaults();
 
+    /**
+     * The most tasks between NOTIFIED and UPGRADING at once over all plans and gateways: a ceiling on the
+     * load the fleet puts on firmware downloads and the broker. Pushes wait while it is reached.
+     */
+    @WithDefault("10000")
+    int maxInFlight();
+
     /** The most device keys a whitelist or blacklist may hold. */
     @WithDefault("100000")
     int maxListEntries();

@@ -34,6 +34,21 @@ public class DeviceViews {
                 .replaceWithVoid();
     }
 
+    /**
+     * A task succeeded: the device runs {@code version} now, before device-gateway-service's next event
+     * says so (its seq is kept, so that event still applies).
+     */
+    public Uni<Void> upgraded(String productKey, String deviceKey, String version) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("UPDATE device_view SET version = ?3, updated_at = now()"
+                                + " WHERE product_key = ?1 AND device_key = ?2")
+                        .setParameter(1, productKey)
+                        .setParameter(2, deviceKey)
+                        .setParameter(3, version)
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+
     public Uni<Void> apply(GatewayState g) {
         Uni<Void> ackClock = g.online()
                 ? tasks.restartAckClock(g.gatewayId())

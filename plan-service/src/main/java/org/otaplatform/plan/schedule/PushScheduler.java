@@ -15,9 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
+import org.otaplatform.plan.config.PlanConfig;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
@@ -33,45 +35,75 @@ import org.otaplatform.plan.task.TaskStore;
  * eligible online devices (product, source version, lists, no open task anywhere, retry and re-push
  * delays), keeps the rollout rate and every gateway's concurrency, and creates one NOTIFIED task with its
  * upgrade command per device in one transaction. A device's open task is unique in the database, so two
- * replicas never push one device twice.
+ * replicas never push one device twice; and a pass runs under a PostgreSQL advisory lock, so with several
+ * replicas one pass at a time counts gateway concurrency, rollout rate and the global in-flight cap.
  */
 @ApplicationScoped
 public class PushScheduler {
 
     private static final Logger LOG = Logger.getLogger(PushScheduler.class);
     private static final int BATCH = 1_000;
-    private static final String SOURCE = "plan-service";
+    /** The advisory lock key of the push pass ("ota push"). */
+    private static final long PUSH_LOCK = 0x6f74612070757368L;
 
     private final PlanRepository plans;
     private final FirmwareViews firmware;
     private final TaskStore tasks;
     private final Outbox outbox;
     private final Pool pool;
+    private final PlanConfig config;
     private Clock clock = Clock.systemUTC();
 
-    PushScheduler(PlanRepository plans, FirmwareViews firmware, TaskStore tasks, Outbox outbox, Pool pool) {
+    PushScheduler(
+            PlanRepository plans,
+            FirmwareViews firmware,
+            TaskStore tasks,
+            Outbox outbox,
+            Pool pool,
+            PlanConfig config) {
         this.plans = plans;
         this.firmware = firmware;
         this.tasks = tasks;
         this.outbox = outbox;
         this.pool = pool;
+        this.config = config;
     }
 
     private record Candidate(String productKey, String deviceKey, String gatewayId, String version, int attempts) {}
 
     @Scheduled(every = "${ota.plan.scheduler.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        return Panache.withSession(() -> plans.list("status", PlanStatus.ACTIVE))
-                .flatMap(active -> InOrder.each(active, this::push))
-                .replaceWithVoid()
+        // The lock lives on one connection, held for the pass; if the replica dies the lock goes with it
+        return pool.withConnection(lockHolder -> lockHolder
+                        .query("SELECT pg_try_advisory_lock(" + PUSH_LOCK + ")")
+                        .execute()
+                        .flatMap(rows -> !rows.iterator().next().getBoolean(0)
+                                ? Uni.createFrom().voidItem()
+                                : pass().eventually(() -> lockHolder
+                                        .query("SELECT pg_advisory_unlock(" + PUSH_LOCK + ")")
+                                        .execute())))
                 .onFailure()
                 .invoke(e -> LOG.warnf("push pass failed: %s", e.getMessage()))
                 .onFailure()
                 .recoverWithNull();
     }
 
-    /** One pass over one plan; returns how many tasks it created. */
-    Uni<Integer> push(Plan plan) {
+    /** One pass over the active plans, sharing the room left under the global in-flight cap. */
+    private Uni<Void> pass() {
+        return pool.query("SELECT count(*) FROM upgrade_task WHERE state IN"
+                        + " ('NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING')")
+                .execute()
+                .flatMap(rows -> {
+                    AtomicInteger room = new AtomicInteger(config.maxInFlight()
+                            - rows.iterator().next().getLong(0).intValue());
+                    return Panache.withSession(() -> plans.list("status", PlanStatus.ACTIVE))
+                            .flatMap(active -> InOrder.each(active, plan -> push(plan, room)));
+                })
+                .replaceWithVoid();
+    }
+
+    /** One pass over one plan; returns how many tasks it sent, each taken from {@code room}. */
+    private Uni<Integer> push(Plan plan, AtomicInteger room) {
         PlanDefinition d = plan.definition();
         Instant now = clock.instant();
         if (!PushTime.allows(d.timeZone(), d.startAt(), d.endAt(), d.pushWindows(), now)) {
@@ -85,18 +117,20 @@ public class PushScheduler {
             }
             FirmwareView fw = found.get();
             if (plan.mode == PlanMode.MANUAL) {
-                return promotePending(plan, d, fw, now).flatMap(promoted -> offer(plan, d, fw, now));
+                return promotePending(plan, d, fw, now, room).flatMap(promoted -> offer(plan, d, fw, now));
             }
-            return promotePending(plan, d, fw, now)
+            return promotePending(plan, d, fw, now, room)
                     .flatMap(promoted ->
                             pushesNew ? budget(plan, d) : Uni.createFrom().item(0))
+                    .map(budget -> Math.min(budget, room.get()))
                     .flatMap(budget -> budget <= 0
                             ? Uni.createFrom().item(0)
                             : candidates(plan, d, fw, Math.min(budget, BATCH))
                                     .flatMap(list -> inFlight(list).map(busy -> pick(list, busy, d, budget)))
                                     .flatMap(chosen -> chosen.isEmpty()
                                             ? Uni.createFrom().item(0)
-                                            : create(plan, d, fw, chosen, now)));
+                                            : create(plan, d, fw, chosen, now)))
+                    .invoke(sent -> room.addAndGet(-sent));
         });
     }
 
@@ -127,7 +161,10 @@ public class PushScheduler {
     }
 
     /** Sends the plan's PENDING tasks (requests, confirmations) whose gateways have room again. */
-    private Uni<Integer> promotePending(Plan plan, PlanDefinition d, FirmwareView fw, Instant now) {
+    private Uni<Integer> promotePending(Plan plan, PlanDefinition d, FirmwareView fw, Instant now, AtomicInteger room) {
+        if (room.get() <= 0) {
+            return Uni.createFrom().item(0);
+        }
         return pool.preparedQuery("SELECT id, gateway_id, product_key, device_key, from_version FROM upgrade_task"
                         + " WHERE plan_id = $1 AND state = 'PENDING' AND (not_before IS NULL OR not_before <= now())"
                         + " ORDER BY created_at, id LIMIT 1000")
@@ -143,7 +180,7 @@ public class PushScheduler {
                         return Uni.createFrom().item(0);
                     }
                     return inFlight(pending).flatMap(busy -> {
-                        List<Candidate> chosen = pick(pending, busy, d, BATCH);
+                        List<Candidate> chosen = pick(pending, busy, d, room.get());
                         Instant deadline = now.plusSeconds(d.taskTimeoutSeconds());
                         return Panache.withTransaction(() -> Multi.createFrom()
                                 .iterable(chosen)
@@ -170,7 +207,8 @@ public class PushScheduler {
                                 .collect()
                                 .with(java.util.stream.Collectors.summingInt(Integer::intValue)));
                     });
-                });
+                })
+                .invoke(sent -> room.addAndGet(-sent));
     }
 
     /** How many may be pushed now: the rollout rate left in this minute. */

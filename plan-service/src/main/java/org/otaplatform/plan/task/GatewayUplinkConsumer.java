@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.plan.device.DeviceViews;
 
 /**
  * Acks and progress from gateways (through device-gateway-service) drive the task state machine:
@@ -24,12 +25,15 @@ public class GatewayUplinkConsumer {
     private final TaskStore tasks;
     private final org.otaplatform.plan.schedule.RequestHandler requests;
     private final FailureThreshold threshold;
+    private final DeviceViews devices;
 
     GatewayUplinkConsumer(
             Inbox inbox,
             TaskStore tasks,
             org.otaplatform.plan.schedule.RequestHandler requests,
-            FailureThreshold threshold) {
+            FailureThreshold threshold,
+            DeviceViews devices) {
+        this.devices = devices;
         this.inbox = inbox;
         this.tasks = tasks;
         this.requests = requests;
@@ -86,6 +90,9 @@ public class GatewayUplinkConsumer {
                 return Uni.createFrom().voidItem(); // stale, repeated, or backwards: ignored
             }
             Uni<Void> moved = tasks.move(task.id(), next, r.percent(), code, text);
+            if (next == TaskState.SUCCEEDED) {
+                moved = moved.flatMap(v -> devices.upgraded(task.productKey(), task.deviceKey(), task.toVersion()));
+            }
             return next == TaskState.FAILED || next == TaskState.SUCCEEDED
                     ? moved.flatMap(v -> threshold.check(task.planId()))
                     : moved;

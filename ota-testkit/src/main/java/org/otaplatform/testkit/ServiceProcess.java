@@ -1,0 +1,220 @@
+package org.otaplatform.testkit;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One of the platform's services started from its packaged jar as a real process, on the shared test
+ * PostgreSQL and broker, with its own free HTTP port. Used by the tests that run services side by side
+ * (replicas, the end-to-end suite).
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    /** A test download-link secret (HMAC key), the same for every service of one test run. */
+    public static final String LINK_SECRET = "integration-test-download-link-secret-0123";
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String name;
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ServiceProcess(String name, Process process, int port, Path log) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Describes a service to start.
+     *
+     * @param jar its {@code quarkus-run.jar}
+     * @param portVariable the environment variable naming its HTTP port, e.g. {@code OTA_PLAN_PORT}
+     */
+    public static Builder of(String name, Path jar, String portVariable) {
+        return new Builder(name, jar, portVariable);
+    }
+
+    public static final class Builder {
+        private final String name;
+        private final Path jar;
+        private final String portVariable;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private Path logDir = Path.of("target");
+        private String heap = "-Xmx256m";
+
+        private Builder(String name, Path jar, String portVariable) {
+            this.name = name;
+            this.jar = jar;
+            this.portVariable = portVariable;
+        }
+
+        /** Database {@code database} on the shared test PostgreSQL, named by {@code variable}. */
+        public Builder database(String variable, String database) {
+            PostgresServer postgres = PostgresServer.shared();
+            env.put("OTA_DB_HOST", postgres.host());
+            env.put("OTA_DB_PORT", Integer.toString(postgres.port()));
+            env.put("OTA_DB_USER", postgres.user());
+            env.put("OTA_DB_PASSWORD", postgres.password());
+            env.put(variable, database);
+            return this;
+        }
+
+        public Builder env(String key, String value) {
+            env.put(key, value);
+            return this;
+        }
+
+        public Builder logDir(Path dir) {
+            this.logDir = dir;
+            return this;
+        }
+
+        public Builder heap(String option) {
+            this.heap = option;
+            return this;
+        }
+
+        /** Starts the process and waits until it reports ready. */
+        public ServiceProcess start() throws IOException {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: package the service first (mvn package)");
+            }
+            MqttBroker broker = MqttBroker.shared();
+            int port = Ports.free();
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(name + ".log");
+            ProcessBuilder builder = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            heap,
+                            "-jar",
+                            jar.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            Map<String, String> environment = builder.environment();
+            environment.put("OTA_MQTT_HOST", broker.host());
+            environment.put("OTA_MQTT_PORT", Integer.toString(broker.port()));
+            environment.put("OTA_DOWNLOAD_LINK_SECRET", LINK_SECRET);
+            environment.putAll(env);
+            environment.put(portVariable, Integer.toString(port));
+            ServiceProcess service = new ServiceProcess(name, builder.start(), port, log);
+            service.awaitReady(Duration.ofSeconds(90));
+            return service;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:port} */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** The sum of every series of a Prometheus counter or gauge in {@code /q/metrics}. */
+    public double metric(String metricName) throws IOException, InterruptedException {
+        String body = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        double sum = 0;
+        for (String line : body.split("\n")) {
+            if (line.startsWith(metricName + "{") || line.startsWith(metricName + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private void awaitReady(Duration timeout) throws IOException {
+        Instant end = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(end)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            if (ready()) {
+                return;
+            }
+            sleep(250);
+        }
+        close();
+        throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
+    }
+
+    private boolean ready() {
+        try {
+            return HTTP.send(
+                                    HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops the process (SIGTERM, then SIGKILL after 20 s). */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills the process at once, as a crash would. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
