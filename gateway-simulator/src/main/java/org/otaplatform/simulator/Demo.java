@@ -1,0 +1,349 @@
+package org.otaplatform.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * {@code ./ota demo}: a simulated fleet, a generated firmware package, a silent plan over the fleet, live
+ * progress, the final statistics and where to look. Talks to the platform only through its REST API and
+ * (as the fleet) MQTT. Options: {@code --firmware URL --plan URL --gateway URL} and any simulator option.
+ */
+public final class Demo {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String TARGET = "2.0.0";
+    private static final int MAX_ATTEMPTS = 3;
+
+    private final String firmwareUrl;
+    private final String planUrl;
+    private final String gatewayUrl;
+
+    private Demo(String firmwareUrl, String planUrl, String gatewayUrl) {
+        this.firmwareUrl = firmwareUrl;
+        this.planUrl = planUrl;
+        this.gatewayUrl = gatewayUrl;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Main.quietLibraries();
+        String firmware = "http://127.0.0.1:8081";
+        String plan = "http://127.0.0.1:8082";
+        String gateway = "http://127.0.0.1:8083";
+        List<String> simulator = new ArrayList<>(List.of(
+                "--gateways",
+                "20",
+                "--devices",
+                "25",
+                "--prefix",
+                "demo",
+                "--product",
+                "demo-sensor",
+                "--flash-time",
+                "3s",
+                "--fail",
+                "INSTALL_FAILED=0.03,DOWNLOAD_FAILED=0.02",
+                "--broken",
+                "0.004",
+                "--interrupt",
+                "0.2",
+                "--drop",
+                "0.1",
+                "--drop-every",
+                "20s",
+                "--drop-for",
+                "4s",
+                "--quiet"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--firmware" -> firmware = args[i + 1];
+                case "--plan" -> plan = args[i + 1];
+                case "--gateway" -> gateway = args[i + 1];
+                default -> simulator.addAll(List.of(args[i], args[i + 1]));
+            }
+        }
+        Options options = Options.parse(simulator.toArray(new String[0]));
+        boolean ok = new Demo(firmware, plan, gateway).run(options);
+        System.exit(ok ? 0 : 1);
+    }
+
+    private boolean run(Options options) throws Exception {
+        int devices = options.gateways() * options.devicesPerGateway();
+        say(
+                "Starting a simulated fleet: %d gateways x %d sub-devices of '%s' on version %s",
+                options.gateways(), options.devicesPerGateway(), options.productKey(), options.version());
+        say(
+                "  (injected: INSTALL_FAILED 3%%, DOWNLOAD_FAILED 2%% per attempt, %.1f%% broken sub-devices, 20%% of"
+                        + " downloads cut and resumed, 10%% of gateways dropping off now and then)",
+                options.brokenRatio() * 100);
+        try (Fleet fleet = Fleet.start(options)) {
+            awaitGatewaysOnline(options);
+            String firmwareId = uploadFirmware(options.productKey());
+            terminateEarlierDemoPlans(options.productKey());
+            String name = "demo " + Instant.now().toString().substring(0, 19).replace('T', ' ');
+            JsonNode created = send(
+                    "POST",
+                    planUrl + "/api/v1/plans",
+                    JSON.createObjectNode()
+                            .put("name", name)
+                            .put("productKey", options.productKey())
+                            .put("firmwareId", firmwareId)
+                            .put("mode", "SILENT")
+                            .put("timeZone", "UTC")
+                            .put("maxConcurrentPerGateway", 4)
+                            .put("ackTimeoutSeconds", 60)
+                            .put("taskTimeoutSeconds", 600)
+                            .set(
+                                    "retry",
+                                    JSON.createObjectNode()
+                                            .put("maxAttempts", MAX_ATTEMPTS)
+                                            .put("backoffSeconds", 5)));
+            String planId = created.get("id").asText();
+            send(
+                    "POST",
+                    planUrl + "/api/v1/plans/" + planId + "/activate",
+                    JSON.createObjectNode().put("reason", "demo"));
+            say("Plan '%s' (%s) is ACTIVE: silent, up to 4 tasks per gateway, 3 attempts 5 s apart.", name, planId);
+
+            JsonNode stats = follow(planId, devices);
+            int exhausted = exhausted(planId);
+            Stats sim = fleet.stats();
+            System.out.println();
+            System.out.print(sim.summary());
+            System.out.println();
+            say("Plan statistics: %s", stats.get("stats"));
+            int succeeded = stats.get("stats").get("succeeded").asInt();
+            int upToDate = stats.get("stats").get("upToDate").asInt();
+            int targeted = stats.get("stats").get("targeted").asInt();
+            boolean accounted = upToDate + exhausted == targeted;
+            boolean noDoubleFlash = sim.errorCount() == 0;
+            say("");
+            say(
+                    "%d of %d targeted sub-devices run %s (%d upgraded by this plan); %d failed all %d attempts"
+                            + " (broken or unlucky under the injected failures).",
+                    upToDate, targeted, TARGET, succeeded, exhausted, MAX_ATTEMPTS);
+            say(
+                    "Every device accounted for: %s. Sub-devices told to flash twice for one task: %s.",
+                    accounted ? "yes" : "NO", noDoubleFlash ? "none" : sim.errorCount() + " (see above)");
+            say("");
+            say("Where to look (the platform keeps running until ./ota down):");
+            say("  the plan         %s/api/v1/plans/%s", planUrl, planId);
+            say("  its tasks        %s/api/v1/plans/%s/tasks?state=FAILED", planUrl, planId);
+            say("  gateways         %s/api/v1/gateways", gatewayUrl);
+            say("  firmware         %s/api/v1/firmware/%s", firmwareUrl, firmwareId);
+            say(
+                    "  Swagger UI       %s/q/swagger-ui  %s/q/swagger-ui  %s/q/swagger-ui",
+                    firmwareUrl, planUrl, gatewayUrl);
+            say("  metrics          %s/q/metrics (and on each service)", planUrl);
+            say("The simulated gateways now go offline (each says so with its 'offline' message).");
+            return accounted && noDoubleFlash;
+        }
+    }
+
+    private void awaitGatewaysOnline(Options options) throws Exception {
+        long end = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < end) {
+            JsonNode page = get(gatewayUrl + "/api/v1/gateways?online=true&size=500");
+            long ours = 0;
+            for (JsonNode g : page.get("items")) {
+                if (g.get("gatewayId").asText().startsWith(options.prefix() + "-")) {
+                    ours++;
+                }
+            }
+            if (ours >= options.gateways() || page.get("total").asLong() >= options.gateways() + 500L) {
+                say("All %d gateways said hello.", options.gateways());
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(
+                "the gateways did not come online within 60 s: is the broker the services use reachable?");
+    }
+
+    private String uploadFirmware(String productKey) throws Exception {
+        byte[] image = new byte[512 * 1024];
+        new Random(2026).nextBytes(image);
+        String boundary = "ota-demo-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        Map<String, String> fields = Map.of(
+                "productKey",
+                productKey,
+                "version",
+                TARGET,
+                "type",
+                "FULL",
+                "name",
+                "demo-sensor firmware " + TARGET,
+                "description",
+                "generated by ./ota demo");
+        for (var f : fields.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n"
+                            + f.getValue() + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"demo-sensor-"
+                        + TARGET + ".bin\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(image);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(firmwareUrl + "/api/v1/firmware"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 201) {
+            JsonNode fw = JSON.readTree(response.body());
+            say(
+                    "Uploaded firmware %s %s (%s, sha256 %s..., signed with key %s).",
+                    productKey,
+                    TARGET,
+                    Stats.bytes(fw.get("size").asLong()),
+                    fw.get("sha256").asText().substring(0, 12),
+                    fw.get("keyId").asText());
+            return fw.get("id").asText();
+        }
+        if (response.statusCode() == 409) {
+            JsonNode list =
+                    get(firmwareUrl + "/api/v1/firmware?productKey=" + enc(productKey) + "&version=" + enc(TARGET));
+            for (JsonNode fw : list.get("items")) {
+                if ("FULL".equals(fw.get("type").asText())) {
+                    say("Firmware %s %s was uploaded by an earlier demo; using it.", productKey, TARGET);
+                    return fw.get("id").asText();
+                }
+            }
+        }
+        throw new IllegalStateException("firmware upload answered " + response.statusCode() + ": " + response.body());
+    }
+
+    private void terminateEarlierDemoPlans(String productKey) throws Exception {
+        for (String status : List.of("ACTIVE", "SUSPENDED")) {
+            JsonNode page =
+                    get(planUrl + "/api/v1/plans?status=" + status + "&productKey=" + enc(productKey) + "&size=500");
+            for (JsonNode p : page.get("items")) {
+                send(
+                        "POST",
+                        planUrl + "/api/v1/plans/" + p.get("id").asText() + "/terminate",
+                        JSON.createObjectNode().put("reason", "a new demo started"));
+                say("Terminated the earlier demo plan '%s'.", p.get("name").asText());
+            }
+        }
+    }
+
+    /** Shows progress until the plan is FINISHED or every device is up to date or out of attempts. */
+    private JsonNode follow(String planId, int devices) throws Exception {
+        boolean console = System.console() != null;
+        long end = System.currentTimeMillis() + 15 * 60_000;
+        long lastPrint = 0;
+        JsonNode plan = get(planUrl + "/api/v1/plans/" + planId);
+        while (System.currentTimeMillis() < end) {
+            plan = get(planUrl + "/api/v1/plans/" + planId);
+            JsonNode s = plan.get("stats");
+            int targeted = s.get("targeted").asInt();
+            int upToDate = s.get("upToDate").asInt();
+            int open = s.get("inProgress").asInt() + s.get("pending").asInt();
+            String line = String.format(
+                    Locale.ROOT,
+                    "%s %5.1f%%  up to date %d/%d | in progress %d | failed attempts %d | status %s",
+                    bar(targeted == 0 ? 0 : upToDate / (double) targeted),
+                    targeted == 0 ? 0.0 : upToDate * 100.0 / targeted,
+                    upToDate,
+                    targeted,
+                    s.get("inProgress").asInt(),
+                    s.get("failed").asInt(),
+                    plan.get("status").asText());
+            if (console) {
+                System.out.print("\r" + line);
+            } else if (System.currentTimeMillis() - lastPrint > 5_000) {
+                System.out.println(line);
+                lastPrint = System.currentTimeMillis();
+            }
+            if ("FINISHED".equals(plan.get("status").asText())) {
+                break;
+            }
+            if (open == 0 && targeted > 0 && upToDate + exhausted(planId) == targeted) {
+                break;
+            }
+            Thread.sleep(1_000);
+        }
+        System.out.println();
+        return plan;
+    }
+
+    /** Devices whose latest task failed on its last allowed attempt. */
+    private int exhausted(String planId) throws Exception {
+        int count = 0;
+        for (String state : List.of("FAILED", "TIMED_OUT")) {
+            for (int page = 0; ; page++) {
+                JsonNode tasks =
+                        get(planUrl + "/api/v1/plans/" + planId + "/tasks?state=" + state + "&size=500&page=" + page);
+                for (JsonNode t : tasks.get("items")) {
+                    if (t.get("attempt").asInt() >= MAX_ATTEMPTS) {
+                        count++;
+                    }
+                }
+                if ((page + 1) * 500L >= tasks.get("total").asLong()) {
+                    break;
+                }
+            }
+        }
+        return count;
+    }
+
+    private static String bar(double fraction) {
+        int width = 30;
+        int full = (int) Math.round(fraction * width);
+        char[] b = new char[width];
+        Arrays.fill(b, 0, full, '#');
+        Arrays.fill(b, full, width, '.');
+        return "[" + new String(b) + "]";
+    }
+
+    private static JsonNode get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r =
+                HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private static JsonNode send(String method, String url, JsonNode body) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.println(String.format(Locale.ROOT, format, args));
+    }
+}

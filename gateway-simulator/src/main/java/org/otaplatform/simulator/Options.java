@@ -1,0 +1,396 @@
+package org.otaplatform.simulator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.otaplatform.contract.wire.FailureCode;
+
+/**
+ * What the simulated fleet looks like and how it behaves. Every option has a default; {@link #parse}
+ * reads {@code --name value} pairs and names the option at fault when one is wrong.
+ */
+public record Options(
+        String brokerHost,
+        int brokerPort,
+        String mqttPassword,
+        int gateways,
+        int devicesPerGateway,
+        String prefix,
+        String productKey,
+        String gatewayProductKey,
+        String version,
+        long seed,
+        double acceptRatio,
+        Map<FailureCode, Double> failures,
+        double brokenRatio,
+        double lowBatteryRatio,
+        double offlineRatio,
+        Duration flashTime,
+        long downloadBytesPerSecond,
+        double interruptRatio,
+        double dropRatio,
+        Duration dropEvery,
+        Duration dropFor,
+        double roamRatio,
+        Duration roamEvery,
+        boolean requests,
+        Duration duration,
+        Duration untilIdle,
+        Path statusFile,
+        boolean quiet) {
+
+    public Options {
+        failures = Map.copyOf(failures);
+        check(gateways >= 1 && gateways <= 100_000, "--gateways", "1 to 100000");
+        check(devicesPerGateway >= 0 && devicesPerGateway <= 10_000, "--devices", "0 to 10000");
+        check(ratio(acceptRatio), "--accept", "a ratio 0..1");
+        check(ratio(brokenRatio), "--broken", "a ratio 0..1");
+        check(ratio(lowBatteryRatio), "--low-battery", "a ratio 0..1");
+        check(ratio(offlineRatio), "--offline", "a ratio 0..1");
+        check(ratio(interruptRatio), "--interrupt", "a ratio 0..1");
+        check(ratio(dropRatio), "--drop", "a ratio 0..1");
+        check(ratio(roamRatio), "--roam", "a ratio 0..1");
+        check(
+                failures.values().stream().mapToDouble(Double::doubleValue).sum() <= 1.0,
+                "--fail",
+                "ratios summing to at most 1");
+        check(prefix.matches("[A-Za-z0-9._-]{1,40}"), "--prefix", "1-40 chars of [A-Za-z0-9._-]");
+        check(productKey.matches("[A-Za-z0-9_-]{1,64}"), "--product", "1-64 chars of [A-Za-z0-9_-]");
+    }
+
+    /** The defaults: 5 gateways × 10 sub-devices on 127.0.0.1:1883 that accept and succeed. */
+    public static Options defaults() {
+        return new Builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String gatewayId(int index) {
+        return String.format(Locale.ROOT, "%s-gw%0" + digits(gateways) + "d", prefix, index);
+    }
+
+    public static String deviceKey(String gatewayId, int index) {
+        return String.format(Locale.ROOT, "%s-d%03d", gatewayId, index);
+    }
+
+    private static int digits(int n) {
+        return Math.max(3, Integer.toString(n - 1).length());
+    }
+
+    private static boolean ratio(double r) {
+        return r >= 0 && r <= 1;
+    }
+
+    private static void check(boolean ok, String option, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException(option + ": expected " + expected);
+        }
+    }
+
+    /** {@code --name value} pairs; {@code --help} is handled by the caller. */
+    public static Options parse(String[] args) {
+        Builder b = new Builder();
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i];
+            if (!name.startsWith("--")) {
+                throw new IllegalArgumentException(name + ": expected an option such as --gateways 10");
+            }
+            if (name.equals("--requests") || name.equals("--quiet")) {
+                if (name.equals("--requests")) {
+                    b.requests = true;
+                } else {
+                    b.quiet = true;
+                }
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(name + ": a value is missing");
+            }
+            String value = args[++i];
+            try {
+                b.set(name, value);
+            } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(name + ": cannot read '" + value + "'");
+            }
+        }
+        return b.build();
+    }
+
+    /** "30s", "500ms", "2m" or a number of seconds. */
+    static Duration duration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        }
+        if (t.endsWith("s")) {
+            return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+        }
+        if (t.endsWith("m")) {
+            return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
+        }
+        return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
+    }
+
+    /** "INSTALL_FAILED=0.05,DOWNLOAD_FAILED=0.02" */
+    static Map<FailureCode, Double> failures(String text) {
+        Map<FailureCode, Double> map = new EnumMap<>(FailureCode.class);
+        for (String part : text.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            String[] kv = part.split("=", 2);
+            FailureCode code;
+            try {
+                code = FailureCode.valueOf(kv[0].trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--fail: unknown failure code " + kv[0]);
+            }
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("--fail: expected CODE=ratio, got " + part);
+            }
+            map.put(code, Double.parseDouble(kv[1].trim()));
+        }
+        return map;
+    }
+
+    /** Text for {@code --help}. */
+    public static String usage() {
+        return """
+                usage: gateway-simulator [options]
+                  --broker HOST:PORT        MQTT broker (127.0.0.1:1883)
+                  --mqtt-password TEXT      password for brokers with per-gateway accounts (username = gatewayId);
+                                            also read from OTA_SIM_MQTT_PASSWORD
+                  --gateways N              gateways (5)            --devices M   sub-devices per gateway (10)
+                  --prefix P                gateway ids P-gw000...  (sim)
+                  --product KEY             sub-devices' productKey (sim-sensor)
+                  --gateway-product KEY     gateways' productKey (sim-gateway)
+                  --version V               sub-devices' starting version (1.0.0)
+                  --seed S                  fleet layout and behaviour choices (42)
+                  --accept R                ratio of upgrades accepted (1.0); the rest are rejected
+                  --fail CODE=R,...         ratio of accepted tasks failing with each code, e.g. INSTALL_FAILED=0.05
+                  --broken R                ratio of sub-devices that always fail INSTALL_FAILED (0)
+                  --low-battery R           ratio of sub-devices whose battery is low, 20 percent (0)
+                  --offline R               ratio of sub-devices offline at the start (0)
+                  --flash-time D            time to flash one sub-device (2s)
+                  --download-kbps K         download speed cap per gateway in KiB/s (0 = none)
+                  --interrupt R             ratio of downloads cut half-way and resumed with Range (0)
+                  --drop R                  ratio of gateways that go offline now and then (0)
+                  --drop-every D            ... every D (30s)          --drop-for D   ... for D (5s)
+                  --roam R                  ratio of sub-devices that move to another gateway now and then (0)
+                  --roam-every D            how often a roaming sub-device moves (20s)
+                  --requests                every online sub-device sends a request after each hello
+                  --duration D              stop after D (0 = until interrupted or idle)
+                  --until-idle D            stop when no task changed for D after at least one task (0 = never)
+                  --status-file PATH        write the live figures as JSON there every second
+                  --quiet                   no live status line
+                Durations: 500ms, 30s, 2m. Exit status 1 when a sub-device was told to flash twice for one task
+                or the platform refused a message.
+                """;
+    }
+
+    /** Builds options; the fields are the defaults. */
+    public static final class Builder {
+        String brokerHost = "127.0.0.1";
+        int brokerPort = 1883;
+        String mqttPassword = System.getenv("OTA_SIM_MQTT_PASSWORD");
+        int gateways = 5;
+        int devicesPerGateway = 10;
+        String prefix = "sim";
+        String productKey = "sim-sensor";
+        String gatewayProductKey = "sim-gateway";
+        String version = "1.0.0";
+        long seed = 42;
+        double acceptRatio = 1.0;
+        Map<FailureCode, Double> failures = new LinkedHashMap<>();
+        double brokenRatio;
+        double lowBatteryRatio;
+        double offlineRatio;
+        Duration flashTime = Duration.ofSeconds(2);
+        long downloadBytesPerSecond;
+        double interruptRatio;
+        double dropRatio;
+        Duration dropEvery = Duration.ofSeconds(30);
+        Duration dropFor = Duration.ofSeconds(5);
+        double roamRatio;
+        Duration roamEvery = Duration.ofSeconds(20);
+        boolean requests;
+        Duration duration = Duration.ZERO;
+        Duration untilIdle = Duration.ZERO;
+        Path statusFile;
+        boolean quiet;
+
+        void set(String name, String v) {
+            switch (name) {
+                case "--broker" -> {
+                    int colon = v.lastIndexOf(':');
+                    if (colon <= 0) {
+                        throw new IllegalArgumentException("--broker: expected HOST:PORT");
+                    }
+                    brokerHost = v.substring(0, colon);
+                    brokerPort = Integer.parseInt(v.substring(colon + 1));
+                }
+                case "--mqtt-password" -> mqttPassword = v;
+                case "--gateways" -> gateways = Integer.parseInt(v);
+                case "--devices" -> devicesPerGateway = Integer.parseInt(v);
+                case "--prefix" -> prefix = v;
+                case "--product" -> productKey = v;
+                case "--gateway-product" -> gatewayProductKey = v;
+                case "--version" -> version = v;
+                case "--seed" -> seed = Long.parseLong(v);
+                case "--accept" -> acceptRatio = Double.parseDouble(v);
+                case "--fail" -> failures = failures(v);
+                case "--broken" -> brokenRatio = Double.parseDouble(v);
+                case "--low-battery" -> lowBatteryRatio = Double.parseDouble(v);
+                case "--offline" -> offlineRatio = Double.parseDouble(v);
+                case "--flash-time" -> flashTime = duration(v);
+                case "--download-kbps" -> downloadBytesPerSecond = Long.parseLong(v) * 1024;
+                case "--interrupt" -> interruptRatio = Double.parseDouble(v);
+                case "--drop" -> dropRatio = Double.parseDouble(v);
+                case "--drop-every" -> dropEvery = duration(v);
+                case "--drop-for" -> dropFor = duration(v);
+                case "--roam" -> roamRatio = Double.parseDouble(v);
+                case "--roam-every" -> roamEvery = duration(v);
+                case "--duration" -> duration = duration(v);
+                case "--until-idle" -> untilIdle = duration(v);
+                case "--status-file" -> statusFile = Path.of(v);
+                default -> throw new IllegalArgumentException(name + ": unknown option (see --help)");
+            }
+        }
+
+        public Builder broker(String host, int port) {
+            brokerHost = host;
+            brokerPort = port;
+            return this;
+        }
+
+        public Builder gateways(int n) {
+            gateways = n;
+            return this;
+        }
+
+        public Builder devicesPerGateway(int n) {
+            devicesPerGateway = n;
+            return this;
+        }
+
+        public Builder prefix(String p) {
+            prefix = p;
+            return this;
+        }
+
+        public Builder productKey(String p) {
+            productKey = p;
+            return this;
+        }
+
+        public Builder version(String v) {
+            version = v;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        public Builder acceptRatio(double r) {
+            acceptRatio = r;
+            return this;
+        }
+
+        public Builder fail(FailureCode code, double ratio) {
+            failures.put(code, ratio);
+            return this;
+        }
+
+        public Builder brokenRatio(double r) {
+            brokenRatio = r;
+            return this;
+        }
+
+        public Builder lowBatteryRatio(double r) {
+            lowBatteryRatio = r;
+            return this;
+        }
+
+        public Builder offlineRatio(double r) {
+            offlineRatio = r;
+            return this;
+        }
+
+        public Builder flashTime(Duration d) {
+            flashTime = d;
+            return this;
+        }
+
+        public Builder downloadBytesPerSecond(long b) {
+            downloadBytesPerSecond = b;
+            return this;
+        }
+
+        public Builder interruptRatio(double r) {
+            interruptRatio = r;
+            return this;
+        }
+
+        public Builder drop(double ratio, Duration every, Duration forHowLong) {
+            dropRatio = ratio;
+            dropEvery = every;
+            dropFor = forHowLong;
+            return this;
+        }
+
+        public Builder roam(double ratio, Duration every) {
+            roamRatio = ratio;
+            roamEvery = every;
+            return this;
+        }
+
+        public Builder requests(boolean r) {
+            requests = r;
+            return this;
+        }
+
+        public Builder quiet(boolean q) {
+            quiet = q;
+            return this;
+        }
+
+        public Options build() {
+            return new Options(
+                    brokerHost,
+                    brokerPort,
+                    mqttPassword,
+                    gateways,
+                    devicesPerGateway,
+                    prefix,
+                    productKey,
+                    gatewayProductKey,
+                    version,
+                    seed,
+                    acceptRatio,
+                    failures,
+                    brokenRatio,
+                    lowBatteryRatio,
+                    offlineRatio,
+                    flashTime,
+                    downloadBytesPerSecond,
+                    interruptRatio,
+                    dropRatio,
+                    dropEvery,
+                    dropFor,
+                    roamRatio,
+                    roamEvery,
+                    requests,
+                    duration,
+                    untilIdle,
+                    statusFile,
+                    quiet);
+        }
+    }
+}
