@@ -24,8 +24,8 @@ import org.otaplatform.plan.task.TaskStore;
 
 /**
  * A sub-device asks for an upgrade: the oldest active silent plan it is eligible for gives it a task
- * (NOTIFIED at once when its gateway has room, PENDING otherwise) and the answer is UPGRADE with the
- * taskId; a device with an open task is told about that one; anything else gets NO_UPGRADE. The reply
+ * (PENDING: the push pass sends it within a second, under the gateway's concurrency and the global cap)
+ * and the answer is UPGRADE with the taskId; a device with an open task is told about that one; anything else gets NO_UPGRADE. The reply
  * and the task commit together. In the caller's transaction.
  */
 @ApplicationScoped
@@ -88,44 +88,25 @@ public class RequestHandler {
 
     private Uni<Void> start(
             Plan plan, PlanDefinition d, FirmwareView fw, GatewayUplink.Request r, int attempt, Instant now) {
+        // PENDING: the push pass sends it (within a second) under the same lock, gateway concurrency
+        // and global cap as every other task; the reply tells the gateway an upgrade follows
         UUID taskId = UUID.randomUUID();
-        Instant deadline = now.plusSeconds(d.taskTimeoutSeconds());
-        return tasks.inFlightOn(r.gatewayId()).flatMap(busy -> {
-            TaskState state = busy < d.maxConcurrentPerGateway() ? TaskState.NOTIFIED : TaskState.PENDING;
-            return tasks.insert(
-                            taskId,
-                            plan.id,
-                            r.productKey(),
-                            r.deviceKey(),
-                            r.gatewayId(),
-                            attempt,
-                            state,
-                            r.version(),
-                            fw.version(),
-                            now.plusSeconds(d.ackTimeoutSeconds()),
-                            deadline,
-                            d.ackTimeoutSeconds())
-                    .flatMap(inserted -> {
-                        if (!inserted) {
-                            return reply(r, ReplyResult.NO_UPGRADE, null);
-                        }
-                        Uni<Void> upgrade = state == TaskState.NOTIFIED
-                                ? PushCommands.upgrade(
-                                        outbox,
-                                        plan,
-                                        d,
-                                        fw,
-                                        taskId,
-                                        r.gatewayId(),
-                                        r.productKey(),
-                                        r.deviceKey(),
-                                        r.version(),
-                                        deadline,
-                                        clock.millis())
-                                : Uni.createFrom().voidItem();
-                        return upgrade.flatMap(v -> reply(r, ReplyResult.UPGRADE, taskId.toString()));
-                    });
-        });
+        return tasks.insert(
+                        taskId,
+                        plan.id,
+                        r.productKey(),
+                        r.deviceKey(),
+                        r.gatewayId(),
+                        attempt,
+                        TaskState.PENDING,
+                        r.version(),
+                        fw.version(),
+                        null,
+                        null,
+                        d.ackTimeoutSeconds())
+                .flatMap(inserted -> inserted
+                        ? reply(r, ReplyResult.UPGRADE, taskId.toString())
+                        : reply(r, ReplyResult.NO_UPGRADE, null));
     }
 
     private Uni<Void> reply(GatewayUplink.Request r, ReplyResult result, String taskId) {

@@ -133,16 +133,6 @@ public class TaskStore {
                 .map(rows -> rows.stream().findFirst().map(r -> (UUID) r));
     }
 
-    /** Tasks between NOTIFIED and UPGRADING on a gateway, over all plans. */
-    public Uni<Integer> inFlightOn(String gatewayId) {
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("SELECT count(*) FROM upgrade_task WHERE gateway_id = ?1 AND state IN"
-                                + " ('NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING')")
-                        .setParameter(1, gatewayId)
-                        .getSingleResult())
-                .map(n -> ((Number) n).intValue());
-    }
-
     /** What a device's earlier tasks under a plan allow: a new attempt, or not yet, or never. */
     public record DeviceHistory(int attempts, boolean mayStart) {}
 
