@@ -24,6 +24,7 @@ public record Options(
         String version,
         long seed,
         double acceptRatio,
+        Duration ackDelay,
         Map<FailureCode, Double> failures,
         double brokenRatio,
         double lowBatteryRatio,
@@ -172,6 +173,7 @@ public record Options(
                   --version V               sub-devices' starting version (1.0.0)
                   --seed S                  fleet layout and behaviour choices (42)
                   --accept R                ratio of upgrades accepted (1.0); the rest are rejected
+                  --ack-delay D             time before answering an upgrade (0), as when a user confirms on the device
                   --fail CODE=R,...         ratio of accepted tasks failing with each code, e.g. INSTALL_FAILED=0.05
                   --broken R                ratio of sub-devices that always fail INSTALL_FAILED (0)
                   --low-battery R           ratio of sub-devices whose battery is low, 20 percent (0)
@@ -206,6 +208,7 @@ public record Options(
         String version = "1.0.0";
         long seed = 42;
         double acceptRatio = 1.0;
+        Duration ackDelay = Duration.ZERO;
         Map<FailureCode, Double> failures = new LinkedHashMap<>();
         double brokenRatio;
         double lowBatteryRatio;
@@ -244,6 +247,7 @@ public record Options(
                 case "--seed" -> seed = Long.parseLong(v);
                 case "--accept" -> acceptRatio = Double.parseDouble(v);
                 case "--fail" -> failures = failures(v);
+                case "--ack-delay" -> ackDelay = duration(v);
                 case "--broken" -> brokenRatio = Double.parseDouble(v);
                 case "--low-battery" -> lowBatteryRatio = Double.parseDouble(v);
                 case "--offline" -> offlineRatio = Double.parseDouble(v);
@@ -300,6 +304,11 @@ public record Options(
 
         public Builder acceptRatio(double r) {
             acceptRatio = r;
+            return this;
+        }
+
+        public Builder ackDelay(Duration d) {
+            ackDelay = d;
             return this;
         }
 
@@ -374,6 +383,7 @@ public record Options(
                     version,
                     seed,
                     acceptRatio,
+                    ackDelay,
                     failures,
                     brokenRatio,
                     lowBatteryRatio,

@@ -348,9 +348,27 @@ final class SimGateway {
             return;
         }
         if (random.nextDouble() >= options.acceptRatio()) {
-            reject(run, "declined by the end user");
+            later(options.ackDelay().toMillis(), () -> {
+                if (!run.finished) {
+                    reject(run, "declined by the end user");
+                }
+            });
             return;
         }
+        if (options.ackDelay().isZero()) {
+            accept(run);
+        } else {
+            later(options.ackDelay().toMillis(), () -> {
+                if (!run.finished && d.task == null) {
+                    accept(run);
+                }
+            });
+        }
+    }
+
+    private void accept(Run run) {
+        Upgrade u = run.upgrade;
+        Device d = run.device;
         run.accepted = true;
         d.task = u.taskId();
         active++;

@@ -1,0 +1,183 @@
+package org.otaplatform.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Random;
+import org.otaplatform.simulator.Fleet;
+import org.otaplatform.simulator.Options;
+import org.otaplatform.testkit.MqttBroker;
+import org.otaplatform.testkit.PostgresServer;
+import org.otaplatform.testkit.ServiceProcess;
+
+/**
+ * The whole platform as it is deployed: the three packaged services as separate processes, each with its
+ * own database on the real PostgreSQL, all on the real broker, with a signing key and link secret from
+ * the environment. Started once per test JVM, stopped when it exits.
+ */
+final class Platform {
+
+    private static Platform instance;
+
+    final ServiceProcess firmware;
+    final ServiceProcess plan;
+    final ServiceProcess gateway;
+
+    private Platform() throws Exception {
+        PostgresServer postgres = PostgresServer.shared();
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path logs = Path.of("target", "e2e-logs");
+        var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String key = "e2e-key:"
+                + Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
+        firmware = ServiceProcess.of("firmware-service", jar(root, "firmware-service"), "OTA_FIRMWARE_PORT")
+                .database("OTA_FIRMWARE_DB", postgres.createUniqueDatabase("ota_e2e_firmware"))
+                .env("OTA_FIRMWARE_SIGNING_PRIVATE_KEYS", key)
+                .env("OTA_FIRMWARE_SIGNING_ACTIVE_KEY_ID", "e2e-key")
+                .env(
+                        "OTA_FIRMWARE_CACHE_DIR",
+                        Path.of("target", "firmware-cache").toAbsolutePath().toString())
+                .logDir(logs)
+                .start();
+        plan = ServiceProcess.of("plan-service", jar(root, "plan-service"), "OTA_PLAN_PORT")
+                .database("OTA_PLAN_DB", postgres.createUniqueDatabase("ota_e2e_plan"))
+                .logDir(logs)
+                .start();
+        gateway = ServiceProcess.of(
+                        "device-gateway-service", jar(root, "device-gateway-service"), "OTA_DEVICE_GATEWAY_PORT")
+                .database("OTA_DEVICE_GATEWAY_DB", postgres.createUniqueDatabase("ota_e2e_device_gateway"))
+                .env("OTA_FIRMWARE_PUBLIC_URL", firmware.baseUrl())
+                .logDir(logs)
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            plan.close();
+            firmware.close();
+        }));
+    }
+
+    static synchronized Platform get() throws Exception {
+        if (instance == null) {
+            instance = new Platform();
+        }
+        return instance;
+    }
+
+    private static Path jar(Path root, String service) {
+        return root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    /** A simulator options builder on the test broker, quiet, with fast flashing. */
+    static Options.Builder fleetOptions(String prefix, String product) {
+        MqttBroker broker = MqttBroker.shared();
+        return Options.builder()
+                .broker(broker.host(), broker.port())
+                .prefix(prefix)
+                .productKey(product)
+                .version("1.0.0")
+                .flashTime(Duration.ofMillis(300))
+                .quiet(true);
+    }
+
+    /** Starts a fleet and waits until device-gateway-service has every gateway online. */
+    Fleet fleet(Options options) {
+        Fleet fleet = Fleet.start(options);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> fleet.gatewayIds().stream()
+                        .allMatch(id -> given().baseUri(gateway.baseUrl())
+                                                .get("/api/v1/gateways/" + id)
+                                                .then()
+                                                .extract()
+                                                .statusCode()
+                                        == 200
+                                && given().baseUri(gateway.baseUrl())
+                                        .get("/api/v1/gateways/" + id)
+                                        .then()
+                                        .extract()
+                                        .<Boolean>path("online")));
+        return fleet;
+    }
+
+    /** Uploads a generated package; returns its id. */
+    String uploadFirmware(String product, String version, int size) {
+        byte[] image = new byte[size];
+        new Random(product.hashCode()).nextBytes(image);
+        return given().baseUri(firmware.baseUrl())
+                .multiPart("file", product + "-" + version + ".bin", image, "application/octet-stream")
+                .multiPart("productKey", product)
+                .multiPart("version", version)
+                .multiPart("type", "FULL")
+                .multiPart("name", product + " " + version)
+                .post("/api/v1/firmware")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    /** Creates a plan from JSON fields (besides name, productKey, firmwareId); returns its id. */
+    String createPlan(String name, String product, String firmwareId, String fields) {
+        String body = "{\"name\":\"" + name + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
+                + "\",\"timeZone\":\"UTC\"" + (fields.isBlank() ? "" : "," + fields) + "}";
+        // plan-service learns of the firmware through its event: until then the firmware is unknown (422)
+        long end = System.currentTimeMillis() + 15_000;
+        while (true) {
+            var response = given().baseUri(plan.baseUrl())
+                    .contentType(ContentType.JSON)
+                    .body(body)
+                    .post("/api/v1/plans")
+                    .then()
+                    .extract();
+            if (response.statusCode() == 201) {
+                return response.path("id");
+            }
+            if (response.statusCode() != 422
+                    || !response.asString().contains("firmwareId")
+                    || System.currentTimeMillis() > end) {
+                throw new AssertionError(
+                        "creating plan " + name + " answered " + response.statusCode() + ": " + response.asString());
+            }
+            sleep(200);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void move(String planId, String action) {
+        given().baseUri(plan.baseUrl())
+                .post("/api/v1/plans/" + planId + "/" + action)
+                .then()
+                .statusCode(200);
+    }
+
+    JsonPath plan(String planId) {
+        return given().baseUri(plan.baseUrl())
+                .get("/api/v1/plans/" + planId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    JsonPath tasks(String planId, String query) {
+        return given().baseUri(plan.baseUrl())
+                .get("/api/v1/plans/" + planId + "/tasks?size=500" + (query.isBlank() ? "" : "&" + query))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+}

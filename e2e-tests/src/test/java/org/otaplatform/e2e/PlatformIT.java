@@ -1,0 +1,380 @@
+package org.otaplatform.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.otaplatform.e2e.Platform.fleetOptions;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.otaplatform.contract.wire.FailureCode;
+import org.otaplatform.simulator.Fleet;
+import org.otaplatform.simulator.Stats;
+
+/**
+ * The platform as one product: three packaged services as real processes, driven only through their
+ * REST APIs and, as gateways, the simulator over MQTT. Each test has its own product and fleet.
+ */
+class PlatformIT {
+
+    private static Platform platform;
+
+    @BeforeAll
+    static void start() throws Exception {
+        platform = Platform.get();
+    }
+
+    @Test
+    void aSilentPlanUpgradesTheFleetWithinEachGatewaysConcurrencyDownloadingOncePerGateway() {
+        String product = product("silent");
+        try (Fleet fleet = platform.fleet(fleetOptions(prefix(), product)
+                .gateways(4)
+                .devicesPerGateway(6)
+                .interruptRatio(1.0) // every gateway's download breaks half-way and resumes with Range
+                .build())) {
+            String firmware = platform.uploadFirmware(product, "2.0.0", 256 * 1024);
+            String plan = platform.createPlan(
+                    product,
+                    product,
+                    firmware,
+                    "\"mode\":\"SILENT\",\"sourceVersions\":[\"1.0.0\"],\"maxConcurrentPerGateway\":2");
+            platform.move(plan, "activate");
+
+            awaitStatus(plan, "FINISHED", 90);
+            JsonPath p = platform.plan(plan);
+            assertThat(p.getInt("stats.succeeded")).isEqualTo(24);
+            assertThat(p.getInt("stats.upToDate")).isEqualTo(24);
+            Stats sim = fleet.stats();
+            assertThat(sim.outcome("SUCCEEDED")).isEqualTo(24);
+            assertThat(sim.maxPerGateway())
+                    .as("most tasks one gateway held at once")
+                    .isEqualTo(2);
+            assertThat(sim.maxDownloadsPerGatewayAndPackage())
+                    .as("downloads per gateway")
+                    .isEqualTo(1);
+            assertThat(sim.resumes()).as("downloads resumed with Range").isGreaterThanOrEqualTo(4);
+            assertThat(sim.bytesFlashed()).isEqualTo(24L * 256 * 1024);
+            assertThat(sim.errors()).isEmpty();
+            assertThat(fleet.versions().values()).hasSize(24).containsOnly("2.0.0");
+        }
+    }
+
+    @Test
+    void aDeviceRequestGetsAnUpgradeFromAPlanThatDoesNotPushAndNoUpgradeWithoutOne() {
+        String product = product("request");
+        String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
+        String plan = platform.createPlan(product, product, firmware, "\"mode\":\"SILENT\",\"pushActively\":false");
+        platform.move(plan, "activate");
+        try (Fleet asking = platform.fleet(fleetOptions(prefix(), product)
+                        .gateways(2)
+                        .devicesPerGateway(3)
+                        .requests(true)
+                        .build());
+                Fleet unplanned = platform.fleet(fleetOptions(prefix(), product("noplan"))
+                        .gateways(1)
+                        .devicesPerGateway(3)
+                        .requests(true)
+                        .build())) {
+            awaitStatus(plan, "FINISHED", 60);
+            assertThat(asking.stats().replies(true)).isGreaterThanOrEqualTo(6);
+            assertThat(asking.stats().outcome("SUCCEEDED")).isEqualTo(6);
+            await().atMost(Duration.ofSeconds(15)).until(() -> unplanned.stats().replies(false) >= 3);
+            assertThat(unplanned.stats().tasks()).isZero();
+            assertThat(asking.stats().errors()).isEmpty();
+            assertThat(unplanned.stats().errors()).isEmpty();
+        }
+    }
+
+    @Test
+    void aManualPlanSendsOnlyWhatTheEndUserConfirms() {
+        String product = product("manual");
+        try (Fleet fleet = platform.fleet(
+                fleetOptions(prefix(), product).gateways(1).devicesPerGateway(3).build())) {
+            String gw = fleet.gatewayIds().get(0);
+            String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
+            String plan = platform.createPlan(
+                    product, product, firmware, "\"mode\":\"MANUAL\",\"upgradeNotes\":{\"en\":\"Faster pairing\"}");
+            platform.move(plan, "activate");
+            String confirmed = gw + "-d000";
+            String rejected = gw + "-d001";
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> given().baseUri(platform.plan.baseUrl())
+                                    .get("/api/v1/devices/" + product + "/" + rejected + "/upgrade")
+                                    .then()
+                                    .extract()
+                                    .jsonPath()
+                                    .getList("planId")
+                                    .contains(plan)
+                            && platform.tasks(plan, "state=AWAITING_CONFIRMATION")
+                                            .getInt("total")
+                                    == 3);
+            assertThat(fleet.stats().tasks())
+                    .as("nothing is sent before a confirmation")
+                    .isZero();
+
+            answer(product, confirmed, "confirm", plan);
+            answer(product, rejected, "reject", plan);
+
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> platform.tasks(plan, "state=SUCCEEDED").getInt("total") == 1);
+            assertThat(platform.tasks(plan, "state=SUCCEEDED").getString("items[0].deviceKey"))
+                    .isEqualTo(confirmed);
+            assertThat(platform.tasks(plan, "state=REJECTED").getString("items[0].deviceKey"))
+                    .isEqualTo(rejected);
+            assertThat(platform.tasks(plan, "state=AWAITING_CONFIRMATION").getInt("total"))
+                    .isEqualTo(1);
+            assertThat(fleet.stats().tasks())
+                    .as("only the confirmed upgrade reached the gateway")
+                    .isEqualTo(1);
+            assertThat(fleet.stats().errors()).isEmpty();
+        }
+    }
+
+    @Test
+    void aGatewayThatWasOfflineGetsItsTasksAfterItsHello() {
+        String product = product("offline");
+        String prefix = prefix();
+        var options =
+                fleetOptions(prefix, product).gateways(2).devicesPerGateway(3).build();
+        try (Fleet first = platform.fleet(options)) {
+            assertThat(first.stats().connects()).isEqualTo(2);
+        } // both gateways say offline and leave
+        String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
+        String plan = platform.createPlan(product, product, firmware, "\"mode\":\"SILENT\"");
+        platform.move(plan, "activate");
+        Platform.sleep(3_000);
+        assertThat(platform.plan(plan).getInt("stats.inProgress"))
+                .as("nothing pushed to offline gateways")
+                .isZero();
+        assertThat(platform.tasks(plan, "").getInt("total")).isZero();
+
+        try (Fleet back = platform.fleet(options)) {
+            awaitStatus(plan, "FINISHED", 60);
+            assertThat(back.stats().outcome("SUCCEEDED")).isEqualTo(6);
+            assertThat(back.stats().errors()).isEmpty();
+        }
+    }
+
+    @Test
+    void anOperatorRetriesAFailedDevice() {
+        String product = product("retry");
+        String prefix = prefix();
+        String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
+        String plan = platform.createPlan(
+                product, product, firmware, "\"mode\":\"SILENT\",\"retry\":{\"maxAttempts\":1,\"backoffSeconds\":0}");
+        String device;
+        try (Fleet failing = platform.fleet(fleetOptions(prefix, product)
+                .gateways(1)
+                .devicesPerGateway(2)
+                .fail(FailureCode.INSTALL_FAILED, 1.0)
+                .build())) {
+            device = failing.gatewayIds().get(0) + "-d000";
+            platform.move(plan, "activate");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> platform.plan(plan).getInt("stats.failed") == 2);
+            assertThat(failing.stats().outcome("FAILED/INSTALL_FAILED")).isEqualTo(2);
+        }
+        try (Fleet repaired = platform.fleet(
+                fleetOptions(prefix, product).gateways(1).devicesPerGateway(2).build())) {
+            Platform.sleep(2_000);
+            assertThat(repaired.stats().tasks())
+                    .as("no automatic attempt after maxAttempts")
+                    .isZero();
+            given().baseUri(platform.plan.baseUrl())
+                    .post("/api/v1/plans/" + plan + "/devices/" + product + "/" + device + "/retry")
+                    .then()
+                    .statusCode(202);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> platform.tasks(plan, "state=SUCCEEDED&deviceKey=" + device)
+                                    .getInt("total")
+                            == 1);
+            assertThat(platform.tasks(plan, "state=SUCCEEDED&deviceKey=" + device)
+                            .getInt("items[0].attempt"))
+                    .isEqualTo(2);
+            given().baseUri(platform.plan.baseUrl())
+                    .post("/api/v1/plans/" + plan + "/devices/" + product + "/" + device + "/retry")
+                    .then()
+                    .statusCode(409);
+            assertThat(repaired.stats().tasks()).isEqualTo(1);
+            assertThat(repaired.stats().errors()).isEmpty();
+        }
+    }
+
+    @Test
+    void suspendStopsNewPushesResumeGoesOnAndTerminateCancelsWhatNoGatewayAccepted() {
+        String product = product("lifecycle");
+        try (Fleet fleet = platform.fleet(fleetOptions(prefix(), product)
+                .gateways(2)
+                .devicesPerGateway(4)
+                .ackDelay(Duration.ofSeconds(3)) // each upgrade waits 3 s for its user's OK on the device
+                .build())) {
+            String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
+            String plan = platform.createPlan(
+                    product, product, firmware, "\"mode\":\"SILENT\",\"maxConcurrentPerGateway\":1");
+            platform.move(plan, "activate");
+            await().atMost(Duration.ofSeconds(15)).until(() -> fleet.stats().tasks() >= 2);
+            platform.move(plan, "suspend");
+            // the two tasks sent before suspending run to their end; nothing new is sent
+            await().atMost(Duration.ofSeconds(20)).until(() -> fleet.stats().outcome("SUCCEEDED") == 2);
+            Platform.sleep(2_500);
+            assertThat(fleet.stats().tasks()).isEqualTo(2);
+
+            platform.move(plan, "resume");
+            await().atMost(Duration.ofSeconds(15)).until(() -> fleet.stats().tasks() >= 4);
+            platform.move(plan, "terminate"); // the two new tasks are NOTIFIED, waiting for their OK
+            await().atMost(Duration.ofSeconds(15)).until(() -> fleet.stats().cancels() >= 2);
+            Platform.sleep(4_000); // past the ack delay: a cancelled task must not be flashed
+            assertThat(fleet.stats().outcome("CANCELLED")).isEqualTo(2);
+            assertThat(fleet.stats().outcome("SUCCEEDED")).isEqualTo(2);
+            JsonPath p = platform.plan(plan);
+            assertThat(p.getString("status")).isEqualTo("TERMINATED");
+            assertThat(p.getInt("stats.cancelled")).isEqualTo(2);
+            assertThat(platform.tasks(plan, "state=CANCELLED").getInt("total")).isEqualTo(2);
+            assertThat(fleet.stats().errors()).isEmpty();
+        }
+    }
+
+    @Test
+    void firmwareFailuresPastTheThresholdSuspendThePlan() {
+        String product = product("threshold");
+        try (Fleet fleet = platform.fleet(fleetOptions(prefix(), product)
+                .gateways(2)
+                .devicesPerGateway(4)
+                .fail(FailureCode.INSTALL_FAILED, 1.0)
+                .build())) {
+            String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
+            String plan = platform.createPlan(
+                    product,
+                    product,
+                    firmware,
+                    "\"mode\":\"SILENT\",\"failureThresholdPercent\":50,\"failureThresholdMinSamples\":4,"
+                            + "\"maxConcurrentPerGateway\":1,\"retry\":{\"maxAttempts\":1,\"backoffSeconds\":0}");
+            platform.move(plan, "activate");
+            awaitStatus(plan, "SUSPENDED", 45);
+            JsonPath p = platform.plan(plan);
+            assertThat(p.getString("suspendedReason")).containsIgnoringCase("threshold");
+            assertThat(p.getInt("stats.failed")).isGreaterThanOrEqualTo(4);
+            int sent = fleet.stats().tasks();
+            Platform.sleep(3_000);
+            assertThat(fleet.stats().tasks()).as("nothing sent once suspended").isEqualTo(sent);
+            assertThat(sent).isLessThan(8);
+        }
+    }
+
+    @Test
+    void firmwareIsVerifiedOnTestDevicesOrFailsThere() {
+        String product = product("verify");
+        try (Fleet good = platform.fleet(
+                fleetOptions(prefix(), product).gateways(1).devicesPerGateway(2).build())) {
+            String gw = good.gatewayIds().get(0);
+            String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
+            verify(firmware, product, gw + "-d000", gw + "-d001");
+            await().atMost(Duration.ofSeconds(60)).until(() -> "VERIFIED".equals(verification(firmware)));
+            assertThat(good.stats().outcome("SUCCEEDED")).isEqualTo(2);
+        }
+        String broken = product("verifyfail");
+        try (Fleet bad = platform.fleet(fleetOptions(prefix(), broken)
+                .gateways(1)
+                .devicesPerGateway(2)
+                .fail(FailureCode.INSTALL_FAILED, 1.0)
+                .build())) {
+            String gw = bad.gatewayIds().get(0);
+            String firmware = platform.uploadFirmware(broken, "2.0.0", 64 * 1024);
+            verify(firmware, broken, gw + "-d000", gw + "-d001");
+            await().atMost(Duration.ofSeconds(60)).until(() -> "FAILED".equals(verification(firmware)));
+        }
+    }
+
+    @Test
+    void aPushWindowThatExcludesNowPushesNothingAndOneThatIncludesNowPushes() {
+        String product = product("window");
+        LocalTime now = LocalTime.now(ZoneOffset.UTC);
+        DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
+        try (Fleet fleet = platform.fleet(
+                fleetOptions(prefix(), product).gateways(1).devicesPerGateway(3).build())) {
+            String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
+            String later = platform.createPlan(
+                    product + "-later",
+                    product,
+                    firmware,
+                    "\"mode\":\"SILENT\",\"pushWindows\":[{\"from\":\""
+                            + now.plusHours(2).format(hhmm) + "\",\"to\":\""
+                            + now.plusHours(3).format(hhmm) + "\"}]");
+            platform.move(later, "activate");
+            Platform.sleep(3_000);
+            assertThat(fleet.stats().tasks()).isZero();
+            assertThat(platform.tasks(later, "").getInt("total")).isZero();
+            platform.move(later, "terminate");
+
+            String open = platform.createPlan(
+                    product + "-now",
+                    product,
+                    firmware,
+                    "\"mode\":\"SILENT\",\"pushWindows\":[{\"from\":\""
+                            + now.minusHours(1).format(hhmm) + "\",\"to\":\""
+                            + now.plusHours(1).format(hhmm) + "\"}]");
+            platform.move(open, "activate");
+            awaitStatus(open, "FINISHED", 60);
+            assertThat(fleet.stats().outcome("SUCCEEDED")).isEqualTo(3);
+        }
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private static void answer(String product, String device, String action, String plan) {
+        given().baseUri(platform.plan.baseUrl())
+                .contentType(ContentType.JSON)
+                .body("{\"planId\":\"" + plan + "\"}")
+                .post("/api/v1/devices/" + product + "/" + device + "/upgrade/" + action)
+                .then()
+                .statusCode(204);
+    }
+
+    private static void verify(String firmware, String product, String... devices) {
+        StringBuilder body = new StringBuilder("{\"devices\":[");
+        for (int i = 0; i < devices.length; i++) {
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"productKey\":\"")
+                    .append(product)
+                    .append("\",\"deviceKey\":\"")
+                    .append(devices[i])
+                    .append("\"}");
+        }
+        body.append("]}");
+        given().baseUri(platform.firmware.baseUrl())
+                .contentType(ContentType.JSON)
+                .body(body.toString())
+                .post("/api/v1/firmware/" + firmware + "/verification")
+                .then()
+                .statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(202)));
+    }
+
+    private static String verification(String firmware) {
+        return given().baseUri(platform.firmware.baseUrl())
+                .get("/api/v1/firmware/" + firmware)
+                .then()
+                .extract()
+                .path("verification");
+    }
+
+    private static void awaitStatus(String plan, String status, int seconds) {
+        await().atMost(Duration.ofSeconds(seconds))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> status.equals(platform.plan(plan).getString("status")));
+    }
+
+    private static String product(String what) {
+        return "e2e-" + what + "-" + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    private static String prefix() {
+        return "e" + UUID.randomUUID().toString().substring(0, 6);
+    }
+}
