@@ -57,7 +57,9 @@ public final class InfraMain {
         try {
             java.security.KeyPair pair =
                     java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            String keyId = "local-" + java.time.LocalDate.now().toString().replace("-", "");
+            // unique, so that two checkouts sharing one database never publish different keys under one id
+            String keyId = "local-" + java.time.LocalDate.now().toString().replace("-", "") + "-"
+                    + java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(3));
             byte[] linkSecret = new byte[32];
             new java.security.SecureRandom().nextBytes(linkSecret);
             java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
