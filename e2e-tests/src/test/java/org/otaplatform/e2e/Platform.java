@@ -28,15 +28,27 @@ final class Platform {
     final ServiceProcess firmware;
     final ServiceProcess plan;
     final ServiceProcess gateway;
+    final MqttBroker broker;
+    /** plan-service's database, for tests that recount from the task table. */
+    final String planDatabase;
 
-    private Platform() throws Exception {
-        PostgresServer postgres = PostgresServer.shared();
+    /**
+     * @param instanceId null for clean MQTT sessions; else each service's stable instance id (persistent
+     *     sessions), as a StatefulSet would give it
+     */
+    Platform(PostgresServer postgres, MqttBroker broker, String instanceId, String logDir) throws Exception {
+        this.broker = broker;
         Path root = Path.of("..").toAbsolutePath().normalize();
-        Path logs = Path.of("target", "e2e-logs");
+        Path logs = Path.of("target", logDir);
+        String id = instanceId == null ? "" : instanceId;
+        this.planDatabase = postgres.createUniqueDatabase("ota_e2e_plan");
         var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         String key = "e2e-key:"
                 + Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
         firmware = ServiceProcess.of("firmware-service", jar(root, "firmware-service"), "OTA_FIRMWARE_PORT")
+                .postgres(postgres)
+                .broker(broker)
+                .env("OTA_INSTANCE_ID", id)
                 .database("OTA_FIRMWARE_DB", postgres.createUniqueDatabase("ota_e2e_firmware"))
                 .env("OTA_FIRMWARE_SIGNING_PRIVATE_KEYS", key)
                 .env("OTA_FIRMWARE_SIGNING_ACTIVE_KEY_ID", "e2e-key")
@@ -46,25 +58,33 @@ final class Platform {
                 .logDir(logs)
                 .start();
         plan = ServiceProcess.of("plan-service", jar(root, "plan-service"), "OTA_PLAN_PORT")
-                .database("OTA_PLAN_DB", postgres.createUniqueDatabase("ota_e2e_plan"))
+                .postgres(postgres)
+                .broker(broker)
+                .env("OTA_INSTANCE_ID", id)
+                .database("OTA_PLAN_DB", planDatabase)
                 .logDir(logs)
                 .start();
         gateway = ServiceProcess.of(
                         "device-gateway-service", jar(root, "device-gateway-service"), "OTA_DEVICE_GATEWAY_PORT")
+                .postgres(postgres)
+                .broker(broker)
+                .env("OTA_INSTANCE_ID", id)
                 .database("OTA_DEVICE_GATEWAY_DB", postgres.createUniqueDatabase("ota_e2e_device_gateway"))
                 .env("OTA_FIRMWARE_PUBLIC_URL", firmware.baseUrl())
                 .logDir(logs)
                 .start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            plan.close();
-            firmware.close();
-        }));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+    }
+
+    void close() {
+        gateway.close();
+        plan.close();
+        firmware.close();
     }
 
     static synchronized Platform get() throws Exception {
         if (instance == null) {
-            instance = new Platform();
+            instance = new Platform(PostgresServer.shared(), MqttBroker.shared(), null, "e2e-logs");
         }
         return instance;
     }
@@ -75,7 +95,10 @@ final class Platform {
 
     /** A simulator options builder on the test broker, quiet, with fast flashing. */
     static Options.Builder fleetOptions(String prefix, String product) {
-        MqttBroker broker = MqttBroker.shared();
+        return fleetOptions(MqttBroker.shared(), prefix, product);
+    }
+
+    static Options.Builder fleetOptions(MqttBroker broker, String prefix, String product) {
         return Options.builder()
                 .broker(broker.host(), broker.port())
                 .prefix(prefix)
@@ -88,19 +111,20 @@ final class Platform {
     /** Starts a fleet and waits until device-gateway-service has every gateway online. */
     Fleet fleet(Options options) {
         Fleet fleet = Fleet.start(options);
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> fleet.gatewayIds().stream()
-                        .allMatch(id -> given().baseUri(gateway.baseUrl())
-                                                .get("/api/v1/gateways/" + id)
-                                                .then()
-                                                .extract()
-                                                .statusCode()
-                                        == 200
-                                && given().baseUri(gateway.baseUrl())
-                                        .get("/api/v1/gateways/" + id)
-                                        .then()
-                                        .extract()
-                                        .<Boolean>path("online")));
+        java.util.Set<String> ids = new java.util.HashSet<>(fleet.gatewayIds());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> given()
+                                .baseUri(gateway.baseUrl())
+                                .get("/api/v1/gateways?online=true&size=500")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath()
+                                .getList("items.gatewayId", String.class)
+                                .stream()
+                                .filter(ids::contains)
+                                .count()
+                        == ids.size());
         return fleet;
     }
 

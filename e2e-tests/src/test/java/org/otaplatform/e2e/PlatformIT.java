@@ -62,6 +62,12 @@ class PlatformIT {
             assertThat(sim.resumes()).as("downloads resumed with Range").isGreaterThanOrEqualTo(4);
             assertThat(sim.bytesFlashed()).isEqualTo(24L * 256 * 1024);
             assertThat(sim.errors()).isEmpty();
+            assertThat(sim.busyRejections() + sim.superseded())
+                    .as("upgrades for a busy sub-device")
+                    .isZero();
+            assertThat(sim.alreadyRunning())
+                    .as("upgrades to the running version")
+                    .isZero();
             assertThat(fleet.versions().values()).hasSize(24).containsOnly("2.0.0");
         }
     }

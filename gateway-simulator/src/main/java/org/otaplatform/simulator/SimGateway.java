@@ -121,6 +121,9 @@ final class SimGateway {
     private final Map<String, Run> runs = new HashMap<>();
     private final Map<String, Package> packages = new HashMap<>();
     private final Deque<Queued> queued = new ArrayDeque<>();
+    /** Sent and not yet acknowledged by the broker (PUBACK), by packet id: sent again after a reconnect. */
+    private final Map<Integer, Queued> unconfirmed = new LinkedHashMap<>();
+
     private final String msgPrefix = Long.toString(System.currentTimeMillis(), 36);
     private long msgCounter;
     private MqttClient client;
@@ -164,6 +167,7 @@ final class SimGateway {
         MqttClient c = MqttClient.create(fleet.vertx, o);
         client = c;
         c.publishHandler(this::onMessage);
+        c.publishCompletionHandler(unconfirmed::remove);
         c.closeHandler(v -> onClosed(c));
         c.connect(options.brokerPort(), options.brokerHost())
                 .compose(ack -> c.subscribe(Topics.downlinkFilter(id), MqttQoS.AT_LEAST_ONCE.value()))
@@ -201,6 +205,12 @@ final class SimGateway {
         if (online) {
             online = false;
             stats.gatewaysOnline.decrementAndGet();
+        }
+        // what the broker never confirmed goes out again, first, after the next hello
+        List<Queued> again = new ArrayList<>(unconfirmed.values());
+        unconfirmed.clear();
+        for (int k = again.size() - 1; k >= 0; k--) {
+            queued.addFirst(again.get(k));
         }
         if (!stopping && !dropped) {
             fleet.vertx.setTimer(1_000 + random.nextInt(1_000), t -> connect()); // the broker went away
@@ -257,13 +267,30 @@ final class SimGateway {
             queued.add(new Queued(type, message));
             return;
         }
-        client.publish(
+        Queued q = new Queued(type, message);
+        MqttClient c = client;
+        try {
+            publish(c, q, type, message);
+        } catch (RuntimeException e) {
+            queued.add(q); // the connection went away under us: sent after the next hello
+        }
+    }
+
+    private void publish(MqttClient c, Queued q, UplinkType type, Object message) {
+        c.publish(
                         Topics.uplink(id, type),
                         Buffer.buffer(MessageCodec.encode(message)),
                         MqttQoS.AT_LEAST_ONCE,
                         false,
                         false)
-                .onFailure(e -> context.runOnContext(v -> queued.add(new Queued(type, message))));
+                .onSuccess(packetId -> {
+                    if (c == client && c.isConnected()) {
+                        unconfirmed.put(packetId, q);
+                    } else {
+                        queued.add(q);
+                    }
+                })
+                .onFailure(e -> queued.add(q));
     }
 
     private void request(Device d) {
@@ -338,12 +365,22 @@ final class SimGateway {
             return;
         }
         if (d.task != null) {
-            stats.error(d.deviceKey + " was told to flash task " + u.taskId() + " while task " + d.task + " runs");
-            reject(run, "busy with task " + d.task);
-            return;
+            Run older = runs.get(d.task);
+            if (older != null && !older.finished && older.stage != ProgressState.UPGRADING) {
+                // the platform sends a new task only after it ended the older one (timed out, its cancel
+                // lost): the newest task wins while nothing is being installed yet
+                stats.superseded.incrementAndGet();
+                finish(older, "SUPERSEDED");
+            } else {
+                // installing an older task the platform timed out: it ends, and reports the new version
+                stats.busyRejections.incrementAndGet();
+                reject(run, "busy installing task " + d.task);
+                return;
+            }
         }
         if (u.toVersion().equals(d.version)) {
-            stats.error(d.deviceKey + " was told to upgrade to " + d.version + ", which it runs");
+            // a new attempt racing the report that an earlier one succeeded
+            stats.alreadyRunning.incrementAndGet();
             reject(run, "already runs " + d.version);
             return;
         }

@@ -31,6 +31,9 @@ public final class Stats {
     final AtomicInteger resumes = new AtomicInteger();
     final AtomicInteger roams = new AtomicInteger();
     final AtomicInteger drops = new AtomicInteger();
+    final AtomicInteger busyRejections = new AtomicInteger();
+    final AtomicInteger superseded = new AtomicInteger();
+    final AtomicInteger alreadyRunning = new AtomicInteger();
     final AtomicLong bytesDownloaded = new AtomicLong();
     final AtomicLong bytesFlashed = new AtomicLong();
     final AtomicLong lastActivity = new AtomicLong(System.currentTimeMillis());
@@ -130,6 +133,21 @@ public final class Stats {
         return upgrade ? replyUpgrade.get() : replyNoUpgrade.get();
     }
 
+    /** Upgrades for a sub-device still busy with another task (rejected): a timed-out task still installing. */
+    public int busyRejections() {
+        return busyRejections.get();
+    }
+
+    /** Older tasks dropped (not yet installing) because the platform sent a newer one for the sub-device. */
+    public int superseded() {
+        return superseded.get();
+    }
+
+    /** Upgrades to the version the sub-device already runs (rejected): a new attempt racing a success. */
+    public int alreadyRunning() {
+        return alreadyRunning.get();
+    }
+
     public int resumes() {
         return resumes.get();
     }
@@ -193,6 +211,11 @@ public final class Stats {
         s.append(String.format(Locale.ROOT, "  %-44s %10d%n", "upgrade commands (distinct tasks)", tasks.get()));
         s.append(String.format(Locale.ROOT, "  %-44s %10d%n", "repeated upgrade deliveries", duplicateUpgrades.get()));
         s.append(String.format(Locale.ROOT, "  %-44s %10d%n", "cancels received", cancels.get()));
+        s.append(String.format(
+                Locale.ROOT,
+                "  %-44s %10s%n",
+                "superseded / rejected: installing / at target",
+                superseded.get() + " / " + busyRejections.get() + " / " + alreadyRunning.get()));
         s.append(String.format(
                 Locale.ROOT,
                 "  %-44s %10s%n",

@@ -32,6 +32,8 @@ public final class MqttBroker {
     public static final int MAX_PACKET_BYTES = 256 * 1024;
 
     private static MqttBroker shared;
+    /** A marker in the security lines asking for persistence (see {@link #startRestartable}). */
+    private static final String PERSISTENT = "# ota-testkit: persistent\n";
 
     private final String host;
     private final int port;
@@ -39,6 +41,8 @@ public final class MqttBroker {
     private Process mosquitto;
     private EmbeddedMqttBroker embedded;
     private final Path workDir;
+    private Path binary;
+    private Path config;
 
     private MqttBroker(String host, int port, Kind kind, Path workDir) {
         this.host = host;
@@ -85,18 +89,81 @@ public final class MqttBroker {
         try {
             Files.createDirectories(workDir);
             Path config = workDir.resolve("mosquitto.conf");
-            Files.writeString(config, mosquittoConfig(port, workDir) + "\n" + securityLines, StandardCharsets.UTF_8);
-            Process process = new ProcessBuilder(binary.toString(), "-c", config.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("mosquitto.out").toFile())
-                    .start();
+            boolean persistent = securityLines.contains(PERSISTENT);
+            Files.writeString(
+                    config,
+                    mosquittoConfig(port, workDir, persistent) + "\n" + securityLines.replace(PERSISTENT, ""),
+                    StandardCharsets.UTF_8);
             MqttBroker broker = new MqttBroker("127.0.0.1", port, Kind.MOSQUITTO, workDir);
-            broker.mosquitto = process;
-            Ports.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+            broker.binary = binary;
+            broker.config = config;
+            broker.launch();
             LOG.info("Mosquitto with the project's limits listens on 127.0.0.1:" + port);
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start mosquitto", e);
+        }
+    }
+
+    private void launch() throws IOException {
+        mosquitto = new ProcessBuilder(binary.toString(), "-c", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        workDir.resolve("mosquitto.out").toFile()))
+                .start();
+        Ports.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    }
+
+    /**
+     * A broker of its own for fault-injection tests, on a free port: Mosquitto with persistence on (its
+     * sessions and queued messages survive {@link #restart}) where installed, else the embedded broker.
+     */
+    public static MqttBroker startRestartable(Path workDir) {
+        Optional<Path> mosquittoBinary = mosquittoBinary();
+        if (mosquittoBinary.isEmpty()) {
+            return startEmbedded(Ports.free());
+        }
+        return startMosquitto(mosquittoBinary.get(), Ports.free(), workDir, "allow_anonymous true\n" + PERSISTENT);
+    }
+
+    /** Stops the broker (SIGTERM: Mosquitto saves its sessions) and starts it again on the same port. */
+    public synchronized void restart(Duration down) {
+        stop();
+        try {
+            Thread.sleep(down.toMillis());
+            if (kind == Kind.MOSQUITTO) {
+                launch();
+            } else if (kind == Kind.EMBEDDED) {
+                embedded = EmbeddedMqttBroker.start(host, port, MAX_PACKET_BYTES);
+            } else {
+                throw new IllegalStateException("an external broker cannot be restarted by the tests");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart the broker", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Discards the persistent sessions of these client ids (connect with a clean session, disconnect). A
+     * persistent session left behind keeps its shared subscriptions, and the broker would go on queueing a
+     * share of the group's messages for it.
+     */
+    public void discardSessions(java.util.Collection<String> clientIds) {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            for (String clientId : clientIds) {
+                io.vertx.mqtt.MqttClient client = io.vertx.mqtt.MqttClient.create(
+                        vertx,
+                        new io.vertx.mqtt.MqttClientOptions()
+                                .setClientId(clientId)
+                                .setCleanSession(true));
+                Mqtt.await(client.connect(port, host));
+                Mqtt.await(client.disconnect());
+            }
+        } finally {
+            Mqtt.await(vertx.close());
         }
     }
 
@@ -149,13 +216,15 @@ public final class MqttBroker {
         }
     }
 
-    static String mosquittoConfig(int port, Path workDir) {
+    static String mosquittoConfig(int port, Path workDir, boolean persistent) {
         String user = System.getProperty("user.name", "root");
         return String.join(
                         "\n",
                         "# generated by ota-testkit for one test run",
                         "listener " + port + " 127.0.0.1",
-                        "persistence false",
+                        persistent
+                                ? "persistence true\npersistence_location " + workDir.toAbsolutePath() + "/"
+                                : "persistence false",
                         "user " + user,
                         "log_dest file " + workDir.resolve("mosquitto.log"),
                         "log_type error",

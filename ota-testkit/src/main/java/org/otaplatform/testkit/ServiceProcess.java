@@ -26,12 +26,14 @@ public final class ServiceProcess implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String name;
-    private final Process process;
+    private final Builder builder;
+    private volatile Process process;
     private final int port;
     private final Path log;
 
-    private ServiceProcess(String name, Process process, int port, Path log) {
+    private ServiceProcess(String name, Builder builder, Process process, int port, Path log) {
         this.name = name;
+        this.builder = builder;
         this.process = process;
         this.port = port;
         this.log = log;
@@ -54,6 +56,9 @@ public final class ServiceProcess implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<>();
         private Path logDir = Path.of("target");
         private String heap = "-Xmx256m";
+        private PostgresServer postgres;
+        private MqttBroker broker;
+        private int port;
 
         private Builder(String name, Path jar, String portVariable) {
             this.name = name;
@@ -63,12 +68,30 @@ public final class ServiceProcess implements AutoCloseable {
 
         /** Database {@code database} on the shared test PostgreSQL, named by {@code variable}. */
         public Builder database(String variable, String database) {
-            PostgresServer postgres = PostgresServer.shared();
+            PostgresServer postgres = this.postgres != null ? this.postgres : PostgresServer.shared();
             env.put("OTA_DB_HOST", postgres.host());
             env.put("OTA_DB_PORT", Integer.toString(postgres.port()));
             env.put("OTA_DB_USER", postgres.user());
             env.put("OTA_DB_PASSWORD", postgres.password());
             env.put(variable, database);
+            return this;
+        }
+
+        /** Another PostgreSQL than the shared one; call before {@link #database}. */
+        public Builder postgres(PostgresServer server) {
+            this.postgres = server;
+            return this;
+        }
+
+        /** Another broker than the shared one. */
+        public Builder broker(MqttBroker broker) {
+            this.broker = broker;
+            return this;
+        }
+
+        /** A fixed HTTP port instead of a free one. */
+        public Builder port(int port) {
+            this.port = port;
             return this;
         }
 
@@ -92,10 +115,16 @@ public final class ServiceProcess implements AutoCloseable {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is missing: package the service first (mvn package)");
             }
-            MqttBroker broker = MqttBroker.shared();
-            int port = Ports.free();
+            int chosen = port > 0 ? port : Ports.free();
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
+            ServiceProcess service = new ServiceProcess(name, this, launch(chosen, log), chosen, log);
+            service.awaitReady(Duration.ofSeconds(90));
+            return service;
+        }
+
+        private Process launch(int chosen, Path log) throws IOException {
+            MqttBroker mqtt = broker != null ? broker : MqttBroker.shared();
             ProcessBuilder builder = new ProcessBuilder(
                             Path.of(System.getProperty("java.home"), "bin", "java")
                                     .toString(),
@@ -103,16 +132,14 @@ public final class ServiceProcess implements AutoCloseable {
                             "-jar",
                             jar.toString())
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Map<String, String> environment = builder.environment();
-            environment.put("OTA_MQTT_HOST", broker.host());
-            environment.put("OTA_MQTT_PORT", Integer.toString(broker.port()));
+            environment.put("OTA_MQTT_HOST", mqtt.host());
+            environment.put("OTA_MQTT_PORT", Integer.toString(mqtt.port()));
             environment.put("OTA_DOWNLOAD_LINK_SECRET", LINK_SECRET);
             environment.putAll(env);
-            environment.put(portVariable, Integer.toString(port));
-            ServiceProcess service = new ServiceProcess(name, builder.start(), port, log);
-            service.awaitReady(Duration.ofSeconds(90));
-            return service;
+            environment.put(portVariable, Integer.toString(chosen));
+            return builder.start();
         }
     }
 
@@ -197,6 +224,13 @@ public final class ServiceProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Kills the process at once (SIGKILL), then starts it again with the same settings and port. */
+    public void killAndRestart() throws IOException {
+        kill();
+        process = builder.launch(port, log);
+        awaitReady(Duration.ofSeconds(90));
     }
 
     /** Kills the process at once, as a crash would. */

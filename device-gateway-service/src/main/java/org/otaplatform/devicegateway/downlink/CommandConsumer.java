@@ -1,11 +1,13 @@
 package org.otaplatform.devicegateway.downlink;
 
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.Optional;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.contract.Identifiers;
 import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.InternalMessage;
@@ -29,7 +31,14 @@ public class CommandConsumer {
         this.downlink = downlink;
     }
 
-    @Incoming("commands")
+    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
+        mqtt.subscribe(
+                "commands",
+                "$share/device-gateway-service/" + org.otaplatform.contract.InternalTopics.GATEWAY_COMMANDS,
+                (topic, payload) -> consume(payload));
+    }
+
     public Uni<Void> consume(byte[] payload) {
         Optional<InternalMessage> message = InternalMessage.decode(payload);
         if (message.isEmpty()) {

@@ -3,16 +3,16 @@ package org.otaplatform.devicegateway.uplink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
+import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.contract.DownlinkType;
 import org.otaplatform.contract.GatewayTopic;
 import org.otaplatform.contract.Topics;
@@ -55,15 +55,17 @@ public class UplinkConsumer {
         this.registry = registry;
     }
 
-    @Incoming("uplink")
-    public Uni<Void> consume(Message<byte[]> message) {
-        Optional<GatewayTopic> topic = message.getMetadata(ReceivingMqttMessageMetadata.class)
-                .map(ReceivingMqttMessageMetadata::getTopic)
-                .flatMap(Topics::parse)
-                .filter(t -> t.uplink().isPresent());
+    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
+        mqtt.subscribe("uplink", "$share/device-gateway-service/" + Topics.ALL_UPLINK, this::consume);
+    }
+
+    public Uni<Void> consume(String topicName, byte[] payload) {
+        Optional<GatewayTopic> topic =
+                Topics.parse(topicName).filter(t -> t.uplink().isPresent());
         if (topic.isEmpty()) {
             LOG.warn("ignoring a message on a topic that is no gateway uplink");
-            return ack(message);
+            return Uni.createFrom().voidItem();
         }
         String gatewayId = topic.get().gatewayId();
         UplinkType type = topic.get().uplink().get();
@@ -71,11 +73,11 @@ public class UplinkConsumer {
         if (!rateLimiter.tryAcquire(gatewayId)) {
             handled = refuse(
                     gatewayId,
-                    peekMsgId(message.getPayload()),
+                    peekMsgId(payload),
                     ErrorCode.RATE_LIMITED,
                     "gateway " + gatewayId + " sends faster than its limit; slow down and send again");
         } else {
-            Decoded<UplinkMessage> decoded = MessageCodec.decodeUplink(type, message.getPayload());
+            Decoded<UplinkMessage> decoded = MessageCodec.decodeUplink(type, payload);
             if (decoded instanceof Decoded.Invalid<UplinkMessage> invalid) {
                 handled = refuse(gatewayId, invalid.msgId().orElse(null), ErrorCode.MALFORMED, invalid.summary());
             } else {
@@ -87,13 +89,14 @@ public class UplinkConsumer {
                         .recoverWithUni(r -> refuse(gatewayId, valid.msgId(), ((Refusal) r).code(), r.getMessage()));
             }
         }
+        // a failure that is no refusal (the database restarting) goes back to MqttSubscriptions, which
+        // tries again and acknowledges only once the message was applied
         return handled.onFailure()
-                .recoverWithUni(failure -> {
-                    LOG.errorf(failure, "handling %s from gateway %s failed", type.suffix(), gatewayId);
+                .invoke(failure -> {
+                    LOG.warnf("handling %s from gateway %s failed: %s", type.suffix(), gatewayId, failure.getMessage());
                     counter("ota.uplink.failed", "type", type.suffix()).increment();
-                    return Uni.createFrom().voidItem();
                 })
-                .flatMap(ignored -> ack(message));
+                .replaceWithVoid();
     }
 
     @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -131,9 +134,5 @@ public class UplinkConsumer {
 
     private static String truncate(String text) {
         return text.length() <= 1000 ? text : text.substring(0, 997) + "...";
-    }
-
-    private static Uni<Void> ack(Message<byte[]> message) {
-        return Uni.createFrom().completionStage(message.ack());
     }
 }

@@ -1,12 +1,14 @@
 package org.otaplatform.firmware.usage;
 
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.contract.internal.PlanLifecycleEvent;
 
@@ -29,7 +31,14 @@ public class PlanEventsConsumer {
         this.usage = usage;
     }
 
-    @Incoming("plan-events")
+    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
+        mqtt.subscribe(
+                "plan-events",
+                "$share/firmware-service/" + org.otaplatform.contract.InternalTopics.PLAN_EVENTS,
+                (topic, payload) -> consume(payload));
+    }
+
     public Uni<Void> consume(byte[] payload) {
         Optional<InternalMessage> message =
                 InternalMessage.decode(payload).filter(m -> PlanLifecycleEvent.TYPE.equals(m.type()));

@@ -1,10 +1,12 @@
 package org.otaplatform.firmware.verification;
 
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.Optional;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
+import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.contract.internal.VerificationResult;
 
@@ -20,7 +22,14 @@ public class VerificationResultsConsumer {
         this.verification = verification;
     }
 
-    @Incoming("verification-results")
+    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
+        mqtt.subscribe(
+                "verification-results",
+                "$share/firmware-service/" + org.otaplatform.contract.InternalTopics.VERIFICATION_RESULTS,
+                (topic, payload) -> consume(payload));
+    }
+
     public Uni<Void> consume(byte[] payload) {
         Optional<InternalMessage> message =
                 InternalMessage.decode(payload).filter(m -> VerificationResult.TYPE.equals(m.type()));
@@ -32,9 +41,8 @@ public class VerificationResultsConsumer {
         return verification
                 .complete(message.get().id(), result.get())
                 .onFailure()
-                .invoke(e -> LOG.errorf(
-                        e, "verification result %s not applied", message.get().id()))
-                .onFailure()
-                .recoverWithNull();
+                .invoke(e -> LOG.warnf(
+                        "verification result %s not applied yet: %s",
+                        message.get().id(), e.getMessage()));
     }
 }

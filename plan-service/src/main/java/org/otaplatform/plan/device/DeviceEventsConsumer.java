@@ -1,11 +1,13 @@
 package org.otaplatform.plan.device;
 
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.Optional;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.contract.Identifiers;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayState;
@@ -25,7 +27,14 @@ public class DeviceEventsConsumer {
         this.views = views;
     }
 
-    @Incoming("device-events")
+    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
+        mqtt.subscribe(
+                "device-events",
+                "$share/plan-service/" + org.otaplatform.contract.InternalTopics.DEVICE_EVENTS,
+                (topic, payload) -> consume(payload));
+    }
+
     public Uni<Void> consume(byte[] payload) {
         Optional<InternalMessage> message = InternalMessage.decode(payload);
         Optional<Uni<Void>> apply = message.flatMap(this::applying);

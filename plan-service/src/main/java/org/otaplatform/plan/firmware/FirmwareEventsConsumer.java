@@ -1,12 +1,14 @@
 package org.otaplatform.plan.firmware;
 
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.Optional;
 import java.util.Set;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.contract.Identifiers;
 import org.otaplatform.contract.internal.FirmwareEvent;
 import org.otaplatform.contract.internal.InternalMessage;
@@ -27,7 +29,14 @@ public class FirmwareEventsConsumer {
         this.views = views;
     }
 
-    @Incoming("firmware-events")
+    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
+        mqtt.subscribe(
+                "firmware-events",
+                "$share/plan-service/" + org.otaplatform.contract.InternalTopics.FIRMWARE_EVENTS,
+                (topic, payload) -> consume(payload));
+    }
+
     public Uni<Void> consume(byte[] payload) {
         Optional<InternalMessage> message = InternalMessage.decode(payload).filter(m -> TYPES.contains(m.type()));
         Optional<FirmwareEvent> event = message.flatMap(m -> m.dataAs(FirmwareEvent.class))

@@ -1,12 +1,14 @@
 package org.otaplatform.plan.task;
 
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.plan.device.DeviceViews;
@@ -50,7 +52,14 @@ public class GatewayUplinkConsumer {
             String errorCode,
             String errorMessage) {}
 
-    @Incoming("gateway-uplink")
+    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
+        mqtt.subscribe(
+                "gateway-uplink",
+                "$share/plan-service/" + org.otaplatform.contract.InternalTopics.GATEWAY_UPLINK,
+                (topic, payload) -> consume(payload));
+    }
+
     public Uni<Void> consume(byte[] payload) {
         Optional<InternalMessage> message = InternalMessage.decode(payload);
         Optional<GatewayUplink.Request> request = message.filter(m -> GatewayUplink.Request.TYPE.equals(m.type()))
@@ -82,6 +91,9 @@ public class GatewayUplinkConsumer {
                 next = TaskState.FAILED;
                 code = "VERSION_MISMATCH";
                 text = "reported version " + r.version() + ", expected " + task.toVersion();
+            }
+            if (next == TaskState.REJECTED && text != null) {
+                code = "REJECTED"; // the gateway's reason, shown in the task's error
             }
             if (next == task.state() && r.percent() != null && !next.isFinal()) {
                 return tasks.move(task.id(), next, r.percent(), null, null);

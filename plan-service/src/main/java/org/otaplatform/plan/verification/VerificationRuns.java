@@ -1,9 +1,11 @@
 package org.otaplatform.plan.verification;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -12,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.contract.InternalTopics;
@@ -57,7 +59,14 @@ public class VerificationRuns {
         this.repository = repository;
     }
 
-    @Incoming("verification-requests")
+    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
+        mqtt.subscribe(
+                "verification-requests",
+                "$share/plan-service/" + org.otaplatform.contract.InternalTopics.VERIFICATION_REQUESTS,
+                (topic, payload) -> consume(payload));
+    }
+
     public Uni<Void> consume(byte[] payload) {
         Optional<InternalMessage> message =
                 InternalMessage.decode(payload).filter(m -> VerificationRequest.TYPE.equals(m.type()));

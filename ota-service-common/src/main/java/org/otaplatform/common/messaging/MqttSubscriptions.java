@@ -1,0 +1,241 @@
+package org.otaplatform.common.messaging;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Incoming MQTT, acknowledged only after the handler's work is committed. Each subscription has its own
+ * connection: messages are handled one at a time, in the order the broker delivers them, and a QoS 1
+ * message is acknowledged (PUBACK) only when its handler's Uni completed — so the broker, not this
+ * process, holds what is not done yet (its in-flight window is the flow control), and a handler that
+ * fails on a transient fault (the database restarting) is tried again before the message is let go.
+ *
+ * <p>With {@code ota.mqtt.instance-id} set to an id that is stable across restarts and unique among
+ * replicas (a StatefulSet pod name), sessions are persistent (clean session off): what arrives while
+ * the replica is down, and what it had not acknowledged when it died, is delivered when it returns.
+ * Without it, sessions are clean and a crash loses the messages in flight to this replica.
+ */
+@ApplicationScoped
+public class MqttSubscriptions {
+
+    private static final Logger LOG = Logger.getLogger(MqttSubscriptions.class);
+    /** Back-off between attempts of a failing handler; after the last one the message is let go. */
+    private static final long[] RETRY_MILLIS = {200, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000};
+
+    private final Vertx vertx;
+    private final String host;
+    private final int port;
+    private final int maxMessageSize;
+    private final String clientIdBase;
+    private final boolean persistent;
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private volatile boolean stopping;
+
+    MqttSubscriptions(
+            Vertx vertx,
+            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.host") String host,
+            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.port", defaultValue = "1883") int port,
+            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.max-message-size", defaultValue = "262144")
+                    int maxMessageSize,
+            @ConfigProperty(name = "quarkus.application.name") String application,
+            @ConfigProperty(name = "ota.mqtt.instance-id") Optional<String> instanceId) {
+        this.vertx = vertx;
+        this.host = host;
+        this.port = port;
+        this.maxMessageSize = maxMessageSize;
+        this.persistent = instanceId.filter(id -> !id.isBlank()).isPresent();
+        this.clientIdBase = application + "-"
+                + instanceId
+                        .filter(id -> !id.isBlank())
+                        .orElse(UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /**
+     * Subscribes at QoS 1. {@code handler} gets (topic, payload) and returns when the message's effects are
+     * committed; it runs on its own safe duplicated Vert.x context, so it may use Hibernate Reactive.
+     *
+     * @param name short, stable name of the subscription (part of the client id)
+     */
+    public void subscribe(String name, String topicFilter, BiFunction<String, byte[], Uni<Void>> handler) {
+        Subscription s = new Subscription(clientIdBase + "-" + name, topicFilter, handler);
+        synchronized (subscriptions) {
+            subscriptions.add(s);
+        }
+        vertx.getOrCreateContext().runOnContext(v -> s.connect());
+        if (!Context.isOnEventLoopThread()) {
+            // at start-up: the service is not up before it listens (it keeps trying in the background)
+            try {
+                s.firstSubscribed.get(15, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                LOG.warnf("%s is not subscribed yet to %s; it keeps trying", s.clientId, topicFilter);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                LOG.warnf("%s: %s", s.clientId, e.getMessage());
+            }
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        synchronized (subscriptions) {
+            subscriptions.forEach(Subscription::disconnect);
+        }
+    }
+
+    /** Whether every subscription is connected (readiness). */
+    public boolean connected() {
+        synchronized (subscriptions) {
+            return subscriptions.stream().allMatch(s -> s.subscribed);
+        }
+    }
+
+    private record Received(MqttPublishMessage message, MqttClient via) {}
+
+    private final class Subscription {
+        private final String clientId;
+        private final String filter;
+        private final BiFunction<String, byte[], Uni<Void>> handler;
+        /** Received and not handled yet, with the connection that delivered each (its PUBACK goes there). */
+        private final Deque<Received> queue = new ArrayDeque<>();
+
+        private final CompletableFuture<Void> firstSubscribed = new CompletableFuture<>();
+        private MqttClient client;
+        private volatile boolean subscribed;
+        private boolean busy;
+
+        Subscription(String clientId, String filter, BiFunction<String, byte[], Uni<Void>> handler) {
+            this.clientId = clientId;
+            this.filter = filter;
+            this.handler = handler;
+        }
+
+        void connect() {
+            if (stopping) {
+                return;
+            }
+            MqttClientOptions options = new MqttClientOptions()
+                    .setClientId(clientId)
+                    .setCleanSession(!persistent)
+                    .setMaxMessageSize(maxMessageSize)
+                    .setKeepAliveInterval(30)
+                    .setMaxInflightQueue(1_000);
+            options.setAutoAck(false);
+            MqttClient c = MqttClient.create(vertx, options);
+            client = c;
+            c.publishHandler(this::received);
+            c.subscribeCompletionHandler(suback -> {
+                subscribed = true;
+                firstSubscribed.complete(null);
+            });
+            c.closeHandler(v -> {
+                subscribed = false;
+                if (!stopping) {
+                    LOG.warnf("MQTT subscription %s lost its connection; reconnecting", clientId);
+                    vertx.setTimer(1_000, t -> connect());
+                }
+            });
+            c.connect(port, host)
+                    .compose(ack -> c.subscribe(filter, MqttQoS.AT_LEAST_ONCE.value()))
+                    .onSuccess(id -> LOG.infof(
+                            "subscribed %s to %s (%s session)", clientId, filter, persistent ? "persistent" : "clean"))
+                    .onFailure(e -> {
+                        LOG.warnf("MQTT subscription %s cannot connect: %s", clientId, e.getMessage());
+                        if (client == c && !c.isConnected()) {
+                            vertx.setTimer(1_000, t -> connect());
+                        }
+                    });
+        }
+
+        void disconnect() {
+            MqttClient c = client;
+            if (c != null && c.isConnected()) {
+                c.disconnect();
+            }
+        }
+
+        /** On the connection's event loop: queue, and start handling if idle. */
+        private void received(MqttPublishMessage message) {
+            queue.add(new Received(message, client));
+            if (!busy) {
+                next();
+            }
+        }
+
+        private void next() {
+            Received received = queue.poll();
+            if (received == null) {
+                busy = false;
+                return;
+            }
+            busy = true;
+            MqttPublishMessage message = received.message();
+            Context caller = vertx.getOrCreateContext();
+            handle(
+                    message,
+                    0,
+                    () -> caller.runOnContext(v -> {
+                        try {
+                            // a connection lost since: the broker re-delivers it (persistent session) or forgot it
+                            if (message.qosLevel() != MqttQoS.AT_MOST_ONCE
+                                    && received.via() == client
+                                    && received.via().isConnected()) {
+                                message.ack();
+                            }
+                        } catch (RuntimeException e) {
+                            LOG.debugf(
+                                    "could not acknowledge a message on %s: %s", message.topicName(), e.getMessage());
+                        } finally {
+                            next();
+                        }
+                    }));
+        }
+
+        private void handle(MqttPublishMessage message, int attempt, Runnable done) {
+            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            byte[] payload = message.payload().getBytes();
+            context.runOnContext(v -> Uni.createFrom()
+                    .deferred(() -> handler.apply(message.topicName(), payload))
+                    .subscribe()
+                    .with(ok -> done.run(), failure -> {
+                        if (attempt < RETRY_MILLIS.length && !stopping) {
+                            LOG.warnf(
+                                    "handling a message on %s failed (%s); trying again in %d ms",
+                                    message.topicName(), failure.getMessage(), RETRY_MILLIS[attempt]);
+                            vertx.setTimer(RETRY_MILLIS[attempt], t -> handle(message, attempt + 1, done));
+                        } else {
+                            LOG.errorf(
+                                    failure,
+                                    "giving up a message on %s after %d attempts",
+                                    message.topicName(),
+                                    attempt + 1);
+                            done.run();
+                        }
+                    }));
+        }
+    }
+}
