@@ -9,6 +9,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
+import org.otaplatform.common.rest.Ids;
 import org.otaplatform.common.rest.QueryParams;
 import org.otaplatform.devicegateway.session.SessionQueries;
 
@@ -33,7 +34,7 @@ public class GatewayResource {
     @GET
     @Path("/gateways/{gatewayId}")
     public Uni<GatewayView> gateway(@PathParam("gatewayId") String gatewayId) {
-        return sessions.gateway(gatewayId).map(GatewayView::of);
+        return sessions.gateway(Ids.gatewayId("gatewayId", gatewayId)).map(GatewayView::of);
     }
 
     @GET
@@ -42,13 +43,15 @@ public class GatewayResource {
             @PathParam("gatewayId") String gatewayId,
             @QueryParam("page") String page,
             @QueryParam("size") String size) {
-        return sessions.subDevicesOf(gatewayId, PageRequest.of(page, size)).map(p -> p.map(SubDeviceView::of));
+        return sessions.subDevicesOf(Ids.gatewayId("gatewayId", gatewayId), PageRequest.of(page, size))
+                .map(p -> p.map(SubDeviceView::of));
     }
 
     @GET
     @Path("/devices/{productKey}/{deviceKey}")
     public Uni<SubDeviceView> device(
             @PathParam("productKey") String productKey, @PathParam("deviceKey") String deviceKey) {
-        return sessions.device(productKey, deviceKey).map(SubDeviceView::of);
+        return sessions.device(Ids.productKey("productKey", productKey), Ids.deviceKey("deviceKey", deviceKey))
+                .map(SubDeviceView::of);
     }
 }

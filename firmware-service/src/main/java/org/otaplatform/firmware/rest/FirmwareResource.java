@@ -78,7 +78,11 @@ public class FirmwareResource {
             @QueryParam("version") String version,
             @QueryParam("page") String page,
             @QueryParam("size") String size) {
-        return firmware.list(productKey, version, PageRequest.of(page, size)).map(p -> p.map(FirmwareView::of));
+        return firmware.list(
+                        Ids.filter("productKey", productKey, org.otaplatform.contract.Identifiers::isProductKey),
+                        Ids.filter("version", version, org.otaplatform.contract.Identifiers::isVersion),
+                        PageRequest.of(page, size))
+                .map(p -> p.map(FirmwareView::of));
     }
 
     @GET

@@ -68,6 +68,20 @@ public class ProblemMappers {
                 .build();
     }
 
+    /**
+     * Reading the request failed (a broken or malformed body, such as multipart data that ends early):
+     * the client's fault, 400.
+     */
+    @ServerExceptionMapper
+    public Response unreadableBody(java.io.IOException e, UriInfo uri) {
+        LOG.debugf("unreadable request body for %s: %s", path(uri), e.getMessage());
+        return respond(Problem.of(
+                ErrorCode.MALFORMED_REQUEST,
+                "the request body could not be read: it is malformed or incomplete",
+                path(uri),
+                List.of()));
+    }
+
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
         LOG.errorf(e, "unexpected failure serving %s", path(uri));

@@ -10,6 +10,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.otaplatform.common.rest.Ids;
 import org.otaplatform.plan.task.ManualUpgrades;
 
 /** Manual upgrades, for applications acting for end users. */
@@ -26,7 +27,7 @@ public class DeviceUpgradeResource {
     @GET
     public Uni<List<ManualUpgrades.Offer>> offers(
             @PathParam("productKey") String productKey, @PathParam("deviceKey") String deviceKey) {
-        return manual.offers(productKey, deviceKey);
+        return manual.offers(Ids.productKey("productKey", productKey), Ids.deviceKey("deviceKey", deviceKey));
     }
 
     @POST
@@ -36,7 +37,7 @@ public class DeviceUpgradeResource {
             @PathParam("productKey") String productKey,
             @PathParam("deviceKey") String deviceKey,
             ManualUpgrades.Answer answer) {
-        return manual.confirm(productKey, deviceKey, answer)
+        return manual.confirm(Ids.productKey("productKey", productKey), Ids.deviceKey("deviceKey", deviceKey), answer)
                 .replaceWith(Response.noContent().build());
     }
 
@@ -47,7 +48,7 @@ public class DeviceUpgradeResource {
             @PathParam("productKey") String productKey,
             @PathParam("deviceKey") String deviceKey,
             ManualUpgrades.Answer answer) {
-        return manual.reject(productKey, deviceKey, answer)
+        return manual.reject(Ids.productKey("productKey", productKey), Ids.deviceKey("deviceKey", deviceKey), answer)
                 .replaceWith(Response.noContent().build());
     }
 }

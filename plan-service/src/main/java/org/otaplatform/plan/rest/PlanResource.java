@@ -97,7 +97,7 @@ public class PlanResource {
             @QueryParam("size") String size) {
         return queries.list(
                         QueryParams.enumValue("status", status, PlanStatus.class),
-                        productKey,
+                        Ids.filter("productKey", productKey, org.otaplatform.contract.Identifiers::isProductKey),
                         PageRequest.of(page, size))
                 .map(p -> p.map(PlanView::of));
     }
@@ -137,7 +137,11 @@ public class PlanResource {
         var request = PageRequest.of(page, size);
         return queries.get(planId)
                 .flatMap(p -> tasks.list(
-                        planId, stateFilter == null ? null : stateFilter.name(), gatewayId, deviceKey, request));
+                        planId,
+                        stateFilter == null ? null : stateFilter.name(),
+                        Ids.filter("gatewayId", gatewayId, org.otaplatform.contract.Identifiers::isGatewayId),
+                        Ids.filter("deviceKey", deviceKey, org.otaplatform.contract.Identifiers::isDeviceKey),
+                        request));
     }
 
     /** The new attempt a retry created. */
@@ -150,7 +154,10 @@ public class PlanResource {
             @PathParam("id") String id,
             @PathParam("productKey") String productKey,
             @PathParam("deviceKey") String deviceKey) {
-        return retries.retry(Ids.uuid("id", id), productKey, deviceKey)
+        return retries.retry(
+                        Ids.uuid("id", id),
+                        Ids.productKey("productKey", productKey),
+                        Ids.deviceKey("deviceKey", deviceKey))
                 .map(taskId -> Response.accepted(new Retried(taskId)).build());
     }
 
@@ -204,7 +211,11 @@ public class PlanResource {
             try {
                 ActionBody parsed =
                         org.otaplatform.contract.codec.MessageCodec.mapper().readValue(body, ActionBody.class);
-                reason = parsed.reason() == null || parsed.reason().isBlank() ? null : parsed.reason();
+                reason = parsed == null
+                                || parsed.reason() == null
+                                || parsed.reason().isBlank()
+                        ? null
+                        : parsed.reason();
             } catch (java.io.IOException e) {
                 throw new ApiException(
                         org.otaplatform.common.error.ErrorCode.MALFORMED_REQUEST,
