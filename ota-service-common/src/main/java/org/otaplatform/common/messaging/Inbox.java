@@ -16,16 +16,16 @@ public class Inbox {
 
     /**
      * Applies a message's effect once: the record that it was applied and the effect commit together. A
-     * failure is logged and the message acknowledged, so that it never stops its channel.
+     * failure rolls both back and is passed on: {@link MqttSubscriptions} tries the message again (a
+     * database restarting) and gives up on one that keeps failing for another reason.
      */
     public Uni<Void> applyOnce(InternalMessage message, Supplier<Uni<Void>> effect) {
         return Panache.withTransaction(() -> firstTime(message.id())
                         .flatMap(
                                 first -> first ? effect.get() : Uni.createFrom().voidItem()))
                 .onFailure()
-                .invoke(e -> LOG.errorf(e, "internal message %s (%s) not applied", message.id(), message.type()))
-                .onFailure()
-                .recoverWithNull();
+                .invoke(e -> LOG.warnf(
+                        "internal message %s (%s) not applied yet: %s", message.id(), message.type(), e.getMessage()));
     }
 
     /**

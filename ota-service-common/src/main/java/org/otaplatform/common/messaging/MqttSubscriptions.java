@@ -113,6 +113,41 @@ public class MqttSubscriptions {
         }
     }
 
+    /**
+     * Whether a failure comes from the infrastructure and will pass: a broken or refused connection, a
+     * closed pool, or PostgreSQL reporting a connection problem, a shutdown, too many connections, a
+     * serialization failure or a deadlock.
+     */
+    static boolean transient_(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException
+                    || t instanceof java.io.IOException
+                    || t instanceof java.util.concurrent.TimeoutException
+                    || t.getClass().getName().contains("ClosedConnection")
+                    || t.getClass().getName().contains("ConnectTimeout")) {
+                return true;
+            }
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("Pool closed")
+                    || message.contains("Connection refused")
+                    || message.contains("connection may have been lost")
+                    || message.contains("Timeout")) {
+                return true;
+            }
+            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
+                String state = pg.getSqlState();
+                if (state.startsWith("08")
+                        || state.startsWith("57P0")
+                        || state.equals("53300")
+                        || state.equals("40001")
+                        || state.equals("40P01")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private record Received(MqttPublishMessage message, MqttClient via) {}
 
     private final class Subscription {
@@ -222,7 +257,9 @@ public class MqttSubscriptions {
                     .deferred(() -> handler.apply(message.topicName(), payload))
                     .subscribe()
                     .with(ok -> done.run(), failure -> {
-                        if (attempt < RETRY_MILLIS.length && !stopping) {
+                        // a fault of the infrastructure is waited out; anything else gets one more try
+                        int attempts = transient_(failure) ? RETRY_MILLIS.length : 1;
+                        if (attempt < attempts && !stopping) {
                             LOG.warnf(
                                     "handling a message on %s failed (%s); trying again in %d ms",
                                     message.topicName(), failure.getMessage(), RETRY_MILLIS[attempt]);
