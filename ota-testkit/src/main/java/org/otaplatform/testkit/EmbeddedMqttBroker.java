@@ -144,12 +144,15 @@ public final class EmbeddedMqttBroker {
     }
 
     private void published(MqttEndpoint endpoint, MqttPublishMessage message) {
-        route(new Message(
-                message.topicName(), message.payload().copy(), capped(message.qosLevel()), message.isRetain()));
-        switch (message.qosLevel()) {
-            case AT_LEAST_ONCE -> endpoint.publishAcknowledge(message.messageId());
-            case EXACTLY_ONCE -> endpoint.publishReceived(message.messageId());
-            default -> {}
+        try {
+            route(new Message(
+                    message.topicName(), message.payload().copy(), capped(message.qosLevel()), message.isRetain()));
+        } finally {
+            switch (message.qosLevel()) {
+                case AT_LEAST_ONCE -> endpoint.publishAcknowledge(message.messageId());
+                case EXACTLY_ONCE -> endpoint.publishReceived(message.messageId());
+                default -> {}
+            }
         }
     }
 
@@ -210,13 +213,22 @@ public final class EmbeddedMqttBroker {
     private synchronized void send(Session session, Message message, boolean dup) {
         MqttEndpoint endpoint = session.endpoint;
         if (message.qos() == MqttQoS.AT_MOST_ONCE) {
-            endpoint.publish(message.topic(), message.payload(), message.qos(), dup, message.retain());
+            try {
+                endpoint.publish(message.topic(), message.payload(), message.qos(), dup, message.retain());
+            } catch (RuntimeException e) {
+                // at most once: a dead connection loses it
+            }
             return;
         }
         // remembered before it is written, so that a PUBACK can never arrive before we know the id
         int packetId = session.nextPacketId();
         session.unacked.put(packetId, message);
-        endpoint.publish(message.topic(), message.payload(), message.qos(), dup, message.retain(), packetId);
+        try {
+            endpoint.publish(message.topic(), message.payload(), message.qos(), dup, message.retain(), packetId);
+        } catch (RuntimeException e) {
+            // the connection died and its close is not handled yet: the message stays unacknowledged and
+            // is queued for the session when the close arrives
+        }
     }
 
     private synchronized void acknowledged(Session session, int packetId) {
