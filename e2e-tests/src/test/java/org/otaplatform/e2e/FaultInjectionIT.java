@@ -68,12 +68,18 @@ class FaultInjectionIT {
     @Test
     void aCampaignSurvivesKilledServicesABrokerRestartAndADatabaseRestart() throws Exception {
         String product = "fault-" + UUID.randomUUID().toString().substring(0, 6);
-        List<Fault> faults = List.of(
+        List<Fault> faults = new ArrayList<>(List.of(
                 new Fault(250, "kill -9 device-gateway-service", () -> restart(platform.gateway)),
                 new Fault(550, "kill -9 plan-service", () -> restart(platform.plan)),
-                new Fault(850, "kill -9 firmware-service", () -> restart(platform.firmware)),
-                new Fault(1150, "restart the broker", () -> broker.restart(Duration.ofSeconds(2))),
-                new Fault(1450, "restart PostgreSQL", () -> postgres.restart(Duration.ofSeconds(2))));
+                new Fault(850, "kill -9 firmware-service", () -> restart(platform.firmware))));
+        if (broker.kind() == MqttBroker.Kind.MOSQUITTO) {
+            faults.add(new Fault(1150, "restart the broker", () -> broker.restart(Duration.ofSeconds(2))));
+        } else {
+            // the embedded fall-back broker (machines without Mosquitto) keeps its sessions in memory: a
+            // restart of it loses them by design, which is no test of the platform
+            System.out.println("fault injection: no broker restart (the embedded broker does not persist sessions)");
+        }
+        faults.add(new Fault(1450, "restart PostgreSQL", () -> postgres.restart(Duration.ofSeconds(2))));
         Map<String, Long> injectedAt = new LinkedHashMap<>();
         try (Fleet fleet = platform.fleet(Platform.fleetOptions(broker, "flt", product)
                 .gateways(GATEWAYS)
