@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,12 +121,6 @@ class TwoReplicasIT {
     }
 
     private static long count(String sql) throws Exception {
-        PostgresServer postgres = PostgresServer.shared();
-        try (Connection c =
-                        DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
-                ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return PostgresServer.shared().count(database, sql);
     }
 }

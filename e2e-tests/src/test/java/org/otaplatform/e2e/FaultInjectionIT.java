@@ -184,11 +184,7 @@ class FaultInjectionIT {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = connection();
-                ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return postgres.count(platform.planDatabase, sql);
     }
 
     private static Connection connection() throws Exception {

@@ -326,22 +326,9 @@ public final class Demo {
 
     /** Devices whose latest task failed on its last allowed attempt. */
     private int exhausted(String planId) throws Exception {
-        int count = 0;
-        for (String state : List.of("FAILED", "TIMED_OUT")) {
-            for (int page = 0; ; page++) {
-                JsonNode tasks =
-                        get(planUrl + "/api/v1/plans/" + planId + "/tasks?state=" + state + "&size=500&page=" + page);
-                for (JsonNode t : tasks.get("items")) {
-                    if (t.get("attempt").asInt() >= MAX_ATTEMPTS) {
-                        count++;
-                    }
-                }
-                if ((page + 1) * 500L >= tasks.get("total").asLong()) {
-                    break;
-                }
-            }
-        }
-        return count;
+        return exhaustedByCode(planId).values().stream()
+                .mapToInt(Integer::intValue)
+                .sum();
     }
 
     private static String bar(double fraction) {

@@ -194,6 +194,16 @@ public final class PostgresServer {
         }
     }
 
+    /** The single number a query such as {@code SELECT count(*) ...} returns, read from {@code database}. */
+    public long count(String database, String sql) throws SQLException {
+        try (Connection c = connect(database);
+                Statement statement = c.createStatement();
+                java.sql.ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), user, password);
     }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -107,12 +104,6 @@ class CrashRecoveryIT {
     }
 
     private static long count(String sql) throws Exception {
-        PostgresServer postgres = PostgresServer.shared();
-        try (Connection c =
-                        DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
-                ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return PostgresServer.shared().count(database, sql);
     }
 }

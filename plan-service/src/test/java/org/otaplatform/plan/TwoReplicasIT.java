@@ -9,9 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -230,12 +227,6 @@ class TwoReplicasIT {
     }
 
     private static long count(String sql) throws Exception {
-        PostgresServer postgres = PostgresServer.shared();
-        try (Connection c =
-                        DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
-                ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return PostgresServer.shared().count(database, sql);
     }
 }
