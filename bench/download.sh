@@ -45,7 +45,8 @@ mkdir -p "$WORK/www"
 head -c "$SIZE" /dev/urandom > "$WORK/www/fw.bin"
 chmod 644 "$WORK/www/fw.bin"
 product="bench-$(date +%s)"
-id=$(curl -fsS -F "file=@$WORK/www/fw.bin" -F productKey="$product" -F version=1.0.0 -F type=FULL -F name=bench \
+token=$("$ROOT/ota" token ota-admin 1)
+id=$(curl -fsS -H "Authorization: Bearer $token" -F "file=@$WORK/www/fw.bin" -F productKey="$product" -F version=1.0.0 -F type=FULL -F name=bench \
   "http://127.0.0.1:$FIRMWARE_PORT/api/v1/firmware" | sed -E 's/.*"id":"([^"]+)".*/\1/')
 
 # a gateway-bound link, minted as device-gateway-service does (HMAC-SHA256, see DownloadLinks)

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.Random;
 import org.otaplatform.simulator.Fleet;
 import org.otaplatform.simulator.Options;
+import org.otaplatform.testkit.JwtTokens;
 import org.otaplatform.testkit.MqttBroker;
 import org.otaplatform.testkit.PostgresServer;
 import org.otaplatform.testkit.ServiceProcess;
@@ -33,22 +34,38 @@ final class Platform {
     final String planDatabase;
 
     /**
+     * Passed as the database password: the test servers trust local connections and never ask for it, so
+     * it only shows whether a service would write its credentials to its log.
+     */
+    static final String DB_PASSWORD = "e2e-db-password-that-must-never-be-logged";
+
+    /** The Ed25519 signing key firmware-service holds (base64 PKCS#8): a secret. */
+    final String signingPrivateKey;
+    /** Where each service's log file is written. */
+    final Path logs;
+
+    /**
      * @param instanceId null for clean MQTT sessions; else each service's stable instance id (persistent
      *     sessions), as a StatefulSet would give it
      */
     Platform(PostgresServer postgres, MqttBroker broker, String instanceId, String logDir) throws Exception {
         this.broker = broker;
+        // the suites act as an administrator unless a call names another role
+        JwtTokens.restAssuredAsDevAdmin();
         Path root = Path.of("..").toAbsolutePath().normalize();
-        Path logs = Path.of("target", logDir);
+        Path logs = Path.of("target", logDir).toAbsolutePath();
         String id = instanceId == null ? "" : instanceId;
         this.planDatabase = postgres.createUniqueDatabase("ota_e2e_plan");
         var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        String key = "e2e-key:"
-                + Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
+        this.signingPrivateKey =
+                Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
+        this.logs = logs;
+        String key = "e2e-key:" + signingPrivateKey;
         firmware = ServiceProcess.of("firmware-service", jar(root, "firmware-service"), "OTA_FIRMWARE_PORT")
                 .postgres(postgres)
                 .broker(broker)
                 .env("OTA_INSTANCE_ID", id)
+                .env("OTA_DB_PASSWORD", DB_PASSWORD)
                 .database("OTA_FIRMWARE_DB", postgres.createUniqueDatabase("ota_e2e_firmware"))
                 .env("OTA_FIRMWARE_SIGNING_PRIVATE_KEYS", key)
                 .env("OTA_FIRMWARE_SIGNING_ACTIVE_KEY_ID", "e2e-key")
@@ -61,6 +78,7 @@ final class Platform {
                 .postgres(postgres)
                 .broker(broker)
                 .env("OTA_INSTANCE_ID", id)
+                .env("OTA_DB_PASSWORD", DB_PASSWORD)
                 .database("OTA_PLAN_DB", planDatabase)
                 .logDir(logs)
                 .start();
@@ -69,6 +87,7 @@ final class Platform {
                 .postgres(postgres)
                 .broker(broker)
                 .env("OTA_INSTANCE_ID", id)
+                .env("OTA_DB_PASSWORD", DB_PASSWORD)
                 .database("OTA_DEVICE_GATEWAY_DB", postgres.createUniqueDatabase("ota_e2e_device_gateway"))
                 .env("OTA_FIRMWARE_PUBLIC_URL", firmware.baseUrl())
                 .logDir(logs)
@@ -80,6 +99,22 @@ final class Platform {
         gateway.close();
         plan.close();
         firmware.close();
+    }
+
+    void awaitStatus(String planId, String status, int seconds) {
+        await().atMost(Duration.ofSeconds(seconds))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> status.equals(plan(planId).getString("status")));
+    }
+
+    /** A product key of its own for one scenario, so scenarios never see each other's devices. */
+    static String product(String what) {
+        return "e2e-" + what + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    /** A gateway id prefix of its own for one scenario. */
+    static String prefix() {
+        return "e" + java.util.UUID.randomUUID().toString().substring(0, 6);
     }
 
     static synchronized Platform get() throws Exception {

@@ -11,12 +11,13 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.otaplatform.contract.wire.FailureCode;
 import org.otaplatform.simulator.Fleet;
 import org.otaplatform.simulator.Stats;
+import org.otaplatform.testkit.AccessCheck;
+import org.otaplatform.testkit.JwtTokens;
 
 /**
  * The platform as one product: three packaged services as real processes, driven only through their
@@ -33,8 +34,8 @@ class PlatformIT {
 
     @Test
     void aSilentPlanUpgradesTheFleetWithinEachGatewaysConcurrencyDownloadingOncePerGateway() {
-        String product = product("silent");
-        try (Fleet fleet = platform.fleet(fleetOptions(prefix(), product)
+        String product = Platform.product("silent");
+        try (Fleet fleet = platform.fleet(fleetOptions(Platform.prefix(), product)
                 .gateways(4)
                 .devicesPerGateway(6)
                 .interruptRatio(1.0) // every gateway's download breaks half-way and resumes with Range
@@ -47,7 +48,7 @@ class PlatformIT {
                     "\"mode\":\"SILENT\",\"sourceVersions\":[\"1.0.0\"],\"maxConcurrentPerGateway\":2");
             platform.move(plan, "activate");
 
-            awaitStatus(plan, "FINISHED", 90);
+            platform.awaitStatus(plan, "FINISHED", 90);
             JsonPath p = platform.plan(plan);
             assertThat(p.getInt("stats.succeeded")).isEqualTo(24);
             assertThat(p.getInt("stats.upToDate")).isEqualTo(24);
@@ -74,21 +75,21 @@ class PlatformIT {
 
     @Test
     void aDeviceRequestGetsAnUpgradeFromAPlanThatDoesNotPushAndNoUpgradeWithoutOne() {
-        String product = product("request");
+        String product = Platform.product("request");
         String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
         String plan = platform.createPlan(product, product, firmware, "\"mode\":\"SILENT\",\"pushActively\":false");
         platform.move(plan, "activate");
-        try (Fleet asking = platform.fleet(fleetOptions(prefix(), product)
+        try (Fleet asking = platform.fleet(fleetOptions(Platform.prefix(), product)
                         .gateways(2)
                         .devicesPerGateway(3)
                         .requests(true)
                         .build());
-                Fleet unplanned = platform.fleet(fleetOptions(prefix(), product("noplan"))
+                Fleet unplanned = platform.fleet(fleetOptions(Platform.prefix(), Platform.product("noplan"))
                         .gateways(1)
                         .devicesPerGateway(3)
                         .requests(true)
                         .build())) {
-            awaitStatus(plan, "FINISHED", 60);
+            platform.awaitStatus(plan, "FINISHED", 60);
             assertThat(asking.stats().replies(true)).isGreaterThanOrEqualTo(6);
             assertThat(asking.stats().outcome("SUCCEEDED")).isEqualTo(6);
             await().atMost(Duration.ofSeconds(15)).until(() -> unplanned.stats().replies(false) >= 3);
@@ -100,9 +101,11 @@ class PlatformIT {
 
     @Test
     void aManualPlanSendsOnlyWhatTheEndUserConfirms() {
-        String product = product("manual");
-        try (Fleet fleet = platform.fleet(
-                fleetOptions(prefix(), product).gateways(1).devicesPerGateway(3).build())) {
+        String product = Platform.product("manual");
+        try (Fleet fleet = platform.fleet(fleetOptions(Platform.prefix(), product)
+                .gateways(1)
+                .devicesPerGateway(3)
+                .build())) {
             String gw = fleet.gatewayIds().get(0);
             String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
             String plan = platform.createPlan(
@@ -145,8 +148,8 @@ class PlatformIT {
 
     @Test
     void aGatewayThatWasOfflineGetsItsTasksAfterItsHello() {
-        String product = product("offline");
-        String prefix = prefix();
+        String product = Platform.product("offline");
+        String prefix = Platform.prefix();
         var options =
                 fleetOptions(prefix, product).gateways(2).devicesPerGateway(3).build();
         try (Fleet first = platform.fleet(options)) {
@@ -162,7 +165,7 @@ class PlatformIT {
         assertThat(platform.tasks(plan, "").getInt("total")).isZero();
 
         try (Fleet back = platform.fleet(options)) {
-            awaitStatus(plan, "FINISHED", 60);
+            platform.awaitStatus(plan, "FINISHED", 60);
             assertThat(back.stats().outcome("SUCCEEDED")).isEqualTo(6);
             assertThat(back.stats().errors()).isEmpty();
         }
@@ -170,8 +173,8 @@ class PlatformIT {
 
     @Test
     void anOperatorRetriesAFailedDevice() {
-        String product = product("retry");
-        String prefix = prefix();
+        String product = Platform.product("retry");
+        String prefix = Platform.prefix();
         String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
         String plan = platform.createPlan(
                 product, product, firmware, "\"mode\":\"SILENT\",\"retry\":{\"maxAttempts\":1,\"backoffSeconds\":0}");
@@ -215,8 +218,8 @@ class PlatformIT {
 
     @Test
     void suspendStopsNewPushesResumeGoesOnAndTerminateCancelsWhatNoGatewayAccepted() {
-        String product = product("lifecycle");
-        try (Fleet fleet = platform.fleet(fleetOptions(prefix(), product)
+        String product = Platform.product("lifecycle");
+        try (Fleet fleet = platform.fleet(fleetOptions(Platform.prefix(), product)
                 .gateways(2)
                 .devicesPerGateway(4)
                 .ackDelay(Duration.ofSeconds(3)) // each upgrade waits 3 s for its user's OK on the device
@@ -249,8 +252,8 @@ class PlatformIT {
 
     @Test
     void firmwareFailuresPastTheThresholdSuspendThePlan() {
-        String product = product("threshold");
-        try (Fleet fleet = platform.fleet(fleetOptions(prefix(), product)
+        String product = Platform.product("threshold");
+        try (Fleet fleet = platform.fleet(fleetOptions(Platform.prefix(), product)
                 .gateways(2)
                 .devicesPerGateway(4)
                 .fail(FailureCode.INSTALL_FAILED, 1.0)
@@ -263,7 +266,7 @@ class PlatformIT {
                     "\"mode\":\"SILENT\",\"failureThresholdPercent\":50,\"failureThresholdMinSamples\":4,"
                             + "\"maxConcurrentPerGateway\":1,\"retry\":{\"maxAttempts\":1,\"backoffSeconds\":0}");
             platform.move(plan, "activate");
-            awaitStatus(plan, "SUSPENDED", 45);
+            platform.awaitStatus(plan, "SUSPENDED", 45);
             JsonPath p = platform.plan(plan);
             assertThat(p.getString("suspendedReason")).containsIgnoringCase("threshold");
             assertThat(p.getInt("stats.failed")).isGreaterThanOrEqualTo(4);
@@ -276,17 +279,19 @@ class PlatformIT {
 
     @Test
     void firmwareIsVerifiedOnTestDevicesOrFailsThere() {
-        String product = product("verify");
-        try (Fleet good = platform.fleet(
-                fleetOptions(prefix(), product).gateways(1).devicesPerGateway(2).build())) {
+        String product = Platform.product("verify");
+        try (Fleet good = platform.fleet(fleetOptions(Platform.prefix(), product)
+                .gateways(1)
+                .devicesPerGateway(2)
+                .build())) {
             String gw = good.gatewayIds().get(0);
             String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
             verify(firmware, product, gw + "-d000", gw + "-d001");
             await().atMost(Duration.ofSeconds(60)).until(() -> "VERIFIED".equals(verification(firmware)));
             assertThat(good.stats().outcome("SUCCEEDED")).isEqualTo(2);
         }
-        String broken = product("verifyfail");
-        try (Fleet bad = platform.fleet(fleetOptions(prefix(), broken)
+        String broken = Platform.product("verifyfail");
+        try (Fleet bad = platform.fleet(fleetOptions(Platform.prefix(), broken)
                 .gateways(1)
                 .devicesPerGateway(2)
                 .fail(FailureCode.INSTALL_FAILED, 1.0)
@@ -300,11 +305,13 @@ class PlatformIT {
 
     @Test
     void aPushWindowThatExcludesNowPushesNothingAndOneThatIncludesNowPushes() {
-        String product = product("window");
+        String product = Platform.product("window");
         LocalTime now = LocalTime.now(ZoneOffset.UTC);
         DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
-        try (Fleet fleet = platform.fleet(
-                fleetOptions(prefix(), product).gateways(1).devicesPerGateway(3).build())) {
+        try (Fleet fleet = platform.fleet(fleetOptions(Platform.prefix(), product)
+                .gateways(1)
+                .devicesPerGateway(3)
+                .build())) {
             String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
             String later = platform.createPlan(
                     product + "-later",
@@ -327,15 +334,18 @@ class PlatformIT {
                             + now.minusHours(1).format(hhmm) + "\",\"to\":\""
                             + now.plusHours(1).format(hhmm) + "\"}]");
             platform.move(open, "activate");
-            awaitStatus(open, "FINISHED", 60);
+            platform.awaitStatus(open, "FINISHED", 60);
             assertThat(fleet.stats().outcome("SUCCEEDED")).isEqualTo(3);
         }
     }
 
     // --- helpers -------------------------------------------------------------------------------
 
+    /** As the end user's application does: with a token of role ota-app. */
     private static void answer(String product, String device, String action, String plan) {
         given().baseUri(platform.plan.baseUrl())
+                .auth()
+                .oauth2(AccessCheck.token(JwtTokens.APP))
                 .contentType(ContentType.JSON)
                 .body("{\"planId\":\"" + plan + "\"}")
                 .post("/api/v1/devices/" + product + "/" + device + "/upgrade/" + action)
@@ -368,19 +378,5 @@ class PlatformIT {
                 .then()
                 .extract()
                 .path("verification");
-    }
-
-    private static void awaitStatus(String plan, String status, int seconds) {
-        await().atMost(Duration.ofSeconds(seconds))
-                .pollInterval(Duration.ofMillis(250))
-                .until(() -> status.equals(platform.plan(plan).getString("status")));
-    }
-
-    private static String product(String what) {
-        return "e2e-" + what + "-" + UUID.randomUUID().toString().substring(0, 6);
-    }
-
-    private static String prefix() {
-        return "e" + UUID.randomUUID().toString().substring(0, 6);
     }
 }

@@ -38,6 +38,9 @@ public final class Demo {
     private static final java.util.Set<String> INJECTED = java.util.Set.of("INSTALL_FAILED", "DOWNLOAD_FAILED");
 
     private static final int MAX_ATTEMPTS = 3;
+    /** An administrator token for the REST API: ./ota passes it; without one every call gets a 401. */
+    private static final String TOKEN = java.util.Objects.requireNonNullElse(System.getenv("OTA_API_TOKEN"), "")
+            .strip();
 
     private final String firmwareUrl;
     private final String planUrl;
@@ -220,7 +223,7 @@ public final class Demo {
         body.writeBytes(image);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(firmwareUrl + "/api/v1/firmware"))
+                authorized(URI.create(firmwareUrl + "/api/v1/firmware"))
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                         .build(),
@@ -341,8 +344,7 @@ public final class Demo {
     }
 
     private static JsonNode get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r =
-                HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(authorized(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
         }
@@ -351,7 +353,7 @@ public final class Demo {
 
     private static JsonNode send(String method, String url, JsonNode body) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create(url))
+                authorized(URI.create(url))
                         .header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofString(body.toString()))
                         .build(),
@@ -360,6 +362,12 @@ public final class Demo {
             throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + ": " + r.body());
         }
         return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+    }
+
+    /** Every REST call carries the token {@code ./ota demo} passes in {@code OTA_API_TOKEN}. */
+    private static HttpRequest.Builder authorized(URI uri) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        return TOKEN.isEmpty() ? request : request.header("Authorization", "Bearer " + TOKEN);
     }
 
     private static String enc(String s) {

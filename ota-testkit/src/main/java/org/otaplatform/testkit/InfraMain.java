@@ -14,6 +14,8 @@ import java.util.concurrent.CountDownLatch;
  * probe-postgres HOST PORT USER    exit 0 when PostgreSQL accepts a connection
  * ensure-databases HOST PORT USER NAME...   create each database that does not exist
  * local-secrets                    print new local secrets as environment lines (for .ota/secrets.env)
+ * jwt-public-key DIR               print the public key of the local token key pair in DIR (made if missing)
+ * token DIR ROLE [HOURS]           print a token of ROLE signed by the key pair in DIR (default 24 h)
  * </pre>
  */
 public final class InfraMain {
@@ -48,6 +50,14 @@ public final class InfraMain {
                 Arrays.stream(args, 4, args.length).forEach(server::ensureDatabase);
             }
             case "local-secrets" -> printLocalSecrets();
+            case "jwt-public-key" -> {
+                requireArgs(args, 2);
+                System.out.print(JwtTokens.inDirectory(Path.of(args[1])).publicKeyPem());
+            }
+            case "token" -> {
+                requireArgs(args, 3);
+                printToken(Path.of(args[1]), args[2], args.length > 3 ? args[3] : "24");
+            }
             default -> usage();
         }
     }
@@ -74,6 +84,28 @@ public final class InfraMain {
         }
     }
 
+    private static void printToken(Path dir, String role, String hours) {
+        java.util.List<String> roles =
+                java.util.List.of(JwtTokens.ADMIN, JwtTokens.OPERATOR, JwtTokens.VIEWER, JwtTokens.APP);
+        if (!roles.contains(role)) {
+            System.err.println("unknown role " + role + "; one of " + String.join(", ", roles));
+            System.exit(2);
+        }
+        long validHours;
+        try {
+            validHours = Long.parseLong(hours);
+        } catch (NumberFormatException e) {
+            validHours = -1;
+        }
+        if (validHours < 1 || validHours > 24 * 30) {
+            System.err.println("HOURS must be a whole number from 1 to 720");
+            System.exit(2);
+        }
+        String subject = "local-" + role.substring("ota-".length());
+        System.out.println(JwtTokens.inDirectory(dir)
+                .token(subject, Duration.ofHours(validHours), java.time.Instant.now(), java.util.List.of(role)));
+    }
+
     private static void runUntilStopped(String what) throws InterruptedException {
         System.out.println("READY " + what);
         System.out.flush();
@@ -88,7 +120,8 @@ public final class InfraMain {
 
     private static void usage() {
         System.err.println("usage: InfraMain postgres PORT DATA_DIR | broker PORT"
-                + " | probe-postgres HOST PORT USER | ensure-databases HOST PORT USER NAME... | local-secrets");
+                + " | probe-postgres HOST PORT USER | ensure-databases HOST PORT USER NAME... | local-secrets"
+                + " | jwt-public-key DIR | token DIR ROLE [HOURS]");
         System.exit(2);
     }
 }

@@ -31,6 +31,7 @@ public class OtaServiceTestResource implements QuarkusTestResourceLifecycleManag
         config.put("mp.messaging.connector.smallrye-mqtt.host", broker.host());
         config.put("mp.messaging.connector.smallrye-mqtt.port", Integer.toString(broker.port()));
         config.put("ota.test.database", database);
+        config.put("mp.jwt.verify.publickey", JwtTokens.devOnly().publicKeyPem());
         return config;
     }
 

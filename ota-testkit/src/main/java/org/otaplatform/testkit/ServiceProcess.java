@@ -137,6 +137,7 @@ public final class ServiceProcess implements AutoCloseable {
             environment.put("OTA_MQTT_HOST", mqtt.host());
             environment.put("OTA_MQTT_PORT", Integer.toString(mqtt.port()));
             environment.put("OTA_DOWNLOAD_LINK_SECRET", LINK_SECRET);
+            environment.put("OTA_JWT_PUBLIC_KEY", JwtTokens.devOnly().publicKeyPem());
             environment.putAll(env);
             environment.put(portVariable, Integer.toString(chosen));
             return builder.start();
@@ -158,6 +159,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** The operating system's process id (for its memory figures in {@code /proc}). */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean alive() {

@@ -29,6 +29,7 @@ import org.otaplatform.contract.internal.GatewayState;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.contract.wire.FirmwareType;
+import org.otaplatform.testkit.JwtTokens;
 import org.otaplatform.testkit.MqttBroker;
 import org.otaplatform.testkit.PostgresServer;
 import org.otaplatform.testkit.ServiceProcess;
@@ -52,6 +53,7 @@ class TwoReplicasIT {
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
+        JwtTokens.restAssuredAsDevAdmin();
         database = PostgresServer.shared().createUniqueDatabase("ota_test_plan_replicas");
         for (int i = 0; i < 2; i++) {
             replicas.add(ServiceProcess.of(

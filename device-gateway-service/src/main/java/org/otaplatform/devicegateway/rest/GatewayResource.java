@@ -1,6 +1,7 @@
 package org.otaplatform.devicegateway.rest;
 
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -11,10 +12,12 @@ import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
 import org.otaplatform.common.rest.Ids;
 import org.otaplatform.common.rest.QueryParams;
+import org.otaplatform.common.security.Roles;
 import org.otaplatform.devicegateway.session.SessionQueries;
 
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
 public class GatewayResource {
 
     private final SessionQueries sessions;

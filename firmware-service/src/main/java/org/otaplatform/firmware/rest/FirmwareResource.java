@@ -1,6 +1,7 @@
 package org.otaplatform.firmware.rest;
 
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -18,6 +19,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
 import org.otaplatform.common.rest.Ids;
+import org.otaplatform.common.security.Roles;
 import org.otaplatform.contract.message.SubDeviceRef;
 import org.otaplatform.firmware.catalog.FirmwareService;
 import org.otaplatform.firmware.catalog.UploadForm;
@@ -27,6 +29,7 @@ import org.otaplatform.firmware.verification.VerificationService;
 
 @Path("/api/v1/firmware")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
 public class FirmwareResource {
 
     private final FirmwareService firmware;
@@ -47,6 +50,7 @@ public class FirmwareResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> upload(
             @RestForm("file") FileUpload file,
             @RestForm String productKey,
@@ -94,6 +98,7 @@ public class FirmwareResource {
 
     @DELETE
     @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> delete(@PathParam("id") String id) {
         return firmware.delete(Ids.uuid("id", id))
                 .replaceWith(Response.noContent().build());
@@ -102,6 +107,7 @@ public class FirmwareResource {
     @GET
     @Path("/{id}/content")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> content(@PathParam("id") String id) {
         return firmware.get(Ids.uuid("id", id))
                 .flatMap(f -> cache.file(f.sha256, f.size)
@@ -132,6 +138,7 @@ public class FirmwareResource {
     @POST
     @Path("/{id}/verification")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<Response> verify(@PathParam("id") String id, VerificationBody body) {
         return verification
                 .start(Ids.uuid("id", id), body == null ? null : body.devices())

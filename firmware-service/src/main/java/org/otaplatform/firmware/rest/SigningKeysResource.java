@@ -1,5 +1,6 @@
 package org.otaplatform.firmware.rest;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -10,6 +11,7 @@ import org.otaplatform.firmware.signing.KeyRing;
 /** The public keys gateways check firmware signatures with, by keyId. */
 @Path("/api/v1/signing-keys")
 @Produces(MediaType.APPLICATION_JSON)
+@PermitAll
 public class SigningKeysResource {
 
     private final KeyRing keys;

@@ -68,6 +68,32 @@ public class ProblemMappers {
                 .build();
     }
 
+    /** No token, or one that could not be verified (bad signature, expired, wrong issuer): 401. */
+    @ServerExceptionMapper
+    public Response unauthenticated(io.quarkus.security.AuthenticationFailedException e, UriInfo uri) {
+        LOG.debugf("authentication failed for %s: %s", path(uri), e.getMessage());
+        return challenge("invalid_token", "the bearer token is not valid: it is malformed, expired or not ours", uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(io.quarkus.security.UnauthorizedException e, UriInfo uri) {
+        return challenge(null, "this endpoint needs a bearer token (Authorization: Bearer ...)", uri);
+    }
+
+    /** A valid token without a role this endpoint admits: 403. */
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e, UriInfo uri) {
+        return respond(
+                Problem.of(ErrorCode.FORBIDDEN, "the token's roles do not allow this operation", path(uri), List.of()));
+    }
+
+    private static Response challenge(String error, String detail, UriInfo uri) {
+        String header = error == null ? "Bearer" : "Bearer error=\"" + error + "\"";
+        return Response.fromResponse(respond(Problem.of(ErrorCode.UNAUTHENTICATED, detail, path(uri), List.of())))
+                .header("WWW-Authenticate", header)
+                .build();
+    }
+
     /**
      * Reading the request failed (a broken or malformed body, such as multipart data that ends early):
      * the client's fault, 400.

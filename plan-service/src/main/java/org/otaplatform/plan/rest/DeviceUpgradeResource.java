@@ -1,6 +1,7 @@
 package org.otaplatform.plan.rest;
 
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.otaplatform.common.rest.Ids;
+import org.otaplatform.common.security.Roles;
 import org.otaplatform.plan.task.ManualUpgrades;
 
 /** Manual upgrades, for applications acting for end users. */
@@ -25,6 +27,7 @@ public class DeviceUpgradeResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER, Roles.APP})
     public Uni<List<ManualUpgrades.Offer>> offers(
             @PathParam("productKey") String productKey, @PathParam("deviceKey") String deviceKey) {
         return manual.offers(Ids.productKey("productKey", productKey), Ids.deviceKey("deviceKey", deviceKey));
@@ -33,6 +36,7 @@ public class DeviceUpgradeResource {
     @POST
     @Path("/confirm")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.APP})
     public Uni<Response> confirm(
             @PathParam("productKey") String productKey,
             @PathParam("deviceKey") String deviceKey,
@@ -44,6 +48,7 @@ public class DeviceUpgradeResource {
     @POST
     @Path("/reject")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.APP})
     public Uni<Response> reject(
             @PathParam("productKey") String productKey,
             @PathParam("deviceKey") String deviceKey,

@@ -1,6 +1,7 @@
 package org.otaplatform.plan.rest;
 
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,6 +22,7 @@ import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
 import org.otaplatform.common.rest.Ids;
 import org.otaplatform.common.rest.QueryParams;
+import org.otaplatform.common.security.Roles;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.PlanQueries;
 import org.otaplatform.plan.plan.PlanRequest;
@@ -32,6 +34,7 @@ import org.otaplatform.plan.task.TaskState;
 
 @Path("/api/v1/plans")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
 public class PlanResource {
 
     private final PlanQueries queries;
@@ -69,6 +72,7 @@ public class PlanResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> create(PlanRequest request) {
         return plans.create(required(request))
                 .map(p -> Response.created(URI.create("/api/v1/plans/" + p.id))
@@ -79,12 +83,14 @@ public class PlanResource {
     @PUT
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<PlanView> update(@PathParam("id") String id, PlanRequest request) {
         return plans.update(Ids.uuid("id", id), required(request)).map(PlanView::of);
     }
 
     @DELETE
     @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> delete(@PathParam("id") String id) {
         return plans.delete(Ids.uuid("id", id)).replaceWith(Response.noContent().build());
     }
@@ -150,6 +156,7 @@ public class PlanResource {
     @POST
     @Path("/{id}/devices/{productKey}/{deviceKey}/retry")
     @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<Response> retry(
             @PathParam("id") String id,
             @PathParam("productKey") String productKey,
@@ -179,6 +186,7 @@ public class PlanResource {
     @POST
     @Path("/{id}/activate")
     @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<PlanView> activate(@PathParam("id") String id, String body) {
         return act(id, PlanService.Action.ACTIVATE, body);
     }
@@ -186,6 +194,7 @@ public class PlanResource {
     @POST
     @Path("/{id}/suspend")
     @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<PlanView> suspend(@PathParam("id") String id, String body) {
         return act(id, PlanService.Action.SUSPEND, body);
     }
@@ -193,6 +202,7 @@ public class PlanResource {
     @POST
     @Path("/{id}/resume")
     @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<PlanView> resume(@PathParam("id") String id, String body) {
         return act(id, PlanService.Action.RESUME, body);
     }
@@ -200,6 +210,7 @@ public class PlanResource {
     @POST
     @Path("/{id}/terminate")
     @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<PlanView> terminate(@PathParam("id") String id, String body) {
         return act(id, PlanService.Action.TERMINATE, body);
     }
