@@ -195,6 +195,16 @@ class UploadTest {
     }
 
     @Test
+    void acceptsAPackageOfExactlyTheSizeLimit() {
+        byte[] content = Fixtures.bytes(1024 * 1024, 13);
+
+        Fixtures.createdFull(Fixtures.uniqueProduct(), "1", content);
+
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM firmware WHERE sha256 = $1", Fixtures.sha256(content)))
+                .isEqualTo(1);
+    }
+
+    @Test
     void refusesAPackageOverTheSizeLimitWith413AndStoresNothing() {
         String product = Fixtures.uniqueProduct();
 

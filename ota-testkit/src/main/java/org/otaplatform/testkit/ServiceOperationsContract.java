@@ -28,6 +28,24 @@ public abstract class ServiceOperationsContract {
                 .body("checks.name", hasItem(containsString("Reactive Messaging")));
     }
 
+    /** The paging maximum every list endpoint of the platform shares (docs/security.md, Limits). */
+    public static final int MAX_PAGE_SIZE = 500;
+
+    @Test
+    void servesAPageOfTheMaximumSizeAndRefusesOneMoreNamingTheField() {
+        given().when()
+                .get(apiPath() + "?size=" + MAX_PAGE_SIZE)
+                .then()
+                .statusCode(200)
+                .body("size", equalTo(MAX_PAGE_SIZE));
+        given().when()
+                .get(apiPath() + "?size=" + (MAX_PAGE_SIZE + 1))
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("size"));
+    }
+
     @Test
     void isLive() {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
