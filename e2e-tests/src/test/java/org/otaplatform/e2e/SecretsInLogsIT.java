@@ -1,0 +1,93 @@
+package org.otaplatform.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.otaplatform.simulator.Fleet;
+import org.otaplatform.testkit.AccessCheck;
+import org.otaplatform.testkit.JwtTokens;
+import org.otaplatform.testkit.ServiceProcess;
+
+/**
+ * Secrets never reach a log: after traffic that touches every one of them (bearer tokens good and forged,
+ * a signed upload, download links good and tampered, the database), no service log holds a secret.
+ */
+class SecretsInLogsIT {
+
+    /** A download link's signature as it would appear in a logged URL. */
+    private static final Pattern LINK_SIGNATURE = Pattern.compile("sig=[A-Za-z0-9_\\-]{16,}");
+    /** A bearer token as it would appear in a logged header or message. */
+    private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}");
+
+    private static Platform platform;
+
+    @BeforeAll
+    static void start() throws Exception {
+        platform = Platform.get();
+    }
+
+    @Test
+    void noServiceLogHoldsASecretAfterTrafficThatTouchesThemAll() throws Exception {
+        String admin = AccessCheck.token(JwtTokens.ADMIN);
+        String forged = admin.substring(0, admin.length() - 4) + "AAAA";
+        given().baseUri(platform.firmware.baseUrl())
+                .auth()
+                .oauth2(forged)
+                .get("/api/v1/firmware")
+                .then()
+                .statusCode(401);
+        given().baseUri(platform.plan.baseUrl())
+                .auth()
+                .oauth2(admin)
+                .get("/api/v1/plans")
+                .then()
+                .statusCode(200);
+        String product = Platform.product("secrets");
+        String firmware = platform.uploadFirmware(product, "2.0.0", 16 * 1024);
+        given().baseUri(platform.firmware.baseUrl())
+                .auth()
+                .none()
+                .get("/download/" + firmware
+                        + "?gw=gw-x&exp=4102444800&sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+                .then()
+                .statusCode(403);
+        String plan = platform.createPlan(product, product, firmware, "\"mode\":\"SILENT\"");
+        platform.move(plan, "activate");
+        try (Fleet fleet = platform.fleet(Platform.fleetOptions(Platform.prefix(), product)
+                .gateways(1)
+                .devicesPerGateway(2)
+                .build())) {
+            platform.awaitStatus(plan, "FINISHED", 60);
+            assertThat(fleet.stats().outcome("SUCCEEDED")).isEqualTo(2);
+        }
+
+        Map<String, String> secrets = Map.of(
+                "the download-link secret", ServiceProcess.LINK_SECRET,
+                "the firmware signing key", platform.signingPrivateKey,
+                "the database password", Platform.DB_PASSWORD,
+                "an administrator's bearer token", admin,
+                "a forged bearer token", forged);
+        List<Path> logs;
+        try (Stream<Path> files = Files.list(platform.logs)) {
+            logs = files.filter(f -> f.toString().endsWith(".log")).toList();
+        }
+        assertThat(logs).hasSizeGreaterThanOrEqualTo(3);
+        for (Path log : logs) {
+            String text = Files.readString(log);
+            secrets.forEach((what, secret) ->
+                    assertThat(text).as("%s in %s", what, log.getFileName()).doesNotContain(secret));
+            assertThat(text)
+                    .as("a download link's signature in %s", log.getFileName())
+                    .doesNotContainPattern(LINK_SIGNATURE);
+            assertThat(text).as("a bearer token in %s", log.getFileName()).doesNotContainPattern(JWT);
+        }
+    }
+}
