@@ -106,6 +106,30 @@ class SessionTest {
     }
 
     @Test
+    void aGatewayHeldOfflineThatSendsAMessageIsOnlineAgainWithItsSubDevices() {
+        String gw = Gateways.id("gw-revived");
+        try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
+            gateway.publish(
+                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
+            // its last will overtook the hello of its reconnect, or that hello was lost with a broker restart
+            gateway.publish(UplinkType.OFFLINE, "{}");
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(false)));
+
+            gateway.publish(UplinkType.VERSION, Gateways.version(Gateways.msgId(), gw + "-a", "1.1"));
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(true)));
+            given().get("/api/v1/devices/zb-bulb/" + gw + "-a")
+                    .then()
+                    .body("online", equalTo(true))
+                    .body("version", equalTo("1.1"));
+        }
+    }
+
+    @Test
     void aSubDeviceThatRoamsToAnotherGatewayIsDetachedFromTheFirst() {
         String first = Gateways.id("gw-roam-1");
         String second = Gateways.id("gw-roam-2");

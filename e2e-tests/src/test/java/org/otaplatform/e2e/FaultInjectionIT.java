@@ -91,8 +91,8 @@ class FaultInjectionIT {
                     product,
                     product,
                     firmware,
-                    "\"mode\":\"SILENT\",\"maxConcurrentPerGateway\":4,\"ackTimeoutSeconds\":15,"
-                            + "\"taskTimeoutSeconds\":90,\"retry\":{\"maxAttempts\":10,\"backoffSeconds\":2}");
+                    "\"mode\":\"SILENT\",\"maxConcurrentPerGateway\":4,\"ackTimeoutSeconds\":60,"
+                            + "\"taskTimeoutSeconds\":120,\"retry\":{\"maxAttempts\":10,\"backoffSeconds\":2}");
             platform.move(plan, "activate");
             long start = System.currentTimeMillis();
             for (Fault fault : faults) {
@@ -147,6 +147,14 @@ class FaultInjectionIT {
             assertThat(p.getInt("stats.rejected"))
                     .isEqualTo(recount.getOrDefault("REJECTED", 0L).intValue());
             assertThat(sim.errors()).as("second flash orders and refusals").isEmpty();
+            // Every device's latest task SUCCEEDED, except where the broker lost a gateway's last reports
+            // across its own restart (Mosquitto keeps no shared-subscription messages for a session that
+            // is not back yet; docs/reliability.md): that task ran out of time, and the device still runs
+            // the target (upToDate above, and no failure was injected).
+            assertThat(recount.keySet()).as("latest task states").isSubsetOf("SUCCEEDED", "TIMED_OUT");
+            assertThat(recount.getOrDefault("SUCCEEDED", 0L))
+                    .as("devices whose latest task SUCCEEDED")
+                    .isGreaterThanOrEqualTo(FLEET * 95L / 100);
             assertThat(fleet.versions().values()).hasSize(FLEET).containsOnly("2.0.0");
         }
     }

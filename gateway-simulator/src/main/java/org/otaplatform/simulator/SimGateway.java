@@ -382,6 +382,8 @@ final class SimGateway {
             // a new attempt racing the report that an earlier one succeeded
             stats.alreadyRunning.incrementAndGet();
             reject(run, "already runs " + d.version);
+            // and says so: the report of that success may not have reached the platform
+            send(UplinkType.VERSION, new VersionReport(msgId(), now(), d.productKey, d.deviceKey, d.version));
             return;
         }
         if (random.nextDouble() >= options.acceptRatio()) {

@@ -160,7 +160,7 @@ class PushTest {
     }
 
     @Test
-    void anUpgradeNotAckedInTimeWhileTheGatewayIsOnlineTimesOut() throws Exception {
+    void anUpgradeNotAckedInTimeTimesOutAndStaysTimedOutWhateverComesLate() throws Exception {
         String product = "ackto-" + UUID.randomUUID().toString().substring(0, 8);
         String gw = product + "-gw";
         try (TestMqttClient bus =
@@ -172,6 +172,15 @@ class PushTest {
 
             await().atMost(Duration.ofSeconds(20)).until(() -> state(id, task).equals("TIMED_OUT"));
             bus.await(m -> m.payload().contains("gateway.cancel") && m.payload().contains(task));
+
+            // the protocol: a report for a task in a final state is ignored, even a late success
+            report(
+                    bus,
+                    new GatewayUplink.Progress(gw, "late-" + task, task, "SUCCEEDED", 100, "2.0", null, null),
+                    GatewayUplink.Progress.TYPE);
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> state(id, task).equals("TIMED_OUT"));
         }
     }
 

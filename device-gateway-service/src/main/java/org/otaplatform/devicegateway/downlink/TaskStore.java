@@ -56,6 +56,17 @@ public class TaskStore {
     }
 
     /** The upgrades a gateway has not acked yet, oldest first: re-sent after its hello. */
+    /** Every upgrade sent and not acked yet, whatever its gateway's state here (at most 20,000). */
+    public Uni<List<GatewayCommand.Upgrade>> allUnacked() {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "SELECT command FROM gateway_task WHERE state = 'SENT' ORDER BY sent_at, task_id LIMIT 20000")
+                        .getResultList())
+                .map(rows -> rows.stream()
+                        .map(r -> read(r instanceof Object[] a ? (byte[]) a[0] : (byte[]) r))
+                        .toList());
+    }
+
     public Uni<List<GatewayCommand.Upgrade>> unacked(String gatewayId) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(

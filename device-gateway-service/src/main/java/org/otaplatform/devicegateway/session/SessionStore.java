@@ -41,6 +41,18 @@ public class SessionStore {
                 .map(rows -> rows.stream().findFirst().map(r -> ((Number) r[0]).longValue()));
     }
 
+    /**
+     * Marks a gateway that is offline here online again, because it just sent a message; empty when it
+     * was online already (or is unknown).
+     */
+    public Uni<Optional<Long>> gatewayRevived(String gatewayId) {
+        return rows(
+                        "UPDATE gateway SET online = true, last_seen_at = now(), seq = seq + 1"
+                                + " WHERE gateway_id = ?1 AND NOT online RETURNING seq",
+                        gatewayId)
+                .map(rows -> rows.stream().findFirst().map(r -> ((Number) r[0]).longValue()));
+    }
+
     public Uni<Void> touch(String gatewayId) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("UPDATE gateway SET last_seen_at = now() WHERE gateway_id = ?1")

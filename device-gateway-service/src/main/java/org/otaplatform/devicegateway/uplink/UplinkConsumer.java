@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.MqttSubscriptions;
+import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.contract.DownlinkType;
 import org.otaplatform.contract.GatewayTopic;
 import org.otaplatform.contract.Topics;
@@ -40,6 +41,7 @@ public class UplinkConsumer {
     private final DownlinkPublisher downlink;
     private final SessionStore sessions;
     private final MeterRegistry registry;
+    private final io.vertx.core.Vertx vertx;
     private final Clock clock = Clock.systemUTC();
 
     UplinkConsumer(
@@ -47,7 +49,9 @@ public class UplinkConsumer {
             RateLimiter rateLimiter,
             DownlinkPublisher downlink,
             SessionStore sessions,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            io.vertx.core.Vertx vertx) {
+        this.vertx = vertx;
         this.uplink = uplink;
         this.rateLimiter = rateLimiter;
         this.downlink = downlink;
@@ -57,7 +61,30 @@ public class UplinkConsumer {
 
     /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
-        mqtt.subscribe("uplink", "$share/device-gateway-service/" + Topics.ALL_UPLINK, this::consume);
+        mqtt.subscribe(
+                "uplink", "$share/device-gateway-service/" + Topics.ALL_UPLINK, this::consume, this::afterReconnect);
+    }
+
+    /**
+     * The broker came back (or this service's connection to it): a gateway's {@code hello} sent in
+     * between may be lost, and with it the re-sending of its unacked upgrades; such a gateway would wait
+     * for commands the platform believes it holds. So every unacked upgrade goes out again, once the
+     * gateways have had time to reconnect and once more later; a gateway de-duplicates by taskId, and its
+     * answer brings it back online here (see UplinkService#revive).
+     */
+    private void afterReconnect() {
+        for (long delay : new long[] {5_000, 30_000}) {
+            vertx.setTimer(delay, t -> {
+                io.vertx.core.Context context =
+                        io.smallrye.common.vertx.VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+                io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle.setContextSafe(context, true);
+                context.runOnContext(v -> Watchdog.limit(uplink.resendAllUnacked(), "re-sending unacked upgrades")
+                        .subscribe()
+                        .with(
+                                n -> LOG.infof("the broker connection came back: %d unacked upgrades sent again", n),
+                                e -> LOG.warnf("re-sending unacked upgrades failed: %s", e.getMessage())));
+            });
+        }
     }
 
     public Uni<Void> consume(String topicName, byte[] payload) {
@@ -103,6 +130,7 @@ public class UplinkConsumer {
     Uni<Void> forgetOldMessageIds() {
         return Panache.withTransaction(sessions::forgetSeenBefore24h)
                 .replaceWithVoid()
+                .plug(Watchdog.limit("forgetting old message ids"))
                 .onFailure()
                 .recoverWithNull();
     }

@@ -41,6 +41,7 @@ import org.otaplatform.devicegateway.session.SessionStore.DeviceRow;
 public class UplinkService {
 
     static final String SOURCE = "device-gateway-service";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(UplinkService.class);
 
     private final SessionStore sessions;
     private final TaskStore tasks;
@@ -86,7 +87,30 @@ public class UplinkService {
         } else {
             effect = progress(gatewayId, (Progress) message);
         }
-        return sessions.touch(gatewayId).flatMap(v -> effect);
+        return sessions.gatewayRevived(gatewayId)
+                .flatMap(revived -> revived.isEmpty() ? sessions.touch(gatewayId) : revive(gatewayId, revived.get()))
+                .flatMap(v -> effect);
+    }
+
+    /**
+     * A gateway this service holds offline sent a message, so it is connected: its {@code hello} was lost
+     * (a broker restart between its reconnect and this service's), or its last will overtook it. It is
+     * online again, and so are the sub-devices its going offline had marked offline; its next
+     * {@code hello} or {@code status} corrects any of them that is really away.
+     */
+    private Uni<Void> revive(String gatewayId, long seq) {
+        LOG.infof("gateway %s sent a message while held offline: online again", gatewayId);
+        return event(GatewayState.TYPE, new GatewayState(gatewayId, true, seq))
+                .flatMap(v -> sessions.attachedTo(gatewayId))
+                .flatMap(devices -> InOrder.each(
+                        devices.stream().filter(d -> !d.online()).toList(),
+                        d -> put(d.productKey(), d.deviceKey(), gatewayId, true, d.version(), "ONLINE")));
+    }
+
+    /** Sends every unacked upgrade again (gateways de-duplicate by taskId); returns how many. */
+    public Uni<Integer> resendAllUnacked() {
+        return Panache.withTransaction(() -> tasks.allUnacked()
+                .flatMap(unacked -> InOrder.each(unacked, downlink::upgrade).replaceWith(unacked.size())));
     }
 
     /** Opens the session, replaces the topology with the snapshot, and re-sends what is not acked yet. */

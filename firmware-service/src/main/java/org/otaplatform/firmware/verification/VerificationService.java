@@ -18,6 +18,7 @@ import org.otaplatform.common.error.FieldError;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
+import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.contract.Identifiers;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.FirmwareEvent;
@@ -122,6 +123,7 @@ public class VerificationService {
                         .overdueVerifications(clock.instant())
                         .flatMap(overdue -> InOrder.each(overdue, f -> finish(f, false, "timed out after " + timeout))))
                 .replaceWithVoid()
+                .plug(Watchdog.limit("the overdue-verification pass"))
                 .onFailure()
                 .invoke(e -> LOG.warnf("checking overdue verifications failed: %s", e.getMessage()))
                 .onFailure()

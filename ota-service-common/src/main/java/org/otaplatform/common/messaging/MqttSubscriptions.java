@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.otaplatform.common.reactive.Watchdog;
 
 /**
  * Incoming MQTT, acknowledged only after the handler's work is committed. Each subscription has its own
@@ -43,6 +44,9 @@ public class MqttSubscriptions {
 
     private static final Logger LOG = Logger.getLogger(MqttSubscriptions.class);
     /** Back-off between attempts of a failing handler; after the last one the message is let go. */
+    /** A message is handled in milliseconds; one without an outcome after this is retried (see Watchdog). */
+    private static final java.time.Duration HANDLER_LIMIT = java.time.Duration.ofSeconds(20);
+
     private static final long[] RETRY_MILLIS = {200, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000};
 
     private final Vertx vertx;
@@ -53,6 +57,12 @@ public class MqttSubscriptions {
     private final boolean persistent;
     private final List<Subscription> subscriptions = new ArrayList<>();
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicLong lastBrokerBack = new java.util.concurrent.atomic.AtomicLong();
+    private final jakarta.enterprise.event.Event<BrokerReconnected> brokerReconnected;
+    /** The service's broker account (null: anonymous, as on a development broker); a secret's half. */
+    private final String username;
+
+    private final String password;
 
     MqttSubscriptions(
             Vertx vertx,
@@ -61,8 +71,14 @@ public class MqttSubscriptions {
             @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.max-message-size", defaultValue = "262144")
                     int maxMessageSize,
             @ConfigProperty(name = "quarkus.application.name") String application,
-            @ConfigProperty(name = "ota.mqtt.instance-id") Optional<String> instanceId) {
+            @ConfigProperty(name = "ota.mqtt.instance-id") Optional<String> instanceId,
+            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.username") Optional<String> username,
+            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.password") Optional<String> password,
+            jakarta.enterprise.event.Event<BrokerReconnected> brokerReconnected) {
         this.vertx = vertx;
+        this.brokerReconnected = brokerReconnected;
+        this.username = username.filter(u -> !u.isBlank()).orElse(null);
+        this.password = password.orElse(null);
         this.host = host;
         this.port = port;
         this.maxMessageSize = maxMessageSize;
@@ -80,7 +96,17 @@ public class MqttSubscriptions {
      * @param name short, stable name of the subscription (part of the client id)
      */
     public void subscribe(String name, String topicFilter, BiFunction<String, byte[], Uni<Void>> handler) {
-        Subscription s = new Subscription(clientIdBase + "-" + name, topicFilter, handler);
+        subscribe(name, topicFilter, handler, () -> {});
+    }
+
+    /**
+     * As {@link #subscribe(String, String, BiFunction)}; {@code afterReconnect} runs each time the
+     * subscription is back after losing its connection (not the first time): what the broker lost while
+     * it restarted may need to be done again.
+     */
+    public void subscribe(
+            String name, String topicFilter, BiFunction<String, byte[], Uni<Void>> handler, Runnable afterReconnect) {
+        Subscription s = new Subscription(clientIdBase + "-" + name, topicFilter, handler, afterReconnect);
         synchronized (subscriptions) {
             subscriptions.add(s);
         }
@@ -103,6 +129,15 @@ public class MqttSubscriptions {
         stopping = true;
         synchronized (subscriptions) {
             subscriptions.forEach(Subscription::disconnect);
+        }
+    }
+
+    /** Once per outage (the subscriptions reconnect within moments of each other). */
+    private void brokerBack() {
+        long now = System.currentTimeMillis();
+        long last = lastBrokerBack.get();
+        if (now - last > 10_000 && lastBrokerBack.compareAndSet(last, now)) {
+            brokerReconnected.fire(new BrokerReconnected(java.time.Instant.ofEpochMilli(now)));
         }
     }
 
@@ -154,6 +189,7 @@ public class MqttSubscriptions {
         private final String clientId;
         private final String filter;
         private final BiFunction<String, byte[], Uni<Void>> handler;
+        private final Runnable afterReconnect;
         /** Received and not handled yet, with the connection that delivered each (its PUBACK goes there). */
         private final Deque<Received> queue = new ArrayDeque<>();
 
@@ -161,11 +197,17 @@ public class MqttSubscriptions {
         private MqttClient client;
         private volatile boolean subscribed;
         private boolean busy;
+        private int failedConnects;
 
-        Subscription(String clientId, String filter, BiFunction<String, byte[], Uni<Void>> handler) {
+        Subscription(
+                String clientId,
+                String filter,
+                BiFunction<String, byte[], Uni<Void>> handler,
+                Runnable afterReconnect) {
             this.clientId = clientId;
             this.filter = filter;
             this.handler = handler;
+            this.afterReconnect = afterReconnect;
         }
 
         void connect() {
@@ -179,18 +221,29 @@ public class MqttSubscriptions {
                     .setKeepAliveInterval(30)
                     .setMaxInflightQueue(1_000);
             options.setAutoAck(false);
+            if (username != null) {
+                options.setUsername(username).setPassword(password);
+            }
             MqttClient c = MqttClient.create(vertx, options);
             client = c;
             c.publishHandler(this::received);
             c.subscribeCompletionHandler(suback -> {
                 subscribed = true;
-                firstSubscribed.complete(null);
+                failedConnects = 0;
+                if (!firstSubscribed.complete(null)) {
+                    brokerBack();
+                    try {
+                        afterReconnect.run();
+                    } catch (RuntimeException e) {
+                        LOG.warnf(e, "after %s reconnected", clientId);
+                    }
+                }
             });
             c.closeHandler(v -> {
                 subscribed = false;
                 if (!stopping) {
                     LOG.warnf("MQTT subscription %s lost its connection; reconnecting", clientId);
-                    vertx.setTimer(1_000, t -> connect());
+                    vertx.setTimer(reconnectDelay(), t -> connect());
                 }
             });
             c.connect(port, host)
@@ -200,9 +253,18 @@ public class MqttSubscriptions {
                     .onFailure(e -> {
                         LOG.warnf("MQTT subscription %s cannot connect: %s", clientId, e.getMessage());
                         if (client == c && !c.isConnected()) {
-                            vertx.setTimer(1_000, t -> connect());
+                            vertx.setTimer(reconnectDelay(), t -> connect());
                         }
                     });
+        }
+
+        /**
+         * Back at once: every 0.1 s for the first 5 s, then every second. After a broker restart, what
+         * gateways publish before this session is back may be lost (docs/reliability.md), and gateways
+         * reconnect within a second or two; a refused connection attempt costs next to nothing.
+         */
+        private long reconnectDelay() {
+            return failedConnects++ < 50 ? 100 : 1_000;
         }
 
         void disconnect() {
@@ -253,17 +315,22 @@ public class MqttSubscriptions {
             Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
             VertxContextSafetyToggle.setContextSafe(context, true);
             byte[] payload = message.payload().getBytes();
-            context.runOnContext(v -> Uni.createFrom()
-                    .deferred(() -> handler.apply(message.topicName(), payload))
+            context.runOnContext(v -> Watchdog.limit(
+                            Uni.createFrom().deferred(() -> handler.apply(message.topicName(), payload)),
+                            HANDLER_LIMIT,
+                            "handling a message on " + message.topicName())
                     .subscribe()
                     .with(ok -> done.run(), failure -> {
-                        // a fault of the infrastructure is waited out; anything else gets one more try
-                        int attempts = transient_(failure) ? RETRY_MILLIS.length : 1;
-                        if (attempt < attempts && !stopping) {
+                        // a fault of the infrastructure is waited out however long it lasts (the message
+                        // stays unacknowledged, so nothing behind it is lost either); anything else gets
+                        // one more try
+                        boolean again = transient_(failure) || attempt < 1;
+                        if (again && !stopping) {
+                            long delay = RETRY_MILLIS[Math.min(attempt, RETRY_MILLIS.length - 1)];
                             LOG.warnf(
-                                    "handling a message on %s failed (%s); trying again in %d ms",
-                                    message.topicName(), failure.getMessage(), RETRY_MILLIS[attempt]);
-                            vertx.setTimer(RETRY_MILLIS[attempt], t -> handle(message, attempt + 1, done));
+                                    "handling a message on %s failed (%s); trying again in %d ms (attempt %d)",
+                                    message.topicName(), failure.getMessage(), delay, attempt + 1);
+                            vertx.setTimer(delay, t -> handle(message, attempt + 1, done));
                         } else {
                             LOG.errorf(
                                     failure,

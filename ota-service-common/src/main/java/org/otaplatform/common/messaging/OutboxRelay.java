@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
+import org.otaplatform.common.reactive.Watchdog;
 
 /**
  * Publishes committed outbox messages, oldest first, QoS 1, and marks them published once the broker
@@ -73,6 +75,45 @@ public class OutboxRelay {
 
     private record Row(UUID id, String topic, byte[] payload) {}
 
+    /** How far back a broker restart may have swallowed what this service published. */
+    private static final Duration REPUBLISH_WINDOW = Duration.ofSeconds(90);
+
+    /**
+     * The broker restarted (this service's subscriptions had to reconnect). An internal message it acknowledged
+     * while a consumer's shared subscription was not back yet may be gone: Mosquitto does not keep a
+     * persistent session's shared subscriptions across its restart. So what was published shortly
+     * before is published again, once the consumers have had time to resubscribe and once more later.
+     * Consumers apply each message once (by its id), so a second copy changes nothing.
+     */
+    void onBrokerBack(@Observes BrokerReconnected event) {
+        Instant since = event.at().minus(REPUBLISH_WINDOW);
+        for (long delay : new long[] {5_000, 30_000}) {
+            vertx.setTimer(delay, t -> {
+                Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+                VertxContextSafetyToggle.setContextSafe(context, true);
+                context.runOnContext(v -> Watchdog.limit(republishSince(since), "republishing after a broker restart")
+                        .subscribe()
+                        .with(
+                                n -> {
+                                    LOG.infof("the broker restarted: %d recent messages published again", n);
+                                    wakeAfterCommit();
+                                },
+                                e -> LOG.warnf("republishing after a broker restart failed: %s", e.getMessage())));
+            });
+        }
+    }
+
+    private Uni<Integer> republishSince(Instant since) {
+        return Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "UPDATE outbox_message SET published_at = NULL WHERE published_at >= ?1 AND topic LIKE ?2")
+                        .setParameter(1, since)
+                        // only the services' own topics: a gateway must never be told twice to flash for one
+                        // task (its unacked upgrades are sent again by device-gateway-service instead)
+                        .setParameter(2, org.otaplatform.contract.InternalTopics.ROOT + "%")
+                        .executeUpdate()));
+    }
+
     /** Asks for a pass soon: called when a transaction added a message. */
     void wakeAfterCommit() {
         wanted.set(true);
@@ -89,6 +130,7 @@ public class OutboxRelay {
                                                 "DELETE FROM inbox_message WHERE received_at < now() - interval '7 days'")
                                         .executeUpdate())))
                 .replaceWithVoid()
+                .plug(Watchdog.limit("forgetting old outbox and inbox rows"))
                 .onFailure()
                 .recoverWithNull();
     }
@@ -100,10 +142,12 @@ public class OutboxRelay {
             return Uni.createFrom().voidItem();
         }
         wanted.set(false);
-        return batch().onItem()
-                .transformToUni(count -> count == BATCH || wanted.getAndSet(false)
-                        ? batchesUntilEmpty()
-                        : Uni.createFrom().voidItem())
+        return Watchdog.limit(
+                        batch().onItem()
+                                .transformToUni(count -> count == BATCH || wanted.getAndSet(false)
+                                        ? batchesUntilEmpty()
+                                        : Uni.createFrom().voidItem()),
+                        "an outbox relay pass")
                 .onFailure()
                 .invoke(e -> LOG.warnf("outbox relay paused: %s", e.getMessage()))
                 .onFailure()

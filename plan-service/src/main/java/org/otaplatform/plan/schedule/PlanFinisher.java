@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.reactive.InOrder;
+import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
@@ -44,6 +45,7 @@ public class PlanFinisher {
                         "status in ?1 and verificationRun is null", List.of(PlanStatus.ACTIVE, PlanStatus.SUSPENDED)))
                 .flatMap(open -> InOrder.each(open, this::check))
                 .replaceWithVoid()
+                .plug(Watchdog.limit("the finishing pass"))
                 .onFailure()
                 .invoke(e -> LOG.warnf("finishing pass failed: %s", e.getMessage()))
                 .onFailure()

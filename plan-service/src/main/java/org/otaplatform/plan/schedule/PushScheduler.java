@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
+import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.plan.config.PlanConfig;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
@@ -79,9 +80,10 @@ public class PushScheduler {
                         .execute()
                         .flatMap(rows -> !rows.iterator().next().getBoolean(0)
                                 ? Uni.createFrom().voidItem()
-                                : pass().eventually(() -> lockHolder
-                                        .query("SELECT pg_advisory_unlock(" + PUSH_LOCK + ")")
-                                        .execute())))
+                                : Watchdog.limit(pass(), "the push pass")
+                                        .eventually(() -> lockHolder
+                                                .query("SELECT pg_advisory_unlock(" + PUSH_LOCK + ")")
+                                                .execute())))
                 .onFailure()
                 .invoke(e -> LOG.warnf("push pass failed: %s", e.getMessage()))
                 .onFailure()

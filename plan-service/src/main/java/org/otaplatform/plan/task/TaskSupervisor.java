@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
+import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.InternalMessage;
@@ -55,6 +56,7 @@ public class TaskSupervisor {
                         ? Uni.createFrom().voidItem()
                         : Panache.withTransaction(() -> InOrder.each(
                                 ids, id -> end(id, TaskState.TIMED_OUT, "TIMED_OUT", "no answer in time"))))
+                .plug(Watchdog.limit("the timeout pass"))
                 .onFailure()
                 .invoke(e -> LOG.warnf("timeout pass failed: %s", e.getMessage()))
                 .onFailure()

@@ -19,6 +19,7 @@ import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
+import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.FirmwareEvent;
 import org.otaplatform.contract.internal.InternalMessage;
@@ -136,6 +137,7 @@ public class VerificationRuns {
                         .list("verificationRun is not null and status = ?1", PlanStatus.ACTIVE)
                         .flatMap(active -> InOrder.each(active, this::conclude)))
                 .replaceWithVoid()
+                .plug(Watchdog.limit("the verification pass"))
                 .onFailure()
                 .invoke(e -> LOG.warnf("verification pass failed: %s", e.getMessage()))
                 .onFailure()
