@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The platform's benchmarks (issue #8), one command:
+#
+#   bench/run.sh [--gateways N] [--devices N] [--concurrency N] [--scheduler-devices N (0 skips)]
+#
+# 1. the download benchmark against nginx (bench/download.sh; skipped with BENCH_DOWNLOAD=0),
+# 2. a silent campaign over a simulated fleet (default 1,000 gateways x 100 sub-devices), the same number
+#    of MQTT messages through the same broker with no platform in between, and the scheduler over
+#    1,000,000 devices (e2e-tests' CampaignBenchmark).
+# Prints a Markdown table; writes bench/results/benchmark.{md,json} (results are not committed).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+mkdir -p bench/results
+
+echo "bench: building the platform (tests skipped) ..."
+mvn -B -q install -DskipTests -Dspotless.check.skip=true
+CP_FILE="$(mktemp)"
+mvn -B -q -pl e2e-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" > /dev/null
+
+if [ "${BENCH_DOWNLOAD:-1}" = 1 ]; then
+  bench/download.sh || echo "bench: the download benchmark failed; continuing without it" >&2
+fi
+
+cd e2e-tests
+exec java -Xmx3g -cp "target/test-classes:$(cat "$CP_FILE")" org.otaplatform.e2e.CampaignBenchmark "$@"

@@ -1,0 +1,460 @@
+package org.otaplatform.e2e;
+
+import static io.restassured.RestAssured.given;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Vertx;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.otaplatform.simulator.Fleet;
+import org.otaplatform.simulator.Options;
+import org.otaplatform.testkit.MqttBroker;
+import org.otaplatform.testkit.PostgresServer;
+import org.otaplatform.testkit.ServiceProcess;
+
+/**
+ * The benchmark of issue #8 ({@code bench/run.sh}): a silent campaign over a simulated fleet (default
+ * 1,000 gateways × 100 sub-devices, {@code maxConcurrentPerGateway} 10, instant flashing), the same
+ * number of MQTT messages through the same broker with no platform in between, and the scheduler over
+ * 1,000,000 devices. All three services run as packaged processes with the broker and PostgreSQL on this
+ * machine. Prints a Markdown table and writes it with a JSON file to {@code bench/results/}.
+ *
+ * <p>Options: {@code --gateways N --devices N --concurrency N --scheduler-devices N (0 skips)}.
+ */
+public final class CampaignBenchmark {
+
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+    private final List<String[]> rows = new ArrayList<>();
+    private final Platform platform;
+    private final PostgresServer postgres;
+    private final MqttBroker broker;
+
+    private CampaignBenchmark(Platform platform, PostgresServer postgres, MqttBroker broker) {
+        this.platform = platform;
+        this.postgres = postgres;
+        this.broker = broker;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int gateways = intOption(args, "--gateways", 1_000);
+        int devices = intOption(args, "--devices", 100);
+        int concurrency = intOption(args, "--concurrency", 10);
+        int schedulerDevices = intOption(args, "--scheduler-devices", 1_000_000);
+        Path results = Path.of("..", "bench", "results").toAbsolutePath().normalize();
+        Files.createDirectories(results);
+        PostgresServer postgres = PostgresServer.shared();
+        MqttBroker broker = MqttBroker.shared();
+        say(
+                "starting the platform (3 services as processes) on %s and PostgreSQL %s:%d ...",
+                broker.host() + ":" + broker.port(), postgres.host(), postgres.port());
+        Platform platform = new Platform(postgres, broker, null, "bench-logs");
+        CampaignBenchmark bench = new CampaignBenchmark(platform, postgres, broker);
+        int exit = 0;
+        try {
+            bench.figures.put("cores", Runtime.getRuntime().availableProcessors());
+            bench.figures.put("startedAt", Instant.now().toString());
+            boolean ok = bench.campaign(gateways, devices, concurrency);
+            if (schedulerDevices > 0) {
+                bench.scheduler(schedulerDevices);
+            }
+            bench.download(results);
+            bench.write(results);
+            exit = ok ? 0 : 1;
+        } finally {
+            platform.close();
+        }
+        System.exit(exit);
+    }
+
+    // --- 1 + 2: the campaign and the raw baseline ------------------------------------------------
+
+    private boolean campaign(int gateways, int devicesPerGateway, int concurrency) throws Exception {
+        int devices = gateways * devicesPerGateway;
+        String product = Platform.product("bench");
+        say("connecting %,d gateways × %d sub-devices ...", gateways, devicesPerGateway);
+        Options options = Platform.fleetOptions(broker, Platform.prefix(), product)
+                .gateways(gateways)
+                .devicesPerGateway(devicesPerGateway)
+                .flashTime(Duration.ZERO)
+                .build();
+        try (Fleet fleet = Fleet.start(options)) {
+            awaitCount(
+                    "sub-devices known to plan-service",
+                    "SELECT count(*) FROM device_view WHERE product_key = '" + product + "' AND online",
+                    devices,
+                    Duration.ofMinutes(10));
+            String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
+            String plan = platform.createPlan(
+                    product,
+                    product,
+                    firmware,
+                    "\"mode\":\"SILENT\",\"maxConcurrentPerGateway\":" + concurrency
+                            + ",\"ackTimeoutSeconds\":300,\"taskTimeoutSeconds\":3600");
+            Counters before = counters();
+            Instant activated = Instant.now();
+            platform.move(plan, "activate");
+            say("plan %s active: upgrading %,d sub-devices ...", plan, devices);
+            long succeeded = 0;
+            long lastPrint = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+            while (succeeded < devices && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                succeeded = count(
+                        "SELECT count(*) FROM upgrade_task WHERE plan_id = '" + plan + "' AND state = 'SUCCEEDED'");
+                if (System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(5)) {
+                    lastPrint = System.nanoTime();
+                    double seconds = Duration.between(activated, Instant.now()).toMillis() / 1000.0;
+                    say("  %6.1f s  %,9d succeeded  (%,.0f / min)", seconds, succeeded, succeeded / seconds * 60);
+                }
+            }
+            Instant lastSucceeded =
+                    Instant.ofEpochMilli(count("SELECT (extract(epoch FROM max(updated_at)) * 1000)::bigint"
+                            + " FROM upgrade_task WHERE plan_id = '" + plan + "' AND state = 'SUCCEEDED'"));
+            Thread.sleep(2_000); // the broker's $SYS counters are published every second
+            Counters after = counters();
+            double wall = Duration.between(activated, lastSucceeded).toMillis() / 1000.0;
+            long p50 = count(latency(plan, 0.5));
+            long p99 = count(latency(plan, 0.99));
+            var stats = platform.plan(plan);
+            long statsSucceeded = stats.getLong("stats.succeeded");
+            long recount = count("SELECT count(*) FROM (SELECT DISTINCT ON (device_key) state FROM upgrade_task"
+                    + " WHERE plan_id = '" + plan
+                    + "' ORDER BY device_key, attempt DESC) latest WHERE state = 'SUCCEEDED'");
+            long tasks = count("SELECT count(*) FROM upgrade_task WHERE plan_id = '" + plan + "'");
+            long mqttIn = after.brokerReceived - before.brokerReceived;
+            long mqttOut = after.brokerSent - before.brokerSent;
+            long transactions = after.transactions - before.transactions;
+            boolean complete = succeeded == devices;
+
+            figures.put("campaign.devices", devices);
+            figures.put("campaign.gateways", gateways);
+            figures.put("campaign.maxConcurrentPerGateway", concurrency);
+            figures.put("campaign.complete", complete);
+            figures.put("campaign.succeeded", succeeded);
+            figures.put("campaign.tasks", tasks);
+            figures.put("campaign.wallSeconds", round(wall));
+            figures.put("campaign.devicesPerMinute", Math.round(succeeded / wall * 60));
+            figures.put("campaign.latencyP50Millis", p50);
+            figures.put("campaign.latencyP99Millis", p99);
+            figures.put("campaign.mqttMessagesReceivedByBroker", mqttIn);
+            figures.put("campaign.mqttMessagesSentByBroker", mqttOut);
+            figures.put("campaign.mqttMessagesPerSecond", Math.round((mqttIn + mqttOut) / wall));
+            figures.put("campaign.databaseTransactions", transactions);
+            figures.put("campaign.databaseTransactionsPerSecond", Math.round(transactions / wall));
+            figures.put("campaign.statsSucceeded", statsSucceeded);
+            figures.put("campaign.recountSucceeded", recount);
+            figures.put("campaign.statsEqualRecount", statsSucceeded == recount);
+            figures.put("campaign.simulatorErrors", fleet.stats().errorCount());
+            figures.put("campaign.repeatedUpgradeDeliveries", fleet.stats().duplicateUpgrades());
+            for (ServiceProcess service : List.of(platform.firmware, platform.plan, platform.gateway)) {
+                figures.put("rssPeakMiB." + service.name(), peakRssMiB(service));
+            }
+
+            row(
+                    "Campaign",
+                    devices + " sub-devices (" + gateways + " × " + devicesPerGateway + "), silent, " + concurrency
+                            + " per gateway",
+                    complete ? "complete" : "INCOMPLETE: " + succeeded + " succeeded");
+            row(
+                    "Campaign wall time",
+                    "activate → last SUCCEEDED recorded",
+                    String.format(Locale.ROOT, "%.1f s (target ≤ 120 s, aim 60 s)", wall));
+            row(
+                    "Throughput",
+                    "sub-devices per minute",
+                    String.format(Locale.ROOT, "%,d (target ≥ 50,000)", Math.round(succeeded / wall * 60)));
+            row("Latency", "upgrade sent → SUCCEEDED recorded", "p50 " + p50 + " ms, p99 " + p99 + " ms");
+            row(
+                    "MQTT",
+                    "messages through the broker (in / out)",
+                    String.format(
+                            Locale.ROOT,
+                            "%,d / %,d, %,d per second",
+                            mqttIn,
+                            mqttOut,
+                            Math.round((mqttIn + mqttOut) / wall)));
+            row(
+                    "PostgreSQL",
+                    "transactions committed",
+                    String.format(Locale.ROOT, "%,d, %,d per second", transactions, Math.round(transactions / wall)));
+            row(
+                    "Statistics",
+                    "plan stats succeeded vs. recount from the task table",
+                    statsSucceeded + " vs " + recount + (statsSucceeded == recount ? " (equal)" : " (DIFFERENT)"));
+            row(
+                    "Simulator",
+                    "errors / repeated upgrade deliveries",
+                    fleet.stats().errorCount() + " / " + fleet.stats().duplicateUpgrades());
+            for (ServiceProcess service : List.of(platform.firmware, platform.plan, platform.gateway)) {
+                row("Peak RSS", service.name(), peakRssMiB(service) + " MiB (target < 512 MiB)");
+            }
+            fleet.close();
+
+            long messages = mqttIn > 0 ? mqttIn : (long) devices * 6;
+            say(
+                    "raw baseline: %,d QoS 1 messages from %,d connections through the same broker ...",
+                    messages, gateways);
+            long rawMillis = RawMqttBaseline.run(broker.host(), broker.port(), messages, gateways);
+            double ratio = wall / (rawMillis / 1000.0);
+            figures.put("baseline.messages", messages);
+            figures.put("baseline.seconds", round(rawMillis / 1000.0));
+            figures.put("baseline.ratio", round(ratio));
+            row(
+                    "Raw MQTT baseline",
+                    String.format(Locale.ROOT, "%,d messages, same broker and client library", messages),
+                    String.format(Locale.ROOT, "%.1f s", rawMillis / 1000.0));
+            row(
+                    "Campaign ÷ baseline",
+                    "wall-time ratio",
+                    String.format(Locale.ROOT, "%.2f (target ≤ 4, aim 2)", ratio));
+            return complete && statsSucceeded == recount && fleet.stats().errorCount() == 0;
+        }
+    }
+
+    private static String latency(String plan, double quantile) {
+        return "SELECT (percentile_cont(" + quantile
+                + ") WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - notified_at)) * 1000)::bigint"
+                + " FROM upgrade_task WHERE plan_id = '" + plan + "' AND state = 'SUCCEEDED'";
+    }
+
+    // --- 4: the scheduler over a million devices ---------------------------------------------------
+
+    private void scheduler(int devices) throws Exception {
+        String product = Platform.product("sched");
+        int perGateway = 100;
+        int gateways = devices / perGateway;
+        say("seeding %,d devices on %,d gateways into plan-service's device view ...", devices, gateways);
+        try (Connection c = DriverManager.getConnection(
+                        postgres.jdbcUrl(platform.planDatabase), postgres.user(), postgres.password());
+                Statement s = c.createStatement()) {
+            s.execute("INSERT INTO gateway_view (gateway_id, online, seq) SELECT '" + product
+                    + "-gw-' || g, true, 1 FROM generate_series(1, " + gateways + ") g ON CONFLICT DO NOTHING");
+            s.execute("INSERT INTO device_view (product_key, device_key, gateway_id, online, version, seq) SELECT '"
+                    + product + "', 'd-' || g || '-' || d, '" + product + "-gw-' || g, true, '1.0.0', 1"
+                    + " FROM generate_series(1, " + gateways + ") g, generate_series(1, " + perGateway + ") d");
+            s.execute("ANALYZE device_view");
+            s.execute("ANALYZE gateway_view");
+        }
+        String firmware = platform.uploadFirmware(product, "2.0.0", 4 * 1024);
+        String plan = platform.createPlan(
+                product,
+                product,
+                firmware,
+                "\"mode\":\"SILENT\",\"maxConcurrentPerGateway\":1,\"ackTimeoutSeconds\":3600");
+        int target = 10_000;
+        long published0 = count("SELECT count(*) FROM outbox_message WHERE published_at IS NOT NULL");
+        long start = System.nanoTime();
+        platform.move(plan, "activate");
+        long selected = -1;
+        long pushed = -1;
+        long deadline = start + TimeUnit.MINUTES.toNanos(5);
+        while ((selected < 0 || pushed < 0) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            if (selected < 0 && count("SELECT count(*) FROM upgrade_task WHERE plan_id = '" + plan + "'") >= target) {
+                selected = System.nanoTime() - start;
+            }
+            if (selected >= 0
+                    && count("SELECT count(*) FROM outbox_message WHERE published_at IS NOT NULL") - published0
+                            >= target) {
+                pushed = System.nanoTime() - start;
+            }
+        }
+        List<Long> detail = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            long t = System.nanoTime();
+            given().baseUri(platform.plan.baseUrl())
+                    .get("/api/v1/plans/" + plan)
+                    .then()
+                    .statusCode(200);
+            detail.add(System.nanoTime() - t);
+        }
+        platform.move(plan, "terminate");
+        detail.sort(null);
+        double selectedS = selected / 1e9;
+        double pushedS = pushed / 1e9;
+        double medianMs = detail.get(detail.size() / 2) / 1e6;
+        double p95Ms = detail.get((int) (detail.size() * 0.95)) / 1e6;
+        figures.put("scheduler.devices", devices);
+        figures.put("scheduler.tasksCreatedSeconds", selected < 0 ? null : round(selectedS));
+        figures.put("scheduler.tasksPublishedSeconds", pushed < 0 ? null : round(pushedS));
+        figures.put("scheduler.planDetailMedianMillis", round(medianMs));
+        figures.put("scheduler.planDetailP95Millis", round(p95Ms));
+        row(
+                "Scheduler",
+                String.format(Locale.ROOT, "10,000 tasks selected and created, %,d devices", devices),
+                selected < 0 ? "not within 5 min" : String.format(Locale.ROOT, "%.2f s (target < 2 s)", selectedS));
+        row(
+                "Scheduler",
+                "… and their upgrade commands published",
+                pushed < 0 ? "not within 5 min" : String.format(Locale.ROOT, "%.2f s", pushedS));
+        row(
+                "Plan detail",
+                "GET /api/v1/plans/{id} with stats, " + String.format(Locale.ROOT, "%,d devices", devices),
+                String.format(Locale.ROOT, "median %.1f ms, p95 %.1f ms (target < 50 ms)", medianMs, p95Ms));
+    }
+
+    // --- 3: the download benchmark's result, when bench/download.sh ran first --------------------
+
+    private void download(Path results) throws IOException {
+        Path json = results.resolve("download.json");
+        if (!Files.exists(json)) {
+            row("Download", "200 concurrent, 4 MiB, vs nginx", "not run (bench/download.sh)");
+            return;
+        }
+        String text = Files.readString(json);
+        java.util.regex.Matcher ratio =
+                java.util.regex.Pattern.compile("\"ratio\"\\s*:\\s*([0-9.]+)").matcher(text);
+        String value = ratio.find() ? ratio.group(1) : "?";
+        figures.put("download.ratioToNginx", value);
+        row("Download", "200 concurrent, 4 MiB: firmware-service ÷ nginx throughput", value + " (target ≥ 0.7)");
+    }
+
+    // --- measuring ----------------------------------------------------------------------------------
+
+    private record Counters(long brokerReceived, long brokerSent, long transactions) {}
+
+    private Counters counters() throws Exception {
+        long[] sys = brokerTotals();
+        return new Counters(
+                sys[0], sys[1], postgres.count("postgres", "SELECT sum(xact_commit)::bigint FROM pg_stat_database"));
+    }
+
+    /** The broker's message totals from its $SYS topics ({-1, -1} on a broker without them). */
+    private long[] brokerTotals() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            AtomicLong received = new AtomicLong(-1);
+            AtomicLong sent = new AtomicLong(-1);
+            MqttClient client =
+                    MqttClient.create(vertx, new MqttClientOptions().setClientId("bench-sys-" + System.nanoTime()));
+            client.publishHandler(m -> {
+                long value = Long.parseLong(m.payload().toString().trim());
+                if (m.topicName().endsWith("/received")) {
+                    received.set(value);
+                } else {
+                    sent.set(value);
+                }
+            });
+            client.connect(broker.port(), broker.host())
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            client.subscribe("$SYS/broker/publish/messages/+", MqttQoS.AT_MOST_ONCE.value());
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while ((received.get() < 0 || sent.get() < 0) && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            client.disconnect();
+            return new long[] {received.get(), sent.get()};
+        } finally {
+            vertx.close();
+        }
+    }
+
+    private long peakRssMiB(ServiceProcess service) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(service.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private long count(String sql) throws Exception {
+        return postgres.count(platform.planDatabase, sql);
+    }
+
+    private void awaitCount(String what, String sql, long expected, Duration limit) throws Exception {
+        long end = System.nanoTime() + limit.toNanos();
+        long seen = 0;
+        while (System.nanoTime() < end) {
+            seen = count(sql);
+            if (seen >= expected) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(what + ": " + seen + " of " + expected + " after " + limit);
+    }
+
+    // --- output ---------------------------------------------------------------------------------------
+
+    private void row(String what, String how, String value) {
+        rows.add(new String[] {what, how, value});
+    }
+
+    private void write(Path results) throws IOException {
+        StringBuilder md = new StringBuilder();
+        md.append("# OTA platform benchmark\n\n")
+                .append(String.format(
+                        Locale.ROOT,
+                        "%s, %d cores, all services, broker and PostgreSQL on this machine.%n%n",
+                        figures.get("startedAt"),
+                        figures.get("cores")))
+                .append("| measure | what | result |\n|---|---|---|\n");
+        for (String[] r : rows) {
+            md.append("| ")
+                    .append(r[0])
+                    .append(" | ")
+                    .append(r[1])
+                    .append(" | ")
+                    .append(r[2])
+                    .append(" |\n");
+        }
+        StringBuilder json = new StringBuilder("{\n");
+        int i = 0;
+        for (Map.Entry<String, Object> e : figures.entrySet()) {
+            Object v = e.getValue();
+            String value =
+                    v == null ? "null" : v instanceof Number || v instanceof Boolean ? v.toString() : "\"" + v + "\"";
+            json.append("  \"")
+                    .append(e.getKey())
+                    .append("\": ")
+                    .append(value)
+                    .append(++i < figures.size() ? ",\n" : "\n");
+        }
+        json.append("}\n");
+        Files.writeString(results.resolve("benchmark.md"), md);
+        Files.writeString(results.resolve("benchmark.json"), json);
+        System.out.println();
+        System.out.println(md);
+        say("written to %s (benchmark.md, benchmark.json)", results);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static int intOption(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "bench: " + format + "%n", args);
+        System.out.flush();
+    }
+}
