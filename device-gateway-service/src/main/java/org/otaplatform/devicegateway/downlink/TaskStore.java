@@ -56,11 +56,16 @@ public class TaskStore {
     }
 
     /** The upgrades a gateway has not acked yet, oldest first: re-sent after its hello. */
-    /** Every upgrade sent and not acked yet, whatever its gateway's state here (at most 20,000). */
-    public Uni<List<GatewayCommand.Upgrade>> allUnacked() {
+    /**
+     * The upgrades sent and not acked yet to gateways held offline here (at most 20,000): their gateway
+     * may be connected with its {@code hello} lost. Gateways online here got theirs again after their
+     * {@code hello}; re-sending to them would only repeat commands whose answers are on their way.
+     */
+    public Uni<List<GatewayCommand.Upgrade>> unackedOfGatewaysHeldOffline() {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
-                                "SELECT command FROM gateway_task WHERE state = 'SENT' ORDER BY sent_at, task_id LIMIT 20000")
+                                "SELECT t.command FROM gateway_task t JOIN gateway g ON g.gateway_id = t.gateway_id"
+                                        + " WHERE t.state = 'SENT' AND NOT g.online ORDER BY t.sent_at, t.task_id LIMIT 20000")
                         .getResultList())
                 .map(rows -> rows.stream()
                         .map(r -> read(r instanceof Object[] a ? (byte[]) a[0] : (byte[]) r))

@@ -68,20 +68,25 @@ public class UplinkConsumer {
     /**
      * The broker came back (or this service's connection to it): a gateway's {@code hello} sent in
      * between may be lost, and with it the re-sending of its unacked upgrades; such a gateway would wait
-     * for commands the platform believes it holds. So every unacked upgrade goes out again, once the
-     * gateways have had time to reconnect and once more later; a gateway de-duplicates by taskId, and its
-     * answer brings it back online here (see UplinkService#revive).
+     * for commands the platform believes it holds. So the unacked upgrades of gateways held offline go
+     * out again, once the gateways have had time to reconnect and the backlog to clear, and once more
+     * later; a gateway de-duplicates by taskId, and its answer brings it back online here (see
+     * UplinkService#revive).
      */
     private void afterReconnect() {
-        for (long delay : new long[] {5_000, 30_000}) {
+        for (long delay : new long[] {15_000, 45_000}) {
             vertx.setTimer(delay, t -> {
                 io.vertx.core.Context context =
                         io.smallrye.common.vertx.VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
                 io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle.setContextSafe(context, true);
-                context.runOnContext(v -> Watchdog.limit(uplink.resendAllUnacked(), "re-sending unacked upgrades")
+                context.runOnContext(v -> Watchdog.limit(
+                                uplink.resendUnackedOfGatewaysHeldOffline(), "re-sending unacked upgrades")
                         .subscribe()
                         .with(
-                                n -> LOG.infof("the broker connection came back: %d unacked upgrades sent again", n),
+                                n -> LOG.infof(
+                                        "the broker connection came back: %d unacked upgrades of gateways held"
+                                                + " offline sent again",
+                                        n),
                                 e -> LOG.warnf("re-sending unacked upgrades failed: %s", e.getMessage())));
             });
         }

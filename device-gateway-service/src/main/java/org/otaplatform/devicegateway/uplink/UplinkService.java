@@ -107,9 +107,9 @@ public class UplinkService {
                         d -> put(d.productKey(), d.deviceKey(), gatewayId, true, d.version(), "ONLINE")));
     }
 
-    /** Sends every unacked upgrade again (gateways de-duplicate by taskId); returns how many. */
-    public Uni<Integer> resendAllUnacked() {
-        return Panache.withTransaction(() -> tasks.allUnacked()
+    /** Sends the unacked upgrades of gateways held offline again (they de-duplicate by taskId); how many. */
+    public Uni<Integer> resendUnackedOfGatewaysHeldOffline() {
+        return Panache.withTransaction(() -> tasks.unackedOfGatewaysHeldOffline()
                 .flatMap(unacked -> InOrder.each(unacked, downlink::upgrade).replaceWith(unacked.size())));
     }
 
