@@ -48,8 +48,12 @@ import org.otaplatform.contract.wire.ReplyResult;
  */
 final class SimGateway {
 
-    /** An {@code upgrade} for a task that ended longer ago than this is an order to flash again. */
-    private static final long REPEAT_GRACE_MILLIS = 10_000;
+    /**
+     * An {@code upgrade} for a task that ended longer ago than this is an order to flash again. Shorter
+     * ones are the protocol's re-deliveries: after a reconnect the platform re-sends what it has no ack
+     * for, and the ack may still be on its way behind a broker or database restart (seen 10 s after).
+     */
+    private static final long REPEAT_GRACE_MILLIS = 60_000;
 
     static final class Device {
         final String productKey;
