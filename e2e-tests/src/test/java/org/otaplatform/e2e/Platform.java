@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Random;
 import org.otaplatform.simulator.Fleet;
 import org.otaplatform.simulator.Options;
@@ -49,6 +50,16 @@ final class Platform {
      *     sessions), as a StatefulSet would give it
      */
     Platform(PostgresServer postgres, MqttBroker broker, String instanceId, String logDir) throws Exception {
+        this(postgres, broker, instanceId, logDir, Map.of());
+    }
+
+    Platform(
+            PostgresServer postgres,
+            MqttBroker broker,
+            String instanceId,
+            String logDir,
+            Map<String, String> planEnvironment)
+            throws Exception {
         this.broker = broker;
         // the suites act as an administrator unless a call names another role
         JwtTokens.restAssuredAsDevAdmin();
@@ -80,6 +91,7 @@ final class Platform {
                 .env("OTA_INSTANCE_ID", id)
                 .env("OTA_DB_PASSWORD", DB_PASSWORD)
                 .database("OTA_PLAN_DB", planDatabase)
+                .environment(planEnvironment)
                 .logDir(logs)
                 .start();
         gateway = ServiceProcess.of(
@@ -119,7 +131,13 @@ final class Platform {
 
     static synchronized Platform get() throws Exception {
         if (instance == null) {
-            instance = new Platform(PostgresServer.shared(), MqttBroker.shared(), null, "e2e-logs");
+            // the scenarios about offline gateways expect nothing pushed to them at all
+            instance = new Platform(
+                    PostgresServer.shared(),
+                    MqttBroker.shared(),
+                    null,
+                    "e2e-logs",
+                    Map.of("OTA_PLAN_OFFLINE_PUSH_GRACE", "0s"));
         }
         return instance;
     }

@@ -100,6 +100,11 @@ public final class ServiceProcess implements AutoCloseable {
             return this;
         }
 
+        public Builder environment(Map<String, String> variables) {
+            env.putAll(variables);
+            return this;
+        }
+
         public Builder logDir(Path dir) {
             this.logDir = dir;
             return this;

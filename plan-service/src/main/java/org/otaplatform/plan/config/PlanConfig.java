@@ -17,6 +17,14 @@ public interface PlanConfig {
     @WithDefault("10000")
     int maxInFlight();
 
+    /**
+     * A gateway that went offline less than this long ago is still pushed to. Its `hello` after a broker
+     * restart may have been lost (docs/reliability.md): it is then connected but silent, and only a
+     * command brings it back. Tasks for a gateway that is really away wait for its next `hello`.
+     */
+    @WithDefault("2m")
+    java.time.Duration offlinePushGrace();
+
     /** The most device keys a whitelist or blacklist may hold. */
     @WithDefault("100000")
     int maxListEntries();

@@ -229,8 +229,9 @@ public class PushScheduler {
         String sql = "SELECT d.product_key, d.device_key, d.gateway_id, d.version,"
                 + " (SELECT count(*) FROM upgrade_task t WHERE t.plan_id = $1 AND t.product_key = d.product_key"
                 + "   AND t.device_key = d.device_key AND t.state IN ('FAILED', 'TIMED_OUT')) AS attempts"
-                + " FROM device_view d JOIN gateway_view g ON g.gateway_id = d.gateway_id AND g.online"
-                + " WHERE d.product_key = $2 AND d.online AND d.version <> $3"
+                + " FROM device_view d JOIN gateway_view g ON g.gateway_id = d.gateway_id"
+                + "   AND (g.online OR g.updated_at > now() - make_interval(secs => $10))"
+                + " WHERE d.product_key = $2 AND (d.online OR NOT g.online) AND d.version <> $3"
                 + " AND (cardinality($4::text[]) = 0 OR d.version = ANY($4))"
                 + " AND (cardinality($5::text[]) = 0 OR d.device_key = ANY($5))"
                 + " AND NOT (d.device_key = ANY($6))"
@@ -250,7 +251,8 @@ public class PushScheduler {
                 .addArrayOfString(d.blacklist().toArray(new String[0]))
                 .addInteger(d.repushAfterRejectMinutes())
                 .addInteger(d.retry().backoffSeconds())
-                .addInteger(limit * 4);
+                .addInteger(limit * 4)
+                .addDouble((double) config.offlinePushGrace().toSeconds());
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<Candidate> list = new ArrayList<>();
             for (Row r : rows) {
