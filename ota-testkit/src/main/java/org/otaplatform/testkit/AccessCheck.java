@@ -21,9 +21,6 @@ import java.util.Set;
  */
 public final class AccessCheck {
 
-    public static final List<String> ROLES =
-            List.of(JwtTokens.ADMIN, JwtTokens.OPERATOR, JwtTokens.VIEWER, JwtTokens.APP);
-
     /** How to call an endpoint: the request's media type decides whether it reaches its method at all. */
     public record Endpoint(String method, String path, Body body) {
 
@@ -73,7 +70,7 @@ public final class AccessCheck {
     /** {@code endpoint} admits exactly {@code allowed} among the platform's roles. */
     public static void assertAdmits(Endpoint endpoint, String... allowed) {
         Set<String> admitted = Set.of(allowed);
-        for (String role : ROLES) {
+        for (String role : JwtTokens.ROLES) {
             Response response = endpoint.send(given().auth().oauth2(token(role)));
             if (admitted.contains(role)) {
                 assertThat(response.statusCode())

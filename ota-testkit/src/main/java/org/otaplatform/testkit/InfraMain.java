@@ -85,10 +85,8 @@ public final class InfraMain {
     }
 
     private static void printToken(Path dir, String role, String hours) {
-        java.util.List<String> roles =
-                java.util.List.of(JwtTokens.ADMIN, JwtTokens.OPERATOR, JwtTokens.VIEWER, JwtTokens.APP);
-        if (!roles.contains(role)) {
-            System.err.println("unknown role " + role + "; one of " + String.join(", ", roles));
+        if (!JwtTokens.ROLES.contains(role)) {
+            System.err.println("unknown role " + role + "; one of " + String.join(", ", JwtTokens.ROLES));
             System.exit(2);
         }
         long validHours;

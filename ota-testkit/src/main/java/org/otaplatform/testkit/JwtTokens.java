@@ -32,6 +32,8 @@ public final class JwtTokens {
     public static final String OPERATOR = "ota-operator";
     public static final String VIEWER = "ota-viewer";
     public static final String APP = "ota-app";
+    /** Every role the platform knows. */
+    public static final java.util.List<String> ROLES = java.util.List.of(ADMIN, OPERATOR, VIEWER, APP);
 
     private static final String PRIVATE_FILE = "jwt-private.pem";
     private static final String PUBLIC_FILE = "jwt-public.pem";

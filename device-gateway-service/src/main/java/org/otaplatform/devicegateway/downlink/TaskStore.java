@@ -55,7 +55,6 @@ public class TaskStore {
                 .replaceWithVoid();
     }
 
-    /** The upgrades a gateway has not acked yet, oldest first: re-sent after its hello. */
     /**
      * The upgrades sent and not acked yet to gateways held offline here (at most 20,000): their gateway
      * may be connected with its {@code hello} lost. Gateways online here got theirs again after their
@@ -67,20 +66,23 @@ public class TaskStore {
                                 "SELECT t.command FROM gateway_task t JOIN gateway g ON g.gateway_id = t.gateway_id"
                                         + " WHERE t.state = 'SENT' AND NOT g.online ORDER BY t.sent_at, t.task_id LIMIT 20000")
                         .getResultList())
-                .map(rows -> rows.stream()
-                        .map(r -> read(r instanceof Object[] a ? (byte[]) a[0] : (byte[]) r))
-                        .toList());
+                .map(TaskStore::commands);
     }
 
+    /** The upgrades a gateway has not acked yet, oldest first: re-sent after its hello. */
     public Uni<List<GatewayCommand.Upgrade>> unacked(String gatewayId) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "SELECT command FROM gateway_task WHERE gateway_id = ?1 AND state = 'SENT' ORDER BY sent_at, task_id")
                         .setParameter(1, gatewayId)
                         .getResultList())
-                .map(rows -> rows.stream()
-                        .map(r -> read(r instanceof Object[] a ? (byte[]) a[0] : (byte[]) r))
-                        .toList());
+                .map(TaskStore::commands);
+    }
+
+    private static List<GatewayCommand.Upgrade> commands(List<?> rows) {
+        return rows.stream()
+                .map(r -> read(r instanceof Object[] a ? (byte[]) a[0] : (byte[]) r))
+                .toList();
     }
 
     private static GatewayCommand.Upgrade read(byte[] json) {

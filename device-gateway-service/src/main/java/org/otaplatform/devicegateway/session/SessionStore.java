@@ -34,11 +34,7 @@ public class SessionStore {
 
     /** Marks an online gateway offline; empty when it was not online (or is unknown). */
     public Uni<Optional<Long>> gatewayOffline(String gatewayId) {
-        return rows(
-                        "UPDATE gateway SET online = false, last_seen_at = now(), seq = seq + 1"
-                                + " WHERE gateway_id = ?1 AND online RETURNING seq",
-                        gatewayId)
-                .map(rows -> rows.stream().findFirst().map(r -> ((Number) r[0]).longValue()));
+        return switchOnline(gatewayId, false);
     }
 
     /**
@@ -46,9 +42,14 @@ public class SessionStore {
      * was online already (or is unknown).
      */
     public Uni<Optional<Long>> gatewayRevived(String gatewayId) {
+        return switchOnline(gatewayId, true);
+    }
+
+    /** Sets {@code online} when it differs, with a new seq; that seq, or empty when nothing changed. */
+    private Uni<Optional<Long>> switchOnline(String gatewayId, boolean online) {
         return rows(
-                        "UPDATE gateway SET online = true, last_seen_at = now(), seq = seq + 1"
-                                + " WHERE gateway_id = ?1 AND NOT online RETURNING seq",
+                        "UPDATE gateway SET online = " + online + ", last_seen_at = now(), seq = seq + 1"
+                                + " WHERE gateway_id = ?1 AND online = " + !online + " RETURNING seq",
                         gatewayId)
                 .map(rows -> rows.stream().findFirst().map(r -> ((Number) r[0]).longValue()));
     }
