@@ -122,9 +122,14 @@ public final class Fleet implements AutoCloseable {
         return all;
     }
 
-    /** Stops every gateway cleanly (each publishes {@code offline}) and the event loops. */
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Stops every gateway cleanly (each publishes {@code offline}) and the event loops; once. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         List<Future<Void>> stopped = new ArrayList<>();
         for (SimGateway g : gateways) {
             Promise<Void> p = Promise.promise();

@@ -31,9 +31,9 @@ public class CommandConsumer {
         this.downlink = downlink;
     }
 
-    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    /** Subscribes at start-up; messages are acknowledged once their effects are committed (waiting ones together). */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
-        mqtt.subscribe(
+        mqtt.subscribeInBatches(
                 "commands",
                 "$share/device-gateway-service/" + org.otaplatform.contract.InternalTopics.GATEWAY_COMMANDS,
                 (topic, payload) -> consume(payload));

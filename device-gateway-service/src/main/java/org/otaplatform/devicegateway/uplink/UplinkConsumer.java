@@ -59,10 +59,18 @@ public class UplinkConsumer {
         this.registry = registry;
     }
 
-    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    /**
+     * Subscribes at start-up; messages are acknowledged once their effects are committed. Valid messages
+     * waiting together are applied in one transaction; one that must be refused rolls that transaction
+     * back, and each of its messages is then handled alone (the refused one with its error reply).
+     */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
         mqtt.subscribe(
-                "uplink", "$share/device-gateway-service/" + Topics.ALL_UPLINK, this::consume, this::afterReconnect);
+                "uplink",
+                "$share/device-gateway-service/" + Topics.ALL_UPLINK,
+                this::prepare,
+                Panache::withTransaction,
+                this::afterReconnect);
     }
 
     /**
@@ -92,37 +100,67 @@ public class UplinkConsumer {
         }
     }
 
+    /** Handles one message in a transaction of its own. */
     public Uni<Void> consume(String topicName, byte[] payload) {
+        return prepare(topicName, payload).alone().get();
+    }
+
+    /**
+     * Looks at a message once, without the database: its topic, the gateway's rate limit (a token is
+     * taken here, whether the message is then applied with others or alone) and its validity.
+     */
+    MqttSubscriptions.Work prepare(String topicName, byte[] payload) {
         Optional<GatewayTopic> topic =
                 Topics.parse(topicName).filter(t -> t.uplink().isPresent());
         if (topic.isEmpty()) {
             LOG.warn("ignoring a message on a topic that is no gateway uplink");
-            return Uni.createFrom().voidItem();
+            return MqttSubscriptions.Work.alone(() -> Uni.createFrom().voidItem());
         }
         String gatewayId = topic.get().gatewayId();
         UplinkType type = topic.get().uplink().get();
-        Uni<Void> handled;
         if (!rateLimiter.tryAcquire(gatewayId)) {
-            handled = refuse(
+            return MqttSubscriptions.Work.alone(() -> failed(
+                    type,
                     gatewayId,
-                    peekMsgId(payload),
-                    ErrorCode.RATE_LIMITED,
-                    "gateway " + gatewayId + " sends faster than its limit; slow down and send again");
-        } else {
-            Decoded<UplinkMessage> decoded = MessageCodec.decodeUplink(type, payload);
-            if (decoded instanceof Decoded.Invalid<UplinkMessage> invalid) {
-                handled = refuse(gatewayId, invalid.msgId().orElse(null), ErrorCode.MALFORMED, invalid.summary());
-            } else {
-                UplinkMessage valid = ((Decoded.Valid<UplinkMessage>) decoded).message();
-                handled = uplink.handle(gatewayId, valid)
-                        .invoke(() -> counter("ota.uplink.accepted", "type", type.suffix())
-                                .increment())
-                        .onFailure(Refusal.class)
-                        .recoverWithUni(r -> refuse(gatewayId, valid.msgId(), ((Refusal) r).code(), r.getMessage()));
-            }
+                    refuse(
+                            gatewayId,
+                            peekMsgId(payload),
+                            ErrorCode.RATE_LIMITED,
+                            "gateway " + gatewayId + " sends faster than its limit; slow down and send again")));
         }
-        // a failure that is no refusal (the database restarting) goes back to MqttSubscriptions, which
-        // tries again and acknowledges only once the message was applied
+        Decoded<UplinkMessage> decoded = MessageCodec.decodeUplink(type, payload);
+        if (decoded instanceof Decoded.Invalid<UplinkMessage> invalid) {
+            return MqttSubscriptions.Work.alone(() -> failed(
+                    type,
+                    gatewayId,
+                    refuse(gatewayId, invalid.msgId().orElse(null), ErrorCode.MALFORMED, invalid.summary())));
+        }
+        UplinkMessage valid = ((Decoded.Valid<UplinkMessage>) decoded).message();
+        return new MqttSubscriptions.Work(
+                () -> failed(
+                        type,
+                        gatewayId,
+                        applied(type, gatewayId, valid)
+                                .onFailure(Refusal.class)
+                                .recoverWithUni(
+                                        r -> refuse(gatewayId, valid.msgId(), ((Refusal) r).code(), r.getMessage()))),
+                () -> uplink.handle(gatewayId, valid),
+                () -> accepted(type));
+    }
+
+    private Uni<Void> applied(UplinkType type, String gatewayId, UplinkMessage valid) {
+        return uplink.handle(gatewayId, valid).invoke(() -> accepted(type));
+    }
+
+    private void accepted(UplinkType type) {
+        counter("ota.uplink.accepted", "type", type.suffix()).increment();
+    }
+
+    /**
+     * A failure that is no refusal (the database restarting) goes back to MqttSubscriptions, which tries
+     * again and acknowledges only once the message was applied.
+     */
+    private Uni<Void> failed(UplinkType type, String gatewayId, Uni<Void> handled) {
         return handled.onFailure()
                 .invoke(failure -> {
                     LOG.warnf("handling %s from gateway %s failed: %s", type.suffix(), gatewayId, failure.getMessage());

@@ -29,7 +29,8 @@ import org.otaplatform.common.reactive.Watchdog;
 
 /**
  * Incoming MQTT, acknowledged only after the handler's work is committed. Each subscription has its own
- * connection: messages are handled one at a time, in the order the broker delivers them, and a QoS 1
+ * connection: messages are handled in the order the broker delivers them (those waiting together, where
+ * the subscriber allows it, in one transaction: see {@link Work}), and a QoS 1
  * message is acknowledged (PUBACK) only when its handler's Uni completed — so the broker, not this
  * process, holds what is not done yet (its in-flight window is the flow control), and a handler that
  * fails on a transient fault (the database restarting) is tried again before the message is let go.
@@ -106,7 +107,43 @@ public class MqttSubscriptions {
      */
     public void subscribe(
             String name, String topicFilter, BiFunction<String, byte[], Uni<Void>> handler, Runnable afterReconnect) {
-        Subscription s = new Subscription(clientIdBase + "-" + name, topicFilter, handler, afterReconnect);
+        subscribe(
+                name,
+                topicFilter,
+                (topic, payload) -> Work.alone(() -> handler.apply(topic, payload)),
+                null,
+                afterReconnect);
+    }
+
+    /**
+     * As {@link #subscribe(String, String, BiFunction)}, for a handler whose work joins the transaction it
+     * finds (Panache's {@code withTransaction}, an {@link Inbox}): messages waiting together are applied
+     * in one transaction (see {@link #subscribe(String, String, BiFunction, java.util.function.Function,
+     * Runnable)}).
+     */
+    public void subscribeInBatches(String name, String topicFilter, BiFunction<String, byte[], Uni<Void>> handler) {
+        subscribe(
+                name,
+                topicFilter,
+                (topic, payload) -> Work.either(() -> handler.apply(topic, payload)),
+                io.quarkus.hibernate.reactive.panache.Panache::withTransaction,
+                () -> {});
+    }
+
+    /**
+     * As {@link #subscribe(String, String, BiFunction, Runnable)}, and messages waiting together are applied
+     * together: {@code prepare} looks at each message once (decoding, checks that need no database) and
+     * says what to do with it; a run of messages whose {@link Work} may share a transaction is applied in
+     * one {@code transaction}, in order, and acknowledged after its commit. Should the shared transaction
+     * fail, it is rolled back and each of its messages is handled alone, as if it had come by itself.
+     */
+    public void subscribe(
+            String name,
+            String topicFilter,
+            BiFunction<String, byte[], Work> prepare,
+            java.util.function.Function<java.util.function.Supplier<Uni<Void>>, Uni<Void>> transaction,
+            Runnable afterReconnect) {
+        Subscription s = new Subscription(clientIdBase + "-" + name, topicFilter, prepare, transaction, afterReconnect);
         synchronized (subscriptions) {
             subscriptions.add(s);
         }
@@ -183,12 +220,42 @@ public class MqttSubscriptions {
         return false;
     }
 
-    private record Received(MqttPublishMessage message, MqttClient via) {}
+    /**
+     * What to do with one message: {@code alone} applies it in a transaction of its own and answers it as
+     * it must be answered; {@code together}, when not null, applies it inside a transaction shared with
+     * the messages around it, and fails (rolling them all back) where {@code alone} would refuse it.
+     */
+    public record Work(
+            java.util.function.Supplier<Uni<Void>> alone,
+            java.util.function.Supplier<Uni<Void>> together,
+            Runnable committedTogether) {
+
+        /** {@code committedTogether} runs after the shared transaction that applied it committed. */
+        public Work {
+            committedTogether = committedTogether == null ? () -> {} : committedTogether;
+        }
+
+        /** Handled alone only. */
+        public static Work alone(java.util.function.Supplier<Uni<Void>> alone) {
+            return new Work(alone, null, null);
+        }
+
+        /** The same work alone or together: it joins the transaction it finds, or opens its own. */
+        public static Work either(java.util.function.Supplier<Uni<Void>> work) {
+            return new Work(work, work, null);
+        }
+    }
+
+    /** The most messages applied in one shared transaction (the broker sends at most 100 unacknowledged). */
+    private static final int MAX_BATCH = 100;
+
+    private record Received(MqttPublishMessage message, MqttClient via, Work work) {}
 
     private final class Subscription {
         private final String clientId;
         private final String filter;
-        private final BiFunction<String, byte[], Uni<Void>> handler;
+        private final BiFunction<String, byte[], Work> prepare;
+        private final java.util.function.Function<java.util.function.Supplier<Uni<Void>>, Uni<Void>> transaction;
         private final Runnable afterReconnect;
         /** Received and not handled yet, with the connection that delivered each (its PUBACK goes there). */
         private final Deque<Received> queue = new ArrayDeque<>();
@@ -202,11 +269,13 @@ public class MqttSubscriptions {
         Subscription(
                 String clientId,
                 String filter,
-                BiFunction<String, byte[], Uni<Void>> handler,
+                BiFunction<String, byte[], Work> prepare,
+                java.util.function.Function<java.util.function.Supplier<Uni<Void>>, Uni<Void>> transaction,
                 Runnable afterReconnect) {
             this.clientId = clientId;
             this.filter = filter;
-            this.handler = handler;
+            this.prepare = prepare;
+            this.transaction = transaction;
             this.afterReconnect = afterReconnect;
         }
 
@@ -274,49 +343,101 @@ public class MqttSubscriptions {
             }
         }
 
-        /** On the connection's event loop: queue, and start handling if idle. */
+        /** On the connection's event loop: prepare, queue, and start handling if idle. */
         private void received(MqttPublishMessage message) {
-            queue.add(new Received(message, client));
+            Work work;
+            try {
+                work = prepare.apply(message.topicName(), message.payload().getBytes());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "cannot prepare a message on %s; dropping it", message.topicName());
+                work = Work.alone(() -> Uni.createFrom().voidItem());
+            }
+            queue.add(new Received(message, client, work));
             if (!busy) {
                 next();
             }
         }
 
         private void next() {
-            Received received = queue.poll();
-            if (received == null) {
+            Received first = queue.poll();
+            if (first == null) {
                 busy = false;
                 return;
             }
             busy = true;
-            MqttPublishMessage message = received.message();
+            List<Received> batch = new ArrayList<>();
+            batch.add(first);
+            while (transaction != null
+                    && first.work().together() != null
+                    && batch.size() < MAX_BATCH
+                    && queue.peek() != null
+                    && queue.peek().work().together() != null) {
+                batch.add(queue.poll());
+            }
             Context caller = vertx.getOrCreateContext();
-            handle(
-                    message,
-                    0,
-                    () -> caller.runOnContext(v -> {
-                        try {
-                            // a connection lost since: the broker re-delivers it (persistent session) or forgot it
-                            if (message.qosLevel() != MqttQoS.AT_MOST_ONCE
-                                    && received.via() == client
-                                    && received.via().isConnected()) {
-                                message.ack();
-                            }
-                        } catch (RuntimeException e) {
-                            LOG.debugf(
-                                    "could not acknowledge a message on %s: %s", message.topicName(), e.getMessage());
-                        } finally {
-                            next();
-                        }
-                    }));
-        }
-
-        private void handle(MqttPublishMessage message, int attempt, Runnable done) {
+            Runnable done = () -> caller.runOnContext(v -> {
+                try {
+                    batch.forEach(this::ack);
+                } finally {
+                    next();
+                }
+            });
+            if (batch.size() == 1) {
+                handle(first, 0, done);
+                return;
+            }
             Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
             VertxContextSafetyToggle.setContextSafe(context, true);
-            byte[] payload = message.payload().getBytes();
             context.runOnContext(v -> Watchdog.limit(
-                            Uni.createFrom().deferred(() -> handler.apply(message.topicName(), payload)),
+                            transaction.apply(() -> org.otaplatform.common.reactive.InOrder.each(
+                                    batch, r -> r.work().together().get())),
+                            HANDLER_LIMIT,
+                            "handling " + batch.size() + " messages on " + filter)
+                    .subscribe()
+                    .with(
+                            ok -> {
+                                batch.forEach(r -> r.work().committedTogether().run());
+                                done.run();
+                            },
+                            failure -> {
+                                LOG.debugf(
+                                        "%d messages on %s could not be applied together (%s); handling each alone",
+                                        batch.size(), filter, failure.getMessage());
+                                caller.runOnContext(x -> alone(batch, 0, done));
+                            }));
+        }
+
+        /** Handles the batch's messages one by one from {@code index}, then {@code done}. */
+        private void alone(List<Received> batch, int index, Runnable done) {
+            if (index == batch.size()) {
+                done.run();
+                return;
+            }
+            handle(batch.get(index), 0, () -> alone(batch, index + 1, done));
+        }
+
+        /** Acknowledges a message once its effects are committed, on the connection that delivered it. */
+        private void ack(Received received) {
+            MqttPublishMessage message = received.message();
+            try {
+                // a connection lost since: the broker re-delivers it (persistent session) or forgot it
+                if (message.qosLevel() != MqttQoS.AT_MOST_ONCE
+                        && received.via() == client
+                        && received.via().isConnected()) {
+                    message.ack();
+                }
+            } catch (RuntimeException e) {
+                LOG.debugf("could not acknowledge a message on %s: %s", message.topicName(), e.getMessage());
+            }
+        }
+
+        private void handle(Received received, int attempt, Runnable done) {
+            MqttPublishMessage message = received.message();
+            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            context.runOnContext(v -> Watchdog.limit(
+                            Uni.createFrom()
+                                    .deferred(() -> received.work().alone().get()),
                             HANDLER_LIMIT,
                             "handling a message on " + message.topicName())
                     .subscribe()
@@ -330,7 +451,7 @@ public class MqttSubscriptions {
                             LOG.warnf(
                                     "handling a message on %s failed (%s); trying again in %d ms (attempt %d)",
                                     message.topicName(), failure.getMessage(), delay, attempt + 1);
-                            vertx.setTimer(delay, t -> handle(message, attempt + 1, done));
+                            vertx.setTimer(delay, t -> handle(received, attempt + 1, done));
                         } else {
                             LOG.errorf(
                                     failure,

@@ -24,6 +24,14 @@ public class Outbox {
         return add(topic, UUID.fromString(message.id()), message.encode());
     }
 
+    /**
+     * A transaction that wrote outbox rows with its own SQL (a batch in one statement) committed: the
+     * relay publishes them soon.
+     */
+    public void committedElsewhere() {
+        relay.wakeAfterCommit();
+    }
+
     /** Adds raw bytes for a topic (gateway downlink payloads) to the current transaction. */
     public Uni<Void> add(String topic, UUID id, byte[] payload) {
         return Panache.getSession()

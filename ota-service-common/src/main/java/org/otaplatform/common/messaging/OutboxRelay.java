@@ -35,7 +35,10 @@ import org.otaplatform.common.reactive.Watchdog;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final int BATCH = 200;
+    private static final int BATCH = 500;
+    /** Messages sent and not yet acknowledged by the broker at once (its in-flight window is larger). */
+    private static final int WINDOW = 100;
+
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
     /** After a message was added, the relay looks this long at every tick, covering the commit's delay. */
@@ -44,6 +47,7 @@ public class OutboxRelay {
     private static final long IDLE_MILLIS = 1_000;
 
     private final MutinyEmitter<byte[]> out;
+    private final io.vertx.mutiny.sqlclient.Pool pool;
     private final Vertx vertx;
     private final long pollMillis;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -54,8 +58,10 @@ public class OutboxRelay {
     OutboxRelay(
             @Channel("outbox") MutinyEmitter<byte[]> out,
             Vertx vertx,
+            io.vertx.mutiny.sqlclient.Pool pool,
             @ConfigProperty(name = "ota.outbox.poll-interval", defaultValue = "0.05s") Duration pollInterval) {
         this.out = out;
+        this.pool = pool;
         this.vertx = vertx;
         this.pollMillis = Math.max(10, pollInterval.toMillis());
     }
@@ -160,25 +166,30 @@ public class OutboxRelay {
         return batch().flatMap(count -> count == 0 ? Uni.createFrom().voidItem() : batchesUntilEmpty());
     }
 
-    /** One transaction: claim a batch, publish each in order, mark the published ones. */
+    /**
+     * One transaction: claim a batch, publish it in order with up to {@link #WINDOW} messages awaiting the
+     * broker's PUBACK at once, and mark the ones the broker took; the number claimed, or 0 (stop for now)
+     * when the broker did not take them all.
+     */
     private Uni<Integer> batch() {
-        return Panache.withTransaction(() -> Panache.getSession()
-                .flatMap(session -> session.createNativeQuery(
-                                "SELECT id, topic, payload FROM outbox_message WHERE published_at IS NULL"
-                                        + " ORDER BY created_at, id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED",
-                                Object[].class)
-                        .getResultList()
-                        .map(rows -> rows.stream()
-                                .map(r -> new Row((UUID) r[0], (String) r[1], (byte[]) r[2]))
-                                .toList())
-                        .flatMap(rows -> publish(rows)
-                                .flatMap(sent -> sent.isEmpty()
-                                        ? Uni.createFrom().item(0)
-                                        : session.createNativeQuery(
-                                                        "UPDATE outbox_message SET published_at = now() WHERE id IN (:ids)")
-                                                .setParameter("ids", sent)
-                                                .executeUpdate()
-                                                .replaceWith(rows.size())))));
+        return pool.withTransaction(connection -> connection
+                .query("SELECT id, topic, payload FROM outbox_message WHERE published_at IS NULL"
+                        + " ORDER BY created_at, id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED")
+                .execute()
+                .map(result -> {
+                    List<Row> rows = new java.util.ArrayList<>();
+                    result.forEach(r -> rows.add(
+                            new Row(r.getUUID(0), r.getString(1), r.getBuffer(2).getBytes())));
+                    return rows;
+                })
+                .flatMap(rows -> publish(rows)
+                        .flatMap(sent -> sent.isEmpty()
+                                ? Uni.createFrom().item(0)
+                                : connection
+                                        .preparedQuery(
+                                                "UPDATE outbox_message SET published_at = now() WHERE id = ANY($1)")
+                                        .execute(io.vertx.mutiny.sqlclient.Tuple.of(sent.toArray(new UUID[0])))
+                                        .map(updated -> sent.size() == rows.size() ? rows.size() : 0))));
     }
 
     /** Sends in order and stops at the first failure; returns the ids that the broker took. */
@@ -187,12 +198,13 @@ public class OutboxRelay {
         return Multi.createFrom()
                 .iterable(rows)
                 .onItem()
-                .transformToUniAndConcatenate(
+                .transformToUni(
                         row -> out.sendMessage(MqttMessage.of(row.topic(), row.payload(), MqttQoS.AT_LEAST_ONCE))
                                 .ifNoItem()
                                 .after(SEND_TIMEOUT)
                                 .fail()
                                 .invoke(() -> sent.add(row.id())))
+                .merge(WINDOW)
                 .collect()
                 .asList()
                 .map(ignored -> sent)

@@ -27,9 +27,9 @@ public class DeviceEventsConsumer {
         this.views = views;
     }
 
-    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    /** Subscribes at start-up; messages are acknowledged once their effects are committed (waiting ones together). */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
-        mqtt.subscribe(
+        mqtt.subscribeInBatches(
                 "device-events",
                 "$share/plan-service/" + org.otaplatform.contract.InternalTopics.DEVICE_EVENTS,
                 (topic, payload) -> consume(payload));

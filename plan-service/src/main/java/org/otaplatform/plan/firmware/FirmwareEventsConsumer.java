@@ -29,9 +29,9 @@ public class FirmwareEventsConsumer {
         this.views = views;
     }
 
-    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    /** Subscribes at start-up; messages are acknowledged once their effects are committed (waiting ones together). */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
-        mqtt.subscribe(
+        mqtt.subscribeInBatches(
                 "firmware-events",
                 "$share/plan-service/" + org.otaplatform.contract.InternalTopics.FIRMWARE_EVENTS,
                 (topic, payload) -> consume(payload));

@@ -28,33 +28,48 @@ final class PushCommands {
             String fromVersion,
             Instant deadline,
             long now) {
+        return outbox.add(
+                InternalTopics.GATEWAY_COMMANDS,
+                message(plan, d, fw, taskId, gatewayId, productKey, deviceKey, fromVersion, deadline, now));
+    }
+
+    /** The command itself (PushScheduler writes a round's commands in one statement). */
+    static InternalMessage message(
+            Plan plan,
+            PlanDefinition d,
+            FirmwareView fw,
+            UUID taskId,
+            String gatewayId,
+            String productKey,
+            String deviceKey,
+            String fromVersion,
+            Instant deadline,
+            long now) {
         String notes = d.upgradeNotes()
                 .getOrDefault(
                         "en", d.upgradeNotes().values().stream().findFirst().orElse(null));
-        return outbox.add(
-                InternalTopics.GATEWAY_COMMANDS,
-                InternalMessage.of(
-                        GatewayCommand.Upgrade.TYPE,
-                        "plan-service",
-                        now,
-                        new GatewayCommand.Upgrade(
-                                gatewayId,
-                                taskId.toString(),
-                                plan.id.toString(),
-                                productKey,
-                                deviceKey,
-                                fromVersion,
-                                fw.version(),
-                                d.ackTimeoutSeconds(),
-                                deadline.toEpochMilli(),
-                                fw.firmwareId(),
-                                fw.type(),
-                                fw.size(),
-                                fw.sha256(),
-                                fw.signature(),
-                                fw.keyId(),
-                                d.minBatteryPercent(),
-                                d.minSignalDbm(),
-                                notes)));
+        return InternalMessage.of(
+                GatewayCommand.Upgrade.TYPE,
+                "plan-service",
+                now,
+                new GatewayCommand.Upgrade(
+                        gatewayId,
+                        taskId.toString(),
+                        plan.id.toString(),
+                        productKey,
+                        deviceKey,
+                        fromVersion,
+                        fw.version(),
+                        d.ackTimeoutSeconds(),
+                        deadline.toEpochMilli(),
+                        fw.firmwareId(),
+                        fw.type(),
+                        fw.size(),
+                        fw.sha256(),
+                        fw.signature(),
+                        fw.keyId(),
+                        d.minBatteryPercent(),
+                        d.minSignalDbm(),
+                        notes));
     }
 }

@@ -43,7 +43,9 @@ import org.otaplatform.plan.task.TaskStore;
 public class PushScheduler {
 
     private static final Logger LOG = Logger.getLogger(PushScheduler.class);
-    private static final int BATCH = 1_000;
+    private static final int BATCH = 2_000;
+    /** At most this many rounds of {@link #BATCH} per plan and pass. */
+    private static final int ROUNDS = 10;
     /** The advisory lock key of the push pass ("ota push"). */
     private static final long PUSH_LOCK = 0x6f74612070757368L;
 
@@ -124,16 +126,28 @@ public class PushScheduler {
             return promotePending(plan, d, fw, now, room)
                     .flatMap(promoted ->
                             pushesNew ? budget(plan, d) : Uni.createFrom().item(0))
-                    .map(budget -> Math.min(budget, room.get()))
-                    .flatMap(budget -> budget <= 0
-                            ? Uni.createFrom().item(0)
-                            : candidates(plan, d, fw, Math.min(budget, BATCH))
-                                    .flatMap(list -> inFlight(list).map(busy -> pick(list, busy, d, budget)))
-                                    .flatMap(chosen -> chosen.isEmpty()
-                                            ? Uni.createFrom().item(0)
-                                            : create(plan, d, fw, chosen, now)))
-                    .invoke(sent -> room.addAndGet(-sent));
+                    .flatMap(budget -> pushNew(plan, d, fw, now, budget, room, 0));
         });
+    }
+
+    /**
+     * New tasks for the plan's next eligible devices, in rounds of up to {@link #BATCH} while rounds come
+     * back full and the budget and the room last; how many were sent, each taken from {@code room}.
+     */
+    private Uni<Integer> pushNew(
+            Plan plan, PlanDefinition d, FirmwareView fw, Instant now, int budget, AtomicInteger room, int round) {
+        int limit = Math.min(Math.min(budget, room.get()), BATCH);
+        if (limit <= 0) {
+            return Uni.createFrom().item(0);
+        }
+        return candidates(plan, d, fw, limit)
+                .flatMap(list -> inFlight(list).map(busy -> pick(list, busy, d, limit)))
+                .flatMap(chosen -> chosen.isEmpty() ? Uni.createFrom().item(0) : create(plan, d, fw, chosen, now))
+                .invoke(sent -> room.addAndGet(-sent))
+                .flatMap(sent -> sent == limit && round + 1 < ROUNDS
+                        ? pushNew(plan, d, fw, now, budget - sent, room, round + 1)
+                                .map(more -> sent + more)
+                        : Uni.createFrom().item(sent));
     }
 
     /** Manual plans: every eligible device gets an offer (AWAITING_CONFIRMATION) its end user can confirm. */
@@ -216,7 +230,7 @@ public class PushScheduler {
     /** How many may be pushed now: the rollout rate left in this minute. */
     private Uni<Integer> budget(Plan plan, PlanDefinition d) {
         if (d.rolloutPerMinute() == null) {
-            return Uni.createFrom().item(BATCH);
+            return Uni.createFrom().item(Integer.MAX_VALUE);
         }
         return pool.preparedQuery(
                         "SELECT count(*) FROM upgrade_task WHERE plan_id = $1 AND notified_at > now() - interval '1 minute'")
@@ -225,23 +239,39 @@ public class PushScheduler {
                         d.rolloutPerMinute() - rows.iterator().next().getLong(0).intValue());
     }
 
+    /**
+     * The next eligible devices, at most as many per gateway as the gateway has room for under the plan's
+     * concurrency (what runs there under any plan counts). Gateways are walked in order and each one's
+     * devices are looked up by its own index, so a pass never stalls on the first gateways of a large fleet
+     * while the others idle, and its cost follows the gateways with room, not the fleet's size.
+     */
     private Uni<List<Candidate>> candidates(Plan plan, PlanDefinition d, FirmwareView fw, int limit) {
-        String sql = "SELECT d.product_key, d.device_key, d.gateway_id, d.version,"
-                + " (SELECT count(*) FROM upgrade_task t WHERE t.plan_id = $1 AND t.product_key = d.product_key"
-                + "   AND t.device_key = d.device_key AND t.state IN ('FAILED', 'TIMED_OUT')) AS attempts"
-                + " FROM device_view d JOIN gateway_view g ON g.gateway_id = d.gateway_id"
-                + "   AND (g.online OR g.updated_at > now() - make_interval(secs => $10))"
-                + " WHERE d.product_key = $2 AND (d.online OR NOT g.online) AND d.version <> $3"
-                + " AND (cardinality($4::text[]) = 0 OR d.version = ANY($4))"
-                + " AND (cardinality($5::text[]) = 0 OR d.device_key = ANY($5))"
-                + " AND NOT (d.device_key = ANY($6))"
-                + " AND NOT EXISTS (SELECT 1 FROM upgrade_task t WHERE t.product_key = d.product_key AND t.device_key = d.device_key"
-                + "   AND t.state IN ('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING'))"
-                + " AND NOT EXISTS (SELECT 1 FROM upgrade_task t WHERE t.plan_id = $1 AND t.product_key = d.product_key"
-                + "   AND t.device_key = d.device_key AND (t.state IN ('SUCCEEDED', 'CANCELLED')"
-                + "   OR (t.state = 'REJECTED' AND t.updated_at > now() - make_interval(mins => $7))"
-                + "   OR (t.state IN ('FAILED', 'TIMED_OUT') AND t.updated_at > now() - make_interval(secs => $8))))"
-                + " ORDER BY d.gateway_id, d.device_key LIMIT $9";
+        // Each device's history is one aggregate over its own tasks (an index lookup per device, whatever
+        // the planner believes about a task table growing fast): open anywhere, done or cooling down
+        // under this plan, failed attempts under this plan.
+        String sql = "WITH busy AS (SELECT gateway_id, count(*) AS n FROM upgrade_task WHERE state IN"
+                + "   ('NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING') GROUP BY gateway_id)"
+                + " SELECT c.product_key, c.device_key, c.gateway_id, c.version, c.attempts"
+                + " FROM gateway_view g LEFT JOIN busy b ON b.gateway_id = g.gateway_id"
+                + " CROSS JOIN LATERAL (SELECT d.product_key, d.device_key, d.gateway_id, d.version, h.attempts"
+                + "   FROM device_view d CROSS JOIN LATERAL (SELECT"
+                + "     count(*) FILTER (WHERE t.plan_id = $1 AND t.state IN ('FAILED', 'TIMED_OUT')) AS attempts,"
+                + "     count(*) FILTER (WHERE t.state IN ('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED', 'ACCEPTED',"
+                + "       'DOWNLOADING', 'DOWNLOADED', 'UPGRADING')) AS open,"
+                + "     count(*) FILTER (WHERE t.plan_id = $1 AND (t.state IN ('SUCCEEDED', 'CANCELLED')"
+                + "       OR (t.state = 'REJECTED' AND t.updated_at > now() - make_interval(mins => $7))"
+                + "       OR (t.state IN ('FAILED', 'TIMED_OUT') AND t.updated_at > now() - make_interval(secs => $8))))"
+                + "       AS blocked"
+                + "     FROM upgrade_task t WHERE t.product_key = d.product_key AND t.device_key = d.device_key) h"
+                + "   WHERE d.gateway_id = g.gateway_id AND d.product_key = $2 AND (d.online OR NOT g.online)"
+                + "   AND d.version <> $3"
+                + "   AND (cardinality($4::text[]) = 0 OR d.version = ANY($4))"
+                + "   AND (cardinality($5::text[]) = 0 OR d.device_key = ANY($5))"
+                + "   AND NOT (d.device_key = ANY($6))"
+                + "   AND h.open = 0 AND h.blocked = 0 AND h.attempts < $11"
+                + "   ORDER BY d.device_key LIMIT $12 - coalesce(b.n, 0)) c"
+                + " WHERE (g.online OR g.updated_at > now() - make_interval(secs => $10)) AND coalesce(b.n, 0) < $12"
+                + " ORDER BY g.gateway_id, c.device_key LIMIT $9";
         Tuple params = Tuple.tuple()
                 .addUUID(plan.id)
                 .addString(plan.productKey)
@@ -251,15 +281,19 @@ public class PushScheduler {
                 .addArrayOfString(d.blacklist().toArray(new String[0]))
                 .addInteger(d.repushAfterRejectMinutes())
                 .addInteger(d.retry().backoffSeconds())
-                .addInteger(limit * 4)
-                .addDouble((double) config.offlinePushGrace().toSeconds());
+                .addInteger(limit)
+                .addDouble((double) config.offlinePushGrace().toSeconds())
+                .addLong((long) d.retry().maxAttempts())
+                .addLong((long) d.maxConcurrentPerGateway());
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<Candidate> list = new ArrayList<>();
             for (Row r : rows) {
-                int attempts = r.getLong("attempts").intValue();
-                if (attempts < d.retry().maxAttempts()) {
-                    list.add(new Candidate(r.getString(0), r.getString(1), r.getString(2), r.getString(3), attempts));
-                }
+                list.add(new Candidate(
+                        r.getString(0),
+                        r.getString(1),
+                        r.getString(2),
+                        r.getString(3),
+                        r.getLong(4).intValue()));
             }
             return list;
         });
@@ -297,48 +331,67 @@ public class PushScheduler {
         return chosen;
     }
 
+    /**
+     * One transaction for the whole round: the tasks (a device that got an open task meanwhile, from
+     * another replica or a request, is skipped by the unique index), their first history entry, and
+     * the upgrade command of each task that was created, all in one statement.
+     */
     private Uni<Integer> create(Plan plan, PlanDefinition d, FirmwareView fw, List<Candidate> chosen, Instant now) {
         Instant ackDeadline = now.plusSeconds(d.ackTimeoutSeconds());
         Instant deadline = now.plusSeconds(d.taskTimeoutSeconds());
-        String notes = d.upgradeNotes()
-                .getOrDefault(
-                        "en", d.upgradeNotes().values().stream().findFirst().orElse(null));
-        return Panache.withTransaction(() -> Multi.createFrom()
-                .iterable(chosen)
-                .onItem()
-                .transformToUniAndConcatenate(c -> {
-                    UUID taskId = UUID.randomUUID();
-                    return tasks.insert(
-                                    taskId,
-                                    plan.id,
-                                    c.productKey(),
-                                    c.deviceKey(),
-                                    c.gatewayId(),
-                                    c.attempts() + 1,
-                                    TaskState.NOTIFIED,
-                                    c.version(),
-                                    fw.version(),
-                                    ackDeadline,
-                                    deadline,
-                                    d.ackTimeoutSeconds())
-                            .flatMap(inserted -> !inserted
-                                    ? Uni.createFrom().item(0)
-                                    : PushCommands.upgrade(
-                                                    outbox,
-                                                    plan,
-                                                    d,
-                                                    fw,
-                                                    taskId,
-                                                    c.gatewayId(),
-                                                    c.productKey(),
-                                                    c.deviceKey(),
-                                                    c.version(),
-                                                    deadline,
-                                                    clock.millis())
-                                            .replaceWith(1));
-                })
-                .collect()
-                .with(java.util.stream.Collectors.summingInt(Integer::intValue)));
+        int n = chosen.size();
+        UUID[] ids = new UUID[n];
+        String[] devices = new String[n];
+        String[] gateways = new String[n];
+        String[] fromVersions = new String[n];
+        Integer[] attempts = new Integer[n];
+        UUID[] messageIds = new UUID[n];
+        io.vertx.core.buffer.Buffer[] payloads = new io.vertx.core.buffer.Buffer[n];
+        long millis = clock.millis();
+        for (int i = 0; i < n; i++) {
+            Candidate c = chosen.get(i);
+            ids[i] = UUID.randomUUID();
+            devices[i] = c.deviceKey();
+            gateways[i] = c.gatewayId();
+            fromVersions[i] = c.version();
+            attempts[i] = c.attempts() + 1;
+            var message = PushCommands.message(
+                    plan, d, fw, ids[i], c.gatewayId(), c.productKey(), c.deviceKey(), c.version(), deadline, millis);
+            messageIds[i] = UUID.fromString(message.id());
+            payloads[i] = io.vertx.core.buffer.Buffer.buffer(message.encode());
+        }
+        String sql = "WITH input AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[],"
+                + "   $6::uuid[], $7::bytea[]) AS i (id, device_key, gateway_id, from_version, attempt, message_id, payload)),"
+                + " created AS (INSERT INTO upgrade_task (id, plan_id, product_key, device_key, gateway_id, attempt, state,"
+                + "   from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds)"
+                + "   SELECT id, $8, $9, device_key, gateway_id, attempt, 'NOTIFIED', from_version, $10, $11, $12, now(), $13"
+                + "   FROM input ORDER BY gateway_id, device_key ON CONFLICT DO NOTHING RETURNING id),"
+                + " history AS (INSERT INTO task_event (task_id, state) SELECT id, 'NOTIFIED' FROM created)"
+                + " INSERT INTO outbox_message (id, topic, payload)"
+                + " SELECT i.message_id, $14, i.payload FROM input i JOIN created c ON c.id = i.id"
+                + " ORDER BY i.gateway_id, i.device_key RETURNING id";
+        Tuple params = Tuple.tuple()
+                .addArrayOfUUID(ids)
+                .addArrayOfString(devices)
+                .addArrayOfString(gateways)
+                .addArrayOfString(fromVersions)
+                .addArrayOfInteger(attempts)
+                .addArrayOfUUID(messageIds)
+                .addValue(payloads)
+                .addUUID(plan.id)
+                .addString(plan.productKey)
+                .addString(fw.version())
+                .addOffsetDateTime(ackDeadline.atOffset(java.time.ZoneOffset.UTC))
+                .addOffsetDateTime(deadline.atOffset(java.time.ZoneOffset.UTC))
+                .addInteger(d.ackTimeoutSeconds())
+                .addString(org.otaplatform.contract.InternalTopics.GATEWAY_COMMANDS);
+        return pool.withTransaction(c -> c.preparedQuery(sql).execute(params))
+                .map(rows -> rows.rowCount())
+                .invoke(created -> {
+                    if (created > 0) {
+                        outbox.committedElsewhere();
+                    }
+                });
     }
 
     /** For tests of time windows: the clock the scheduler reads. */

@@ -52,9 +52,9 @@ public class GatewayUplinkConsumer {
             String errorCode,
             String errorMessage) {}
 
-    /** Subscribes at start-up; each message is acknowledged once its effects are committed. */
+    /** Subscribes at start-up; messages are acknowledged once their effects are committed (waiting ones together). */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
-        mqtt.subscribe(
+        mqtt.subscribeInBatches(
                 "gateway-uplink",
                 "$share/plan-service/" + org.otaplatform.contract.InternalTopics.GATEWAY_UPLINK,
                 (topic, payload) -> consume(payload));
