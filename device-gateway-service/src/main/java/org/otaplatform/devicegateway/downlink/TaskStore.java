@@ -30,11 +30,17 @@ public class TaskStore {
                 .map(n -> n == 1);
     }
 
-    public Uni<Optional<TaskRow>> find(String taskId) {
+    /**
+     * Moves a task forward (SENT → ACKED → ENDED; never backwards) and returns it as it is now, locked
+     * for the transaction; empty when it is unknown. One statement where a message names a task.
+     */
+    public Uni<Optional<TaskRow>> advanceAndFind(String taskId, String state) {
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("SELECT task_id, gateway_id, product_key, device_key, state"
-                                + " FROM gateway_task WHERE task_id = ?1 FOR UPDATE")
+                .flatMap(s -> s.createNativeQuery("UPDATE gateway_task SET state = CASE WHEN state = 'SENT'"
+                                + " OR (state = 'ACKED' AND ?2 = 'ENDED') THEN ?2 ELSE state END, updated_at = now()"
+                                + " WHERE task_id = ?1 RETURNING task_id, gateway_id, product_key, device_key, state")
                         .setParameter(1, taskId)
+                        .setParameter(2, state)
                         .getResultList())
                 .map(rows -> rows.stream()
                         .map(r -> (Object[]) r)

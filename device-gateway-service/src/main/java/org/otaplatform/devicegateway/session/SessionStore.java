@@ -38,11 +38,18 @@ public class SessionStore {
     }
 
     /**
-     * Marks a gateway that is offline here online again, because it just sent a message; empty when it
-     * was online already (or is unknown).
+     * A gateway sent a message: it was seen now, and if it is held offline here it is online again (it is
+     * connected); the new seq when it was revived so, empty when it was online already (or is unknown).
      */
-    public Uni<Optional<Long>> gatewayRevived(String gatewayId) {
-        return switchOnline(gatewayId, true);
+    public Uni<Optional<Long>> gatewaySeen(String gatewayId) {
+        return rows(
+                        "UPDATE gateway g SET online = true, last_seen_at = now(),"
+                                + " seq = CASE WHEN before.online THEN g.seq ELSE g.seq + 1 END"
+                                + " FROM (SELECT gateway_id, online FROM gateway WHERE gateway_id = ?1 FOR UPDATE) before"
+                                + " WHERE g.gateway_id = before.gateway_id RETURNING before.online, g.seq",
+                        gatewayId)
+                .map(rows ->
+                        rows.stream().findFirst().filter(r -> !((Boolean) r[0])).map(r -> ((Number) r[1]).longValue()));
     }
 
     /** Sets {@code online} when it differs, with a new seq; that seq, or empty when nothing changed. */
@@ -52,14 +59,6 @@ public class SessionStore {
                                 + " WHERE gateway_id = ?1 AND online = " + !online + " RETURNING seq",
                         gatewayId)
                 .map(rows -> rows.stream().findFirst().map(r -> ((Number) r[0]).longValue()));
-    }
-
-    public Uni<Void> touch(String gatewayId) {
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("UPDATE gateway SET last_seen_at = now() WHERE gateway_id = ?1")
-                        .setParameter(1, gatewayId)
-                        .executeUpdate())
-                .replaceWithVoid();
     }
 
     public Uni<Optional<DeviceRow>> device(String productKey, String deviceKey) {

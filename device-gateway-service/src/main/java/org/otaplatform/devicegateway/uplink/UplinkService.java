@@ -87,8 +87,8 @@ public class UplinkService {
         } else {
             effect = progress(gatewayId, (Progress) message);
         }
-        return sessions.gatewayRevived(gatewayId)
-                .flatMap(revived -> revived.isEmpty() ? sessions.touch(gatewayId) : revive(gatewayId, revived.get()))
+        return sessions.gatewaySeen(gatewayId)
+                .flatMap(revived -> revived.isEmpty() ? Uni.createFrom().voidItem() : revive(gatewayId, revived.get()))
                 .flatMap(v -> effect);
     }
 
@@ -212,18 +212,15 @@ public class UplinkService {
     }
 
     private Uni<Void> ack(String gatewayId, Ack ack) {
-        return ownedTask(gatewayId, ack.taskId())
-                .flatMap(task -> tasks.advance(task.taskId(), ack.accept() ? "ACKED" : "ENDED"))
-                .flatMap(v -> forward(
+        return ownedTask(gatewayId, ack.taskId(), ack.accept() ? "ACKED" : "ENDED")
+                .flatMap(task -> forward(
                         GatewayUplink.Ack.TYPE,
                         new GatewayUplink.Ack(gatewayId, ack.msgId(), ack.taskId(), ack.accept(), ack.reason())));
     }
 
     private Uni<Void> progress(String gatewayId, Progress progress) {
         boolean ended = progress.state() == ProgressState.SUCCEEDED || progress.state() == ProgressState.FAILED;
-        return ownedTask(gatewayId, progress.taskId())
-                .flatMap(task ->
-                        tasks.advance(task.taskId(), ended ? "ENDED" : "ACKED").replaceWith(task))
+        return ownedTask(gatewayId, progress.taskId(), ended ? "ENDED" : "ACKED")
                 .flatMap(task -> progress.state() != ProgressState.SUCCEEDED
                         ? Uni.createFrom().voidItem()
                         : sessions.device(task.productKey(), task.deviceKey())
@@ -262,8 +259,12 @@ public class UplinkService {
         });
     }
 
-    private Uni<TaskStore.TaskRow> ownedTask(String gatewayId, String taskId) {
-        return tasks.find(taskId)
+    /**
+     * Moves the task forward and returns it; it must exist and belong to this gateway (a refusal rolls
+     * the move back with everything else).
+     */
+    private Uni<TaskStore.TaskRow> ownedTask(String gatewayId, String taskId, String state) {
+        return tasks.advanceAndFind(taskId, state)
                 .map(found -> found.filter(t -> t.gatewayId().equals(gatewayId))
                         .orElseThrow(() -> new Refusal(
                                 ErrorCode.UNKNOWN_TASK, "no task " + taskId + " for gateway " + gatewayId)));

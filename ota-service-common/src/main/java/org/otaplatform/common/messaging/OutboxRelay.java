@@ -1,6 +1,5 @@
 package org.otaplatform.common.messaging;
 
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -8,8 +7,6 @@ import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.mqtt.MqttMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.reactive.Watchdog;
 
@@ -36,7 +32,7 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 500;
-    /** Messages sent and not yet acknowledged by the broker at once (its in-flight window is larger). */
+    /** Messages sent and not yet acknowledged by the broker (PUBACK) at once. */
     private static final int WINDOW = 100;
 
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
@@ -46,7 +42,7 @@ public class OutboxRelay {
     /** Without news, the relay still looks this often: messages of another replica, or after a failure. */
     private static final long IDLE_MILLIS = 1_000;
 
-    private final MutinyEmitter<byte[]> out;
+    private final MqttPublisher out;
     private final io.vertx.mutiny.sqlclient.Pool pool;
     private final Vertx vertx;
     private final long pollMillis;
@@ -56,7 +52,7 @@ public class OutboxRelay {
     private volatile long lastPass;
 
     OutboxRelay(
-            @Channel("outbox") MutinyEmitter<byte[]> out,
+            MqttPublisher out,
             Vertx vertx,
             io.vertx.mutiny.sqlclient.Pool pool,
             @ConfigProperty(name = "ota.outbox.poll-interval", defaultValue = "0.05s") Duration pollInterval) {
@@ -198,12 +194,11 @@ public class OutboxRelay {
         return Multi.createFrom()
                 .iterable(rows)
                 .onItem()
-                .transformToUni(
-                        row -> out.sendMessage(MqttMessage.of(row.topic(), row.payload(), MqttQoS.AT_LEAST_ONCE))
-                                .ifNoItem()
-                                .after(SEND_TIMEOUT)
-                                .fail()
-                                .invoke(() -> sent.add(row.id())))
+                .transformToUni(row -> out.publish(row.topic(), row.payload())
+                        .ifNoItem()
+                        .after(SEND_TIMEOUT)
+                        .fail()
+                        .invoke(() -> sent.add(row.id())))
                 .merge(WINDOW)
                 .collect()
                 .asList()

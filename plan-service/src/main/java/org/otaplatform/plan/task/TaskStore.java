@@ -79,18 +79,22 @@ public class TaskStore {
                 }));
     }
 
-    /** Moves a task and records the change; the caller checked the transition. */
+    /** Moves a task and records the change, in one statement; the caller checked the transition. */
     public Uni<Void> move(UUID id, TaskState state, Integer percent, String errorCode, String errorMessage) {
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("UPDATE upgrade_task SET state = ?2, percent = coalesce(?3, percent),"
-                                + " error_code = ?4, error_message = ?5, updated_at = now() WHERE id = ?1")
+                .flatMap(s -> s.createNativeQuery(
+                                "WITH moved AS (UPDATE upgrade_task SET state = CAST(?2 AS varchar),"
+                                        + " percent = coalesce(CAST(?3 AS integer), percent), error_code = CAST(?4 AS varchar),"
+                                        + " error_message = CAST(?5 AS varchar), updated_at = now() WHERE id = ?1 RETURNING id)"
+                                        + " INSERT INTO task_event (task_id, state, percent, error_code, error_message)"
+                                        + " SELECT id, CAST(?2 AS varchar), CAST(?3 AS integer), CAST(?4 AS varchar), CAST(?5 AS varchar) FROM moved")
                         .setParameter(1, id)
                         .setParameter(2, state.name())
                         .setParameter(3, percent)
                         .setParameter(4, errorCode)
                         .setParameter(5, errorMessage)
                         .executeUpdate())
-                .flatMap(n -> event(id, state, percent, errorCode, errorMessage));
+                .replaceWithVoid();
     }
 
     /** PENDING → NOTIFIED, with fresh deadlines; false when the task is no longer PENDING. */
