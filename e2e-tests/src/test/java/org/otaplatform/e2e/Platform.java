@@ -137,7 +137,7 @@ final class Platform {
                     MqttBroker.shared(),
                     null,
                     "e2e-logs",
-                    Map.of("OTA_PLAN_OFFLINE_PUSH_GRACE", "0s"));
+                    Map.of("OTA_PLAN_OFFLINE_PUSH_GRACE", "0s", "OTA_PLAN_STATS_DEVICE_COUNTS_MAX_AGE", "0s"));
         }
         return instance;
     }

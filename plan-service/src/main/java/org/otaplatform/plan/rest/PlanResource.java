@@ -43,6 +43,7 @@ public class PlanResource {
     private final PlanStats stats;
     private final FirmwareViews firmware;
     private final org.otaplatform.plan.task.Retries retries;
+    private final org.otaplatform.plan.schedule.PushScheduler scheduler;
 
     PlanResource(
             PlanQueries queries,
@@ -50,8 +51,10 @@ public class PlanResource {
             TaskQueries tasks,
             PlanStats stats,
             FirmwareViews firmware,
-            org.otaplatform.plan.task.Retries retries) {
+            org.otaplatform.plan.task.Retries retries,
+            org.otaplatform.plan.schedule.PushScheduler scheduler) {
         this.retries = retries;
+        this.scheduler = scheduler;
         this.queries = queries;
         this.plans = plans;
         this.tasks = tasks;
@@ -118,7 +121,7 @@ public class PlanResource {
                             var d = plan.definition();
                             String target = fw.map(org.otaplatform.plan.firmware.FirmwareView::version)
                                     .orElse("");
-                            return stats.of(
+                            return stats.forDisplay(
                                             plan.id,
                                             plan.productKey,
                                             target,
@@ -236,7 +239,13 @@ public class PlanResource {
         if (reason != null && reason.length() > 500) {
             throw ApiException.invalid("reason", "must be at most 500 characters");
         }
-        return plans.act(Ids.uuid("id", id), action, reason).map(PlanView::of);
+        return plans.act(Ids.uuid("id", id), action, reason)
+                .invoke(plan -> {
+                    if (action == PlanService.Action.ACTIVATE || action == PlanService.Action.RESUME) {
+                        scheduler.passSoon();
+                    }
+                })
+                .map(PlanView::of);
     }
 
     private static PlanRequest required(PlanRequest request) {

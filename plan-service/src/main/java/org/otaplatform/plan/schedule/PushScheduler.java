@@ -43,7 +43,7 @@ import org.otaplatform.plan.task.TaskStore;
 public class PushScheduler {
 
     private static final Logger LOG = Logger.getLogger(PushScheduler.class);
-    private static final int BATCH = 2_000;
+    private static final int BATCH = 5_000;
     /** At most this many rounds of {@link #BATCH} per plan and pass. */
     private static final int ROUNDS = 10;
     /** The advisory lock key of the push pass ("ota push"). */
@@ -55,6 +55,7 @@ public class PushScheduler {
     private final Outbox outbox;
     private final Pool pool;
     private final PlanConfig config;
+    private final io.vertx.core.Vertx vertx;
     private Clock clock = Clock.systemUTC();
 
     PushScheduler(
@@ -63,7 +64,9 @@ public class PushScheduler {
             TaskStore tasks,
             Outbox outbox,
             Pool pool,
-            PlanConfig config) {
+            PlanConfig config,
+            io.vertx.core.Vertx vertx) {
+        this.vertx = vertx;
         this.plans = plans;
         this.firmware = firmware;
         this.tasks = tasks;
@@ -73,6 +76,17 @@ public class PushScheduler {
     }
 
     private record Candidate(String productKey, String deviceKey, String gatewayId, String version, int attempts) {}
+
+    /**
+     * A pass now, besides the regular ones (a plan was just activated or resumed: its first tasks need not
+     * wait for the next tick); the advisory lock still lets one pass run at a time.
+     */
+    public void passSoon() {
+        io.vertx.core.Context context =
+                io.smallrye.common.vertx.VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(v -> tick().subscribe().with(ok -> {}, failure -> {}));
+    }
 
     @Scheduled(every = "${ota.plan.scheduler.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {

@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 
 /**
- * A plan's statistics, counted from its tasks (the latest attempt per device) and the device view;
- * counted afresh on every read, so they always equal a recount.
+ * A plan's statistics, counted from its tasks (the latest attempt per device), afresh on every read so
+ * that they always equal a recount, and from the device view (targeted, up to date).
  */
 @ApplicationScoped
 public class PlanStats {
@@ -28,11 +28,23 @@ public class PlanStats {
             Double successRate) {}
 
     private final Pool pool;
+    private final java.time.Duration deviceCountsMaxAge;
+    private final java.util.concurrent.ConcurrentHashMap<String, DeviceCounts> recentDeviceCounts =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    PlanStats(Pool pool) {
+    private record DeviceCounts(long targeted, long upToDate, long countedAt) {}
+
+    PlanStats(
+            Pool pool,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(
+                            name = "ota.plan.stats.device-counts-max-age",
+                            defaultValue = "5s")
+                    java.time.Duration deviceCountsMaxAge) {
         this.pool = pool;
+        this.deviceCountsMaxAge = deviceCountsMaxAge;
     }
 
+    /** Counted afresh, every part (the finisher decides with these). */
     public Uni<Stats> of(
             UUID planId,
             String productKey,
@@ -40,36 +52,56 @@ public class PlanStats {
             String[] sources,
             String[] whitelist,
             String[] blacklist) {
-        String sql =
-                "WITH latest AS (SELECT DISTINCT ON (product_key, device_key) state FROM upgrade_task WHERE plan_id = $1"
-                        + "   ORDER BY product_key, device_key, attempt DESC, created_at DESC),"
-                        + " targeted AS (SELECT version FROM device_view WHERE product_key = $2"
-                        + "   AND (cardinality($4::text[]) = 0 OR version = ANY($4) OR version = $3)"
-                        + "   AND (cardinality($5::text[]) = 0 OR device_key = ANY($5)) AND NOT (device_key = ANY($6)))"
-                        + " SELECT (SELECT count(*) FROM targeted) AS targeted,"
-                        + " (SELECT count(*) FROM targeted WHERE version = $3) AS up_to_date,"
-                        + " count(*) FILTER (WHERE state = 'AWAITING_CONFIRMATION') AS awaiting,"
-                        + " count(*) FILTER (WHERE state = 'PENDING') AS pending,"
-                        + " count(*) FILTER (WHERE state IN ('NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING')) AS in_progress,"
-                        + " count(*) FILTER (WHERE state = 'SUCCEEDED') AS succeeded,"
-                        + " count(*) FILTER (WHERE state IN ('FAILED', 'TIMED_OUT')) AS failed,"
-                        + " count(*) FILTER (WHERE state = 'REJECTED') AS rejected,"
-                        + " count(*) FILTER (WHERE state = 'CANCELLED') AS cancelled FROM latest";
-        Tuple params = Tuple.tuple()
-                .addUUID(planId)
-                .addString(productKey)
-                .addString(targetVersion)
-                .addArrayOfString(sources)
-                .addArrayOfString(whitelist)
-                .addArrayOfString(blacklist);
-        return pool.preparedQuery(sql).execute(params).map(rows -> {
-            Row r = rows.iterator().next();
+        return stats(planId, productKey, targetVersion, sources, whitelist, blacklist, false);
+    }
+
+    /**
+     * For a reader (the plan's detail): the task counts afresh, the targeted and up-to-date counts of the
+     * device view from the last {@code ota.plan.stats.device-counts-max-age} (5 s): counting a fleet of a
+     * million devices takes longer than a plan's page may.
+     */
+    public Uni<Stats> forDisplay(
+            UUID planId,
+            String productKey,
+            String targetVersion,
+            String[] sources,
+            String[] whitelist,
+            String[] blacklist) {
+        return stats(planId, productKey, targetVersion, sources, whitelist, blacklist, true);
+    }
+
+    private Uni<Stats> stats(
+            UUID planId,
+            String productKey,
+            String targetVersion,
+            String[] sources,
+            String[] whitelist,
+            String[] blacklist,
+            boolean recentDeviceCounts) {
+        String tasks = "SELECT count(*) FILTER (WHERE state = 'AWAITING_CONFIRMATION') AS awaiting,"
+                + " count(*) FILTER (WHERE state = 'PENDING') AS pending,"
+                + " count(*) FILTER (WHERE state IN ('NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING'))"
+                + "   AS in_progress,"
+                + " count(*) FILTER (WHERE state = 'SUCCEEDED') AS succeeded,"
+                + " count(*) FILTER (WHERE state IN ('FAILED', 'TIMED_OUT')) AS failed,"
+                + " count(*) FILTER (WHERE state = 'REJECTED') AS rejected,"
+                + " count(*) FILTER (WHERE state = 'CANCELLED') AS cancelled"
+                + " FROM (SELECT DISTINCT ON (product_key, device_key) state FROM upgrade_task WHERE plan_id = $1"
+                + "   ORDER BY product_key, device_key, attempt DESC, created_at DESC) latest";
+        Uni<Row> taskCounts = pool.preparedQuery(tasks)
+                .execute(Tuple.of(planId))
+                .map(rows -> rows.iterator().next());
+        Uni<DeviceCounts> deviceCounts =
+                deviceCounts(planId, productKey, targetVersion, sources, whitelist, blacklist, recentDeviceCounts);
+        return Uni.combine().all().unis(taskCounts, deviceCounts).asTuple().map(both -> {
+            Row r = both.getItem1();
+            DeviceCounts devices = both.getItem2();
             long succeeded = r.getLong("succeeded");
             long failed = r.getLong("failed");
             Double rate = succeeded + failed == 0 ? null : (double) succeeded / (succeeded + failed);
             return new Stats(
-                    r.getLong("targeted"),
-                    r.getLong("up_to_date"),
+                    devices.targeted(),
+                    devices.upToDate(),
                     r.getLong("awaiting"),
                     r.getLong("pending"),
                     r.getLong("in_progress"),
@@ -78,6 +110,52 @@ public class PlanStats {
                     r.getLong("rejected"),
                     r.getLong("cancelled"),
                     rate);
+        });
+    }
+
+    /**
+     * The devices the plan targets (its product, on a source version or the target, on the whitelist if
+     * any, not on the blacklist) and how many of them run the target. Without lists and source versions
+     * this is an index-only count by product and version.
+     */
+    private Uni<DeviceCounts> deviceCounts(
+            UUID planId,
+            String productKey,
+            String targetVersion,
+            String[] sources,
+            String[] whitelist,
+            String[] blacklist,
+            boolean recent) {
+        String key = planId + "|" + targetVersion + "|" + java.util.Arrays.hashCode(sources) + "|"
+                + java.util.Arrays.hashCode(whitelist) + "|" + java.util.Arrays.hashCode(blacklist);
+        long now = System.currentTimeMillis();
+        DeviceCounts known = recentDeviceCounts.get(key);
+        if (recent && known != null && now - known.countedAt() < deviceCountsMaxAge.toMillis()) {
+            return Uni.createFrom().item(known);
+        }
+        StringBuilder sql = new StringBuilder(
+                "SELECT count(*), count(*) FILTER (WHERE version = $2)" + " FROM device_view WHERE product_key = $1");
+        Tuple params = Tuple.tuple().addString(productKey).addString(targetVersion);
+        if (sources.length > 0) {
+            params.addArrayOfString(sources);
+            sql.append(" AND (version = ANY($").append(params.size()).append(") OR version = $2)");
+        }
+        if (whitelist.length > 0) {
+            params.addArrayOfString(whitelist);
+            sql.append(" AND device_key = ANY($").append(params.size()).append(")");
+        }
+        if (blacklist.length > 0) {
+            params.addArrayOfString(blacklist);
+            sql.append(" AND NOT (device_key = ANY($").append(params.size()).append("))");
+        }
+        return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+            Row r = rows.iterator().next();
+            DeviceCounts counted = new DeviceCounts(r.getLong(0), r.getLong(1), now);
+            if (recentDeviceCounts.size() > 10_000) {
+                recentDeviceCounts.clear();
+            }
+            recentDeviceCounts.put(key, counted);
+            return counted;
         });
     }
 }
