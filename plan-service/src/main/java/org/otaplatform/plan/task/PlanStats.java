@@ -34,14 +34,9 @@ public class PlanStats {
 
     private record DeviceCounts(long targeted, long upToDate, long countedAt) {}
 
-    PlanStats(
-            Pool pool,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(
-                            name = "ota.plan.stats.device-counts-max-age",
-                            defaultValue = "5s")
-                    java.time.Duration deviceCountsMaxAge) {
+    PlanStats(Pool pool, org.otaplatform.plan.config.PlanConfig config) {
         this.pool = pool;
-        this.deviceCountsMaxAge = deviceCountsMaxAge;
+        this.deviceCountsMaxAge = config.stats().deviceCountsMaxAge();
     }
 
     /** Counted afresh, every part (the finisher decides with these). */
