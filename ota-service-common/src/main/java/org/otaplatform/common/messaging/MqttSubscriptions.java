@@ -1,6 +1,7 @@
 package org.otaplatform.common.messaging;
 
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
@@ -23,8 +24,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.common.reactive.Watchdog;
 
 /**
@@ -118,7 +122,7 @@ public class MqttSubscriptions {
     /**
      * As {@link #subscribe(String, String, BiFunction)}, for a handler whose work joins the transaction it
      * finds (Panache's {@code withTransaction}, an {@link Inbox}): messages waiting together are applied
-     * in one transaction (see {@link #subscribe(String, String, BiFunction, java.util.function.Function,
+     * in one transaction (see {@link #subscribe(String, String, BiFunction, Function,
      * Runnable)}).
      */
     public void subscribeInBatches(String name, String topicFilter, BiFunction<String, byte[], Uni<Void>> handler) {
@@ -126,7 +130,7 @@ public class MqttSubscriptions {
                 name,
                 topicFilter,
                 (topic, payload) -> Work.either(() -> handler.apply(topic, payload)),
-                io.quarkus.hibernate.reactive.panache.Panache::withTransaction,
+                Panache::withTransaction,
                 () -> {});
     }
 
@@ -141,7 +145,7 @@ public class MqttSubscriptions {
             String name,
             String topicFilter,
             BiFunction<String, byte[], Work> prepare,
-            java.util.function.Function<java.util.function.Supplier<Uni<Void>>, Uni<Void>> transaction,
+            Function<Supplier<Uni<Void>>, Uni<Void>> transaction,
             Runnable afterReconnect) {
         Subscription s = new Subscription(clientIdBase + "-" + name, topicFilter, prepare, transaction, afterReconnect);
         synchronized (subscriptions) {
@@ -225,10 +229,7 @@ public class MqttSubscriptions {
      * it must be answered; {@code together}, when not null, applies it inside a transaction shared with
      * the messages around it, and fails (rolling them all back) where {@code alone} would refuse it.
      */
-    public record Work(
-            java.util.function.Supplier<Uni<Void>> alone,
-            java.util.function.Supplier<Uni<Void>> together,
-            Runnable committedTogether) {
+    public record Work(Supplier<Uni<Void>> alone, Supplier<Uni<Void>> together, Runnable committedTogether) {
 
         /** {@code committedTogether} runs after the shared transaction that applied it committed. */
         public Work {
@@ -236,12 +237,12 @@ public class MqttSubscriptions {
         }
 
         /** Handled alone only. */
-        public static Work alone(java.util.function.Supplier<Uni<Void>> alone) {
+        public static Work alone(Supplier<Uni<Void>> alone) {
             return new Work(alone, null, null);
         }
 
         /** The same work alone or together: it joins the transaction it finds, or opens its own. */
-        public static Work either(java.util.function.Supplier<Uni<Void>> work) {
+        public static Work either(Supplier<Uni<Void>> work) {
             return new Work(work, work, null);
         }
     }
@@ -255,7 +256,7 @@ public class MqttSubscriptions {
         private final String clientId;
         private final String filter;
         private final BiFunction<String, byte[], Work> prepare;
-        private final java.util.function.Function<java.util.function.Supplier<Uni<Void>>, Uni<Void>> transaction;
+        private final Function<Supplier<Uni<Void>>, Uni<Void>> transaction;
         private final Runnable afterReconnect;
         /** Received and not handled yet, with the connection that delivered each (its PUBACK goes there). */
         private final Deque<Received> queue = new ArrayDeque<>();
@@ -270,7 +271,7 @@ public class MqttSubscriptions {
                 String clientId,
                 String filter,
                 BiFunction<String, byte[], Work> prepare,
-                java.util.function.Function<java.util.function.Supplier<Uni<Void>>, Uni<Void>> transaction,
+                Function<Supplier<Uni<Void>>, Uni<Void>> transaction,
                 Runnable afterReconnect) {
             this.clientId = clientId;
             this.filter = filter;
@@ -389,8 +390,8 @@ public class MqttSubscriptions {
             Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
             VertxContextSafetyToggle.setContextSafe(context, true);
             context.runOnContext(v -> Watchdog.limit(
-                            transaction.apply(() -> org.otaplatform.common.reactive.InOrder.each(
-                                    batch, r -> r.work().together().get())),
+                            transaction.apply(() ->
+                                    InOrder.each(batch, r -> r.work().together().get())),
                             HANDLER_LIMIT,
                             "handling " + batch.size() + " messages on " + filter)
                     .subscribe()

@@ -9,10 +9,13 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,7 +46,7 @@ public class OutboxRelay {
     private static final long IDLE_MILLIS = 1_000;
 
     private final MqttPublisher out;
-    private final io.vertx.mutiny.sqlclient.Pool pool;
+    private final Pool pool;
     private final Vertx vertx;
     private final long pollMillis;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -54,7 +57,7 @@ public class OutboxRelay {
     OutboxRelay(
             MqttPublisher out,
             Vertx vertx,
-            io.vertx.mutiny.sqlclient.Pool pool,
+            Pool pool,
             @ConfigProperty(name = "ota.outbox.poll-interval", defaultValue = "0.05s") Duration pollInterval) {
         this.out = out;
         this.pool = pool;
@@ -173,7 +176,7 @@ public class OutboxRelay {
                         + " ORDER BY created_at, id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED")
                 .execute()
                 .map(result -> {
-                    List<Row> rows = new java.util.ArrayList<>();
+                    List<Row> rows = new ArrayList<>();
                     result.forEach(r -> rows.add(
                             new Row(r.getUUID(0), r.getString(1), r.getBuffer(2).getBytes())));
                     return rows;
@@ -184,13 +187,13 @@ public class OutboxRelay {
                                 : connection
                                         .preparedQuery(
                                                 "UPDATE outbox_message SET published_at = now() WHERE id = ANY($1)")
-                                        .execute(io.vertx.mutiny.sqlclient.Tuple.of(sent.toArray(new UUID[0])))
+                                        .execute(Tuple.of(sent.toArray(new UUID[0])))
                                         .map(updated -> sent.size() == rows.size() ? rows.size() : 0))));
     }
 
     /** Sends in order and stops at the first failure; returns the ids that the broker took. */
     private Uni<List<UUID>> publish(List<Row> rows) {
-        List<UUID> sent = new java.util.ArrayList<>();
+        List<UUID> sent = new ArrayList<>();
         return Multi.createFrom()
                 .iterable(rows)
                 .onItem()

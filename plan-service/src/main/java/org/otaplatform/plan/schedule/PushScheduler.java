@@ -2,14 +2,18 @@ package org.otaplatform.plan.schedule;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +24,7 @@ import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.common.reactive.Watchdog;
+import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.plan.config.PlanConfig;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
@@ -82,9 +87,8 @@ public class PushScheduler {
      * wait for the next tick); the advisory lock still lets one pass run at a time.
      */
     public void passSoon() {
-        io.vertx.core.Context context =
-                io.smallrye.common.vertx.VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle.setContextSafe(context, true);
+        io.vertx.core.Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(v -> tick().subscribe().with(ok -> {}, failure -> {}));
     }
 
@@ -360,7 +364,7 @@ public class PushScheduler {
         String[] fromVersions = new String[n];
         Integer[] attempts = new Integer[n];
         UUID[] messageIds = new UUID[n];
-        io.vertx.core.buffer.Buffer[] payloads = new io.vertx.core.buffer.Buffer[n];
+        Buffer[] payloads = new Buffer[n];
         long millis = clock.millis();
         for (int i = 0; i < n; i++) {
             Candidate c = chosen.get(i);
@@ -372,7 +376,7 @@ public class PushScheduler {
             var message = PushCommands.message(
                     plan, d, fw, ids[i], c.gatewayId(), c.productKey(), c.deviceKey(), c.version(), deadline, millis);
             messageIds[i] = UUID.fromString(message.id());
-            payloads[i] = io.vertx.core.buffer.Buffer.buffer(message.encode());
+            payloads[i] = Buffer.buffer(message.encode());
         }
         String sql = "WITH input AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[],"
                 + "   $6::uuid[], $7::bytea[]) AS i (id, device_key, gateway_id, from_version, attempt, message_id, payload)),"
@@ -395,10 +399,10 @@ public class PushScheduler {
                 .addUUID(plan.id)
                 .addString(plan.productKey)
                 .addString(fw.version())
-                .addOffsetDateTime(ackDeadline.atOffset(java.time.ZoneOffset.UTC))
-                .addOffsetDateTime(deadline.atOffset(java.time.ZoneOffset.UTC))
+                .addOffsetDateTime(ackDeadline.atOffset(ZoneOffset.UTC))
+                .addOffsetDateTime(deadline.atOffset(ZoneOffset.UTC))
                 .addInteger(d.ackTimeoutSeconds())
-                .addString(org.otaplatform.contract.InternalTopics.GATEWAY_COMMANDS);
+                .addString(InternalTopics.GATEWAY_COMMANDS);
         return pool.withTransaction(c -> c.preparedQuery(sql).execute(params))
                 .map(rows -> rows.rowCount())
                 .invoke(created -> {

@@ -5,7 +5,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A plan's statistics, counted from its tasks (the latest attempt per device), afresh on every read so
@@ -28,9 +31,8 @@ public class PlanStats {
             Double successRate) {}
 
     private final Pool pool;
-    private final java.time.Duration deviceCountsMaxAge;
-    private final java.util.concurrent.ConcurrentHashMap<String, DeviceCounts> recentDeviceCounts =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Duration deviceCountsMaxAge;
+    private final ConcurrentHashMap<String, DeviceCounts> recentDeviceCounts = new ConcurrentHashMap<>();
 
     private record DeviceCounts(long targeted, long upToDate, long countedAt) {}
 
@@ -121,8 +123,8 @@ public class PlanStats {
             String[] whitelist,
             String[] blacklist,
             boolean recent) {
-        String key = planId + "|" + targetVersion + "|" + java.util.Arrays.hashCode(sources) + "|"
-                + java.util.Arrays.hashCode(whitelist) + "|" + java.util.Arrays.hashCode(blacklist);
+        String key = planId + "|" + targetVersion + "|" + Arrays.hashCode(sources) + "|" + Arrays.hashCode(whitelist)
+                + "|" + Arrays.hashCode(blacklist);
         long now = System.currentTimeMillis();
         DeviceCounts known = recentDeviceCounts.get(key);
         if (recent && known != null && now - known.countedAt() < deviceCountsMaxAge.toMillis()) {
