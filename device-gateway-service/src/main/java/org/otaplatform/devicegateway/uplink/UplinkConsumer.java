@@ -84,18 +84,15 @@ public class UplinkConsumer {
     private void afterReconnect() {
         for (long delay : new long[] {15_000, 45_000}) {
             vertx.setTimer(delay, t -> {
-                io.vertx.core.Context context =
-                        io.smallrye.common.vertx.VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-                io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle.setContextSafe(context, true);
-                context.runOnContext(v -> Watchdog.limit(
-                                uplink.resendUnackedOfGatewaysHeldOffline(), "re-sending unacked upgrades")
-                        .subscribe()
-                        .with(
-                                n -> LOG.infof(
-                                        "the broker connection came back: %d unacked upgrades of gateways held"
-                                                + " offline sent again",
-                                        n),
-                                e -> LOG.warnf("re-sending unacked upgrades failed: %s", e.getMessage())));
+                org.otaplatform.common.reactive.SafeContext.run(
+                        vertx,
+                        () -> Watchdog.limit(
+                                uplink.resendUnackedOfGatewaysHeldOffline(), "re-sending unacked upgrades"),
+                        n -> LOG.infof(
+                                "the broker connection came back: %d unacked upgrades of gateways held offline sent"
+                                        + " again",
+                                n),
+                        e -> LOG.warnf("re-sending unacked upgrades failed: %s", e.getMessage()));
             });
         }
     }

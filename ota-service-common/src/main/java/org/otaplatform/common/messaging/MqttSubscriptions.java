@@ -3,8 +3,6 @@ package org.otaplatform.common.messaging;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -29,6 +27,7 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.reactive.InOrder;
+import org.otaplatform.common.reactive.SafeContext;
 import org.otaplatform.common.reactive.Watchdog;
 
 /**
@@ -387,25 +386,23 @@ public class MqttSubscriptions {
                 handle(first, 0, done);
                 return;
             }
-            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-            VertxContextSafetyToggle.setContextSafe(context, true);
-            context.runOnContext(v -> Watchdog.limit(
+            SafeContext.run(
+                    vertx,
+                    () -> Watchdog.limit(
                             transaction.apply(() ->
                                     InOrder.each(batch, r -> r.work().together().get())),
                             HANDLER_LIMIT,
-                            "handling " + batch.size() + " messages on " + filter)
-                    .subscribe()
-                    .with(
-                            ok -> {
-                                batch.forEach(r -> r.work().committedTogether().run());
-                                done.run();
-                            },
-                            failure -> {
-                                LOG.debugf(
-                                        "%d messages on %s could not be applied together (%s); handling each alone",
-                                        batch.size(), filter, failure.getMessage());
-                                caller.runOnContext(x -> alone(batch, 0, done));
-                            }));
+                            "handling " + batch.size() + " messages on " + filter),
+                    ok -> {
+                        batch.forEach(r -> r.work().committedTogether().run());
+                        done.run();
+                    },
+                    failure -> {
+                        LOG.debugf(
+                                "%d messages on %s could not be applied together (%s); handling each alone",
+                                batch.size(), filter, failure.getMessage());
+                        caller.runOnContext(x -> alone(batch, 0, done));
+                    });
         }
 
         /** Handles the batch's messages one by one from {@code index}, then {@code done}. */
@@ -434,15 +431,14 @@ public class MqttSubscriptions {
 
         private void handle(Received received, int attempt, Runnable done) {
             MqttPublishMessage message = received.message();
-            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-            VertxContextSafetyToggle.setContextSafe(context, true);
-            context.runOnContext(v -> Watchdog.limit(
-                            Uni.createFrom()
-                                    .deferred(() -> received.work().alone().get()),
+            SafeContext.run(
+                    vertx,
+                    () -> Watchdog.limit(
+                            received.work().alone().get(),
                             HANDLER_LIMIT,
-                            "handling a message on " + message.topicName())
-                    .subscribe()
-                    .with(ok -> done.run(), failure -> {
+                            "handling a message on " + message.topicName()),
+                    ok -> done.run(),
+                    failure -> {
                         // a fault of the infrastructure is waited out however long it lasts (the message
                         // stays unacknowledged, so nothing behind it is lost either); anything else gets
                         // one more try
@@ -461,7 +457,7 @@ public class MqttSubscriptions {
                                     attempt + 1);
                             done.run();
                         }
-                    }));
+                    });
         }
     }
 }

@@ -3,11 +3,8 @@ package org.otaplatform.common.messaging;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -22,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.otaplatform.common.reactive.SafeContext;
 import org.otaplatform.common.reactive.Watchdog;
 
 /**
@@ -70,10 +68,7 @@ public class OutboxRelay {
             long now = System.currentTimeMillis();
             if (now < eagerUntil.get() || now - lastPass >= IDLE_MILLIS) {
                 lastPass = now;
-                // Hibernate Reactive needs its own, safe sub-context for each pass
-                Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-                VertxContextSafetyToggle.setContextSafe(context, true);
-                context.runOnContext(v -> drain().subscribe().with(ok -> {}, failure -> {}));
+                SafeContext.run(vertx, this::drain, ok -> {}, failure -> {});
             }
         });
     }
@@ -94,16 +89,14 @@ public class OutboxRelay {
         Instant since = event.at().minus(REPUBLISH_WINDOW);
         for (long delay : new long[] {5_000, 30_000}) {
             vertx.setTimer(delay, t -> {
-                Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-                VertxContextSafetyToggle.setContextSafe(context, true);
-                context.runOnContext(v -> Watchdog.limit(republishSince(since), "republishing after a broker restart")
-                        .subscribe()
-                        .with(
-                                n -> {
-                                    LOG.infof("the broker restarted: %d recent messages published again", n);
-                                    wakeAfterCommit();
-                                },
-                                e -> LOG.warnf("republishing after a broker restart failed: %s", e.getMessage())));
+                SafeContext.run(
+                        vertx,
+                        () -> Watchdog.limit(republishSince(since), "republishing after a broker restart"),
+                        n -> {
+                            LOG.infof("the broker restarted: %d recent messages published again", n);
+                            wakeAfterCommit();
+                        },
+                        e -> LOG.warnf("republishing after a broker restart failed: %s", e.getMessage()));
             });
         }
     }

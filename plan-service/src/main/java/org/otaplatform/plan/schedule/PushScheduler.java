@@ -2,8 +2,6 @@ package org.otaplatform.plan.schedule;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -87,9 +85,7 @@ public class PushScheduler {
      * wait for the next tick); the advisory lock still lets one pass run at a time.
      */
     public void passSoon() {
-        io.vertx.core.Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(v -> tick().subscribe().with(ok -> {}, failure -> {}));
+        org.otaplatform.common.reactive.SafeContext.run(vertx, this::tick, ok -> {}, failure -> {});
     }
 
     @Scheduled(every = "${ota.plan.scheduler.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
