@@ -15,10 +15,8 @@ import jakarta.enterprise.event.Observes;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,12 +33,8 @@ public class MqttPublisher {
     private static final int MAX_IN_FLIGHT = 10_000;
 
     private final Vertx vertx;
-    private final String host;
-    private final int port;
-    private final int maxMessageSize;
+    private final BrokerConnection broker;
     private final String clientId;
-    private final String username;
-    private final String password;
     private final Map<Integer, Promise<Void>> awaitingAck = new HashMap<>();
     /** PUBACKs that overtook the completion of their own write. */
     private final Set<Integer> ackedEarly = new HashSet<>();
@@ -50,23 +44,12 @@ public class MqttPublisher {
     private volatile boolean connected;
     private volatile boolean stopping;
 
-    MqttPublisher(
-            Vertx vertx,
-            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.host") String host,
-            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.port", defaultValue = "1883") int port,
-            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.max-message-size", defaultValue = "262144")
-                    int maxMessageSize,
-            @ConfigProperty(name = "quarkus.application.name") String application,
-            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.username") Optional<String> username,
-            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.password") Optional<String> password) {
+    MqttPublisher(Vertx vertx, BrokerConnection broker) {
         this.vertx = vertx;
-        this.host = host;
-        this.port = port;
-        this.maxMessageSize = maxMessageSize;
+        this.broker = broker;
         // publishing needs no session: a fresh id per process never evicts another replica's connection
-        this.clientId = application + "-out-" + UUID.randomUUID().toString().substring(0, 8);
-        this.username = username.filter(u -> !u.isBlank()).orElse(null);
-        this.password = password.orElse(null);
+        this.clientId =
+                broker.application() + "-out-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     void start(@Observes StartupEvent event) {
@@ -80,11 +63,6 @@ public class MqttPublisher {
         if (c != null && c.isConnected()) {
             c.disconnect();
         }
-    }
-
-    /** Whether the connection is up. */
-    public boolean connected() {
-        return connected;
     }
 
     /** Publishes at QoS 1; the Uni completes when the broker acknowledged the message. */
@@ -124,15 +102,8 @@ public class MqttPublisher {
         if (stopping) {
             return;
         }
-        MqttClientOptions options = new MqttClientOptions()
-                .setClientId(clientId)
-                .setCleanSession(true)
-                .setMaxMessageSize(maxMessageSize)
-                .setKeepAliveInterval(30)
-                .setMaxInflightQueue(MAX_IN_FLIGHT);
-        if (username != null) {
-            options.setUsername(username).setPassword(password);
-        }
+        MqttClientOptions options =
+                broker.options(clientId).setCleanSession(true).setMaxInflightQueue(MAX_IN_FLIGHT);
         MqttClient c = MqttClient.create(vertx, options);
         client = c;
         c.publishCompletionHandler(packetId -> {
@@ -151,7 +122,7 @@ public class MqttPublisher {
                 vertx.setTimer(500, t -> context.runOnContext(x -> connect()));
             }
         });
-        c.connect(port, host)
+        c.connect(broker.port(), broker.host())
                 .onSuccess(ack -> {
                     connected = true;
                     LOG.infof("publishing as %s", clientId);

@@ -47,47 +47,31 @@ import org.otaplatform.common.reactive.Watchdog;
 public class MqttSubscriptions {
 
     private static final Logger LOG = Logger.getLogger(MqttSubscriptions.class);
-    /** Back-off between attempts of a failing handler; after the last one the message is let go. */
     /** A message is handled in milliseconds; one without an outcome after this is retried (see Watchdog). */
     private static final java.time.Duration HANDLER_LIMIT = java.time.Duration.ofSeconds(20);
 
+    /** Back-off between attempts of a failing handler (the last one repeats while a fault lasts). */
     private static final long[] RETRY_MILLIS = {200, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000};
 
     private final Vertx vertx;
-    private final String host;
-    private final int port;
-    private final int maxMessageSize;
+    private final BrokerConnection broker;
     private final String clientIdBase;
     private final boolean persistent;
     private final List<Subscription> subscriptions = new ArrayList<>();
     private volatile boolean stopping;
     private final java.util.concurrent.atomic.AtomicLong lastBrokerBack = new java.util.concurrent.atomic.AtomicLong();
     private final jakarta.enterprise.event.Event<BrokerReconnected> brokerReconnected;
-    /** The service's broker account (null: anonymous, as on a development broker); a secret's half. */
-    private final String username;
-
-    private final String password;
 
     MqttSubscriptions(
             Vertx vertx,
-            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.host") String host,
-            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.port", defaultValue = "1883") int port,
-            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.max-message-size", defaultValue = "262144")
-                    int maxMessageSize,
-            @ConfigProperty(name = "quarkus.application.name") String application,
+            BrokerConnection broker,
             @ConfigProperty(name = "ota.mqtt.instance-id") Optional<String> instanceId,
-            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.username") Optional<String> username,
-            @ConfigProperty(name = "mp.messaging.connector.smallrye-mqtt.password") Optional<String> password,
             jakarta.enterprise.event.Event<BrokerReconnected> brokerReconnected) {
         this.vertx = vertx;
+        this.broker = broker;
         this.brokerReconnected = brokerReconnected;
-        this.username = username.filter(u -> !u.isBlank()).orElse(null);
-        this.password = password.orElse(null);
-        this.host = host;
-        this.port = port;
-        this.maxMessageSize = maxMessageSize;
         this.persistent = instanceId.filter(id -> !id.isBlank()).isPresent();
-        this.clientIdBase = application + "-"
+        this.clientIdBase = broker.application() + "-"
                 + instanceId
                         .filter(id -> !id.isBlank())
                         .orElse(UUID.randomUUID().toString().substring(0, 8));
@@ -283,16 +267,9 @@ public class MqttSubscriptions {
             if (stopping) {
                 return;
             }
-            MqttClientOptions options = new MqttClientOptions()
-                    .setClientId(clientId)
-                    .setCleanSession(!persistent)
-                    .setMaxMessageSize(maxMessageSize)
-                    .setKeepAliveInterval(30)
-                    .setMaxInflightQueue(1_000);
+            MqttClientOptions options =
+                    broker.options(clientId).setCleanSession(!persistent).setMaxInflightQueue(1_000);
             options.setAutoAck(false);
-            if (username != null) {
-                options.setUsername(username).setPassword(password);
-            }
             MqttClient c = MqttClient.create(vertx, options);
             client = c;
             c.publishHandler(this::received);
@@ -315,7 +292,7 @@ public class MqttSubscriptions {
                     vertx.setTimer(reconnectDelay(), t -> connect());
                 }
             });
-            c.connect(port, host)
+            c.connect(broker.port(), broker.host())
                     .compose(ack -> c.subscribe(filter, MqttQoS.AT_LEAST_ONCE.value()))
                     .onSuccess(id -> LOG.infof(
                             "subscribed %s to %s (%s session)", clientId, filter, persistent ? "persistent" : "clean"))
