@@ -304,7 +304,8 @@ class PushTest {
                             && count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
             String body =
                     "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
-                            + "\",\"mode\":\"MANUAL\",\"timeZone\":\"UTC\",\"upgradeNotes\":{\"en\":\"Fixes pairing\"}}";
+                            + "\",\"mode\":\"MANUAL\",\"timeZone\":\"UTC\",\"maxConcurrentPerGateway\":1,"
+                            + "\"upgradeNotes\":{\"en\":\"Fixes pairing\"}}";
             String plan = given().contentType(ContentType.JSON)
                     .body(body)
                     .post("/api/v1/plans")
@@ -324,6 +325,11 @@ class PushTest {
             assertThat(upgrades(bus, product))
                     .as("nothing is sent before the end user confirms")
                     .isEmpty();
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> count("SELECT count(*) FROM upgrade_task WHERE product_key = $1", product) == 2);
+            assertThat(count("SELECT count(DISTINCT created_at) FROM upgrade_task WHERE product_key = $1", product))
+                    .as("both devices offered in one pass: an offer does not take one of the gateway's slots")
+                    .isEqualTo(1);
 
             given().contentType(ContentType.JSON)
                     .body("{\"planId\":\"" + plan

@@ -1,39 +1,18 @@
 package org.otaplatform.plan.schedule;
 
-import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.UUID;
-import org.otaplatform.common.messaging.Outbox;
-import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
 
-/** The {@code gateway.upgrade} command for one task, into the outbox. */
+/** The {@code gateway.upgrade} command for one task, as the outbox takes it. */
 final class PushCommands {
 
     private PushCommands() {}
 
-    static Uni<Void> upgrade(
-            Outbox outbox,
-            Plan plan,
-            PlanDefinition d,
-            FirmwareView fw,
-            UUID taskId,
-            String gatewayId,
-            String productKey,
-            String deviceKey,
-            String fromVersion,
-            Instant deadline,
-            long now) {
-        return outbox.add(
-                InternalTopics.GATEWAY_COMMANDS,
-                message(plan, d, fw, taskId, gatewayId, productKey, deviceKey, fromVersion, deadline, now));
-    }
-
-    /** The command itself (PushScheduler writes a round's commands in one statement). */
     static InternalMessage message(
             Plan plan,
             PlanDefinition d,

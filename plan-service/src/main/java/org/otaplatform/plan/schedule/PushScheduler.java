@@ -154,8 +154,7 @@ public class PushScheduler {
         if (limit <= 0) {
             return Uni.createFrom().item(0);
         }
-        return candidates(plan, d, fw, limit)
-                .flatMap(list -> inFlight(list).map(busy -> pick(list, busy, d, limit)))
+        return candidates(plan, d, fw, limit, d.maxConcurrentPerGateway())
                 .flatMap(chosen -> chosen.isEmpty() ? Uni.createFrom().item(0) : create(plan, d, fw, chosen, now))
                 .invoke(sent -> room.addAndGet(-sent))
                 .flatMap(sent -> sent == limit && round + 1 < ROUNDS
@@ -166,7 +165,7 @@ public class PushScheduler {
 
     /** Manual plans: every eligible device gets an offer (AWAITING_CONFIRMATION) its end user can confirm. */
     private Uni<Integer> offer(Plan plan, PlanDefinition d, FirmwareView fw, Instant now) {
-        return candidates(plan, d, fw, BATCH)
+        return candidates(plan, d, fw, BATCH, Integer.MAX_VALUE)
                 .flatMap(list -> list.isEmpty()
                         ? Uni.createFrom().item(0)
                         : Panache.withTransaction(() -> Multi.createFrom()
@@ -220,18 +219,19 @@ public class PushScheduler {
                                     return tasks.notifyPending(id, now.plusSeconds(d.ackTimeoutSeconds()), deadline)
                                             .flatMap(moved -> !moved
                                                     ? Uni.createFrom().item(0)
-                                                    : PushCommands.upgrade(
-                                                                    outbox,
-                                                                    plan,
-                                                                    d,
-                                                                    fw,
-                                                                    id,
-                                                                    c.gatewayId(),
-                                                                    c.productKey(),
-                                                                    c.deviceKey(),
-                                                                    c.version(),
-                                                                    deadline,
-                                                                    clock.millis())
+                                                    : outbox.add(
+                                                                    InternalTopics.GATEWAY_COMMANDS,
+                                                                    PushCommands.message(
+                                                                            plan,
+                                                                            d,
+                                                                            fw,
+                                                                            id,
+                                                                            c.gatewayId(),
+                                                                            c.productKey(),
+                                                                            c.deviceKey(),
+                                                                            c.version(),
+                                                                            deadline,
+                                                                            clock.millis()))
                                                             .replaceWith(1));
                                 })
                                 .collect()
@@ -254,12 +254,13 @@ public class PushScheduler {
     }
 
     /**
-     * The next eligible devices, at most as many per gateway as the gateway has room for under the plan's
-     * concurrency (what runs there under any plan counts). Gateways are walked in order and each one's
+     * The next eligible devices, at most as many per gateway as the gateway has room for under
+     * {@code perGateway} (what runs there under any plan counts): the plan's concurrency for pushes, no
+     * bound for manual offers, which do not run on the gateway. Gateways are walked in order and each one's
      * devices are looked up by its own index, so a pass never stalls on the first gateways of a large fleet
      * while the others idle, and its cost follows the gateways with room, not the fleet's size.
      */
-    private Uni<List<Candidate>> candidates(Plan plan, PlanDefinition d, FirmwareView fw, int limit) {
+    private Uni<List<Candidate>> candidates(Plan plan, PlanDefinition d, FirmwareView fw, int limit, int perGateway) {
         // Each device's history is one aggregate over its own tasks (an index lookup per device, whatever
         // the planner believes about a task table growing fast): open anywhere, done or cooling down
         // under this plan, failed attempts under this plan.
@@ -298,7 +299,7 @@ public class PushScheduler {
                 .addInteger(limit)
                 .addDouble((double) config.offlinePushGrace().toSeconds())
                 .addLong((long) d.retry().maxAttempts())
-                .addLong((long) d.maxConcurrentPerGateway());
+                .addLong((long) perGateway);
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<Candidate> list = new ArrayList<>();
             for (Row r : rows) {
