@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.otaplatform.contract.DownlinkType;
+import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.UplinkType;
 import org.otaplatform.testkit.MqttBroker;
 import org.otaplatform.testkit.TestGateway;
+import org.otaplatform.testkit.TestMqttClient;
 
 /**
  * Uplink that arrives in a burst is applied in shared transactions; a message among them that must be
@@ -74,5 +79,127 @@ class BatchedUplinkTest {
                     .as("only the spoofed report is refused, once")
                     .hasSize(1);
         }
+    }
+
+    /**
+     * A burst of acks and progress reports, the bulk of a campaign, is applied with set-based statements;
+     * a repeated msgId has no second effect, and a report naming another gateway's task fails its run,
+     * which is then handled message by message: that report is refused and changes nothing, the others
+     * are applied once.
+     */
+    @Test
+    void aBurstOfAcksAndProgressIsAppliedOnceAndASpoofedReportInItIsRefused() {
+        String owner = Gateways.id("gw-set-owner");
+        String other = Gateways.id("gw-set-other");
+        int devices = 10;
+        List<String> attached = new ArrayList<>();
+        for (int i = 0; i < devices; i++) {
+            attached.add(Gateways.device(owner + "-d" + i, "1.0", true));
+        }
+        double setBasedBefore = setBased();
+        try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), owner);
+                TestGateway foreign = TestGateway.connect(MqttBroker.shared(), other);
+                TestMqttClient planService =
+                        TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_UPLINK)) {
+            gateway.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), attached.toArray(new String[0])));
+            foreign.publish(
+                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(other + "-d", "1.0", true)));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + owner + "-d" + (devices - 1))
+                            .then()
+                            .statusCode(200));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + other + "-d")
+                            .then()
+                            .statusCode(200));
+            for (int i = 0; i < devices; i++) {
+                planService.publish(
+                        InternalTopics.GATEWAY_COMMANDS,
+                        Gateways.upgradeCommand(owner, "t-" + owner + "-" + i, owner + "-d" + i));
+            }
+            planService.publish(
+                    InternalTopics.GATEWAY_COMMANDS, Gateways.upgradeCommand(other, "t-" + other, other + "-d"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> gateway.received().stream()
+                                    .filter(r -> r.type() == DownlinkType.UPGRADE)
+                                    .count()
+                            >= devices);
+            foreign.awaitDownlink(DownlinkType.UPGRADE, p -> p.contains("t-" + other));
+
+            String repeated = Gateways.msgId();
+            String spoofed = Gateways.msgId();
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < devices; i++) {
+                String task = "t-" + owner + "-" + i;
+                String ack = i == 0 ? repeated : Gateways.msgId();
+                String downloading = Gateways.msgId();
+                String succeeded = Gateways.msgId();
+                gateway.publish(UplinkType.ACK, Gateways.ack(ack, task, true));
+                gateway.publish(UplinkType.PROGRESS, Gateways.progress(downloading, task, "DOWNLOADING", null));
+                gateway.publish(UplinkType.PROGRESS, Gateways.progress(succeeded, task, "SUCCEEDED", "1.1"));
+                sent.addAll(List.of(ack, downloading, succeeded));
+                if (i == 1) {
+                    gateway.publish(UplinkType.ACK, Gateways.ack(repeated, "t-" + owner + "-0", true));
+                }
+                if (i == devices / 2) {
+                    gateway.publish(
+                            UplinkType.PROGRESS, Gateways.progress(spoofed, "t-" + other, "SUCCEEDED", "6.6.6"));
+                }
+            }
+
+            TestGateway.Received refusal = gateway.awaitDownlink(DownlinkType.ERROR, p -> p.contains(spoofed));
+            assertThat(refusal.payload()).contains("UNKNOWN_TASK");
+            for (int i = 0; i < devices; i++) {
+                String device = owner + "-d" + i;
+                await().atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + device)
+                                .then()
+                                .body("version", equalTo("1.1")));
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> forwardedMsgIds(planService, owner).size() >= sent.size());
+            assertThat(forwardedMsgIds(planService, owner))
+                    .as("each report forwarded once, the repeated msgId not again")
+                    .containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(planService.received().stream().filter(m -> m.payload().contains(spoofed)))
+                    .isEmpty();
+            assertThat(Gateways.count(
+                            pool, "SELECT count(*) FROM gateway_task WHERE gateway_id = $1 AND state = 'ENDED'", owner))
+                    .isEqualTo(devices);
+            assertThat(Gateways.count(
+                            pool,
+                            "SELECT count(*) FROM gateway_task WHERE task_id = $1 AND state = 'SENT'",
+                            "t-" + other))
+                    .as("the spoofed report moved nothing")
+                    .isEqualTo(1);
+            given().get("/api/v1/devices/zb-bulb/" + other + "-d").then().body("version", equalTo("1.0"));
+            assertThat(gateway.received().stream().filter(r -> r.type() == DownlinkType.ERROR))
+                    .as("only the spoofed report is refused, once")
+                    .hasSize(1);
+            assertThat(setBased() - setBasedBefore)
+                    .as("runs of the burst went through the set-based path")
+                    .isPositive();
+        }
+    }
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    MeterRegistry registry;
+
+    private double setBased() {
+        var counter = registry.find("ota.uplink.set-based").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static List<String> forwardedMsgIds(TestMqttClient planService, String gatewayId) {
+        return planService.received().stream()
+                .map(m -> org.otaplatform.contract.internal.InternalMessage.decode(
+                        m.payload().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .flatMap(java.util.Optional::stream)
+                .filter(m -> gatewayId.equals(m.data().path("gatewayId").asText()))
+                .map(m -> m.data().path("msgId").asText())
+                .toList();
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -33,6 +34,9 @@ class PushTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    MeterRegistry registry;
 
     @Test
     void pushesEligibleDevicesWithinTheGatewaysConcurrencyAndFollowsTheirProgress() throws Exception {
@@ -388,6 +392,87 @@ class PushTest {
                             .then()
                             .body("status", equalTo("SUSPENDED"))
                             .body("suspendedReason", org.hamcrest.Matchers.containsString("failure threshold")));
+        }
+    }
+
+    /**
+     * Reports that arrive together are applied as a set-based run with the effects of one by one: every
+     * step in the history in order, a percent in the same state recorded, a repeated message and a stale
+     * report ignored, each device's new version in the device view.
+     */
+    @Test
+    void reportsArrivingTogetherHaveTheEffectsOfOneByOne() throws Exception {
+        String product = "run-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        var counter = registry.find("ota.gateway-reports.set-based").counter();
+        double before = counter == null ? 0 : counter.count();
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String id = activePlan(bus, product, gw, 3, 300);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> upgrades(bus, product).size() == 3);
+            List<String> tasks = upgrades(bus, product).stream()
+                    .map(c -> c.get("taskId").asText())
+                    .toList();
+            int m = 0;
+            for (String task : tasks) {
+                report(bus, new GatewayUplink.Ack(gw, "a" + m++, task, true, null), GatewayUplink.Ack.TYPE);
+                for (var step : List.of(
+                        new Object[] {"DOWNLOADING", 10},
+                        new Object[] {"DOWNLOADING", 60},
+                        new Object[] {"DOWNLOADED", 100},
+                        new Object[] {"UPGRADING", null})) {
+                    report(
+                            bus,
+                            new GatewayUplink.Progress(
+                                    gw, "p" + m++, task, (String) step[0], (Integer) step[1], null, null, null),
+                            GatewayUplink.Progress.TYPE);
+                }
+                byte[] succeeded = InternalMessage.of(
+                                GatewayUplink.Progress.TYPE,
+                                "test",
+                                System.currentTimeMillis(),
+                                new GatewayUplink.Progress(gw, "s" + m++, task, "SUCCEEDED", 100, "2.0", null, null))
+                        .encode();
+                bus.publish(InternalTopics.GATEWAY_UPLINK, succeeded);
+                bus.publish(InternalTopics.GATEWAY_UPLINK, succeeded); // redelivered
+                report(
+                        bus,
+                        new GatewayUplink.Progress(gw, "late" + m++, task, "DOWNLOADING", 70, null, null, null),
+                        GatewayUplink.Progress.TYPE);
+            }
+
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> count(
+                                    "SELECT count(*) FROM device_view WHERE product_key = $1 AND version = '2.0'",
+                                    product)
+                            == 3);
+            for (String task : tasks) {
+                List<String> states = given().get("/api/v1/plans/" + id + "/tasks/" + task)
+                        .then()
+                        .statusCode(200)
+                        .body("task.state", equalTo("SUCCEEDED"))
+                        .extract()
+                        .path("events.state");
+                assertThat(states)
+                        .containsExactly(
+                                "NOTIFIED",
+                                "ACCEPTED",
+                                "DOWNLOADING",
+                                "DOWNLOADING",
+                                "DOWNLOADED",
+                                "UPGRADING",
+                                "SUCCEEDED");
+                List<Integer> percents = given().get("/api/v1/plans/" + id + "/tasks/" + task)
+                        .then()
+                        .extract()
+                        .path("events.percent");
+                assertThat(percents).containsExactly(null, null, 10, 60, 100, null, 100);
+            }
+            given().get("/api/v1/plans/" + id).then().body("stats.succeeded", equalTo(3));
+            assertThat(registry.find("ota.gateway-reports.set-based").counter().count() - before)
+                    .as("reports of the burst went through set-based runs")
+                    .isPositive();
         }
     }
 

@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.reactive.Watchdog;
@@ -20,7 +21,9 @@ import org.otaplatform.contract.Topics;
 import org.otaplatform.contract.UplinkType;
 import org.otaplatform.contract.codec.Decoded;
 import org.otaplatform.contract.codec.MessageCodec;
+import org.otaplatform.contract.message.Ack;
 import org.otaplatform.contract.message.ErrorReply;
+import org.otaplatform.contract.message.Progress;
 import org.otaplatform.contract.message.UplinkMessage;
 import org.otaplatform.contract.wire.ErrorCode;
 import org.otaplatform.devicegateway.downlink.DownlinkPublisher;
@@ -37,6 +40,7 @@ public class UplinkConsumer {
     private static final Logger LOG = Logger.getLogger(UplinkConsumer.class);
 
     private final UplinkService uplink;
+    private final UplinkBatch batch;
     private final RateLimiter rateLimiter;
     private final DownlinkPublisher downlink;
     private final SessionStore sessions;
@@ -46,6 +50,7 @@ public class UplinkConsumer {
 
     UplinkConsumer(
             UplinkService uplink,
+            UplinkBatch batch,
             RateLimiter rateLimiter,
             DownlinkPublisher downlink,
             SessionStore sessions,
@@ -53,6 +58,7 @@ public class UplinkConsumer {
             io.vertx.core.Vertx vertx) {
         this.vertx = vertx;
         this.uplink = uplink;
+        this.batch = batch;
         this.rateLimiter = rateLimiter;
         this.downlink = downlink;
         this.sessions = sessions;
@@ -61,15 +67,16 @@ public class UplinkConsumer {
 
     /**
      * Subscribes at start-up; messages are acknowledged once their effects are committed. Valid messages
-     * waiting together are applied in one transaction; one that must be refused rolls that transaction
-     * back, and each of its messages is then handled alone (the refused one with its error reply).
+     * waiting together are applied in one transaction (a run of acks and progress reports with a few
+     * set-based statements: {@link UplinkBatch}); one that must be refused rolls that transaction back,
+     * and each of its messages is then handled alone (the refused one with its error reply).
      */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
         mqtt.subscribe(
                 "uplink",
                 "$share/device-gateway-service/" + Topics.ALL_UPLINK,
                 this::prepare,
-                Panache::withTransaction,
+                batch::apply,
                 this::afterReconnect);
     }
 
@@ -133,6 +140,10 @@ public class UplinkConsumer {
                     refuse(gatewayId, invalid.msgId().orElse(null), ErrorCode.MALFORMED, invalid.summary())));
         }
         UplinkMessage valid = ((Decoded.Valid<UplinkMessage>) decoded).message();
+        Supplier<Uni<Void>> together = () -> uplink.handle(gatewayId, valid);
+        if ((valid instanceof Ack || valid instanceof Progress) && valid.msgId() != null) {
+            together = new UplinkBatch.Report(gatewayId, valid, together);
+        }
         return new MqttSubscriptions.Work(
                 () -> failed(
                         type,
@@ -141,7 +152,7 @@ public class UplinkConsumer {
                                 .onFailure(Refusal.class)
                                 .recoverWithUni(
                                         r -> refuse(gatewayId, valid.msgId(), ((Refusal) r).code(), r.getMessage()))),
-                () -> uplink.handle(gatewayId, valid),
+                together,
                 () -> accepted(type));
     }
 

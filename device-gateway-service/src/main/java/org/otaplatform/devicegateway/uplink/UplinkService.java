@@ -212,15 +212,11 @@ public class UplinkService {
     }
 
     private Uni<Void> ack(String gatewayId, Ack ack) {
-        return ownedTask(gatewayId, ack.taskId(), ack.accept() ? "ACKED" : "ENDED")
-                .flatMap(task -> forward(
-                        GatewayUplink.Ack.TYPE,
-                        new GatewayUplink.Ack(gatewayId, ack.msgId(), ack.taskId(), ack.accept(), ack.reason())));
+        return ownedTask(gatewayId, ack.taskId(), taskState(ack)).flatMap(task -> forward(forwarded(gatewayId, ack)));
     }
 
     private Uni<Void> progress(String gatewayId, Progress progress) {
-        boolean ended = progress.state() == ProgressState.SUCCEEDED || progress.state() == ProgressState.FAILED;
-        return ownedTask(gatewayId, progress.taskId(), ended ? "ENDED" : "ACKED")
+        return ownedTask(gatewayId, progress.taskId(), taskState(progress))
                 .flatMap(task -> progress.state() != ProgressState.SUCCEEDED
                         ? Uni.createFrom().voidItem()
                         : sessions.device(task.productKey(), task.deviceKey())
@@ -228,21 +224,47 @@ public class UplinkService {
                                                 && gatewayId.equals(d.get().gatewayId())
                                         ? versionChanged(d.get(), gatewayId, progress.version())
                                         : Uni.createFrom().voidItem()))
-                .flatMap(v -> forward(
-                        GatewayUplink.Progress.TYPE,
-                        new GatewayUplink.Progress(
-                                gatewayId,
-                                progress.msgId(),
-                                progress.taskId(),
-                                progress.state().name(),
-                                progress.percent(),
-                                progress.version(),
-                                progress.error() == null
-                                        ? null
-                                        : progress.error().code().name(),
-                                progress.error() == null
-                                        ? null
-                                        : progress.error().message())));
+                .flatMap(v -> forward(forwarded(gatewayId, progress)));
+    }
+
+    /** Where an ack or a progress report moves the task it names (SENT → ACKED → ENDED). */
+    static String taskState(UplinkMessage report) {
+        if (report instanceof Ack ack) {
+            return ack.accept() ? "ACKED" : "ENDED";
+        }
+        ProgressState state = ((Progress) report).state();
+        return state == ProgressState.SUCCEEDED || state == ProgressState.FAILED ? "ENDED" : "ACKED";
+    }
+
+    /** An ack or a progress report as plan-service gets it, with the gateway's identity from its topic. */
+    static InternalMessage forwarded(String gatewayId, UplinkMessage report, long millis) {
+        if (report instanceof Ack ack) {
+            return InternalMessage.of(
+                    GatewayUplink.Ack.TYPE,
+                    SOURCE,
+                    millis,
+                    new GatewayUplink.Ack(gatewayId, ack.msgId(), ack.taskId(), ack.accept(), ack.reason()));
+        }
+        Progress progress = (Progress) report;
+        return InternalMessage.of(
+                GatewayUplink.Progress.TYPE,
+                SOURCE,
+                millis,
+                new GatewayUplink.Progress(
+                        gatewayId,
+                        progress.msgId(),
+                        progress.taskId(),
+                        progress.state().name(),
+                        progress.percent(),
+                        progress.version(),
+                        progress.error() == null
+                                ? null
+                                : progress.error().code().name(),
+                        progress.error() == null ? null : progress.error().message()));
+    }
+
+    private InternalMessage forwarded(String gatewayId, UplinkMessage report) {
+        return forwarded(gatewayId, report, clock.millis());
     }
 
     /** The sub-device, which must exist and be attached to this gateway. */
@@ -301,7 +323,11 @@ public class UplinkService {
     }
 
     private Uni<Void> forward(String type, Object data) {
-        return outbox.add(InternalTopics.GATEWAY_UPLINK, InternalMessage.of(type, SOURCE, clock.millis(), data));
+        return forward(InternalMessage.of(type, SOURCE, clock.millis(), data));
+    }
+
+    private Uni<Void> forward(InternalMessage message) {
+        return outbox.add(InternalTopics.GATEWAY_UPLINK, message);
     }
 
     private static Map<SubDeviceRef, DeviceRow> byKey(List<DeviceRow> rows) {

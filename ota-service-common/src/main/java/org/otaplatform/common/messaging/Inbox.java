@@ -29,6 +29,41 @@ public class Inbox {
     }
 
     /**
+     * Records several ids inside the current transaction, in one statement; those recorded now (a run's
+     * messages not applied before). Ids that are no UUID are never applied, as in {@link #firstTime}.
+     */
+    public Uni<java.util.Set<String>> firstTimeAll(java.util.List<String> messageIds) {
+        UUID[] ids = messageIds.stream()
+                .map(Inbox::uuid)
+                .filter(java.util.Objects::nonNull)
+                .toArray(UUID[]::new);
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery("INSERT INTO inbox_message (id)"
+                                + " SELECT unnest(CAST(?1 AS uuid[])) ON CONFLICT DO NOTHING RETURNING id")
+                        .setParameter(1, ids)
+                        .getResultList())
+                .map(rows -> {
+                    java.util.Set<String> recorded = new java.util.HashSet<>();
+                    rows.forEach(r -> recorded.add(r.toString()));
+                    return recorded;
+                });
+    }
+
+    /** The id as {@link #firstTimeAll} returns it, or null for one that is no UUID. */
+    public static String canonical(String id) {
+        UUID uuid = uuid(id);
+        return uuid == null ? null : uuid.toString();
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    /**
      * Records the id inside the current transaction; true the first time, false for a message already
      * applied. The caller applies the message only when true, in the same transaction.
      */

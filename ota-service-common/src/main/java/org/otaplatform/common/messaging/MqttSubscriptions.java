@@ -113,24 +113,31 @@ public class MqttSubscriptions {
                 name,
                 topicFilter,
                 (topic, payload) -> Work.either(() -> handler.apply(topic, payload)),
-                Panache::withTransaction,
+                MqttSubscriptions::inOneTransaction,
                 () -> {});
+    }
+
+    /** The default for a run of messages: each one's work in order, in one Panache transaction. */
+    public static Uni<Void> inOneTransaction(List<Supplier<Uni<Void>>> run) {
+        return Panache.withTransaction(() -> InOrder.each(run, Supplier::get));
     }
 
     /**
      * As {@link #subscribe(String, String, BiFunction, Runnable)}, and messages waiting together are applied
      * together: {@code prepare} looks at each message once (decoding, checks that need no database) and
-     * says what to do with it; a run of messages whose {@link Work} may share a transaction is applied in
-     * one {@code transaction}, in order, and acknowledged after its commit. Should the shared transaction
+     * says what to do with it; a run of messages whose {@link Work} may share a transaction is given to
+     * {@code together} (their {@link Work#together()} in order), which applies them in one transaction
+     * ({@link #inOneTransaction} does it one by one; a subscriber may apply the run with a few set-based
+     * statements instead), and they are acknowledged after its commit. Should the shared transaction
      * fail, it is rolled back and each of its messages is handled alone, as if it had come by itself.
      */
     public void subscribe(
             String name,
             String topicFilter,
             BiFunction<String, byte[], Work> prepare,
-            Function<Supplier<Uni<Void>>, Uni<Void>> transaction,
+            Function<List<Supplier<Uni<Void>>>, Uni<Void>> together,
             Runnable afterReconnect) {
-        Subscription s = new Subscription(clientIdBase + "-" + name, topicFilter, prepare, transaction, afterReconnect);
+        Subscription s = new Subscription(clientIdBase + "-" + name, topicFilter, prepare, together, afterReconnect);
         synchronized (subscriptions) {
             subscriptions.add(s);
         }
@@ -239,7 +246,7 @@ public class MqttSubscriptions {
         private final String clientId;
         private final String filter;
         private final BiFunction<String, byte[], Work> prepare;
-        private final Function<Supplier<Uni<Void>>, Uni<Void>> transaction;
+        private final Function<List<Supplier<Uni<Void>>>, Uni<Void>> together;
         private final Runnable afterReconnect;
         /** Received and not handled yet, with the connection that delivered each (its PUBACK goes there). */
         private final Deque<Received> queue = new ArrayDeque<>();
@@ -254,12 +261,12 @@ public class MqttSubscriptions {
                 String clientId,
                 String filter,
                 BiFunction<String, byte[], Work> prepare,
-                Function<Supplier<Uni<Void>>, Uni<Void>> transaction,
+                Function<List<Supplier<Uni<Void>>>, Uni<Void>> together,
                 Runnable afterReconnect) {
             this.clientId = clientId;
             this.filter = filter;
             this.prepare = prepare;
-            this.transaction = transaction;
+            this.together = together;
             this.afterReconnect = afterReconnect;
         }
 
@@ -344,7 +351,7 @@ public class MqttSubscriptions {
             busy = true;
             List<Received> batch = new ArrayList<>();
             batch.add(first);
-            while (transaction != null
+            while (together != null
                     && first.work().together() != null
                     && batch.size() < MAX_BATCH
                     && queue.peek() != null
@@ -366,8 +373,8 @@ public class MqttSubscriptions {
             SafeContext.run(
                     vertx,
                     () -> Watchdog.limit(
-                            transaction.apply(() ->
-                                    InOrder.each(batch, r -> r.work().together().get())),
+                            together.apply(
+                                    batch.stream().map(r -> r.work().together()).toList()),
                             HANDLER_LIMIT,
                             "handling " + batch.size() + " messages on " + filter),
                     ok -> {

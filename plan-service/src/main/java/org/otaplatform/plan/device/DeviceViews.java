@@ -49,6 +49,30 @@ public class DeviceViews {
                 .replaceWithVoid();
     }
 
+    /** As {@link #upgraded} for several devices at once: "productKey NUL deviceKey" → version, in key order. */
+    public Uni<Void> upgradedAll(java.util.SortedMap<String, String> versions) {
+        String[] products = new String[versions.size()];
+        String[] devices = new String[versions.size()];
+        String[] targets = new String[versions.size()];
+        int i = 0;
+        for (var e : versions.entrySet()) {
+            int cut = e.getKey().indexOf('\u0000');
+            products[i] = e.getKey().substring(0, cut);
+            devices[i] = e.getKey().substring(cut + 1);
+            targets[i++] = e.getValue();
+        }
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("UPDATE device_view d SET version = u.version, updated_at = now()"
+                                + " FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]), CAST(?3 AS varchar[]))"
+                                + " AS u (product_key, device_key, version)"
+                                + " WHERE d.product_key = u.product_key AND d.device_key = u.device_key")
+                        .setParameter(1, products)
+                        .setParameter(2, devices)
+                        .setParameter(3, targets)
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+
     public Uni<Void> apply(GatewayState g) {
         Uni<Void> ackClock = g.online()
                 ? tasks.restartAckClock(g.gatewayId())

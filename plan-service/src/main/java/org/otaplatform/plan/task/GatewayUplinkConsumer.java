@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
@@ -28,14 +29,17 @@ public class GatewayUplinkConsumer {
     private final org.otaplatform.plan.schedule.RequestHandler requests;
     private final FailureThreshold threshold;
     private final DeviceViews devices;
+    private final ReportRuns runs;
 
     GatewayUplinkConsumer(
             Inbox inbox,
             TaskStore tasks,
             org.otaplatform.plan.schedule.RequestHandler requests,
             FailureThreshold threshold,
-            DeviceViews devices) {
+            DeviceViews devices,
+            ReportRuns runs) {
         this.devices = devices;
+        this.runs = runs;
         this.inbox = inbox;
         this.tasks = tasks;
         this.requests = requests;
@@ -52,12 +56,31 @@ public class GatewayUplinkConsumer {
             String errorCode,
             String errorMessage) {}
 
-    /** Subscribes at start-up; messages are acknowledged once their effects are committed (waiting ones together). */
+    /**
+     * Subscribes at start-up; messages are acknowledged once their effects are committed. Those waiting
+     * together are applied in one transaction, a run of acks and progress reports with a few set-based
+     * statements ({@link ReportRuns}).
+     */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
-        mqtt.subscribeInBatches(
+        mqtt.subscribe(
                 "gateway-uplink",
                 "$share/plan-service/" + org.otaplatform.contract.InternalTopics.GATEWAY_UPLINK,
-                (topic, payload) -> consume(payload));
+                (topic, payload) -> prepare(payload),
+                runs::apply,
+                () -> {});
+    }
+
+    /** Decodes a message once; an ack or progress report may join a set-based run. */
+    MqttSubscriptions.Work prepare(byte[] payload) {
+        Optional<InternalMessage> message = InternalMessage.decode(payload);
+        Optional<Report> report = message.filter(m -> !GatewayUplink.Request.TYPE.equals(m.type()))
+                .flatMap(GatewayUplinkConsumer::report);
+        if (report.isEmpty()) {
+            return MqttSubscriptions.Work.either(() -> consume(payload));
+        }
+        Supplier<Uni<Void>> oneByOne = () -> inbox.applyOnce(message.get(), () -> apply(report.get()));
+        return new MqttSubscriptions.Work(
+                oneByOne, new ReportRuns.Reported(message.get().id(), report.get(), oneByOne), null);
     }
 
     public Uni<Void> consume(byte[] payload) {
@@ -84,31 +107,48 @@ public class GatewayUplinkConsumer {
                 return Uni.createFrom().voidItem();
             }
             TaskStore.TaskRow task = found.get();
-            TaskState next = r.state();
-            String code = r.errorCode();
-            String text = r.errorMessage();
-            if (next == TaskState.SUCCEEDED && !task.toVersion().equals(r.version())) {
-                next = TaskState.FAILED;
-                code = "VERSION_MISMATCH";
-                text = "reported version " + r.version() + ", expected " + task.toVersion();
-            }
-            if (next == TaskState.REJECTED && text != null) {
-                code = "REJECTED"; // the gateway's reason, shown in the task's error
-            }
-            if (next == task.state() && r.percent() != null && !next.isFinal()) {
-                return tasks.move(task.id(), next, r.percent(), null, null);
-            }
-            if (!task.state().canMoveTo(next)) {
+            Optional<Move> move = decide(task, r);
+            if (move.isEmpty()) {
                 return Uni.createFrom().voidItem(); // stale, repeated, or backwards: ignored
             }
-            Uni<Void> moved = tasks.move(task.id(), next, r.percent(), code, text);
-            if (next == TaskState.SUCCEEDED) {
+            Move m = move.get();
+            Uni<Void> moved = tasks.move(task.id(), m.state(), m.percent(), m.errorCode(), m.errorMessage());
+            if (m.state() == TaskState.SUCCEEDED) {
                 moved = moved.flatMap(v -> devices.upgraded(task.productKey(), task.deviceKey(), task.toVersion()));
             }
-            return next == TaskState.FAILED || next == TaskState.SUCCEEDED
+            return m.state() == TaskState.FAILED || m.state() == TaskState.SUCCEEDED
                     ? moved.flatMap(v -> threshold.check(task.planId()))
                     : moved;
         });
+    }
+
+    /** What a report does to its task: a move (or a new percent in the same state), or nothing. */
+    record Move(UUID taskId, TaskState state, Integer percent, String errorCode, String errorMessage) {}
+
+    /**
+     * The state machine's answer to a report about {@code task} (which the reporting gateway owns): the
+     * move it causes, or empty for one that is stale, repeated or backwards. SUCCEEDED counts only with
+     * the target version, otherwise the task fails with VERSION_MISMATCH.
+     */
+    static Optional<Move> decide(TaskStore.TaskRow task, Report r) {
+        TaskState next = r.state();
+        String code = r.errorCode();
+        String text = r.errorMessage();
+        if (next == TaskState.SUCCEEDED && !task.toVersion().equals(r.version())) {
+            next = TaskState.FAILED;
+            code = "VERSION_MISMATCH";
+            text = "reported version " + r.version() + ", expected " + task.toVersion();
+        }
+        if (next == TaskState.REJECTED && text != null) {
+            code = "REJECTED"; // the gateway's reason, shown in the task's error
+        }
+        if (next == task.state() && r.percent() != null && !next.isFinal()) {
+            return Optional.of(new Move(task.id(), next, r.percent(), null, null));
+        }
+        if (!task.state().canMoveTo(next)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Move(task.id(), next, r.percent(), code, text));
     }
 
     private static Optional<Report> report(InternalMessage m) {

@@ -19,7 +19,13 @@ public class TaskStore {
             String deviceKey,
             String gatewayId,
             TaskState state,
-            String toVersion) {}
+            String toVersion) {
+
+        /** The same task in another state. */
+        TaskRow in(TaskState next) {
+            return new TaskRow(id, planId, productKey, deviceKey, gatewayId, next, toVersion);
+        }
+    }
 
     /** Inserts a new task; false when the device has an open task already (the unique index said no). */
     public Uni<Boolean> insert(
@@ -77,6 +83,108 @@ public class TaskStore {
                             TaskState.valueOf((String) r[5]),
                             (String) r[6]);
                 }));
+    }
+
+    /** The tasks with these ids, locked for the transaction in id order; the unknown ones are absent. */
+    public Uni<java.util.Map<UUID, TaskRow>> findAll(java.util.Collection<UUID> ids) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "SELECT id, plan_id, product_key, device_key, gateway_id, state, to_version"
+                                        + " FROM upgrade_task WHERE id = ANY(CAST(?1 AS uuid[])) ORDER BY id FOR UPDATE")
+                        .setParameter(1, ids.toArray(UUID[]::new))
+                        .getResultList())
+                .map(rows -> {
+                    java.util.Map<UUID, TaskRow> found = new java.util.HashMap<>();
+                    for (Object row : rows) {
+                        Object[] r = (Object[]) row;
+                        found.put(
+                                (UUID) r[0],
+                                new TaskRow(
+                                        (UUID) r[0],
+                                        (UUID) r[1],
+                                        (String) r[2],
+                                        (String) r[3],
+                                        (String) r[4],
+                                        TaskState.valueOf((String) r[5]),
+                                        (String) r[6]));
+                    }
+                    return found;
+                });
+    }
+
+    /**
+     * Applies a run's moves, in order, in one statement: each task ends as its last move left it (the
+     * percent as the last one that gave one), and every move is a history entry. The caller checked
+     * each transition on the state the earlier moves left.
+     */
+    public Uni<Void> moveAll(java.util.List<GatewayUplinkConsumer.Move> moves) {
+        java.util.Map<UUID, GatewayUplinkConsumer.Move> last = new java.util.TreeMap<>();
+        java.util.Map<UUID, Integer> percent = new java.util.HashMap<>();
+        for (GatewayUplinkConsumer.Move m : moves) {
+            last.put(m.taskId(), m);
+            if (m.percent() != null) {
+                percent.put(m.taskId(), m.percent());
+            }
+        }
+        java.util.List<GatewayUplinkConsumer.Move> finals = java.util.List.copyOf(last.values());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("WITH moved AS (UPDATE upgrade_task t SET state = f.state,"
+                                + " percent = coalesce(f.percent, t.percent), error_code = f.error_code,"
+                                + " error_message = f.error_message, updated_at = now()"
+                                + " FROM unnest(CAST(?1 AS uuid[]), CAST(?2 AS varchar[]), CAST(?3 AS integer[]),"
+                                + "   CAST(?4 AS varchar[]), CAST(?5 AS varchar[])) AS f (id, state, percent, error_code, error_message)"
+                                + " WHERE t.id = f.id)"
+                                + " INSERT INTO task_event (task_id, state, percent, error_code, error_message)"
+                                + " SELECT task_id, state, percent, error_code, error_message"
+                                + " FROM unnest(CAST(?6 AS uuid[]), CAST(?7 AS varchar[]), CAST(?8 AS integer[]),"
+                                + "   CAST(?9 AS varchar[]), CAST(?10 AS varchar[])) WITH ORDINALITY"
+                                + "   AS h (task_id, state, percent, error_code, error_message, n) ORDER BY n")
+                        .setParameter(
+                                1,
+                                finals.stream()
+                                        .map(GatewayUplinkConsumer.Move::taskId)
+                                        .toArray(UUID[]::new))
+                        .setParameter(
+                                2, finals.stream().map(m -> m.state().name()).toArray(String[]::new))
+                        .setParameter(
+                                3,
+                                finals.stream()
+                                        .map(m -> percent.get(m.taskId()))
+                                        .toArray(Integer[]::new))
+                        .setParameter(
+                                4,
+                                finals.stream()
+                                        .map(GatewayUplinkConsumer.Move::errorCode)
+                                        .toArray(String[]::new))
+                        .setParameter(
+                                5,
+                                finals.stream()
+                                        .map(GatewayUplinkConsumer.Move::errorMessage)
+                                        .toArray(String[]::new))
+                        .setParameter(
+                                6,
+                                moves.stream()
+                                        .map(GatewayUplinkConsumer.Move::taskId)
+                                        .toArray(UUID[]::new))
+                        .setParameter(
+                                7, moves.stream().map(m -> m.state().name()).toArray(String[]::new))
+                        .setParameter(
+                                8,
+                                moves.stream()
+                                        .map(GatewayUplinkConsumer.Move::percent)
+                                        .toArray(Integer[]::new))
+                        .setParameter(
+                                9,
+                                moves.stream()
+                                        .map(GatewayUplinkConsumer.Move::errorCode)
+                                        .toArray(String[]::new))
+                        .setParameter(
+                                10,
+                                moves.stream()
+                                        .map(GatewayUplinkConsumer.Move::errorMessage)
+                                        .toArray(String[]::new))
+                        .executeUpdate())
+                .replaceWithVoid();
     }
 
     /** Moves a task and records the change, in one statement; the caller checked the transition. */

@@ -1,0 +1,114 @@
+package org.otaplatform.plan.task;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.otaplatform.common.messaging.Inbox;
+import org.otaplatform.common.messaging.MqttSubscriptions;
+import org.otaplatform.common.reactive.InOrder;
+import org.otaplatform.plan.device.DeviceViews;
+import org.otaplatform.plan.task.GatewayUplinkConsumer.Move;
+import org.otaplatform.plan.task.GatewayUplinkConsumer.Report;
+
+/**
+ * Applies a run of acks and progress reports, the bulk of a campaign's internal traffic, in one
+ * transaction with a few set-based statements instead of several per report: the inbox records every
+ * message id at once, the named tasks are read and locked at once, the state machine decides each
+ * report in order on what the earlier ones of the run did ({@link GatewayUplinkConsumer#decide}), and
+ * the moves, their history, the devices' new versions and the failure threshold are written in one go.
+ * The effects are those of applying the reports one by one.
+ */
+@ApplicationScoped
+public class ReportRuns {
+
+    /** An ack or progress report as one message of a run; {@link #get()} applies it alone (a mixed run). */
+    public record Reported(String messageId, Report report, Supplier<Uni<Void>> oneByOne)
+            implements Supplier<Uni<Void>> {
+        @Override
+        public Uni<Void> get() {
+            return oneByOne.get();
+        }
+    }
+
+    private final Inbox inbox;
+    private final TaskStore tasks;
+    private final DeviceViews devices;
+    private final FailureThreshold threshold;
+    private final Counter setBased;
+
+    ReportRuns(Inbox inbox, TaskStore tasks, DeviceViews devices, FailureThreshold threshold, MeterRegistry registry) {
+        this.setBased = Counter.builder("ota.gateway-reports.set-based")
+                .description("acks and progress reports applied in set-based runs")
+                .register(registry);
+        this.inbox = inbox;
+        this.tasks = tasks;
+        this.devices = devices;
+        this.threshold = threshold;
+    }
+
+    /** A run of messages: set-based when every one is a report, message by message otherwise. */
+    public Uni<Void> apply(List<Supplier<Uni<Void>>> run) {
+        if (!run.stream().allMatch(w -> w instanceof Reported)) {
+            return MqttSubscriptions.inOneTransaction(run);
+        }
+        List<Reported> reports = run.stream().map(w -> (Reported) w).toList();
+        return Panache.withTransaction(() -> inbox.firstTimeAll(
+                                reports.stream().map(Reported::messageId).toList())
+                        .flatMap(recorded -> {
+                            // a message id repeated within the run was recorded once: its first occurrence applies
+                            List<Report> fresh = reports.stream()
+                                    .filter(r -> recorded.remove(Inbox.canonical(r.messageId())))
+                                    .map(Reported::report)
+                                    .toList();
+                            return fresh.isEmpty() ? Uni.createFrom().voidItem() : applyFresh(fresh);
+                        }))
+                .invoke(() -> setBased.increment(reports.size()));
+    }
+
+    private Uni<Void> applyFresh(List<Report> fresh) {
+        Set<UUID> ids = new java.util.TreeSet<>();
+        fresh.forEach(r -> ids.add(r.taskId()));
+        return tasks.findAll(ids).flatMap(found -> {
+            Map<UUID, TaskStore.TaskRow> current = new HashMap<>(found);
+            List<Move> moves = new ArrayList<>();
+            java.util.SortedMap<String, String> upgraded = new TreeMap<>(); // product/device → version, in key order
+            Set<UUID> plansWithResults = new LinkedHashSet<>();
+            for (Report r : fresh) {
+                TaskStore.TaskRow task = current.get(r.taskId());
+                if (task == null || !task.gatewayId().equals(r.gatewayId())) {
+                    continue; // unknown, or another gateway's: ignored as one by one
+                }
+                var move = GatewayUplinkConsumer.decide(task, r);
+                if (move.isEmpty()) {
+                    continue;
+                }
+                Move m = move.get();
+                moves.add(m);
+                current.put(task.id(), task.in(m.state()));
+                if (m.state() == TaskState.SUCCEEDED) {
+                    upgraded.put(task.productKey() + '\u0000' + task.deviceKey(), task.toVersion());
+                }
+                if (m.state() == TaskState.SUCCEEDED || m.state() == TaskState.FAILED) {
+                    plansWithResults.add(task.planId());
+                }
+            }
+            if (moves.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return tasks.moveAll(moves)
+                    .flatMap(v -> upgraded.isEmpty() ? Uni.createFrom().voidItem() : devices.upgradedAll(upgraded))
+                    .flatMap(v -> InOrder.each(List.copyOf(plansWithResults), threshold::check));
+        });
+    }
+}
