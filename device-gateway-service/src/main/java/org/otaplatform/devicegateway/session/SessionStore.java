@@ -127,8 +127,8 @@ public class SessionStore {
         return rows(sql, params).map(rows -> rows.get(0)[0]);
     }
 
-    /** Rows of a native query; a one-column row arrives as its value and is wrapped. */
-    static Uni<List<Object[]>> rows(String sql, Object... params) {
+    /** Rows of a native query in the current session; a one-column row arrives as its value and is wrapped. */
+    public static Uni<List<Object[]>> rows(String sql, Object... params) {
         return Panache.getSession().flatMap(s -> {
             var query = s.createNativeQuery(sql);
             for (int i = 0; i < params.length; i++) {

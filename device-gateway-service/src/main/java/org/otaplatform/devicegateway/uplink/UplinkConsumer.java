@@ -25,6 +25,7 @@ import org.otaplatform.contract.message.Ack;
 import org.otaplatform.contract.message.ErrorReply;
 import org.otaplatform.contract.message.Progress;
 import org.otaplatform.contract.message.UplinkMessage;
+import org.otaplatform.contract.message.VersionReport;
 import org.otaplatform.contract.wire.ErrorCode;
 import org.otaplatform.devicegateway.downlink.DownlinkPublisher;
 import org.otaplatform.devicegateway.session.SessionStore;
@@ -67,8 +68,8 @@ public class UplinkConsumer {
 
     /**
      * Subscribes at start-up; messages are acknowledged once their effects are committed. Valid messages
-     * waiting together are applied in one transaction (a run of acks and progress reports with a few
-     * set-based statements: {@link UplinkBatch}); one that must be refused rolls that transaction back,
+     * waiting together are applied in one transaction (a run of acks, progress and version reports with a
+     * few set-based statements: {@link UplinkBatch}); one that must be refused rolls that transaction back,
      * and each of its messages is then handled alone (the refused one with its error reply).
      */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
@@ -141,7 +142,8 @@ public class UplinkConsumer {
         }
         UplinkMessage valid = ((Decoded.Valid<UplinkMessage>) decoded).message();
         Supplier<Uni<Void>> together = () -> uplink.handle(gatewayId, valid);
-        if ((valid instanceof Ack || valid instanceof Progress) && valid.msgId() != null) {
+        if ((valid instanceof Ack || valid instanceof Progress || valid instanceof VersionReport)
+                && valid.msgId() != null) {
             together = new UplinkBatch.Report(gatewayId, valid, together);
         }
         return new MqttSubscriptions.Work(

@@ -49,7 +49,12 @@ public class DeviceViews {
                 .replaceWithVoid();
     }
 
-    /** As {@link #upgraded} for several devices at once: "productKey NUL deviceKey" → version, in key order. */
+    /**
+     * As {@link #upgraded} for several devices at once ("productKey NUL deviceKey" → version), except for
+     * rows another transaction holds: that is a batch of device events applying what device-gateway-service
+     * sent with the report (it publishes a sub-device's new version together with the success), so the
+     * view gets the version from it, and a run of reports never waits for, nor deadlocks with, one.
+     */
     public Uni<Void> upgradedAll(java.util.SortedMap<String, String> versions) {
         String[] products = new String[versions.size()];
         String[] devices = new String[versions.size()];
@@ -63,8 +68,11 @@ public class DeviceViews {
         }
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("UPDATE device_view d SET version = u.version, updated_at = now()"
-                                + " FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]), CAST(?3 AS varchar[]))"
-                                + " AS u (product_key, device_key, version)"
+                                + " FROM (SELECT v.product_key, v.device_key, i.version FROM device_view v"
+                                + "   JOIN unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]), CAST(?3 AS varchar[]))"
+                                + "     AS i (product_key, device_key, version)"
+                                + "   ON v.product_key = i.product_key AND v.device_key = i.device_key"
+                                + "   ORDER BY v.product_key, v.device_key FOR UPDATE OF v SKIP LOCKED) u"
                                 + " WHERE d.product_key = u.product_key AND d.device_key = u.device_key")
                         .setParameter(1, products)
                         .setParameter(2, devices)
