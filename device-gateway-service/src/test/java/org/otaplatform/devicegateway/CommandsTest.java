@@ -117,6 +117,60 @@ class CommandsTest {
         }
     }
 
+    /**
+     * Upgrade commands that arrive together are applied as a set-based run with the effects of one by one:
+     * each task stored once and its upgrade sent once, a redelivered command and a repeated task id not
+     * again.
+     */
+    @Test
+    void aBurstOfUpgradeCommandsReachesTheGatewayOnceEach() {
+        String gw = Gateways.id("gw-burst");
+        var counter = registry.find("ota.commands.set-based").counter();
+        double before = counter == null ? 0 : counter.count();
+        try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw);
+                TestMqttClient planService = TestMqttClient.connect(MqttBroker.shared())) {
+            int tasks = 30;
+            for (int i = 0; i < tasks; i++) {
+                byte[] command = Gateways.upgradeCommand(gw, "t-" + gw + "-" + i, gw + "-d" + i);
+                planService.publish(InternalTopics.GATEWAY_COMMANDS, command);
+                if (i % 10 == 0) {
+                    planService.publish(InternalTopics.GATEWAY_COMMANDS, command); // redelivered
+                    // the same task in a new message, as plan-service would never send: stored once
+                    planService.publish(
+                            InternalTopics.GATEWAY_COMMANDS,
+                            Gateways.upgradeCommand(gw, "t-" + gw + "-" + i, gw + "-d" + i));
+                }
+            }
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> Gateways.count(pool, "SELECT count(*) FROM gateway_task WHERE gateway_id = $1", gw)
+                            == tasks);
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> gateway.received().size() >= tasks);
+            org.awaitility.Awaitility.await()
+                    .pollDelay(java.time.Duration.ofMillis(500))
+                    .until(() -> true);
+            assertThat(gateway.received())
+                    .as("one upgrade per task")
+                    .hasSize(tasks)
+                    .allMatch(r -> r.type() == DownlinkType.UPGRADE);
+            assertThat(gateway.received().stream()
+                            .map(r -> r.payload().replaceAll(".*\"taskId\":\"([^\"]+)\".*", "$1"))
+                            .distinct())
+                    .hasSize(tasks);
+            assertThat(registry.find("ota.commands.set-based").counter().count() - before)
+                    .as("commands of the burst went through set-based runs")
+                    .isPositive();
+        }
+    }
+
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @Test
     void cancelAndReplyCommandsReachTheGateway() {
         String gw = Gateways.id("gw-cmd");

@@ -4,10 +4,13 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
+import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.contract.Identifiers;
 import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.InternalMessage;
@@ -24,19 +27,78 @@ public class CommandConsumer {
     private final Inbox inbox;
     private final TaskStore tasks;
     private final GatewayDownlink downlink;
+    private final Outbox outbox;
 
-    CommandConsumer(Inbox inbox, TaskStore tasks, GatewayDownlink downlink) {
+    private final io.micrometer.core.instrument.Counter setBased;
+
+    CommandConsumer(
+            Inbox inbox,
+            TaskStore tasks,
+            GatewayDownlink downlink,
+            Outbox outbox,
+            io.micrometer.core.instrument.MeterRegistry registry) {
+        this.setBased = io.micrometer.core.instrument.Counter.builder("ota.commands.set-based")
+                .description("upgrade commands applied in set-based runs")
+                .register(registry);
+        this.outbox = outbox;
         this.inbox = inbox;
         this.tasks = tasks;
         this.downlink = downlink;
     }
 
-    /** Subscribes at start-up; messages are acknowledged once their effects are committed (waiting ones together). */
+    /** An upgrade command as one message of a run; {@link #get()} applies it alone (a mixed run). */
+    record Upgrading(String messageId, GatewayCommand.Upgrade command, Supplier<Uni<Void>> oneByOne)
+            implements Supplier<Uni<Void>> {
+        @Override
+        public Uni<Void> get() {
+            return oneByOne.get();
+        }
+    }
+
+    /**
+     * Subscribes at start-up; messages are acknowledged once their effects are committed. Those waiting
+     * together are applied in one transaction, a stretch of upgrades with a few set-based statements.
+     */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
-        mqtt.subscribeInBatches(
+        mqtt.subscribe(
                 "commands",
                 "$share/device-gateway-service/" + org.otaplatform.contract.InternalTopics.GATEWAY_COMMANDS,
-                (topic, payload) -> consume(payload));
+                (topic, payload) -> prepare(payload),
+                run -> MqttSubscriptions.inStretches(run, Upgrading.class, this::upgrades)
+                        .invoke(n -> setBased.increment(n))
+                        .replaceWithVoid(),
+                () -> {});
+    }
+
+    MqttSubscriptions.Work prepare(byte[] payload) {
+        Optional<InternalMessage> message = InternalMessage.decode(payload);
+        Optional<GatewayCommand.Upgrade> upgrade = message.flatMap(CommandConsumer::upgrade);
+        if (upgrade.isEmpty()) {
+            return MqttSubscriptions.Work.either(() -> consume(payload));
+        }
+        Supplier<Uni<Void>> oneByOne = () -> consume(payload);
+        return new MqttSubscriptions.Work(oneByOne, new Upgrading(message.get().id(), upgrade.get(), oneByOne), null);
+    }
+
+    /**
+     * A stretch of upgrade commands, as one by one: each applied once (inbox), each task stored once, and
+     * the upgrade of each new one in the outbox.
+     */
+    private Uni<Void> upgrades(List<Upgrading> run) {
+        return inbox.firstTimeAll(run.stream().map(Upgrading::messageId).toList())
+                .flatMap(recorded -> {
+                    List<GatewayCommand.Upgrade> fresh = run.stream()
+                            .filter(u -> recorded.remove(Inbox.canonical(u.messageId())))
+                            .map(Upgrading::command)
+                            .toList();
+                    return fresh.isEmpty()
+                            ? Uni.createFrom().voidItem()
+                            : tasks.insertAll(fresh)
+                                    .flatMap(stored -> outbox.addAll(fresh.stream()
+                                            .filter(c -> stored.remove(c.taskId()))
+                                            .map(downlink::upgradeMessage)
+                                            .toList()));
+                });
     }
 
     public Uni<Void> consume(byte[] payload) {
@@ -48,11 +110,17 @@ public class CommandConsumer {
         return inbox.applyOnce(message.get(), () -> apply(message.get()));
     }
 
+    private static Optional<GatewayCommand.Upgrade> upgrade(InternalMessage message) {
+        return GatewayCommand.Upgrade.TYPE.equals(message.type())
+                ? message.dataAs(GatewayCommand.Upgrade.class)
+                        .filter(c -> Identifiers.isGatewayId(c.gatewayId()) && Identifiers.isEntityId(c.taskId()))
+                : Optional.empty();
+    }
+
     private Uni<Void> apply(InternalMessage message) {
         switch (message.type()) {
             case GatewayCommand.Upgrade.TYPE -> {
-                Optional<GatewayCommand.Upgrade> upgrade = message.dataAs(GatewayCommand.Upgrade.class)
-                        .filter(c -> Identifiers.isGatewayId(c.gatewayId()) && Identifiers.isEntityId(c.taskId()));
+                Optional<GatewayCommand.Upgrade> upgrade = upgrade(message);
                 if (upgrade.isPresent()) {
                     return tasks.insert(upgrade.get())
                             .flatMap(fresh -> fresh

@@ -41,6 +41,11 @@ public class GatewayDownlink {
 
     /** An {@code upgrade} with a fresh message id and a download link bound to the gateway. */
     public Uni<Void> upgrade(GatewayCommand.Upgrade c) {
+        return outbox.addAll(java.util.List.of(upgradeMessage(c)));
+    }
+
+    /** The {@code upgrade} message for the gateway, as an outbox entry. */
+    public Outbox.Entry upgradeMessage(GatewayCommand.Upgrade c) {
         long now = clock.millis() / 1000;
         long expires =
                 Math.max(now + MIN_LINK_SECONDS, Math.min(now + config.linkTtl().toSeconds(), c.deadline() / 1000));
@@ -71,7 +76,10 @@ public class GatewayDownlink {
                         c.keyId()),
                 conditions,
                 c.notes());
-        return send(c.gatewayId(), DownlinkType.UPGRADE, upgrade);
+        return new Outbox.Entry(
+                Topics.downlink(c.gatewayId(), DownlinkType.UPGRADE),
+                UUID.fromString(upgrade.msgId()),
+                MessageCodec.encode(upgrade));
     }
 
     public Uni<Void> cancel(GatewayCommand.Cancel c) {

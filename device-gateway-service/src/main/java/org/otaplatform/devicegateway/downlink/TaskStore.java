@@ -30,6 +30,49 @@ public class TaskStore {
                 .map(n -> n == 1);
     }
 
+    /** Stores new upgrades in one statement; the task ids stored now (the others were known already). */
+    public Uni<java.util.Set<String>> insertAll(List<GatewayCommand.Upgrade> commands) {
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("INSERT INTO gateway_task (task_id, gateway_id, product_key,"
+                                + " device_key, state, command) SELECT task_id, gateway_id, product_key, device_key,"
+                                + " 'SENT', decode(command, 'base64') FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]),"
+                                + " CAST(?3 AS text[]), CAST(?4 AS text[]), CAST(?5 AS text[]))"
+                                + " AS c (task_id, gateway_id, product_key, device_key, command)"
+                                + " ON CONFLICT DO NOTHING RETURNING task_id")
+                        .setParameter(
+                                1,
+                                commands.stream()
+                                        .map(GatewayCommand.Upgrade::taskId)
+                                        .toArray(String[]::new))
+                        .setParameter(
+                                2,
+                                commands.stream()
+                                        .map(GatewayCommand.Upgrade::gatewayId)
+                                        .toArray(String[]::new))
+                        .setParameter(
+                                3,
+                                commands.stream()
+                                        .map(GatewayCommand.Upgrade::productKey)
+                                        .toArray(String[]::new))
+                        .setParameter(
+                                4,
+                                commands.stream()
+                                        .map(GatewayCommand.Upgrade::deviceKey)
+                                        .toArray(String[]::new))
+                        .setParameter(
+                                5,
+                                commands.stream()
+                                        .map(c -> base64.encodeToString(MessageCodec.encode(c)))
+                                        .toArray(String[]::new))
+                        .getResultList())
+                .map(rows -> {
+                    java.util.Set<String> stored = new java.util.HashSet<>();
+                    rows.forEach(r -> stored.add((String) (r instanceof Object[] a ? a[0] : r)));
+                    return stored;
+                });
+    }
+
     /**
      * Moves a task forward (SENT → ACKED → ENDED; never backwards) and returns it as it is now, locked
      * for the transaction; empty when it is unknown. One statement where a message names a task.

@@ -2,7 +2,6 @@ package org.otaplatform.devicegateway.uplink;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -15,12 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.messaging.Outbox;
-import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.InternalMessage;
@@ -70,27 +67,9 @@ public class UplinkBatch {
 
     /** A run of messages in one transaction: stretches of reports set-based, other messages one by one. */
     public Uni<Void> apply(List<Supplier<Uni<Void>>> run) {
-        List<List<Supplier<Uni<Void>>>> stretches = new ArrayList<>();
-        for (Supplier<Uni<Void>> work : run) {
-            List<Supplier<Uni<Void>>> last = stretches.isEmpty() ? null : stretches.get(stretches.size() - 1);
-            if (last != null && (last.get(0) instanceof Report) == (work instanceof Report)) {
-                last.add(work);
-            } else {
-                stretches.add(new ArrayList<>(List.of(work)));
-            }
-        }
-        int reports = (int) run.stream().filter(w -> w instanceof Report).count();
-        return Panache.withTransaction(() -> InOrder.each(
-                        stretches,
-                        stretch -> stretch.get(0) instanceof Report
-                                ? reports(stretch.stream().map(w -> (Report) w).toList())
-                                : InOrder.each(stretch, Supplier::get)))
-                .invoke(() -> {
-                    if (reports > 0) {
-                        setBased.increment(reports);
-                        outbox.committedElsewhere();
-                    }
-                });
+        return MqttSubscriptions.inStretches(run, Report.class, this::reports)
+                .invoke(n -> setBased.increment(n))
+                .replaceWithVoid();
     }
 
     private Uni<Void> reports(List<Report> reports) {
@@ -285,39 +264,19 @@ public class UplinkBatch {
     /** The device events and the forwarded acks and progress reports, in one statement. */
     private Uni<Void> outbox(List<Report> fresh, List<DeviceState> events) {
         long millis = clock.millis();
-        List<UUID> ids = new ArrayList<>();
-        List<String> topics = new ArrayList<>();
-        List<String> payloads = new ArrayList<>(); // JSON, UTF-8 in the table
+        List<Outbox.Entry> entries = new ArrayList<>();
         for (DeviceState event : events) {
-            InternalMessage m = InternalMessage.of(DeviceState.TYPE, UplinkService.SOURCE, millis, event);
-            ids.add(UUID.fromString(m.id()));
-            topics.add(InternalTopics.DEVICE_EVENTS);
-            payloads.add(json(m));
+            entries.add(Outbox.Entry.of(
+                    InternalTopics.DEVICE_EVENTS,
+                    InternalMessage.of(DeviceState.TYPE, UplinkService.SOURCE, millis, event)));
         }
         for (Report r : fresh) {
             if (!(r.message() instanceof VersionReport)) {
-                InternalMessage m = UplinkService.forwarded(r.gatewayId(), r.message(), millis);
-                ids.add(UUID.fromString(m.id()));
-                topics.add(InternalTopics.GATEWAY_UPLINK);
-                payloads.add(json(m));
+                entries.add(Outbox.Entry.of(
+                        InternalTopics.GATEWAY_UPLINK, UplinkService.forwarded(r.gatewayId(), r.message(), millis)));
             }
         }
-        if (ids.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return SessionStore.rows(
-                        "INSERT INTO outbox_message (id, topic, payload)"
-                                + " SELECT id, topic, convert_to(payload, 'UTF8')"
-                                + " FROM unnest(CAST(?1 AS uuid[]), CAST(?2 AS text[]), CAST(?3 AS text[]))"
-                                + " AS m (id, topic, payload) RETURNING id",
-                        ids.toArray(UUID[]::new),
-                        topics.toArray(String[]::new),
-                        payloads.toArray(String[]::new))
-                .replaceWithVoid();
-    }
-
-    private static String json(InternalMessage m) {
-        return new String(m.encode(), java.nio.charset.StandardCharsets.UTF_8);
+        return outbox.addAll(entries);
     }
 
     private static String taskId(Report r) {

@@ -123,6 +123,32 @@ public class MqttSubscriptions {
     }
 
     /**
+     * A run of messages in one Panache transaction, in order: each stretch of consecutive works of
+     * {@code type} is given to {@code setBased} (which applies it with a few statements), every other
+     * work runs alone. The Uni's item is how many works went set-based.
+     */
+    public static <T extends Supplier<Uni<Void>>> Uni<Integer> inStretches(
+            List<Supplier<Uni<Void>>> run, Class<T> type, Function<List<T>, Uni<Void>> setBased) {
+        List<List<Supplier<Uni<Void>>>> stretches = new ArrayList<>();
+        for (Supplier<Uni<Void>> work : run) {
+            List<Supplier<Uni<Void>>> last = stretches.isEmpty() ? null : stretches.get(stretches.size() - 1);
+            if (last != null && type.isInstance(last.get(0)) == type.isInstance(work)) {
+                last.add(work);
+            } else {
+                stretches.add(new ArrayList<>(List.of(work)));
+            }
+        }
+        int count = (int) run.stream().filter(type::isInstance).count();
+        return Panache.withTransaction(() -> InOrder.each(
+                        stretches,
+                        stretch -> type.isInstance(stretch.get(0))
+                                ? setBased.apply(
+                                        stretch.stream().map(type::cast).toList())
+                                : InOrder.each(stretch, Supplier::get)))
+                .replaceWith(count);
+    }
+
+    /**
      * As {@link #subscribe(String, String, BiFunction, Runnable)}, and messages waiting together are applied
      * together: {@code prepare} looks at each message once (decoding, checks that need no database) and
      * says what to do with it; a run of messages whose {@link Work} may share a transaction is given to

@@ -32,6 +32,37 @@ public class Outbox {
         relay.wakeAfterCommit();
     }
 
+    /** A message for {@link #addAll}. */
+    public record Entry(String topic, UUID id, byte[] payload) {
+
+        public static Entry of(String topic, InternalMessage message) {
+            return new Entry(topic, UUID.fromString(message.id()), message.encode());
+        }
+    }
+
+    /** Adds several messages to the current transaction in one statement. */
+    public Uni<Void> addAll(java.util.List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery("INSERT INTO outbox_message (id, topic, payload)"
+                                + " SELECT id, topic, decode(payload, 'base64')"
+                                + " FROM unnest(CAST(?1 AS uuid[]), CAST(?2 AS text[]), CAST(?3 AS text[]))"
+                                + " AS m (id, topic, payload)")
+                        .setParameter(1, entries.stream().map(Entry::id).toArray(UUID[]::new))
+                        .setParameter(2, entries.stream().map(Entry::topic).toArray(String[]::new))
+                        .setParameter(
+                                3,
+                                entries.stream()
+                                        .map(e -> base64.encodeToString(e.payload()))
+                                        .toArray(String[]::new))
+                        .executeUpdate())
+                .invoke(relay::wakeAfterCommit)
+                .replaceWithVoid();
+    }
+
     /** Adds raw bytes for a topic (gateway downlink payloads) to the current transaction. */
     public Uni<Void> add(String topic, UUID id, byte[] payload) {
         return Panache.getSession()
