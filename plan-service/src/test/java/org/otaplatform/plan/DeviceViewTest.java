@@ -52,6 +52,49 @@ class DeviceViewTest {
         }
     }
 
+    /**
+     * States that arrive together are applied as a set-based run with the effects of one by one: of each
+     * sub-device's states the newest counts, whatever order they come in, a redelivered one changes
+     * nothing.
+     */
+    @Test
+    void aBurstOfStatesKeepsTheNewestOfEachDevice() {
+        String prefix = "dv-burst-" + UUID.randomUUID().toString().substring(0, 8);
+        var counter = registry.find("ota.device-events.set-based").counter();
+        double before = counter == null ? 0 : counter.count();
+        try (TestMqttClient deviceGateway = TestMqttClient.connect(MqttBroker.shared())) {
+            int devices = 20;
+            for (int i = 0; i < devices; i++) {
+                String device = prefix + "-" + i;
+                byte[] newest = event(new DeviceState("zb-bulb", device, "gw-b", true, "3." + i, "VERSION", 3));
+                deviceGateway.publish(InternalTopics.DEVICE_EVENTS, newest);
+                deviceGateway.publish(
+                        InternalTopics.DEVICE_EVENTS,
+                        event(new DeviceState("zb-bulb", device, "gw-a", true, "1.0", "ATTACHED", 1)));
+                deviceGateway.publish(
+                        InternalTopics.DEVICE_EVENTS,
+                        event(new DeviceState("zb-bulb", device, "gw-b", false, "2.0", "ATTACHED", 2)));
+                deviceGateway.publish(InternalTopics.DEVICE_EVENTS, newest); // redelivered
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> device(prefix + "-" + (devices - 1)) != null);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                for (int i = 0; i < devices; i++) {
+                    Row row = device(prefix + "-" + i);
+                    assertThat(row).isNotNull();
+                    assertThat(row.getString("version")).isEqualTo("3." + i);
+                    assertThat(row.getString("gateway_id")).isEqualTo("gw-b");
+                    assertThat(row.getLong("seq")).isEqualTo(3);
+                }
+            });
+            assertThat(registry.find("ota.device-events.set-based").counter().count() - before)
+                    .as("states of the burst went through set-based runs")
+                    .isPositive();
+        }
+    }
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private Row device(String deviceKey) {
         var rows = pool.preparedQuery(
                         "SELECT gateway_id, version, seq FROM device_view WHERE product_key = 'zb-bulb' AND device_key = $1")

@@ -4,7 +4,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
@@ -22,17 +24,61 @@ public class DeviceEventsConsumer {
     private final Inbox inbox;
     private final DeviceViews views;
 
-    DeviceEventsConsumer(Inbox inbox, DeviceViews views) {
+    private final io.micrometer.core.instrument.Counter setBased;
+
+    DeviceEventsConsumer(Inbox inbox, DeviceViews views, io.micrometer.core.instrument.MeterRegistry registry) {
+        this.setBased = io.micrometer.core.instrument.Counter.builder("ota.device-events.set-based")
+                .description("sub-device states applied in set-based runs")
+                .register(registry);
         this.inbox = inbox;
         this.views = views;
     }
 
-    /** Subscribes at start-up; messages are acknowledged once their effects are committed (waiting ones together). */
+    /** A sub-device's state as one message of a run; {@link #get()} applies it alone (a mixed run). */
+    record StateChange(String messageId, DeviceState state, Supplier<Uni<Void>> oneByOne)
+            implements Supplier<Uni<Void>> {
+        @Override
+        public Uni<Void> get() {
+            return oneByOne.get();
+        }
+    }
+
+    /**
+     * Subscribes at start-up; messages are acknowledged once their effects are committed. Those waiting
+     * together are applied in one transaction, a stretch of sub-device states with two statements.
+     */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
-        mqtt.subscribeInBatches(
+        mqtt.subscribe(
                 "device-events",
                 "$share/plan-service/" + org.otaplatform.contract.InternalTopics.DEVICE_EVENTS,
-                (topic, payload) -> consume(payload));
+                (topic, payload) -> prepare(payload),
+                run -> MqttSubscriptions.inStretches(run, StateChange.class, this::states)
+                        .invoke(n -> setBased.increment(n))
+                        .replaceWithVoid(),
+                () -> {});
+    }
+
+    MqttSubscriptions.Work prepare(byte[] payload) {
+        Optional<InternalMessage> message = InternalMessage.decode(payload);
+        Optional<DeviceState> state =
+                message.filter(m -> DeviceState.TYPE.equals(m.type())).flatMap(DeviceEventsConsumer::deviceState);
+        Supplier<Uni<Void>> oneByOne = () -> consume(payload);
+        return state.isEmpty()
+                ? MqttSubscriptions.Work.either(oneByOne)
+                : new MqttSubscriptions.Work(
+                        oneByOne, new StateChange(message.get().id(), state.get(), oneByOne), null);
+    }
+
+    /** A stretch of sub-device states, each applied once (inbox), the newest per sub-device kept. */
+    private Uni<Void> states(List<StateChange> run) {
+        return inbox.firstTimeAll(run.stream().map(StateChange::messageId).toList())
+                .flatMap(recorded -> {
+                    List<DeviceState> fresh = run.stream()
+                            .filter(c -> recorded.remove(Inbox.canonical(c.messageId())))
+                            .map(StateChange::state)
+                            .toList();
+                    return fresh.isEmpty() ? Uni.createFrom().voidItem() : views.applyAll(fresh);
+                });
     }
 
     public Uni<Void> consume(byte[] payload) {
@@ -48,16 +94,19 @@ public class DeviceEventsConsumer {
     private Optional<Uni<Void>> applying(InternalMessage message) {
         return switch (message.type()) {
             case DeviceState.TYPE ->
-                message.dataAs(DeviceState.class)
-                        .filter(d -> Identifiers.isProductKey(d.productKey())
-                                && Identifiers.isDeviceKey(d.deviceKey())
-                                && Identifiers.isVersion(d.version()))
-                        .map(d -> Uni.createFrom().deferred(() -> views.apply(d)));
+                deviceState(message).map(d -> Uni.createFrom().deferred(() -> views.apply(d)));
             case GatewayState.TYPE ->
                 message.dataAs(GatewayState.class)
                         .filter(g -> Identifiers.isGatewayId(g.gatewayId()))
                         .map(g -> Uni.createFrom().deferred(() -> views.apply(g)));
             default -> Optional.empty();
         };
+    }
+
+    private static Optional<DeviceState> deviceState(InternalMessage message) {
+        return message.dataAs(DeviceState.class)
+                .filter(d -> Identifiers.isProductKey(d.productKey())
+                        && Identifiers.isDeviceKey(d.deviceKey())
+                        && Identifiers.isVersion(d.version()));
     }
 }

@@ -35,6 +35,39 @@ public class DeviceViews {
     }
 
     /**
+     * As {@link #apply(DeviceState)} for several states in one statement: of the states of one sub-device
+     * the newest (highest seq) counts, as it would applied one by one.
+     */
+    public Uni<Void> applyAll(java.util.List<DeviceState> states) {
+        java.util.Map<String, DeviceState> newest = new java.util.TreeMap<>();
+        for (DeviceState d : states) {
+            newest.merge(d.productKey() + '\u0000' + d.deviceKey(), d, (a, b) -> b.seq() > a.seq() ? b : a);
+        }
+        java.util.List<DeviceState> rows = java.util.List.copyOf(newest.values());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "INSERT INTO device_view (product_key, device_key, gateway_id, online,"
+                                        + " version, seq, updated_at) SELECT product_key, device_key, gateway_id, online, version,"
+                                        + " seq, now() FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]),"
+                                        + " CAST(?3 AS varchar[]), CAST(?4 AS boolean[]), CAST(?5 AS varchar[]), CAST(?6 AS bigint[]))"
+                                        + " AS d (product_key, device_key, gateway_id, online, version, seq)"
+                                        + " ON CONFLICT (product_key, device_key) DO UPDATE SET gateway_id = EXCLUDED.gateway_id,"
+                                        + " online = EXCLUDED.online, version = EXCLUDED.version, seq = EXCLUDED.seq, updated_at = now()"
+                                        + " WHERE device_view.seq < EXCLUDED.seq")
+                        .setParameter(
+                                1, rows.stream().map(DeviceState::productKey).toArray(String[]::new))
+                        .setParameter(
+                                2, rows.stream().map(DeviceState::deviceKey).toArray(String[]::new))
+                        .setParameter(
+                                3, rows.stream().map(DeviceState::gatewayId).toArray(String[]::new))
+                        .setParameter(4, rows.stream().map(DeviceState::online).toArray(Boolean[]::new))
+                        .setParameter(5, rows.stream().map(DeviceState::version).toArray(String[]::new))
+                        .setParameter(6, rows.stream().map(DeviceState::seq).toArray(Long[]::new))
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
      * A task succeeded: the device runs {@code version} now, before device-gateway-service's next event
      * says so (its seq is kept, so that event still applies).
      */
