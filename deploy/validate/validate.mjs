@@ -1,0 +1,302 @@
+// Validates a rendered overlay (kubectl kustomize output) of the OTA platform; run by deploy/check.sh.
+//
+//   node validate.mjs <rendered.yaml>        checks one rendering; exit 1 with the faults found
+//   node validate.mjs --self-test <rendered>  breaks a good rendering in known ways; each must be caught
+//
+// Checks: every resource against its Kubernetes (or CRD) schema; app.kubernetes.io labels; selectors
+// against the labels they must select; every referenced ConfigMap and Secret key (Secrets made outside
+// Kustomize must be listed in deploy/required-secrets.yaml); ports against the services' own
+// configuration (application.properties), probes and Services against the containers' named ports; the
+// addresses of PostgreSQL and the broker against the Services that carry them.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import YAML from "yaml";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+
+const MODULES = {
+  v1: "kubernetes-models/v1",
+  "apps/v1": "kubernetes-models/apps/v1",
+  "batch/v1": "kubernetes-models/batch/v1",
+  "policy/v1": "kubernetes-models/policy/v1",
+  "autoscaling/v2": "kubernetes-models/autoscaling/v2",
+  "postgresql.cnpg.io/v1": "@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1",
+  "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
+};
+const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job"]);
+
+export async function validate(docs) {
+  const faults = [];
+  const fault = (doc, message) => faults.push(`${doc.kind}/${doc.metadata?.name}: ${message}`);
+
+  // 1. schemas
+  for (const doc of docs) {
+    const module = MODULES[doc.apiVersion];
+    if (!module) {
+      fault(doc, `no schema known for apiVersion ${doc.apiVersion}`);
+      continue;
+    }
+    const models = await import(module);
+    const Model = models[doc.kind];
+    if (!Model) {
+      fault(doc, `no schema for kind ${doc.kind} in ${doc.apiVersion}`);
+      continue;
+    }
+    try {
+      new Model(structuredClone(doc)).validate();
+    } catch (e) {
+      fault(doc, `schema: ${e.message.split("\n").slice(0, 4).join(" ")}`);
+    }
+    unknownFields(doc, fault);
+  }
+
+  // 2. labels
+  for (const doc of docs) {
+    const labels = doc.metadata?.labels ?? {};
+    for (const key of ["app.kubernetes.io/name", "app.kubernetes.io/part-of"]) {
+      if (!labels[key]) fault(doc, `label ${key} missing`);
+    }
+  }
+
+  const byKind = (kind) => docs.filter((d) => d.kind === kind);
+  const workloads = docs.filter((d) => WORKLOADS.has(d.kind));
+  const podLabels = (w) => w.spec.template?.metadata?.labels ?? {};
+  const selects = (selector, labels) =>
+    selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  const matchLabels = (s) => {
+    if (s?.matchExpressions?.length) return null; // not used here
+    return s?.matchLabels;
+  };
+
+  // 3. selectors
+  for (const w of workloads) {
+    if (w.kind === "Job") continue;
+    if (!selects(matchLabels(w.spec.selector), podLabels(w))) {
+      fault(w, "spec.selector does not select its own pod template's labels");
+    }
+  }
+  for (const s of byKind("StatefulSet")) {
+    const governing = byKind("Service").find((svc) => svc.metadata.name === s.spec.serviceName);
+    if (!governing) fault(s, `serviceName ${s.spec.serviceName} names no Service`);
+    else if (governing.spec.clusterIP !== "None") fault(s, `serviceName ${s.spec.serviceName} is not headless`);
+  }
+  for (const svc of byKind("Service")) {
+    const targets = workloads.filter((w) => selects(svc.spec.selector, podLabels(w)));
+    if (targets.length === 0) {
+      fault(svc, `selector ${JSON.stringify(svc.spec.selector)} selects no workload`);
+      continue;
+    }
+    for (const port of svc.spec.ports ?? []) {
+      if (typeof port.targetPort === "string" && !targets.some((w) => containerPorts(w).has(port.targetPort))) {
+        fault(svc, `targetPort ${port.targetPort} is no named port of the selected pods`);
+      }
+    }
+  }
+  for (const pdb of byKind("PodDisruptionBudget")) {
+    if (!workloads.some((w) => selects(matchLabels(pdb.spec.selector), podLabels(w)))) {
+      fault(pdb, "selector selects no workload");
+    }
+  }
+  for (const hpa of byKind("HorizontalPodAutoscaler")) {
+    const ref = hpa.spec.scaleTargetRef;
+    if (!workloads.some((w) => w.kind === ref.kind && w.metadata.name === ref.name)) {
+      fault(hpa, `scaleTargetRef ${ref.kind}/${ref.name} does not exist`);
+    }
+    if (hpa.spec.minReplicas > hpa.spec.maxReplicas) fault(hpa, "minReplicas > maxReplicas");
+  }
+  for (const sm of byKind("ServiceMonitor")) {
+    const services = byKind("Service").filter((svc) => selects(sm.spec.selector.matchLabels, svc.metadata.labels ?? {}));
+    if (services.length === 0) fault(sm, "selects no Service");
+    for (const endpoint of sm.spec.endpoints ?? []) {
+      for (const svc of services) {
+        if (!(svc.spec.ports ?? []).some((p) => p.name === endpoint.port)) {
+          fault(sm, `endpoint port ${endpoint.port} is not a port of Service ${svc.metadata.name}`);
+        }
+      }
+    }
+  }
+
+  // 4. ConfigMap and Secret keys
+  const external = YAML.parse(fs.readFileSync(path.join(repo, "deploy", "required-secrets.yaml"), "utf8"));
+  const configMaps = new Map(byKind("ConfigMap").map((c) => [c.metadata.name, new Set(Object.keys(c.data ?? {}))]));
+  const secrets = new Map(
+    byKind("Secret").map((s) => [s.metadata.name, new Set(Object.keys({ ...s.data, ...s.stringData }))]),
+  );
+  for (const [name, keys] of Object.entries(external.secrets ?? {})) {
+    if (!secrets.has(name)) secrets.set(name, new Set(keys));
+  }
+  const needKey = (doc, kind, name, key, optional) => {
+    const store = kind === "ConfigMap" ? configMaps : secrets;
+    if (optional) return;
+    if (!store.has(name)) fault(doc, `${kind} ${name} does not exist (nor in deploy/required-secrets.yaml)`);
+    else if (key !== undefined && !store.get(name).has(key)) fault(doc, `${kind} ${name} has no key ${key}`);
+  };
+  for (const w of workloads) {
+    const pod = w.spec.template.spec;
+    for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+      for (const e of c.env ?? []) {
+        const cm = e.valueFrom?.configMapKeyRef;
+        const sec = e.valueFrom?.secretKeyRef;
+        if (cm) needKey(w, "ConfigMap", cm.name, cm.key, cm.optional);
+        if (sec) needKey(w, "Secret", sec.name, sec.key, sec.optional);
+      }
+      for (const from of c.envFrom ?? []) {
+        if (from.configMapRef) needKey(w, "ConfigMap", from.configMapRef.name, undefined, from.configMapRef.optional);
+        if (from.secretRef) needKey(w, "Secret", from.secretRef.name, undefined, from.secretRef.optional);
+      }
+      const ports = new Set((c.ports ?? []).map((p) => p.name));
+      for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
+        const port = c[probe]?.httpGet?.port ?? c[probe]?.tcpSocket?.port;
+        if (typeof port === "string" && !ports.has(port)) fault(w, `${c.name} ${probe} uses port ${port}, not declared`);
+      }
+      const mounts = new Set((c.volumeMounts ?? []).map((m) => m.name));
+      for (const m of mounts) {
+        if (!(pod.volumes ?? []).some((v) => v.name === m) && !(w.spec.volumeClaimTemplates ?? []).some((t) => t.metadata.name === m)) {
+          fault(w, `${c.name} mounts volume ${m}, which does not exist`);
+        }
+      }
+    }
+    for (const v of pod.volumes ?? []) {
+      if (v.configMap) {
+        needKey(w, "ConfigMap", v.configMap.name, undefined, v.configMap.optional);
+        for (const item of v.configMap.items ?? []) needKey(w, "ConfigMap", v.configMap.name, item.key, v.configMap.optional);
+      }
+      if (v.secret) {
+        needKey(w, "Secret", v.secret.secretName, undefined, v.secret.optional);
+        for (const item of v.secret.items ?? []) needKey(w, "Secret", v.secret.secretName, item.key, v.secret.optional);
+      }
+    }
+  }
+  for (const cluster of byKind("Cluster")) {
+    const name = cluster.spec.superuserSecret?.name;
+    if (name) {
+      needKey(cluster, "Secret", name, "username");
+      needKey(cluster, "Secret", name, "password");
+    }
+  }
+
+  // 5. ports and addresses against the services' configuration
+  const config = byKind("ConfigMap").find((c) => c.metadata.name === "ota-config");
+  for (const w of workloads.filter((w) => (w.metadata.labels ?? {})["app.kubernetes.io/component"] === "service")) {
+    const name = w.metadata.name;
+    const properties = path.join(repo, name, "src", "main", "resources", "application.properties");
+    if (!fs.existsSync(properties)) {
+      fault(w, `no ${path.relative(repo, properties)} to check its port against`);
+      continue;
+    }
+    const line = fs.readFileSync(properties, "utf8").match(/^quarkus\.http\.port=\$\{(\w+):(\d+)\}$/m);
+    if (!line) {
+      fault(w, "its application.properties sets no quarkus.http.port=${VAR:default}");
+      continue;
+    }
+    const [, variable, fallback] = line;
+    const container = w.spec.template.spec.containers[0];
+    const set = (container.env ?? []).find((e) => e.name === variable)?.value ?? config?.data?.[variable];
+    const expected = Number(set ?? fallback);
+    const http = (container.ports ?? []).find((p) => p.name === "http");
+    if (!http) fault(w, "container has no port named http");
+    else if (http.containerPort !== expected) {
+      fault(w, `containerPort ${http.containerPort} but the service listens on ${expected} (${variable})`);
+    }
+    const annotated = w.spec.template.metadata?.annotations?.["prometheus.io/port"];
+    if (annotated && Number(annotated) !== expected) fault(w, `prometheus.io/port ${annotated} is not ${expected}`);
+  }
+  if (!config) {
+    faults.push("ConfigMap/ota-config: missing");
+  } else {
+    const services = byKind("Service");
+    const clusters = byKind("Cluster").map((c) => `${c.metadata.name}-rw`);
+    const mqtt = services.find((s) => s.metadata.name === config.data.OTA_MQTT_HOST);
+    if (!mqtt) faults.push(`ConfigMap/ota-config: OTA_MQTT_HOST ${config.data.OTA_MQTT_HOST} is no Service`);
+    else if (!mqtt.spec.ports.some((p) => p.port === Number(config.data.OTA_MQTT_PORT))) {
+      faults.push(`ConfigMap/ota-config: Service ${mqtt.metadata.name} has no port ${config.data.OTA_MQTT_PORT}`);
+    }
+    const db = config.data.OTA_DB_HOST;
+    const dbService = services.find((s) => s.metadata.name === db);
+    if (!dbService && !clusters.includes(db)) faults.push(`ConfigMap/ota-config: OTA_DB_HOST ${db} is no Service`);
+    else if (dbService && !dbService.spec.ports.some((p) => p.port === Number(config.data.OTA_DB_PORT))) {
+      faults.push(`ConfigMap/ota-config: Service ${db} has no port ${config.data.OTA_DB_PORT}`);
+    }
+  }
+  return faults;
+}
+
+/** The schemas allow unknown fields in places; a typo in a field name is caught here instead. */
+function unknownFields(doc, fault) {
+  const known = new Set(["apiVersion", "kind", "metadata", "spec", "data", "stringData", "type", "immutable", "binaryData"]);
+  for (const key of Object.keys(doc)) if (!known.has(key)) fault(doc, `unknown top-level field ${key}`);
+}
+
+function containerPorts(workload) {
+  return new Set(workload.spec.template.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name)));
+}
+
+function load(file) {
+  return YAML.parseAllDocuments(fs.readFileSync(file, "utf8"))
+    .map((d) => d.toJS())
+    .filter((d) => d);
+}
+
+/** Breaks a good rendering in known ways: each must be reported. */
+async function selfTest(docs) {
+  const find = (kind, name) => docs.find((d) => d.kind === kind && (!name || d.metadata.name === name));
+  const cases = {
+    "a selector that misses its pods": (ds) => {
+      ds.find((d) => d.kind === "Service").spec.selector = { "app.kubernetes.io/name": "nothing" };
+    },
+    "a Secret key nobody creates": (ds) => {
+      const w = ds.find((d) => d.kind === "StatefulSet" && d.metadata.name === "plan-service");
+      w.spec.template.spec.containers[0].env.find((e) => e.valueFrom?.secretKeyRef).valueFrom.secretKeyRef.key = "typo";
+    },
+    "a ConfigMap key that does not exist": (ds) => {
+      const job = ds.find((d) => d.kind === "Job");
+      job.spec.template.spec.containers[0].env.find((e) => e.valueFrom?.configMapKeyRef).valueFrom.configMapKeyRef.key =
+        "OTA_NOPE";
+    },
+    "a container port other than the service's": (ds) => {
+      const w = ds.find((d) => d.kind === "StatefulSet" && d.metadata.name === "firmware-service");
+      w.spec.template.spec.containers[0].ports[0].containerPort = 9999;
+    },
+    "a field of the wrong type": (ds) => {
+      ds.find((d) => d.kind === "StatefulSet").spec.replicas = "three";
+    },
+    "a probe on an undeclared port": (ds) => {
+      const w = ds.find((d) => d.kind === "StatefulSet" && d.metadata.name === "device-gateway-service");
+      w.spec.template.spec.containers[0].readinessProbe.httpGet.port = "admin";
+    },
+    "a missing part-of label": (ds) => {
+      delete ds.find((d) => d.kind === "ConfigMap").metadata.labels["app.kubernetes.io/part-of"];
+    },
+  };
+  if (!find("StatefulSet", "plan-service")) throw new Error("the self-test needs a rendering with the services");
+  let failed = 0;
+  for (const [what, breakIt] of Object.entries(cases)) {
+    const broken = structuredClone(docs);
+    breakIt(broken);
+    const faults = await validate(broken);
+    console.log(`${faults.length > 0 ? "caught" : "MISSED"}: ${what}${faults.length ? ` (${faults[0]})` : ""}`);
+    if (faults.length === 0) failed++;
+  }
+  return failed;
+}
+
+const args = process.argv.slice(2);
+if (args[0] === "--self-test") {
+  const docs = load(args[1]);
+  const clean = await validate(docs);
+  if (clean.length) {
+    console.error(clean.join("\n"));
+    process.exit(1);
+  }
+  process.exit((await selfTest(docs)) === 0 ? 0 : 1);
+} else {
+  const docs = load(args[0]);
+  const faults = await validate(docs);
+  if (faults.length) {
+    console.error(`${args[0]}: ${faults.length} fault(s)\n` + faults.map((f) => `  - ${f}`).join("\n"));
+    process.exit(1);
+  }
+  console.log(`${args[0]}: ${docs.length} resources valid`);
+}
