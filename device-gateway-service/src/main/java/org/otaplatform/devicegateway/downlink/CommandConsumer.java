@@ -1,5 +1,7 @@
 package org.otaplatform.devicegateway.downlink;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,15 +31,10 @@ public class CommandConsumer {
     private final GatewayDownlink downlink;
     private final Outbox outbox;
 
-    private final io.micrometer.core.instrument.Counter setBased;
+    private final Counter setBased;
 
-    CommandConsumer(
-            Inbox inbox,
-            TaskStore tasks,
-            GatewayDownlink downlink,
-            Outbox outbox,
-            io.micrometer.core.instrument.MeterRegistry registry) {
-        this.setBased = io.micrometer.core.instrument.Counter.builder("ota.commands.set-based")
+    CommandConsumer(Inbox inbox, TaskStore tasks, GatewayDownlink downlink, Outbox outbox, MeterRegistry registry) {
+        this.setBased = Counter.builder("ota.commands.set-based")
                 .description("upgrade commands applied in set-based runs")
                 .register(registry);
         this.outbox = outbox;

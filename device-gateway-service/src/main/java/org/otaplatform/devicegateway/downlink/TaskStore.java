@@ -3,8 +3,11 @@ package org.otaplatform.devicegateway.downlink;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.otaplatform.contract.codec.MessageCodec;
 import org.otaplatform.contract.internal.GatewayCommand;
 
@@ -31,8 +34,8 @@ public class TaskStore {
     }
 
     /** Stores new upgrades in one statement; the task ids stored now (the others were known already). */
-    public Uni<java.util.Set<String>> insertAll(List<GatewayCommand.Upgrade> commands) {
-        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+    public Uni<Set<String>> insertAll(List<GatewayCommand.Upgrade> commands) {
+        Base64.Encoder base64 = Base64.getEncoder();
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("INSERT INTO gateway_task (task_id, gateway_id, product_key,"
                                 + " device_key, state, command) SELECT task_id, gateway_id, product_key, device_key,"
@@ -67,7 +70,7 @@ public class TaskStore {
                                         .toArray(String[]::new))
                         .getResultList())
                 .map(rows -> {
-                    java.util.Set<String> stored = new java.util.HashSet<>();
+                    Set<String> stored = new HashSet<>();
                     rows.forEach(r -> stored.add((String) (r instanceof Object[] a ? a[0] : r)));
                     return stored;
                 });

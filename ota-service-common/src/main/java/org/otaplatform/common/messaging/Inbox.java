@@ -3,6 +3,10 @@ package org.otaplatform.common.messaging;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -32,18 +36,16 @@ public class Inbox {
      * Records several ids inside the current transaction, in one statement; those recorded now (a run's
      * messages not applied before). Ids that are no UUID are never applied, as in {@link #firstTime}.
      */
-    public Uni<java.util.Set<String>> firstTimeAll(java.util.List<String> messageIds) {
-        UUID[] ids = messageIds.stream()
-                .map(Inbox::uuid)
-                .filter(java.util.Objects::nonNull)
-                .toArray(UUID[]::new);
+    public Uni<Set<String>> firstTimeAll(List<String> messageIds) {
+        UUID[] ids =
+                messageIds.stream().map(Inbox::uuid).filter(Objects::nonNull).toArray(UUID[]::new);
         return Panache.getSession()
                 .flatMap(session -> session.createNativeQuery("INSERT INTO inbox_message (id)"
                                 + " SELECT unnest(CAST(?1 AS uuid[])) ON CONFLICT DO NOTHING RETURNING id")
                         .setParameter(1, ids)
                         .getResultList())
                 .map(rows -> {
-                    java.util.Set<String> recorded = new java.util.HashSet<>();
+                    Set<String> recorded = new HashSet<>();
                     rows.forEach(r -> recorded.add(r.toString()));
                     return recorded;
                 });

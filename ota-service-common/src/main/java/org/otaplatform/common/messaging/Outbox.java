@@ -3,6 +3,8 @@ package org.otaplatform.common.messaging;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import org.otaplatform.contract.internal.InternalMessage;
 
@@ -41,11 +43,11 @@ public class Outbox {
     }
 
     /** Adds several messages to the current transaction in one statement. */
-    public Uni<Void> addAll(java.util.List<Entry> entries) {
+    public Uni<Void> addAll(List<Entry> entries) {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        Base64.Encoder base64 = Base64.getEncoder();
         return Panache.getSession()
                 .flatMap(session -> session.createNativeQuery("INSERT INTO outbox_message (id, topic, payload)"
                                 + " SELECT id, topic, decode(payload, 'base64')"

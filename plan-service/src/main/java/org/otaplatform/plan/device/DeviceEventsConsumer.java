@@ -1,5 +1,7 @@
 package org.otaplatform.plan.device;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,10 +26,10 @@ public class DeviceEventsConsumer {
     private final Inbox inbox;
     private final DeviceViews views;
 
-    private final io.micrometer.core.instrument.Counter setBased;
+    private final Counter setBased;
 
-    DeviceEventsConsumer(Inbox inbox, DeviceViews views, io.micrometer.core.instrument.MeterRegistry registry) {
-        this.setBased = io.micrometer.core.instrument.Counter.builder("ota.device-events.set-based")
+    DeviceEventsConsumer(Inbox inbox, DeviceViews views, MeterRegistry registry) {
+        this.setBased = Counter.builder("ota.device-events.set-based")
                 .description("sub-device states applied in set-based runs")
                 .register(registry);
         this.inbox = inbox;

@@ -3,6 +3,10 @@ package org.otaplatform.plan.device;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayState;
 
@@ -38,12 +42,12 @@ public class DeviceViews {
      * As {@link #apply(DeviceState)} for several states in one statement: of the states of one sub-device
      * the newest (highest seq) counts, as it would applied one by one.
      */
-    public Uni<Void> applyAll(java.util.List<DeviceState> states) {
-        java.util.Map<String, DeviceState> newest = new java.util.TreeMap<>();
+    public Uni<Void> applyAll(List<DeviceState> states) {
+        Map<String, DeviceState> newest = new TreeMap<>();
         for (DeviceState d : states) {
             newest.merge(d.productKey() + '\u0000' + d.deviceKey(), d, (a, b) -> b.seq() > a.seq() ? b : a);
         }
-        java.util.List<DeviceState> rows = java.util.List.copyOf(newest.values());
+        List<DeviceState> rows = List.copyOf(newest.values());
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "INSERT INTO device_view (product_key, device_key, gateway_id, online,"
@@ -88,7 +92,7 @@ public class DeviceViews {
      * sent with the report (it publishes a sub-device's new version together with the success), so the
      * view gets the version from it, and a run of reports never waits for, nor deadlocks with, one.
      */
-    public Uni<Void> upgradedAll(java.util.SortedMap<String, String> versions) {
+    public Uni<Void> upgradedAll(SortedMap<String, String> versions) {
         String[] products = new String[versions.size()];
         String[] devices = new String[versions.size()];
         String[] targets = new String[versions.size()];

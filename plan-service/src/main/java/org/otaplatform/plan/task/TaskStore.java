@@ -4,7 +4,12 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** Tasks and their history, written in the caller's transaction. */
@@ -86,7 +91,7 @@ public class TaskStore {
     }
 
     /** The tasks with these ids, locked for the transaction in id order; the unknown ones are absent. */
-    public Uni<java.util.Map<UUID, TaskRow>> findAll(java.util.Collection<UUID> ids) {
+    public Uni<Map<UUID, TaskRow>> findAll(Collection<UUID> ids) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "SELECT id, plan_id, product_key, device_key, gateway_id, state, to_version"
@@ -94,7 +99,7 @@ public class TaskStore {
                         .setParameter(1, ids.toArray(UUID[]::new))
                         .getResultList())
                 .map(rows -> {
-                    java.util.Map<UUID, TaskRow> found = new java.util.HashMap<>();
+                    Map<UUID, TaskRow> found = new HashMap<>();
                     for (Object row : rows) {
                         Object[] r = (Object[]) row;
                         found.put(
@@ -117,16 +122,16 @@ public class TaskStore {
      * percent as the last one that gave one), and every move is a history entry. The caller checked
      * each transition on the state the earlier moves left.
      */
-    public Uni<Void> moveAll(java.util.List<GatewayUplinkConsumer.Move> moves) {
-        java.util.Map<UUID, GatewayUplinkConsumer.Move> last = new java.util.TreeMap<>();
-        java.util.Map<UUID, Integer> percent = new java.util.HashMap<>();
+    public Uni<Void> moveAll(List<GatewayUplinkConsumer.Move> moves) {
+        Map<UUID, GatewayUplinkConsumer.Move> last = new TreeMap<>();
+        Map<UUID, Integer> percent = new HashMap<>();
         for (GatewayUplinkConsumer.Move m : moves) {
             last.put(m.taskId(), m);
             if (m.percent() != null) {
                 percent.put(m.taskId(), m.percent());
             }
         }
-        java.util.List<GatewayUplinkConsumer.Move> finals = java.util.List.copyOf(last.values());
+        List<GatewayUplinkConsumer.Move> finals = List.copyOf(last.values());
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("WITH moved AS (UPDATE upgrade_task t SET state = f.state,"
                                 + " percent = coalesce(f.percent, t.percent), error_code = f.error_code,"
