@@ -43,14 +43,8 @@ public class CommandConsumer {
         this.downlink = downlink;
     }
 
-    /** An upgrade command as one message of a run; {@link #get()} applies it alone (a mixed run). */
-    record Upgrading(String messageId, GatewayCommand.Upgrade command, Supplier<Uni<Void>> oneByOne)
-            implements Supplier<Uni<Void>> {
-        @Override
-        public Uni<Void> get() {
-            return oneByOne.get();
-        }
-    }
+    /** An upgrade command and the id of the message that carried it. */
+    record Upgrading(String messageId, GatewayCommand.Upgrade command) {}
 
     /**
      * Subscribes at start-up; messages are acknowledged once their effects are committed. Those waiting
@@ -61,7 +55,7 @@ public class CommandConsumer {
                 "commands",
                 "$share/device-gateway-service/" + org.otaplatform.contract.InternalTopics.GATEWAY_COMMANDS,
                 (topic, payload) -> prepare(payload),
-                run -> MqttSubscriptions.inStretches(run, Upgrading.class, this::upgrades)
+                run -> MqttSubscriptions.<Upgrading>inStretches(run, this::upgrades)
                         .invoke(n -> setBased.increment(n))
                         .replaceWithVoid(),
                 () -> {});
@@ -74,7 +68,10 @@ public class CommandConsumer {
             return MqttSubscriptions.Work.either(() -> consume(payload));
         }
         Supplier<Uni<Void>> oneByOne = () -> consume(payload);
-        return new MqttSubscriptions.Work(oneByOne, new Upgrading(message.get().id(), upgrade.get(), oneByOne), null);
+        return new MqttSubscriptions.Work(
+                oneByOne,
+                new MqttSubscriptions.Batchable<>(new Upgrading(message.get().id(), upgrade.get()), oneByOne),
+                null);
     }
 
     /**

@@ -41,7 +41,8 @@ public class GatewayDownlink {
 
     /** An {@code upgrade} with a fresh message id and a download link bound to the gateway. */
     public Uni<Void> upgrade(GatewayCommand.Upgrade c) {
-        return outbox.addAll(java.util.List.of(upgradeMessage(c)));
+        Outbox.Entry message = upgradeMessage(c);
+        return outbox.add(message.topic(), message.id(), message.payload());
     }
 
     /** The {@code upgrade} message for the gateway, as an outbox entry. */

@@ -42,17 +42,8 @@ import org.otaplatform.devicegateway.session.SessionStore;
 @ApplicationScoped
 public class UplinkBatch {
 
-    /**
-     * An ack, progress or version report with a msgId, as one message of a run; {@link #get()} applies it
-     * alone inside the transaction it finds.
-     */
-    public record Report(String gatewayId, UplinkMessage message, Supplier<Uni<Void>> oneByOne)
-            implements Supplier<Uni<Void>> {
-        @Override
-        public Uni<Void> get() {
-            return oneByOne.get();
-        }
-    }
+    /** An ack, progress or version report with a msgId, from the gateway its topic names. */
+    public record Report(String gatewayId, UplinkMessage message) {}
 
     private final Outbox outbox;
     private final Counter setBased;
@@ -67,7 +58,7 @@ public class UplinkBatch {
 
     /** A run of messages in one transaction: stretches of reports set-based, other messages one by one. */
     public Uni<Void> apply(List<Supplier<Uni<Void>>> run) {
-        return MqttSubscriptions.inStretches(run, Report.class, this::reports)
+        return MqttSubscriptions.<Report>inStretches(run, this::reports)
                 .invoke(n -> setBased.increment(n))
                 .replaceWithVoid();
     }

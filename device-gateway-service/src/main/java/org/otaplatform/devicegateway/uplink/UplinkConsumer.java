@@ -144,7 +144,7 @@ public class UplinkConsumer {
         Supplier<Uni<Void>> together = () -> uplink.handle(gatewayId, valid);
         if ((valid instanceof Ack || valid instanceof Progress || valid instanceof VersionReport)
                 && valid.msgId() != null) {
-            together = new UplinkBatch.Report(gatewayId, valid, together);
+            together = new MqttSubscriptions.Batchable<>(new UplinkBatch.Report(gatewayId, valid), together);
         }
         return new MqttSubscriptions.Work(
                 () -> failed(

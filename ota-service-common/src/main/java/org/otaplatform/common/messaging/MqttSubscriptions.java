@@ -123,27 +123,42 @@ public class MqttSubscriptions {
     }
 
     /**
-     * A run of messages in one Panache transaction, in order: each stretch of consecutive works of
-     * {@code type} is given to {@code setBased} (which applies it with a few statements), every other
-     * work runs alone. The Uni's item is how many works went set-based.
+     * A message's work that may be applied together with others of its kind in a few set-based
+     * statements ({@link #inStretches}); {@link #get()} applies it alone, inside the transaction it finds.
+     *
+     * @param item what the set-based statements need of the message (decoded once)
      */
-    public static <T extends Supplier<Uni<Void>>> Uni<Integer> inStretches(
-            List<Supplier<Uni<Void>>> run, Class<T> type, Function<List<T>, Uni<Void>> setBased) {
+    public record Batchable<T>(T item, Supplier<Uni<Void>> oneByOne) implements Supplier<Uni<Void>> {
+        @Override
+        public Uni<Void> get() {
+            return oneByOne.get();
+        }
+    }
+
+    /**
+     * A run of messages in one Panache transaction, in order: each stretch of consecutive
+     * {@link Batchable} works is given to {@code setBased} (which applies their items with a few
+     * statements), every other work runs alone. A subscription has one kind of batchable item. The Uni's
+     * item is how many works went set-based.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Uni<Integer> inStretches(List<Supplier<Uni<Void>>> run, Function<List<T>, Uni<Void>> setBased) {
         List<List<Supplier<Uni<Void>>>> stretches = new ArrayList<>();
         for (Supplier<Uni<Void>> work : run) {
             List<Supplier<Uni<Void>>> last = stretches.isEmpty() ? null : stretches.get(stretches.size() - 1);
-            if (last != null && type.isInstance(last.get(0)) == type.isInstance(work)) {
+            if (last != null && (last.get(0) instanceof Batchable) == (work instanceof Batchable)) {
                 last.add(work);
             } else {
                 stretches.add(new ArrayList<>(List.of(work)));
             }
         }
-        int count = (int) run.stream().filter(type::isInstance).count();
+        int count = (int) run.stream().filter(w -> w instanceof Batchable).count();
         return Panache.withTransaction(() -> InOrder.each(
                         stretches,
-                        stretch -> type.isInstance(stretch.get(0))
-                                ? setBased.apply(
-                                        stretch.stream().map(type::cast).toList())
+                        stretch -> stretch.get(0) instanceof Batchable
+                                ? setBased.apply(stretch.stream()
+                                        .map(w -> ((Batchable<T>) w).item())
+                                        .toList())
                                 : InOrder.each(stretch, Supplier::get)))
                 .replaceWith(count);
     }

@@ -36,14 +36,8 @@ public class DeviceEventsConsumer {
         this.views = views;
     }
 
-    /** A sub-device's state as one message of a run; {@link #get()} applies it alone (a mixed run). */
-    record StateChange(String messageId, DeviceState state, Supplier<Uni<Void>> oneByOne)
-            implements Supplier<Uni<Void>> {
-        @Override
-        public Uni<Void> get() {
-            return oneByOne.get();
-        }
-    }
+    /** A sub-device's state and the id of the message that carried it. */
+    record StateChange(String messageId, DeviceState state) {}
 
     /**
      * Subscribes at start-up; messages are acknowledged once their effects are committed. Those waiting
@@ -54,7 +48,7 @@ public class DeviceEventsConsumer {
                 "device-events",
                 "$share/plan-service/" + org.otaplatform.contract.InternalTopics.DEVICE_EVENTS,
                 (topic, payload) -> prepare(payload),
-                run -> MqttSubscriptions.inStretches(run, StateChange.class, this::states)
+                run -> MqttSubscriptions.<StateChange>inStretches(run, this::states)
                         .invoke(n -> setBased.increment(n))
                         .replaceWithVoid(),
                 () -> {});
@@ -68,7 +62,10 @@ public class DeviceEventsConsumer {
         return state.isEmpty()
                 ? MqttSubscriptions.Work.either(oneByOne)
                 : new MqttSubscriptions.Work(
-                        oneByOne, new StateChange(message.get().id(), state.get(), oneByOne), null);
+                        oneByOne,
+                        new MqttSubscriptions.Batchable<>(
+                                new StateChange(message.get().id(), state.get()), oneByOne),
+                        null);
     }
 
     /** A stretch of sub-device states, each applied once (inbox), the newest per sub-device kept. */

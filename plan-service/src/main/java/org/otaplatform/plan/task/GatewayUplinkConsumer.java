@@ -80,7 +80,10 @@ public class GatewayUplinkConsumer {
         }
         Supplier<Uni<Void>> oneByOne = () -> inbox.applyOnce(message.get(), () -> apply(report.get()));
         return new MqttSubscriptions.Work(
-                oneByOne, new ReportRuns.Reported(message.get().id(), report.get(), oneByOne), null);
+                oneByOne,
+                new MqttSubscriptions.Batchable<>(
+                        new ReportRuns.Reported(message.get().id(), report.get()), oneByOne),
+                null);
     }
 
     public Uni<Void> consume(byte[] payload) {

@@ -2,7 +2,6 @@ package org.otaplatform.plan.task;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -32,14 +31,8 @@ import org.otaplatform.plan.task.GatewayUplinkConsumer.Report;
 @ApplicationScoped
 public class ReportRuns {
 
-    /** An ack or progress report as one message of a run; {@link #get()} applies it alone (a mixed run). */
-    public record Reported(String messageId, Report report, Supplier<Uni<Void>> oneByOne)
-            implements Supplier<Uni<Void>> {
-        @Override
-        public Uni<Void> get() {
-            return oneByOne.get();
-        }
-    }
+    /** An ack or progress report and the id of the message that carried it. */
+    public record Reported(String messageId, Report report) {}
 
     private final Inbox inbox;
     private final TaskStore tasks;
@@ -57,23 +50,23 @@ public class ReportRuns {
         this.threshold = threshold;
     }
 
-    /** A run of messages: set-based when every one is a report, message by message otherwise. */
+    /** A run of messages in one transaction: stretches of reports set-based, other messages one by one. */
     public Uni<Void> apply(List<Supplier<Uni<Void>>> run) {
-        if (!run.stream().allMatch(w -> w instanceof Reported)) {
-            return MqttSubscriptions.inOneTransaction(run);
-        }
-        List<Reported> reports = run.stream().map(w -> (Reported) w).toList();
-        return Panache.withTransaction(() -> inbox.firstTimeAll(
-                                reports.stream().map(Reported::messageId).toList())
-                        .flatMap(recorded -> {
-                            // a message id repeated within the run was recorded once: its first occurrence applies
-                            List<Report> fresh = reports.stream()
-                                    .filter(r -> recorded.remove(Inbox.canonical(r.messageId())))
-                                    .map(Reported::report)
-                                    .toList();
-                            return fresh.isEmpty() ? Uni.createFrom().voidItem() : applyFresh(fresh);
-                        }))
-                .invoke(() -> setBased.increment(reports.size()));
+        return MqttSubscriptions.<Reported>inStretches(run, this::reports)
+                .invoke(n -> setBased.increment(n))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> reports(List<Reported> reports) {
+        return inbox.firstTimeAll(reports.stream().map(Reported::messageId).toList())
+                .flatMap(recorded -> {
+                    // a message id repeated within the run was recorded once: its first occurrence applies
+                    List<Report> fresh = reports.stream()
+                            .filter(r -> recorded.remove(Inbox.canonical(r.messageId())))
+                            .map(Reported::report)
+                            .toList();
+                    return fresh.isEmpty() ? Uni.createFrom().voidItem() : applyFresh(fresh);
+                });
     }
 
     private Uni<Void> applyFresh(List<Report> fresh) {
