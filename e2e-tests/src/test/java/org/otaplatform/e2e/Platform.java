@@ -8,9 +8,12 @@ import io.restassured.path.json.JsonPath;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.otaplatform.simulator.Fleet;
 import org.otaplatform.simulator.Options;
 import org.otaplatform.testkit.JwtTokens;
@@ -33,6 +36,11 @@ final class Platform {
     final MqttBroker broker;
     /** plan-service's database, for tests that recount from the task table. */
     final String planDatabase;
+    /** The three services' databases, made for this platform and dropped when it closes. */
+    private final List<String> databases = new ArrayList<>();
+
+    private final PostgresServer postgres;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Passed as the database password: the test servers trust local connections and never ask for it, so
@@ -66,7 +74,9 @@ final class Platform {
         Path root = Path.of("..").toAbsolutePath().normalize();
         Path logs = Path.of("target", logDir).toAbsolutePath();
         String id = instanceId == null ? "" : instanceId;
+        this.postgres = postgres;
         this.planDatabase = postgres.createUniqueDatabase("ota_e2e_plan");
+        databases.add(planDatabase);
         var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         this.signingPrivateKey =
                 Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
@@ -77,7 +87,7 @@ final class Platform {
                 .broker(broker)
                 .env("OTA_INSTANCE_ID", id)
                 .env("OTA_DB_PASSWORD", DB_PASSWORD)
-                .database("OTA_FIRMWARE_DB", postgres.createUniqueDatabase("ota_e2e_firmware"))
+                .database("OTA_FIRMWARE_DB", database(postgres, "ota_e2e_firmware"))
                 .env("OTA_FIRMWARE_SIGNING_PRIVATE_KEYS", key)
                 .env("OTA_FIRMWARE_SIGNING_ACTIVE_KEY_ID", "e2e-key")
                 .env(
@@ -100,17 +110,35 @@ final class Platform {
                 .broker(broker)
                 .env("OTA_INSTANCE_ID", id)
                 .env("OTA_DB_PASSWORD", DB_PASSWORD)
-                .database("OTA_DEVICE_GATEWAY_DB", postgres.createUniqueDatabase("ota_e2e_device_gateway"))
+                .database("OTA_DEVICE_GATEWAY_DB", database(postgres, "ota_e2e_device_gateway"))
                 .env("OTA_FIRMWARE_PUBLIC_URL", firmware.baseUrl())
                 .logDir(logs)
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
     }
 
+    private String database(PostgresServer postgres, String prefix) {
+        String name = postgres.createUniqueDatabase(prefix);
+        databases.add(name);
+        return name;
+    }
+
+    /** Stops the services and drops their databases (a campaign leaves gigabytes behind); once. */
     void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         gateway.close();
         plan.close();
         firmware.close();
+        for (String database : databases) {
+            try {
+                postgres.dropDatabase(database);
+            } catch (RuntimeException e) {
+                // at JVM exit an embedded server may be stopping too; its data goes with it
+                System.err.println("platform: " + database + " not dropped: " + e.getMessage());
+            }
+        }
     }
 
     void awaitStatus(String planId, String status, int seconds) {
