@@ -124,72 +124,53 @@ public class TaskStore {
      */
     public Uni<Void> moveAll(List<GatewayUplinkConsumer.Move> moves) {
         Map<UUID, GatewayUplinkConsumer.Move> last = new TreeMap<>();
-        Map<UUID, Integer> percent = new HashMap<>();
         for (GatewayUplinkConsumer.Move m : moves) {
-            last.put(m.taskId(), m);
-            if (m.percent() != null) {
-                percent.put(m.taskId(), m.percent());
-            }
+            last.merge(
+                    m.taskId(),
+                    m,
+                    (before, after) -> after.percent() != null
+                            ? after
+                            : new GatewayUplinkConsumer.Move(
+                                    after.taskId(),
+                                    after.state(),
+                                    before.percent(),
+                                    after.errorCode(),
+                                    after.errorMessage()));
         }
-        List<GatewayUplinkConsumer.Move> finals = List.copyOf(last.values());
+        Object[] parameters = new Object[10];
+        columns(List.copyOf(last.values()), parameters, 0);
+        columns(moves, parameters, 5);
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("WITH moved AS (UPDATE upgrade_task t SET state = f.state,"
-                                + " percent = coalesce(f.percent, t.percent), error_code = f.error_code,"
-                                + " error_message = f.error_message, updated_at = now()"
-                                + " FROM unnest(CAST(?1 AS uuid[]), CAST(?2 AS varchar[]), CAST(?3 AS integer[]),"
-                                + "   CAST(?4 AS varchar[]), CAST(?5 AS varchar[])) AS f (id, state, percent, error_code, error_message)"
-                                + " WHERE t.id = f.id)"
-                                + " INSERT INTO task_event (task_id, state, percent, error_code, error_message)"
-                                + " SELECT task_id, state, percent, error_code, error_message"
-                                + " FROM unnest(CAST(?6 AS uuid[]), CAST(?7 AS varchar[]), CAST(?8 AS integer[]),"
-                                + "   CAST(?9 AS varchar[]), CAST(?10 AS varchar[])) WITH ORDINALITY"
-                                + "   AS h (task_id, state, percent, error_code, error_message, n) ORDER BY n")
-                        .setParameter(
-                                1,
-                                finals.stream()
-                                        .map(GatewayUplinkConsumer.Move::taskId)
-                                        .toArray(UUID[]::new))
-                        .setParameter(
-                                2, finals.stream().map(m -> m.state().name()).toArray(String[]::new))
-                        .setParameter(
-                                3,
-                                finals.stream()
-                                        .map(m -> percent.get(m.taskId()))
-                                        .toArray(Integer[]::new))
-                        .setParameter(
-                                4,
-                                finals.stream()
-                                        .map(GatewayUplinkConsumer.Move::errorCode)
-                                        .toArray(String[]::new))
-                        .setParameter(
-                                5,
-                                finals.stream()
-                                        .map(GatewayUplinkConsumer.Move::errorMessage)
-                                        .toArray(String[]::new))
-                        .setParameter(
-                                6,
-                                moves.stream()
-                                        .map(GatewayUplinkConsumer.Move::taskId)
-                                        .toArray(UUID[]::new))
-                        .setParameter(
-                                7, moves.stream().map(m -> m.state().name()).toArray(String[]::new))
-                        .setParameter(
-                                8,
-                                moves.stream()
-                                        .map(GatewayUplinkConsumer.Move::percent)
-                                        .toArray(Integer[]::new))
-                        .setParameter(
-                                9,
-                                moves.stream()
-                                        .map(GatewayUplinkConsumer.Move::errorCode)
-                                        .toArray(String[]::new))
-                        .setParameter(
-                                10,
-                                moves.stream()
-                                        .map(GatewayUplinkConsumer.Move::errorMessage)
-                                        .toArray(String[]::new))
-                        .executeUpdate())
+                .flatMap(s -> {
+                    var query = s.createNativeQuery("WITH moved AS (UPDATE upgrade_task t SET state = f.state,"
+                            + " percent = coalesce(f.percent, t.percent), error_code = f.error_code,"
+                            + " error_message = f.error_message, updated_at = now()"
+                            + " FROM unnest(CAST(?1 AS uuid[]), CAST(?2 AS varchar[]), CAST(?3 AS integer[]),"
+                            + "   CAST(?4 AS varchar[]), CAST(?5 AS varchar[])) AS f (id, state, percent, error_code, error_message)"
+                            + " WHERE t.id = f.id)"
+                            + " INSERT INTO task_event (task_id, state, percent, error_code, error_message)"
+                            + " SELECT task_id, state, percent, error_code, error_message"
+                            + " FROM unnest(CAST(?6 AS uuid[]), CAST(?7 AS varchar[]), CAST(?8 AS integer[]),"
+                            + "   CAST(?9 AS varchar[]), CAST(?10 AS varchar[])) WITH ORDINALITY"
+                            + "   AS h (task_id, state, percent, error_code, error_message, n) ORDER BY n");
+                    for (int i = 0; i < parameters.length; i++) {
+                        query.setParameter(i + 1, parameters[i]);
+                    }
+                    return query.executeUpdate();
+                })
                 .replaceWithVoid();
+    }
+
+    /** The moves as five arrays (task, state, percent, error code, error message), from {@code at}. */
+    private static void columns(List<GatewayUplinkConsumer.Move> moves, Object[] parameters, int at) {
+        parameters[at] = moves.stream().map(GatewayUplinkConsumer.Move::taskId).toArray(UUID[]::new);
+        parameters[at + 1] = moves.stream().map(m -> m.state().name()).toArray(String[]::new);
+        parameters[at + 2] =
+                moves.stream().map(GatewayUplinkConsumer.Move::percent).toArray(Integer[]::new);
+        parameters[at + 3] =
+                moves.stream().map(GatewayUplinkConsumer.Move::errorCode).toArray(String[]::new);
+        parameters[at + 4] =
+                moves.stream().map(GatewayUplinkConsumer.Move::errorMessage).toArray(String[]::new);
     }
 
     /** Moves a task and records the change, in one statement; the caller checked the transition. */
