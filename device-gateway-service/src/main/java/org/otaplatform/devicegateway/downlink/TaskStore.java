@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.otaplatform.contract.codec.MessageCodec;
 import org.otaplatform.contract.internal.GatewayCommand;
+import org.otaplatform.devicegateway.session.SessionStore;
 
 /** Upgrades sent to gateways: SENT until acked, ACKED until they end, then ENDED. */
 @ApplicationScoped
@@ -36,42 +37,25 @@ public class TaskStore {
     /** Stores new upgrades in one statement; the task ids stored now (the others were known already). */
     public Uni<Set<String>> insertAll(List<GatewayCommand.Upgrade> commands) {
         Base64.Encoder base64 = Base64.getEncoder();
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("INSERT INTO gateway_task (task_id, gateway_id, product_key,"
-                                + " device_key, state, command) SELECT task_id, gateway_id, product_key, device_key,"
-                                + " 'SENT', decode(command, 'base64') FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]),"
-                                + " CAST(?3 AS text[]), CAST(?4 AS text[]), CAST(?5 AS text[]))"
+        return SessionStore.rows(
+                        "INSERT INTO gateway_task (task_id, gateway_id, product_key, device_key, state, command)"
+                                + " SELECT task_id, gateway_id, product_key, device_key, 'SENT', decode(command, 'base64')"
+                                + " FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]), CAST(?3 AS text[]),"
+                                + " CAST(?4 AS text[]), CAST(?5 AS text[]))"
                                 + " AS c (task_id, gateway_id, product_key, device_key, command)"
-                                + " ON CONFLICT DO NOTHING RETURNING task_id")
-                        .setParameter(
-                                1,
-                                commands.stream()
-                                        .map(GatewayCommand.Upgrade::taskId)
-                                        .toArray(String[]::new))
-                        .setParameter(
-                                2,
-                                commands.stream()
-                                        .map(GatewayCommand.Upgrade::gatewayId)
-                                        .toArray(String[]::new))
-                        .setParameter(
-                                3,
-                                commands.stream()
-                                        .map(GatewayCommand.Upgrade::productKey)
-                                        .toArray(String[]::new))
-                        .setParameter(
-                                4,
-                                commands.stream()
-                                        .map(GatewayCommand.Upgrade::deviceKey)
-                                        .toArray(String[]::new))
-                        .setParameter(
-                                5,
-                                commands.stream()
-                                        .map(c -> base64.encodeToString(MessageCodec.encode(c)))
-                                        .toArray(String[]::new))
-                        .getResultList())
+                                + " ON CONFLICT DO NOTHING RETURNING task_id",
+                        commands.stream().map(GatewayCommand.Upgrade::taskId).toArray(String[]::new),
+                        commands.stream().map(GatewayCommand.Upgrade::gatewayId).toArray(String[]::new),
+                        commands.stream()
+                                .map(GatewayCommand.Upgrade::productKey)
+                                .toArray(String[]::new),
+                        commands.stream().map(GatewayCommand.Upgrade::deviceKey).toArray(String[]::new),
+                        commands.stream()
+                                .map(c -> base64.encodeToString(MessageCodec.encode(c)))
+                                .toArray(String[]::new))
                 .map(rows -> {
                     Set<String> stored = new HashSet<>();
-                    rows.forEach(r -> stored.add((String) (r instanceof Object[] a ? a[0] : r)));
+                    rows.forEach(r -> stored.add((String) r[0]));
                     return stored;
                 });
     }
