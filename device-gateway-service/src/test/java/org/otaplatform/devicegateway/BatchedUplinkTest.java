@@ -35,23 +35,9 @@ class BatchedUplinkTest {
     void aRefusedMessageInABurstIsAnsweredAndTheOthersAreStillApplied() {
         String owner = Gateways.id("gw-batch-owner");
         String other = Gateways.id("gw-batch-other");
-        List<String> devices = new ArrayList<>();
-        for (int i = 0; i < DEVICES; i++) {
-            devices.add(Gateways.device(owner + "-d" + i, "1.0", true));
-        }
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), owner);
                 TestGateway foreign = TestGateway.connect(MqttBroker.shared(), other)) {
-            gateway.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), devices.toArray(new String[0])));
-            foreign.publish(
-                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(other + "-d", "1.0", true)));
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + owner + "-d" + (DEVICES - 1))
-                            .then()
-                            .statusCode(200));
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + other + "-d")
-                            .then()
-                            .statusCode(200));
+            attach(gateway, foreign, DEVICES);
 
             String spoofed = Gateways.msgId();
             for (int i = 0; i < DEVICES; i++) {
@@ -92,26 +78,12 @@ class BatchedUplinkTest {
         String owner = Gateways.id("gw-set-owner");
         String other = Gateways.id("gw-set-other");
         int devices = 10;
-        List<String> attached = new ArrayList<>();
-        for (int i = 0; i < devices; i++) {
-            attached.add(Gateways.device(owner + "-d" + i, "1.0", true));
-        }
         double setBasedBefore = setBased();
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), owner);
                 TestGateway foreign = TestGateway.connect(MqttBroker.shared(), other);
                 TestMqttClient planService =
                         TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_UPLINK)) {
-            gateway.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), attached.toArray(new String[0])));
-            foreign.publish(
-                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(other + "-d", "1.0", true)));
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + owner + "-d" + (devices - 1))
-                            .then()
-                            .statusCode(200));
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + other + "-d")
-                            .then()
-                            .statusCode(200));
+            attach(gateway, foreign, devices);
             for (int i = 0; i < devices; i++) {
                 planService.publish(
                         InternalTopics.GATEWAY_COMMANDS,
@@ -189,6 +161,27 @@ class BatchedUplinkTest {
         }
     }
 
+    /**
+     * Both gateways say hello: {@code owner} with sub-devices {@code <owner>-d0 …} on 1.0, {@code other}
+     * with {@code <other>-d}; returns once the service knows them all.
+     */
+    private static void attach(TestGateway owner, TestGateway other, int devices) {
+        List<String> attached = new ArrayList<>();
+        for (int i = 0; i < devices; i++) {
+            attached.add(Gateways.device(owner.gatewayId() + "-d" + i, "1.0", true));
+        }
+        owner.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), attached.toArray(new String[0])));
+        other.publish(
+                UplinkType.HELLO,
+                Gateways.hello(Gateways.msgId(), Gateways.device(other.gatewayId() + "-d", "1.0", true)));
+        for (String device : List.of(owner.gatewayId() + "-d" + (devices - 1), other.gatewayId() + "-d")) {
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + device)
+                            .then()
+                            .statusCode(200));
+        }
+    }
+
     @Inject
     Pool pool;
 
@@ -196,7 +189,9 @@ class BatchedUplinkTest {
     MeterRegistry registry;
 
     private double setBased() {
-        var counter = registry.find("ota.uplink.set-based").counter();
+        var counter = registry.find("ota.messages.set-based")
+                .tag("subscription", "uplink")
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 

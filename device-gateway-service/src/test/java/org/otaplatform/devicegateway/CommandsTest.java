@@ -125,7 +125,9 @@ class CommandsTest {
     @Test
     void aBurstOfUpgradeCommandsReachesTheGatewayOnceEach() {
         String gw = Gateways.id("gw-burst");
-        var counter = registry.find("ota.commands.set-based").counter();
+        var counter = registry.find("ota.messages.set-based")
+                .tag("subscription", "commands")
+                .counter();
         double before = counter == null ? 0 : counter.count();
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw);
                 TestMqttClient planService = TestMqttClient.connect(MqttBroker.shared())) {
@@ -159,7 +161,11 @@ class CommandsTest {
                             .map(r -> r.payload().replaceAll(".*\"taskId\":\"([^\"]+)\".*", "$1"))
                             .distinct())
                     .hasSize(tasks);
-            assertThat(registry.find("ota.commands.set-based").counter().count() - before)
+            assertThat(registry.find("ota.messages.set-based")
+                                    .tag("subscription", "commands")
+                                    .counter()
+                                    .count()
+                            - before)
                     .as("commands of the burst went through set-based runs")
                     .isPositive();
         }

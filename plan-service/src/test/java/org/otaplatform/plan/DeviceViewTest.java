@@ -60,7 +60,9 @@ class DeviceViewTest {
     @Test
     void aBurstOfStatesKeepsTheNewestOfEachDevice() {
         String prefix = "dv-burst-" + UUID.randomUUID().toString().substring(0, 8);
-        var counter = registry.find("ota.device-events.set-based").counter();
+        var counter = registry.find("ota.messages.set-based")
+                .tag("subscription", "device-events")
+                .counter();
         double before = counter == null ? 0 : counter.count();
         try (TestMqttClient deviceGateway = TestMqttClient.connect(MqttBroker.shared())) {
             int devices = 20;
@@ -86,7 +88,11 @@ class DeviceViewTest {
                     assertThat(row.getLong("seq")).isEqualTo(3);
                 }
             });
-            assertThat(registry.find("ota.device-events.set-based").counter().count() - before)
+            assertThat(registry.find("ota.messages.set-based")
+                                    .tag("subscription", "device-events")
+                                    .counter()
+                                    .count()
+                            - before)
                     .as("states of the burst went through set-based runs")
                     .isPositive();
         }

@@ -404,7 +404,9 @@ class PushTest {
     void reportsArrivingTogetherHaveTheEffectsOfOneByOne() throws Exception {
         String product = "run-" + UUID.randomUUID().toString().substring(0, 8);
         String gw = product + "-gw";
-        var counter = registry.find("ota.gateway-reports.set-based").counter();
+        var counter = registry.find("ota.messages.set-based")
+                .tag("subscription", "gateway-uplink")
+                .counter();
         double before = counter == null ? 0 : counter.count();
         try (TestMqttClient bus =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
@@ -470,7 +472,11 @@ class PushTest {
                 assertThat(percents).containsExactly(null, null, 10, 60, 100, null, 100);
             }
             given().get("/api/v1/plans/" + id).then().body("stats.succeeded", equalTo(3));
-            assertThat(registry.find("ota.gateway-reports.set-based").counter().count() - before)
+            assertThat(registry.find("ota.messages.set-based")
+                                    .tag("subscription", "gateway-uplink")
+                                    .counter()
+                                    .count()
+                            - before)
                     .as("reports of the burst went through set-based runs")
                     .isPositive();
         }

@@ -1,7 +1,5 @@
 package org.otaplatform.devicegateway.downlink;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,12 +29,7 @@ public class CommandConsumer {
     private final GatewayDownlink downlink;
     private final Outbox outbox;
 
-    private final Counter setBased;
-
-    CommandConsumer(Inbox inbox, TaskStore tasks, GatewayDownlink downlink, Outbox outbox, MeterRegistry registry) {
-        this.setBased = Counter.builder("ota.commands.set-based")
-                .description("upgrade commands applied in set-based runs")
-                .register(registry);
+    CommandConsumer(Inbox inbox, TaskStore tasks, GatewayDownlink downlink, Outbox outbox) {
         this.outbox = outbox;
         this.inbox = inbox;
         this.tasks = tasks;
@@ -51,13 +44,11 @@ public class CommandConsumer {
      * together are applied in one transaction, a stretch of upgrades with a few set-based statements.
      */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
-        mqtt.subscribe(
+        mqtt.subscribeInStretches(
                 "commands",
                 "$share/device-gateway-service/" + org.otaplatform.contract.InternalTopics.GATEWAY_COMMANDS,
                 (topic, payload) -> prepare(payload),
-                run -> MqttSubscriptions.<Upgrading>inStretches(run, this::upgrades)
-                        .invoke(n -> setBased.increment(n))
-                        .replaceWithVoid(),
+                this::upgrades,
                 () -> {});
     }
 
@@ -79,20 +70,17 @@ public class CommandConsumer {
      * the upgrade of each new one in the outbox.
      */
     private Uni<Void> upgrades(List<Upgrading> run) {
-        return inbox.firstTimeAll(run.stream().map(Upgrading::messageId).toList())
-                .flatMap(recorded -> {
-                    List<GatewayCommand.Upgrade> fresh = run.stream()
-                            .filter(u -> recorded.remove(Inbox.canonical(u.messageId())))
-                            .map(Upgrading::command)
-                            .toList();
-                    return fresh.isEmpty()
-                            ? Uni.createFrom().voidItem()
-                            : tasks.insertAll(fresh)
-                                    .flatMap(stored -> outbox.addAll(fresh.stream()
-                                            .filter(c -> stored.remove(c.taskId()))
-                                            .map(downlink::upgradeMessage)
-                                            .toList()));
-                });
+        return inbox.firstTimeOnly(run, Upgrading::messageId).flatMap(firstTime -> {
+            List<GatewayCommand.Upgrade> fresh =
+                    firstTime.stream().map(Upgrading::command).toList();
+            return fresh.isEmpty()
+                    ? Uni.createFrom().voidItem()
+                    : tasks.insertAll(fresh)
+                            .flatMap(stored -> outbox.addAll(fresh.stream()
+                                    .filter(c -> stored.remove(c.taskId()))
+                                    .map(downlink::upgradeMessage)
+                                    .toList()));
+        });
     }
 
     public Uni<Void> consume(byte[] payload) {

@@ -1,7 +1,5 @@
 package org.otaplatform.devicegateway.uplink;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -14,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.messaging.Outbox;
@@ -30,9 +27,9 @@ import org.otaplatform.contract.wire.ProgressState;
 import org.otaplatform.devicegateway.session.SessionStore;
 
 /**
- * Applies a run of uplink messages in one transaction, in order; each stretch of acks, progress and
- * version reports, the bulk of a campaign's uplink, with a few set-based statements instead of several
- * per message: the same effects {@link UplinkService} has for each of them (de-duplication by msgId,
+ * Applies a stretch of acks, progress and version reports, the bulk of a campaign's uplink, inside the
+ * transaction of its run ({@link MqttSubscriptions#subscribeInStretches}) with a few set-based
+ * statements instead of several per message: the same effects {@link UplinkService} has for each of them (de-duplication by msgId,
  * gateway seen, task moved forward and owned, a sub-device's new version, the forwarded reports and
  * device events in the outbox). Whatever the statements cannot settle the way the message-by-message
  * path would (a report that must be refused, a gateway held offline, one sub-device's version changed
@@ -46,24 +43,14 @@ public class UplinkBatch {
     public record Report(String gatewayId, UplinkMessage message) {}
 
     private final Outbox outbox;
-    private final Counter setBased;
     private final Clock clock = Clock.systemUTC();
 
-    UplinkBatch(Outbox outbox, MeterRegistry registry) {
+    UplinkBatch(Outbox outbox) {
         this.outbox = outbox;
-        this.setBased = Counter.builder("ota.uplink.set-based")
-                .description("acks, progress and version reports applied in set-based runs")
-                .register(registry);
     }
 
-    /** A run of messages in one transaction: stretches of reports set-based, other messages one by one. */
-    public Uni<Void> apply(List<Supplier<Uni<Void>>> run) {
-        return MqttSubscriptions.<Report>inStretches(run, this::reports)
-                .invoke(n -> setBased.increment(n))
-                .replaceWithVoid();
-    }
-
-    private Uni<Void> reports(List<Report> reports) {
+    /** A stretch of reports of a run, inside the run's transaction. */
+    public Uni<Void> reports(List<Report> reports) {
         return firstSeen(reports)
                 .flatMap(fresh -> fresh.isEmpty()
                         ? Uni.createFrom().voidItem()

@@ -73,11 +73,11 @@ public class UplinkConsumer {
      * and each of its messages is then handled alone (the refused one with its error reply).
      */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
-        mqtt.subscribe(
+        mqtt.subscribeInStretches(
                 "uplink",
                 "$share/device-gateway-service/" + Topics.ALL_UPLINK,
                 this::prepare,
-                batch::apply,
+                batch::reports,
                 this::afterReconnect);
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.otaplatform.contract.internal.InternalMessage;
@@ -33,28 +34,26 @@ public class Inbox {
     }
 
     /**
-     * Records several ids inside the current transaction, in one statement; those recorded now (a run's
-     * messages not applied before). Ids that are no UUID are never applied, as in {@link #firstTime}.
+     * Of items carried by internal messages, those applied for the first time: every message id is
+     * recorded inside the current transaction, in one statement. An id repeated among the items counts
+     * once (its first item); ids that are no UUID are never applied, as in {@link #firstTime}.
      */
-    public Uni<Set<String>> firstTimeAll(List<String> messageIds) {
-        UUID[] ids =
-                messageIds.stream().map(Inbox::uuid).filter(Objects::nonNull).toArray(UUID[]::new);
+    public <T> Uni<List<T>> firstTimeOnly(List<T> items, Function<T, String> messageId) {
+        UUID[] ids = items.stream()
+                .map(i -> uuid(messageId.apply(i)))
+                .filter(Objects::nonNull)
+                .toArray(UUID[]::new);
         return Panache.getSession()
                 .flatMap(session -> session.createNativeQuery("INSERT INTO inbox_message (id)"
                                 + " SELECT unnest(CAST(?1 AS uuid[])) ON CONFLICT DO NOTHING RETURNING id")
                         .setParameter(1, ids)
                         .getResultList())
                 .map(rows -> {
-                    Set<String> recorded = new HashSet<>();
-                    rows.forEach(r -> recorded.add(r.toString()));
-                    return recorded;
+                    Set<Object> recorded = new HashSet<>(rows);
+                    return items.stream()
+                            .filter(i -> recorded.remove(uuid(messageId.apply(i))))
+                            .toList();
                 });
-    }
-
-    /** The id as {@link #firstTimeAll} returns it, or null for one that is no UUID. */
-    public static String canonical(String id) {
-        UUID uuid = uuid(id);
-        return uuid == null ? null : uuid.toString();
     }
 
     private static UUID uuid(String id) {
@@ -70,10 +69,8 @@ public class Inbox {
      * applied. The caller applies the message only when true, in the same transaction.
      */
     public Uni<Boolean> firstTime(String messageId) {
-        UUID id;
-        try {
-            id = UUID.fromString(messageId);
-        } catch (IllegalArgumentException e) {
+        UUID id = uuid(messageId);
+        if (id == null) {
             return Uni.createFrom().item(false);
         }
         return Panache.getSession()

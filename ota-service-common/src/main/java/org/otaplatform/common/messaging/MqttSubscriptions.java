@@ -1,5 +1,7 @@
 package org.otaplatform.common.messaging;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
@@ -61,13 +63,16 @@ public class MqttSubscriptions {
     private volatile boolean stopping;
     private final java.util.concurrent.atomic.AtomicLong lastBrokerBack = new java.util.concurrent.atomic.AtomicLong();
     private final jakarta.enterprise.event.Event<BrokerReconnected> brokerReconnected;
+    private final MeterRegistry registry;
 
     MqttSubscriptions(
             Vertx vertx,
             BrokerConnection broker,
             @ConfigProperty(name = "ota.mqtt.instance-id") Optional<String> instanceId,
-            jakarta.enterprise.event.Event<BrokerReconnected> brokerReconnected) {
+            jakarta.enterprise.event.Event<BrokerReconnected> brokerReconnected,
+            MeterRegistry registry) {
         this.vertx = vertx;
+        this.registry = registry;
         this.broker = broker;
         this.brokerReconnected = brokerReconnected;
         this.persistent = instanceId.filter(id -> !id.isBlank()).isPresent();
@@ -124,7 +129,8 @@ public class MqttSubscriptions {
 
     /**
      * A message's work that may be applied together with others of its kind in a few set-based
-     * statements ({@link #inStretches}); {@link #get()} applies it alone, inside the transaction it finds.
+     * statements ({@link #subscribeInStretches}); {@link #get()} applies it alone, inside the transaction
+     * it finds.
      *
      * @param item what the set-based statements need of the message (decoded once)
      */
@@ -136,13 +142,35 @@ public class MqttSubscriptions {
     }
 
     /**
-     * A run of messages in one Panache transaction, in order: each stretch of consecutive
-     * {@link Batchable} works is given to {@code setBased} (which applies their items with a few
-     * statements), every other work runs alone. A subscription has one kind of batchable item. The Uni's
-     * item is how many works went set-based.
+     * As {@link #subscribe(String, String, BiFunction, Function, Runnable)}, with each run of messages
+     * applied in one Panache transaction, in order: every stretch of consecutive {@link Batchable} works
+     * goes to {@code setBased} (which applies their items with a few statements), every other work runs
+     * alone. How many messages went set-based is counted in {@code ota.messages.set-based}, tagged with
+     * the subscription's name.
      */
+    public <T> void subscribeInStretches(
+            String name,
+            String topicFilter,
+            BiFunction<String, byte[], Work> prepare,
+            Function<List<T>, Uni<Void>> setBased,
+            Runnable afterReconnect) {
+        Counter counter = Counter.builder("ota.messages.set-based")
+                .description("messages applied in set-based stretches")
+                .tag("subscription", name)
+                .register(registry);
+        subscribe(
+                name,
+                topicFilter,
+                prepare,
+                run -> MqttSubscriptions.<T>inStretches(run, setBased)
+                        .invoke(n -> counter.increment(n))
+                        .replaceWithVoid(),
+                afterReconnect);
+    }
+
+    /** A run in one transaction, stretches set-based (see {@link #subscribeInStretches}); how many were. */
     @SuppressWarnings("unchecked")
-    public static <T> Uni<Integer> inStretches(List<Supplier<Uni<Void>>> run, Function<List<T>, Uni<Void>> setBased) {
+    private static <T> Uni<Integer> inStretches(List<Supplier<Uni<Void>>> run, Function<List<T>, Uni<Void>> setBased) {
         List<List<Supplier<Uni<Void>>>> stretches = new ArrayList<>();
         for (Supplier<Uni<Void>> work : run) {
             List<Supplier<Uni<Void>>> last = stretches.isEmpty() ? null : stretches.get(stretches.size() - 1);

@@ -1,7 +1,5 @@
 package org.otaplatform.plan.device;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,12 +24,7 @@ public class DeviceEventsConsumer {
     private final Inbox inbox;
     private final DeviceViews views;
 
-    private final Counter setBased;
-
-    DeviceEventsConsumer(Inbox inbox, DeviceViews views, MeterRegistry registry) {
-        this.setBased = Counter.builder("ota.device-events.set-based")
-                .description("sub-device states applied in set-based runs")
-                .register(registry);
+    DeviceEventsConsumer(Inbox inbox, DeviceViews views) {
         this.inbox = inbox;
         this.views = views;
     }
@@ -44,13 +37,11 @@ public class DeviceEventsConsumer {
      * together are applied in one transaction, a stretch of sub-device states with two statements.
      */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
-        mqtt.subscribe(
+        mqtt.subscribeInStretches(
                 "device-events",
                 "$share/plan-service/" + org.otaplatform.contract.InternalTopics.DEVICE_EVENTS,
                 (topic, payload) -> prepare(payload),
-                run -> MqttSubscriptions.<StateChange>inStretches(run, this::states)
-                        .invoke(n -> setBased.increment(n))
-                        .replaceWithVoid(),
+                this::states,
                 () -> {});
     }
 
@@ -70,14 +61,10 @@ public class DeviceEventsConsumer {
 
     /** A stretch of sub-device states, each applied once (inbox), the newest per sub-device kept. */
     private Uni<Void> states(List<StateChange> run) {
-        return inbox.firstTimeAll(run.stream().map(StateChange::messageId).toList())
-                .flatMap(recorded -> {
-                    List<DeviceState> fresh = run.stream()
-                            .filter(c -> recorded.remove(Inbox.canonical(c.messageId())))
-                            .map(StateChange::state)
-                            .toList();
-                    return fresh.isEmpty() ? Uni.createFrom().voidItem() : views.applyAll(fresh);
-                });
+        return inbox.firstTimeOnly(run, StateChange::messageId)
+                .flatMap(fresh -> fresh.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : views.applyAll(fresh.stream().map(StateChange::state).toList()));
     }
 
     public Uni<Void> consume(byte[] payload) {

@@ -62,11 +62,11 @@ public class GatewayUplinkConsumer {
      * statements ({@link ReportRuns}).
      */
     void subscribe(@Observes StartupEvent event, MqttSubscriptions mqtt) {
-        mqtt.subscribe(
+        mqtt.subscribeInStretches(
                 "gateway-uplink",
                 "$share/plan-service/" + org.otaplatform.contract.InternalTopics.GATEWAY_UPLINK,
                 (topic, payload) -> prepare(payload),
-                runs::apply,
+                runs::reports,
                 () -> {});
     }
 

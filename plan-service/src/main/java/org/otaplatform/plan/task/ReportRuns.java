@@ -1,7 +1,5 @@
 package org.otaplatform.plan.task;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -10,9 +8,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.reactive.InOrder;
@@ -21,8 +20,9 @@ import org.otaplatform.plan.task.GatewayUplinkConsumer.Move;
 import org.otaplatform.plan.task.GatewayUplinkConsumer.Report;
 
 /**
- * Applies a run of acks and progress reports, the bulk of a campaign's internal traffic, in one
- * transaction with a few set-based statements instead of several per report: the inbox records every
+ * Applies a stretch of acks and progress reports, the bulk of a campaign's internal traffic, inside the
+ * transaction of its run ({@link MqttSubscriptions#subscribeInStretches}) with a few set-based
+ * statements instead of several per report: the inbox records every
  * message id at once, the named tasks are read and locked at once, the state machine decides each
  * report in order on what the earlier ones of the run did ({@link GatewayUplinkConsumer#decide}), and
  * the moves, their history, the devices' new versions and the failure threshold are written in one go.
@@ -38,44 +38,29 @@ public class ReportRuns {
     private final TaskStore tasks;
     private final DeviceViews devices;
     private final FailureThreshold threshold;
-    private final Counter setBased;
 
-    ReportRuns(Inbox inbox, TaskStore tasks, DeviceViews devices, FailureThreshold threshold, MeterRegistry registry) {
-        this.setBased = Counter.builder("ota.gateway-reports.set-based")
-                .description("acks and progress reports applied in set-based runs")
-                .register(registry);
+    ReportRuns(Inbox inbox, TaskStore tasks, DeviceViews devices, FailureThreshold threshold) {
         this.inbox = inbox;
         this.tasks = tasks;
         this.devices = devices;
         this.threshold = threshold;
     }
 
-    /** A run of messages in one transaction: stretches of reports set-based, other messages one by one. */
-    public Uni<Void> apply(List<Supplier<Uni<Void>>> run) {
-        return MqttSubscriptions.<Reported>inStretches(run, this::reports)
-                .invoke(n -> setBased.increment(n))
-                .replaceWithVoid();
-    }
-
-    private Uni<Void> reports(List<Reported> reports) {
-        return inbox.firstTimeAll(reports.stream().map(Reported::messageId).toList())
-                .flatMap(recorded -> {
-                    // a message id repeated within the run was recorded once: its first occurrence applies
-                    List<Report> fresh = reports.stream()
-                            .filter(r -> recorded.remove(Inbox.canonical(r.messageId())))
-                            .map(Reported::report)
-                            .toList();
-                    return fresh.isEmpty() ? Uni.createFrom().voidItem() : applyFresh(fresh);
-                });
+    /** A stretch of reports of a run, inside the run's transaction: each applied once (inbox). */
+    public Uni<Void> reports(List<Reported> reports) {
+        return inbox.firstTimeOnly(reports, Reported::messageId)
+                .flatMap(fresh -> fresh.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : applyFresh(fresh.stream().map(Reported::report).toList()));
     }
 
     private Uni<Void> applyFresh(List<Report> fresh) {
-        Set<UUID> ids = new java.util.TreeSet<>();
+        Set<UUID> ids = new TreeSet<>();
         fresh.forEach(r -> ids.add(r.taskId()));
         return tasks.findAll(ids).flatMap(found -> {
             Map<UUID, TaskStore.TaskRow> current = new HashMap<>(found);
             List<Move> moves = new ArrayList<>();
-            java.util.SortedMap<String, String> upgraded = new TreeMap<>(); // product/device → version, in key order
+            SortedMap<String, String> upgraded = new TreeMap<>(); // product/device → version, in key order
             Set<UUID> plansWithResults = new LinkedHashSet<>();
             for (Report r : fresh) {
                 TaskStore.TaskRow task = current.get(r.taskId());
