@@ -77,17 +77,19 @@ public class TaskStore {
                                         + " FROM upgrade_task WHERE id = ?1 FOR UPDATE")
                         .setParameter(1, id)
                         .getResultList())
-                .map(rows -> rows.stream().findFirst().map(row -> {
-                    Object[] r = (Object[]) row;
-                    return new TaskRow(
-                            (UUID) r[0],
-                            (UUID) r[1],
-                            (String) r[2],
-                            (String) r[3],
-                            (String) r[4],
-                            TaskState.valueOf((String) r[5]),
-                            (String) r[6]);
-                }));
+                .map(rows -> rows.stream().findFirst().map(row -> taskRow((Object[]) row)));
+    }
+
+    /** A row of {@code id, plan_id, product_key, device_key, gateway_id, state, to_version}. */
+    private static TaskRow taskRow(Object[] r) {
+        return new TaskRow(
+                (UUID) r[0],
+                (UUID) r[1],
+                (String) r[2],
+                (String) r[3],
+                (String) r[4],
+                TaskState.valueOf((String) r[5]),
+                (String) r[6]);
     }
 
     /** The tasks with these ids, locked for the transaction in id order; the unknown ones are absent. */
@@ -101,17 +103,8 @@ public class TaskStore {
                 .map(rows -> {
                     Map<UUID, TaskRow> found = new HashMap<>();
                     for (Object row : rows) {
-                        Object[] r = (Object[]) row;
-                        found.put(
-                                (UUID) r[0],
-                                new TaskRow(
-                                        (UUID) r[0],
-                                        (UUID) r[1],
-                                        (String) r[2],
-                                        (String) r[3],
-                                        (String) r[4],
-                                        TaskState.valueOf((String) r[5]),
-                                        (String) r[6]));
+                        TaskRow task = taskRow((Object[]) row);
+                        found.put(task.id(), task);
                     }
                     return found;
                 });
