@@ -4,6 +4,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import org.otaplatform.contract.internal.InternalMessage;
@@ -30,8 +31,8 @@ public class Outbox {
      * A transaction that wrote outbox rows with its own SQL (a batch in one statement) committed: the
      * relay publishes them soon.
      */
-    public void committedElsewhere() {
-        relay.wakeAfterCommit();
+    public void committedElsewhere(Collection<UUID> ids) {
+        relay.expect(ids);
     }
 
     /** A message for {@link #addAll}. */
@@ -61,7 +62,7 @@ public class Outbox {
                                         .map(e -> base64.encodeToString(e.payload()))
                                         .toArray(String[]::new))
                         .executeUpdate())
-                .invoke(relay::wakeAfterCommit)
+                .invoke(() -> relay.expect(entries.stream().map(Entry::id).toList()))
                 .replaceWithVoid();
     }
 
@@ -74,7 +75,7 @@ public class Outbox {
                         .setParameter(2, topic)
                         .setParameter(3, payload)
                         .executeUpdate())
-                .invoke(relay::wakeAfterCommit)
+                .invoke(() -> relay.expect(List.of(id)))
                 .replaceWithVoid();
     }
 }

@@ -400,13 +400,12 @@ public class PushScheduler {
                 .addOffsetDateTime(deadline.atOffset(ZoneOffset.UTC))
                 .addInteger(d.ackTimeoutSeconds())
                 .addString(InternalTopics.GATEWAY_COMMANDS);
-        return pool.withTransaction(c -> c.preparedQuery(sql).execute(params))
-                .map(rows -> rows.rowCount())
-                .invoke(created -> {
-                    if (created > 0) {
-                        outbox.committedElsewhere();
-                    }
-                });
+        return pool.withTransaction(c -> c.preparedQuery(sql).execute(params)).map(rows -> {
+            List<UUID> messages = new ArrayList<>();
+            rows.forEach(r -> messages.add(r.getUUID(0)));
+            outbox.committedElsewhere(messages);
+            return messages.size();
+        });
     }
 
     /** For tests of time windows: the clock the scheduler reads. */
