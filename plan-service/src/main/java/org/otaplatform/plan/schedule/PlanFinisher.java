@@ -9,6 +9,7 @@ import java.util.List;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.common.reactive.Watchdog;
+import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
@@ -57,21 +58,29 @@ public class PlanFinisher {
         if (PushTime.ended(d.timeZone(), d.endAt(), clock.instant())) {
             return finish(plan, "the plan reached its end " + d.endAt() + " (" + d.timeZone() + ")");
         }
-        return Panache.withSession(() -> firmware.find(plan.firmwareId))
-                .flatMap(fw -> fw.isEmpty()
+        // an open task keeps the plan going whatever the counts: asked first, as it is the cheap question
+        return stats.anyOpen(plan.id)
+                .flatMap(open -> open
                         ? Uni.createFrom().voidItem()
-                        : stats.of(
-                                        plan.id,
-                                        plan.productKey,
-                                        fw.get().version(),
-                                        d.sourceVersions().toArray(new String[0]),
-                                        d.whitelist().toArray(new String[0]),
-                                        d.blacklist().toArray(new String[0]))
-                                .flatMap(s -> s.targeted() > 0
-                                                && s.upToDate() == s.targeted()
-                                                && s.inProgress() + s.pending() + s.awaitingConfirmation() == 0
-                                        ? finish(plan, "every targeted device runs the target version")
-                                        : Uni.createFrom().voidItem()));
+                        : Panache.withSession(() -> firmware.find(plan.firmwareId))
+                                .flatMap(fw ->
+                                        fw.isEmpty() ? Uni.createFrom().voidItem() : finishIfDone(plan, fw.get())));
+    }
+
+    private Uni<Void> finishIfDone(Plan plan, FirmwareView fw) {
+        PlanDefinition d = plan.definition();
+        return stats.of(
+                        plan.id,
+                        plan.productKey,
+                        fw.version(),
+                        d.sourceVersions().toArray(new String[0]),
+                        d.whitelist().toArray(new String[0]),
+                        d.blacklist().toArray(new String[0]))
+                .flatMap(s -> s.targeted() > 0
+                                && s.upToDate() == s.targeted()
+                                && s.inProgress() + s.pending() + s.awaitingConfirmation() == 0
+                        ? finish(plan, "every targeted device runs the target version")
+                        : Uni.createFrom().voidItem());
     }
 
     private Uni<Void> finish(Plan stale, String reason) {

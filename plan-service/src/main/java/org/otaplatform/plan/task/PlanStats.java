@@ -41,6 +41,18 @@ public class PlanStats {
         this.deviceCountsMaxAge = config.stats().deviceCountsMaxAge();
     }
 
+    /**
+     * Whether any task of the plan is open (awaiting confirmation, pending or in progress): one probe of
+     * the plan's index, where counting the stats reads every task of the plan.
+     */
+    public Uni<Boolean> anyOpen(UUID planId) {
+        return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM upgrade_task WHERE plan_id = $1 AND state IN"
+                        + " ('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED',"
+                        + " 'UPGRADING'))")
+                .execute(Tuple.of(planId))
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
     /** Counted afresh, every part (the finisher decides with these). */
     public Uni<Stats> of(
             UUID planId,
