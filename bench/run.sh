@@ -2,6 +2,11 @@
 # The platform's benchmarks (issue #8), one command:
 #
 #   bench/run.sh [--gateways N] [--devices N] [--concurrency N] [--scheduler-devices N (0 skips)]
+#                [--postgres machine|stock]
+#
+# --postgres stock runs the platform on a PostgreSQL of its own with the server's default settings
+# (embedded, autovacuum and synchronous commit on) instead of the one at 127.0.0.1:5432, whose
+# configuration may differ (this CI machine's has autovacuum off).
 #
 # 1. the download benchmark against nginx (bench/download.sh; skipped with BENCH_DOWNLOAD=0),
 # 2. a silent campaign over a simulated fleet (default 1,000 gateways x 100 sub-devices), the same number

@@ -55,7 +55,13 @@ public final class CampaignBenchmark {
         int schedulerDevices = intOption(args, "--scheduler-devices", 1_000_000);
         Path results = Path.of("..", "bench", "results").toAbsolutePath().normalize();
         Files.createDirectories(results);
-        PostgresServer postgres = PostgresServer.shared();
+        // "--postgres stock": a PostgreSQL of its own with the server's default settings (autovacuum on,
+        // synchronous commit on) instead of the machine's, whose configuration may differ (CI's has no autovacuum)
+        boolean stock = "stock".equals(stringOption(args, "--postgres", "machine"));
+        PostgresServer postgres = stock
+                ? PostgresServer.startEmbedded(
+                        org.otaplatform.testkit.Ports.free(), null, Map.of("synchronous_commit", "on"))
+                : PostgresServer.shared();
         MqttBroker broker = MqttBroker.shared();
         say(
                 "starting the platform (3 services as processes) on %s and PostgreSQL %s:%d ...",
@@ -65,6 +71,13 @@ public final class CampaignBenchmark {
         int exit = 0;
         try {
             bench.figures.put("cores", Runtime.getRuntime().availableProcessors());
+            bench.figures.put("postgres", stock ? "stock (embedded, default settings)" : "the machine's");
+            bench.figures.put(
+                    "postgres.autovacuum",
+                    postgres.count(
+                                    "postgres",
+                                    "SELECT (setting = 'on')::int FROM pg_settings WHERE name = 'autovacuum'")
+                            == 1);
             bench.figures.put("startedAt", Instant.now().toString());
             boolean ok = bench.campaign(gateways, devices, concurrency);
             if (schedulerDevices > 0) {
@@ -204,6 +217,9 @@ public final class CampaignBenchmark {
                 row("Peak RSS", service.name(), peakRssMiB(service) + " MiB (target < 512 MiB)");
             }
             fleet.close();
+            // the platform handles the fleet going away (1,000 gateways offline, their sub-devices with them):
+            // the baseline must not share the machine with that work
+            awaitQuiet();
 
             long messages = mqttIn > 0 ? mqttIn : (long) devices * 6;
             say(
@@ -395,6 +411,29 @@ public final class CampaignBenchmark {
         return postgres.count(platform.planDatabase, sql);
     }
 
+    /**
+     * Waits until the broker carries under 50 messages a second and the database commits under 50
+     * transactions a second (an idle platform's periodic passes commit 10 to 20), twice in a row (at most
+     * three minutes).
+     */
+    private void awaitQuiet() throws Exception {
+        long start = System.nanoTime();
+        long end = start + TimeUnit.MINUTES.toNanos(3);
+        Counters last = counters();
+        int quiet = 0;
+        while (quiet < 2 && System.nanoTime() < end) {
+            Thread.sleep(2_000);
+            Counters now = counters();
+            boolean still =
+                    now.brokerReceived - last.brokerReceived < 100 && now.transactions - last.transactions < 100;
+            quiet = still ? quiet + 1 : 0;
+            last = now;
+        }
+        say(
+                "the platform %s %.1f s after the fleet left",
+                quiet >= 2 ? "was quiet" : "was still busy", (System.nanoTime() - start) / 1e9);
+    }
+
     private void awaitCount(String what, String sql, long expected, Duration limit) throws Exception {
         long end = System.nanoTime() + limit.toNanos();
         long seen = 0;
@@ -419,9 +458,12 @@ public final class CampaignBenchmark {
         md.append("# OTA platform benchmark\n\n")
                 .append(String.format(
                         Locale.ROOT,
-                        "%s, %d cores, all services, broker and PostgreSQL on this machine.%n%n",
+                        "%s, %d cores, all services, broker and PostgreSQL on this machine;"
+                                + " PostgreSQL: %s, autovacuum %s.%n%n",
                         figures.get("startedAt"),
-                        figures.get("cores")))
+                        figures.get("cores"),
+                        figures.get("postgres"),
+                        Boolean.TRUE.equals(figures.get("postgres.autovacuum")) ? "on" : "off"))
                 .append("| measure | what | result |\n|---|---|---|\n");
         for (String[] r : rows) {
             md.append("| ")
@@ -454,6 +496,15 @@ public final class CampaignBenchmark {
 
     private static double round(double value) {
         return Math.round(value * 100) / 100.0;
+    }
+
+    private static String stringOption(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
     }
 
     private static int intOption(String[] args, String name, int fallback) {

@@ -67,8 +67,14 @@ public final class PostgresServer {
      * data across starts; without one it uses a temporary directory removed when it stops.
      */
     public static PostgresServer startEmbedded(int port, Path dataDirectory) {
+        return startEmbedded(port, dataDirectory, java.util.Map.of());
+    }
+
+    /** As {@link #startEmbedded(int, Path)}, with server settings over the embedded defaults. */
+    public static PostgresServer startEmbedded(int port, Path dataDirectory, java.util.Map<String, String> settings) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port);
+            settings.forEach(builder::setServerConfig);
             if (dataDirectory != null) {
                 builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
             }
