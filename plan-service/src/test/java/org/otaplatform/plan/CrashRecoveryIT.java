@@ -68,13 +68,21 @@ class CrashRecoveryIT {
         String product = "crash-" + UUID.randomUUID().toString().substring(0, 8);
         replica = start("plan-crash-1");
         try (TestMqttClient bus = TestMqttClient.connect(MqttBroker.shared())) {
-            for (int i = 0; i < BEFORE; i++) {
-                device(bus, product, i);
-            }
+            // the stream is published while the test watches: the replica applies runs of events so fast
+            // that, published first and watched afterwards, it had applied them all before the kill
+            Thread stream = new Thread(() -> {
+                for (int i = 0; i < BEFORE; i++) {
+                    device(bus, product, i);
+                }
+            });
+            stream.start();
             // kill it while it is still working through the stream
-            await().atMost(Duration.ofSeconds(60)).until(() -> devices(product) > 0);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> devices(product) > 0);
             replica.kill();
             long appliedBeforeKill = devices(product);
+            stream.join();
             for (int i = BEFORE; i < BEFORE + WHILE_DOWN; i++) {
                 device(bus, product, i);
             }
