@@ -508,12 +508,7 @@ public final class CampaignBenchmark {
     }
 
     private static int intOption(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
+        return Integer.parseInt(stringOption(args, name, Integer.toString(fallback)));
     }
 
     private static void say(String format, Object... args) {

@@ -145,6 +145,9 @@ public class OutboxRelay {
      * look them up by id.
      */
     void expect(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
         added.addAll(ids);
         wakeAfterCommit();
     }
@@ -210,26 +213,16 @@ public class OutboxRelay {
     private Uni<Integer> quickPass() {
         long now = System.currentTimeMillis();
         takeAdded(now);
-        List<List<UUID>> chunks = new ArrayList<>();
-        List<UUID> chunk = new ArrayList<>();
-        for (UUID id : expected.keySet()) {
-            chunk.add(id);
-            if (chunk.size() == BATCH) {
-                chunks.add(chunk);
-                chunk = new ArrayList<>();
-            }
-        }
-        if (!chunk.isEmpty()) {
-            chunks.add(chunk);
-        }
-        return quickChunks(chunks, 0, 0).invoke(() -> expected.values().removeIf(at -> now - at > EXPECT_MILLIS));
+        return quickBatches(List.copyOf(expected.keySet()), 0, 0)
+                .invoke(() -> expected.values().removeIf(at -> now - at > EXPECT_MILLIS));
     }
 
-    private Uni<Integer> quickChunks(List<List<UUID>> chunks, int next, int published) {
-        if (next == chunks.size()) {
+    /** The quick pass from {@code ids[from]} on, {@link #BATCH} ids a transaction. */
+    private Uni<Integer> quickBatches(List<UUID> ids, int from, int published) {
+        if (from >= ids.size()) {
             return Uni.createFrom().item(published);
         }
-        List<UUID> ids = chunks.get(next);
+        List<UUID> batch = ids.subList(from, Math.min(from + BATCH, ids.size()));
         return pool.withTransaction(connection -> connection
                         // Sent as text, not prepared: a prepared statement's generic plan, made while the table was
                         // small, reads the whole table for ever after where nothing analyses it. "IS NOT FALSE"
@@ -237,23 +230,32 @@ public class OutboxRelay {
                         // row published since the last vacuum, and ANDing it with the primary key's read them all.
                         // The ids are UUIDs this service made, so the literal is safe.
                         .query("SELECT id, topic, payload FROM outbox_message WHERE id = ANY('{"
-                                + ids.stream().map(UUID::toString).collect(Collectors.joining(","))
+                                + batch.stream().map(UUID::toString).collect(Collectors.joining(","))
                                 + "}'::uuid[]) AND (published_at IS NULL) IS NOT FALSE"
                                 + " ORDER BY created_at, id FOR UPDATE SKIP LOCKED")
                         .execute()
                         .map(OutboxRelay::rows)
                         .flatMap(
                                 rows -> publishAndMark(connection, rows).map(sent -> new Published(rows.size(), sent))))
-                .flatMap(done -> {
-                    done.ids().forEach(expected::remove);
-                    return done.ids().size() < done.found()
-                            ? Uni.createFrom().item(published + done.ids().size()) // a send failed: the scan takes over
-                            : quickChunks(
-                                    chunks, next + 1, published + done.ids().size());
-                });
+                .map(this::forget)
+                .flatMap(done -> done.complete()
+                        ? quickBatches(ids, from + BATCH, published + done.ids().size())
+                        : Uni.createFrom().item(published + done.ids().size())); // a send failed: the scan takes over
     }
 
-    private record Published(int found, List<UUID> ids) {}
+    /** What one relay transaction found and which of those the broker took (and were marked). */
+    private record Published(int found, List<UUID> ids) {
+
+        boolean complete() {
+            return ids.size() == found;
+        }
+    }
+
+    /** After a relay transaction committed: no quick pass looks for what it published any more. */
+    private Published forget(Published done) {
+        done.ids().forEach(expected::remove);
+        return done;
+    }
 
     private void takeAdded(long now) {
         for (UUID id; (id = added.poll()) != null; ) {
@@ -296,12 +298,10 @@ public class OutboxRelay {
                         .map(OutboxRelay::rows)
                         .flatMap(
                                 rows -> publishAndMark(connection, rows).map(sent -> new Published(rows.size(), sent))))
-                .map(done -> {
-                    // a quick pass need not look for what the scan published
-                    takeAdded(System.currentTimeMillis());
-                    done.ids().forEach(expected::remove);
-                    return done.ids().size() == done.found() ? done.found() : 0;
-                });
+                // what the scan published may have been added since the last quick pass took the new ids
+                .invoke(() -> takeAdded(System.currentTimeMillis()))
+                .map(this::forget)
+                .map(done -> done.complete() ? done.found() : 0);
     }
 
     /** Sends in order and stops at the first failure; returns the ids that the broker took. */

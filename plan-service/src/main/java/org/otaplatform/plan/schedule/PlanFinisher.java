@@ -64,11 +64,10 @@ public class PlanFinisher {
                         ? Uni.createFrom().voidItem()
                         : Panache.withSession(() -> firmware.find(plan.firmwareId))
                                 .flatMap(fw ->
-                                        fw.isEmpty() ? Uni.createFrom().voidItem() : finishIfDone(plan, fw.get())));
+                                        fw.isEmpty() ? Uni.createFrom().voidItem() : finishIfDone(plan, d, fw.get())));
     }
 
-    private Uni<Void> finishIfDone(Plan plan, FirmwareView fw) {
-        PlanDefinition d = plan.definition();
+    private Uni<Void> finishIfDone(Plan plan, PlanDefinition d, FirmwareView fw) {
         return stats.of(
                         plan.id,
                         plan.productKey,
