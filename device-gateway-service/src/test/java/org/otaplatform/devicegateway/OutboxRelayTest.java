@@ -48,7 +48,8 @@ class OutboxRelayTest {
                                     "SELECT count(*) FROM outbox_message WHERE id = $1 AND published_at IS NOT NULL",
                                     id)
                             == 1);
-            // two more scans and quick passes later, it was still sent only once
+            // a scan (one follows a second after a scan that found something) and quick passes later, it was
+            // still sent only once
             sleep(Duration.ofMillis(2_500));
             assertThat(consumer.received().stream()
                             .filter(m -> m.payload().contains(marker))
