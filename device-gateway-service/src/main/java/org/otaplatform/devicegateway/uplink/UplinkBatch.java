@@ -42,6 +42,9 @@ public class UplinkBatch {
     /** An ack, progress or version report with a msgId, from the gateway its topic names. */
     public record Report(String gatewayId, UplinkMessage message) {}
 
+    /** How stale a gateway's {@code last_seen_at} may be after reports of a run. */
+    static final int SEEN_PRECISION_SECONDS = 5;
+
     private final Outbox outbox;
     private final Clock clock = Clock.systemUTC();
 
@@ -81,22 +84,28 @@ public class UplinkBatch {
                 });
     }
 
-    /** The gateways were seen now; one that was held offline must be revived message by message. */
+    /**
+     * The gateways were seen now; one that was held offline must be revived message by message. A gateway's
+     * {@code last_seen_at} is written when it is older than {@link #SEEN_PRECISION_SECONDS}: in a campaign a
+     * gateway reports several times a second, and every write is a new row version (and index entries) that
+     * the database must store and later vacuum.
+     */
     private Uni<Void> gatewaysSeen(List<Report> fresh) {
         String[] gateways = fresh.stream()
                 .map(Report::gatewayId)
                 .collect(Collectors.toCollection(TreeSet::new))
                 .toArray(String[]::new);
         return SessionStore.rows(
-                        "UPDATE gateway g SET last_seen_at = now() FROM (SELECT gateway_id, online FROM gateway"
-                                + " WHERE gateway_id = ANY(CAST(?1 AS text[])) ORDER BY gateway_id FOR UPDATE) before"
-                                + " WHERE g.gateway_id = before.gateway_id RETURNING before.online",
+                        "WITH stale AS (SELECT gateway_id FROM gateway WHERE gateway_id = ANY(CAST(?1 AS text[]))"
+                                + " AND last_seen_at < now() - interval '" + SEEN_PRECISION_SECONDS + " seconds'"
+                                + " ORDER BY gateway_id FOR UPDATE),"
+                                + " seen AS (UPDATE gateway g SET last_seen_at = now() FROM stale"
+                                + " WHERE g.gateway_id = stale.gateway_id)"
+                                + " SELECT gateway_id FROM gateway WHERE gateway_id = ANY(CAST(?1 AS text[])) AND NOT online",
                         (Object) gateways)
-                .map(rows -> {
-                    for (Object[] row : rows) {
-                        if (!((Boolean) row[0])) {
-                            throw new IllegalStateException("a gateway held offline sent reports: it is revived alone");
-                        }
+                .map(offline -> {
+                    if (!offline.isEmpty()) {
+                        throw new IllegalStateException("a gateway held offline sent reports: it is revived alone");
                     }
                     return null;
                 });
