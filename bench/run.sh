@@ -2,8 +2,11 @@
 # The platform's benchmarks (issue #8), one command:
 #
 #   bench/run.sh [--gateways N] [--devices N] [--concurrency N] [--scheduler-devices N (0 skips)]
-#                [--postgres machine|stock]
+#                [--postgres machine|stock] [--warmup N]
 #
+# --warmup N (default 10,000; 0 measures cold) runs a campaign of N sub-devices on a fleet and product of
+# their own before the measured one, so that the services meet it with their code compiled, as a running
+# platform would (the raw baseline runs later in the warmed-up harness).
 # --postgres stock runs the platform on a PostgreSQL of its own with the server's default settings
 # (embedded, autovacuum and synchronous commit on) instead of the one at 127.0.0.1:5432, whose
 # configuration may differ (this CI machine's has autovacuum off).

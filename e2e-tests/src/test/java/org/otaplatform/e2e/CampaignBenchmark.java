@@ -32,9 +32,26 @@ import org.otaplatform.testkit.ServiceProcess;
  * 1,000,000 devices. All three services run as packaged processes with the broker and PostgreSQL on this
  * machine. Prints a Markdown table and writes it with a JSON file to {@code bench/results/}.
  *
- * <p>Options: {@code --gateways N --devices N --concurrency N --scheduler-devices N (0 skips)}.
+ * <p>Options: {@code --gateways N --devices N --concurrency N --scheduler-devices N (0 skips) --warmup N
+ * (sub-devices of the warm-up campaign, 10,000; 0: none) --postgres machine|stock}.
  */
 public final class CampaignBenchmark {
+
+    /** Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+    private static final java.util.logging.Logger[] QUIETED = {
+        java.util.logging.Logger.getLogger("io.vertx"), java.util.logging.Logger.getLogger("io.netty")
+    };
+
+    static {
+        // Vert.x logs through SLF4J where it finds it, and on this class path SLF4J leads to a JBoss log
+        // manager that nothing configures: it records every DEBUG line, and Vert.x's MQTT client formats one
+        // per packet. That cost the simulator and the raw baseline up to a core. java.util.logging at its
+        // defaults (INFO) skips them; the MQTT client's INFO lines (a connect each) are kept at WARNING.
+        System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
+        for (java.util.logging.Logger logger : QUIETED) {
+            logger.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
 
     private final Map<String, Object> figures = new LinkedHashMap<>();
     private final List<String[]> rows = new ArrayList<>();
@@ -53,6 +70,7 @@ public final class CampaignBenchmark {
         int devices = intOption(args, "--devices", 100);
         int concurrency = intOption(args, "--concurrency", 10);
         int schedulerDevices = intOption(args, "--scheduler-devices", 1_000_000);
+        int warmup = intOption(args, "--warmup", 10_000);
         Path results = Path.of("..", "bench", "results").toAbsolutePath().normalize();
         Files.createDirectories(results);
         // "--postgres stock": a PostgreSQL of its own with the server's default settings (autovacuum on,
@@ -79,6 +97,7 @@ public final class CampaignBenchmark {
                                     "SELECT (setting = 'on')::int FROM pg_settings WHERE name = 'autovacuum'")
                             == 1);
             bench.figures.put("startedAt", Instant.now().toString());
+            bench.warmUp(warmup, concurrency);
             boolean ok = bench.campaign(gateways, devices, concurrency);
             if (schedulerDevices > 0) {
                 bench.scheduler(schedulerDevices);
@@ -93,6 +112,49 @@ public final class CampaignBenchmark {
     }
 
     // --- 1 + 2: the campaign and the raw baseline ------------------------------------------------
+
+    /**
+     * A small campaign on a product and fleet of its own before the measured one, as a platform that has
+     * been running meets a campaign: with its code compiled. Freshly started, the services (and the
+     * simulator) spend the measured campaign's first half minute in the JIT compiler, while the raw
+     * baseline, which runs later in this warmed-up process, would not. {@code --warmup 0} measures cold.
+     */
+    private void warmUp(int devices, int concurrency) throws Exception {
+        figures.put("warmup.devices", Math.max(0, devices));
+        if (devices <= 0) {
+            return;
+        }
+        int perGateway = Math.min(100, devices);
+        int gateways = Math.max(1, devices / perGateway);
+        figures.put("warmup.devices", gateways * perGateway);
+        String product = Platform.product("warm");
+        say("warming up: a campaign of %,d sub-devices on a product of its own ...", gateways * perGateway);
+        Options options = Platform.fleetOptions(broker, Platform.prefix(), product)
+                .gateways(gateways)
+                .devicesPerGateway(perGateway)
+                .flashTime(Duration.ZERO)
+                .build();
+        try (Fleet fleet = Fleet.start(options)) {
+            awaitCount(
+                    "warm-up sub-devices known to plan-service",
+                    "SELECT count(*) FROM device_view WHERE product_key = '" + product + "' AND online",
+                    (long) gateways * perGateway,
+                    Duration.ofMinutes(5));
+            String plan = platform.createPlan(
+                    product,
+                    product,
+                    platform.uploadFirmware(product, "2.0.0", 64 * 1024),
+                    "\"mode\":\"SILENT\",\"maxConcurrentPerGateway\":" + concurrency
+                            + ",\"ackTimeoutSeconds\":300,\"taskTimeoutSeconds\":3600");
+            platform.move(plan, "activate");
+            awaitCount(
+                    "warm-up sub-devices upgraded",
+                    "SELECT count(*) FROM upgrade_task WHERE plan_id = '" + plan + "' AND state = 'SUCCEEDED'",
+                    (long) gateways * perGateway,
+                    Duration.ofMinutes(10));
+        }
+        awaitQuiet();
+    }
 
     private boolean campaign(int gateways, int devicesPerGateway, int concurrency) throws Exception {
         int devices = gateways * devicesPerGateway;
@@ -459,11 +521,17 @@ public final class CampaignBenchmark {
                 .append(String.format(
                         Locale.ROOT,
                         "%s, %d cores, all services, broker and PostgreSQL on this machine;"
-                                + " PostgreSQL: %s, autovacuum %s.%n%n",
+                                + " PostgreSQL: %s, autovacuum %s; %s.%n%n",
                         figures.get("startedAt"),
                         figures.get("cores"),
                         figures.get("postgres"),
-                        Boolean.TRUE.equals(figures.get("postgres.autovacuum")) ? "on" : "off"))
+                        Boolean.TRUE.equals(figures.get("postgres.autovacuum")) ? "on" : "off",
+                        ((Number) figures.get("warmup.devices")).intValue() > 0
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "services warmed up by a campaign of %,d sub-devices first",
+                                        figures.get("warmup.devices"))
+                                : "services cold (no warm-up campaign)"))
                 .append("| measure | what | result |\n|---|---|---|\n");
         for (String[] r : rows) {
             md.append("| ")
