@@ -30,9 +30,11 @@ import org.otaplatform.common.reactive.SafeContext;
 import org.otaplatform.common.reactive.Watchdog;
 
 /**
- * Publishes committed outbox messages, oldest first, QoS 1, and marks them published once the broker
- * took them. Several replicas may run it: rows are claimed with {@code FOR UPDATE SKIP LOCKED}. A
- * message that cannot be published stays in the outbox and is tried again on the next pass, so
+ * Publishes committed outbox messages, oldest first, QoS 1. A transaction claims a batch by marking it
+ * published, publishes it, unmarks the messages the broker did not acknowledge, and commits: a message
+ * counts as published only once the broker took it. Several replicas may run it: a scan claims rows with
+ * {@code FOR UPDATE SKIP LOCKED}, a quick pass waits for a row another transaction holds and then skips it.
+ * A message that cannot be published stays in the outbox and is tried again on the next pass, so
  * nothing is lost while the broker is down; consumers de-duplicate the rare second publish by id.
  *
  * <p>Two kinds of pass. A <em>quick</em> pass looks up, by primary key, the messages this replica added
@@ -79,6 +81,10 @@ public class OutboxRelay {
      */
     private static final String PAYLOAD = "encode(payload, 'base64')";
 
+    /** What a claim returns of each row. */
+    private static final String CLAIMED =
+            " RETURNING id, topic, " + PAYLOAD + ", (extract(epoch FROM created_at) * 1000000)::bigint";
+
     /**
      * The scan looks only at messages older than this: younger ones are the quick passes' (this replica's, or
      * another replica's that its own quick passes publish). Under load the outbox always holds some hundred
@@ -120,7 +126,17 @@ public class OutboxRelay {
         });
     }
 
-    private record Row(UUID id, String topic, byte[] payload) {}
+    /** A claimed message; {@code createdMicros} orders it (ties by id, as PostgreSQL orders uuid). */
+    private record Row(UUID id, String topic, byte[] payload, long createdMicros) {
+
+        static final java.util.Comparator<Row> ORDER = java.util.Comparator.comparingLong(Row::createdMicros)
+                .thenComparing(Row::id, (a, b) -> {
+                    int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+                    return high != 0
+                            ? high
+                            : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+                });
+    }
 
     /** How far back a broker restart may have swallowed what this service published. */
     private static final Duration REPUBLISH_WINDOW = Duration.ofSeconds(90);
@@ -255,14 +271,14 @@ public class OutboxRelay {
                         // keeps the planner off the partial index of unpublished rows: it holds an entry for every
                         // row published since the last vacuum, and ANDing it with the primary key's read them all.
                         // The ids are UUIDs this service made, so the literal is safe.
-                        .query("SELECT id, topic, " + PAYLOAD + " FROM outbox_message WHERE id = ANY('{"
+                        // Claimed by marking them published in one statement (not a locking read and then a
+                        // mark: two writes of every row); a row a scan holds is waited for, then skipped.
+                        .query("UPDATE outbox_message SET published_at = now() WHERE id = ANY('{"
                                 + batch.stream().map(UUID::toString).collect(Collectors.joining(","))
-                                + "}'::uuid[]) AND (published_at IS NULL) IS NOT FALSE"
-                                + " ORDER BY created_at, id FOR UPDATE SKIP LOCKED")
+                                + "}'::uuid[]) AND (published_at IS NULL) IS NOT FALSE" + CLAIMED)
                         .execute()
                         .map(OutboxRelay::rows)
-                        .flatMap(
-                                rows -> publishAndMark(connection, rows).map(sent -> new Published(rows.size(), sent))))
+                        .flatMap(rows -> publishClaimed(connection, rows)))
                 .map(this::forget)
                 .flatMap(done -> {
                     if (done.complete()) {
@@ -299,22 +315,33 @@ public class OutboxRelay {
         }
     }
 
+    /** The claimed rows in publishing order. */
     private static List<Row> rows(RowSet<io.vertx.mutiny.sqlclient.Row> result) {
         List<Row> rows = new ArrayList<>();
         Base64.Decoder base64 = Base64.getMimeDecoder();
-        result.forEach(r -> rows.add(new Row(r.getUUID(0), r.getString(1), base64.decode(r.getString(2)))));
+        result.forEach(
+                r -> rows.add(new Row(r.getUUID(0), r.getString(1), base64.decode(r.getString(2)), r.getLong(3))));
+        rows.sort(Row.ORDER);
         return rows;
     }
 
-    /** Publishes the rows in order and marks the ones the broker took; returns their ids. */
-    private Uni<List<UUID>> publishAndMark(SqlConnection connection, List<Row> rows) {
-        return publish(rows)
-                .flatMap(sent -> sent.isEmpty()
-                        ? Uni.createFrom().item(sent)
-                        : connection
-                                .preparedQuery("UPDATE outbox_message SET published_at = now() WHERE id = ANY($1)")
-                                .execute(Tuple.of(sent.toArray(new UUID[0])))
-                                .replaceWith(sent));
+    /**
+     * Publishes the claimed rows (marked published by their claim) in order; the ones the broker did not
+     * take are unmarked again before the transaction commits. What was claimed and what was sent.
+     */
+    private Uni<Published> publishClaimed(SqlConnection connection, List<Row> rows) {
+        return publish(rows).flatMap(sent -> {
+            if (sent.size() == rows.size()) {
+                return Uni.createFrom().item(new Published(rows.size(), sent));
+            }
+            java.util.Set<UUID> taken = new java.util.HashSet<>(sent);
+            UUID[] unsent =
+                    rows.stream().map(Row::id).filter(id -> !taken.contains(id)).toArray(UUID[]::new);
+            return connection
+                    .preparedQuery("UPDATE outbox_message SET published_at = NULL WHERE id = ANY($1)")
+                    .execute(Tuple.of(unsent))
+                    .replaceWith(new Published(rows.size(), sent));
+        });
     }
 
     private Uni<Void> batchesUntilEmpty() {
@@ -323,18 +350,18 @@ public class OutboxRelay {
 
     /**
      * One transaction: claim a batch, publish it in order with up to {@link #WINDOW} messages awaiting the
-     * broker's PUBACK at once, and mark the ones the broker took; the number claimed, or 0 (stop for now)
-     * when the broker did not take them all.
+     * broker's PUBACK at once, and unmark the ones the broker did not take; the number claimed, or 0 (stop
+     * for now) when the broker did not take them all.
      */
     private Uni<Integer> batch() {
         return pool.withTransaction(connection -> connection
-                        .query("SELECT id, topic, " + PAYLOAD + " FROM outbox_message WHERE published_at IS NULL"
+                        .query("UPDATE outbox_message SET published_at = now() WHERE id = ANY(ARRAY("
+                                + "SELECT id FROM outbox_message WHERE published_at IS NULL"
                                 + " AND created_at < now() - interval '" + SCAN_AGE_MILLIS + " milliseconds'"
-                                + " ORDER BY created_at, id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED")
+                                + " ORDER BY created_at, id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED))" + CLAIMED)
                         .execute()
                         .map(OutboxRelay::rows)
-                        .flatMap(
-                                rows -> publishAndMark(connection, rows).map(sent -> new Published(rows.size(), sent))))
+                        .flatMap(rows -> publishClaimed(connection, rows)))
                 // what the scan published may have been added since the last quick pass took the new ids
                 .invoke(() -> takeAdded(System.currentTimeMillis()))
                 .map(this::forget)
