@@ -17,8 +17,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,11 +42,11 @@ import org.otaplatform.common.reactive.Watchdog;
  *
  * <p>Two kinds of pass. A <em>quick</em> pass looks up, by primary key, the messages this replica added
  * lately ({@link #expect}); it runs every {@code ota.outbox.poll-interval} while messages are being added.
- * A <em>scan</em> reads the table's unpublished rows older than a second in order and finds everything else: another replica's
- * messages, those of a replica that died, those a failed send left, those republished after a broker
- * restart. It runs every five seconds, every second while it finds messages. The scan walks the index past every row published since the last
- * vacuum, which grows with the traffic; running it twenty times a second cost more database time than
- * anything else in a campaign.
+ * A <em>scan</em> reads the table's unpublished rows older than a second in order and finds everything else:
+ * another replica's messages, those of a replica that died, those a failed send left, those republished
+ * after a broker restart. It runs every five seconds, every second while it finds messages. The scan walks
+ * the index past every row published since the last vacuum, which grows with the traffic; running it twenty
+ * times a second cost more database time than anything else in a campaign.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -129,7 +132,7 @@ public class OutboxRelay {
     /** A claimed message; {@code createdMicros} orders it (ties by id, as PostgreSQL orders uuid). */
     private record Row(UUID id, String topic, byte[] payload, long createdMicros) {
 
-        static final java.util.Comparator<Row> ORDER = java.util.Comparator.comparingLong(Row::createdMicros)
+        static final Comparator<Row> ORDER = Comparator.comparingLong(Row::createdMicros)
                 .thenComparing(Row::id, (a, b) -> {
                     int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
                     return high != 0
@@ -334,7 +337,7 @@ public class OutboxRelay {
             if (sent.size() == rows.size()) {
                 return Uni.createFrom().item(new Published(rows.size(), sent));
             }
-            java.util.Set<UUID> taken = new java.util.HashSet<>(sent);
+            Set<UUID> taken = new HashSet<>(sent);
             UUID[] unsent =
                     rows.stream().map(Row::id).filter(id -> !taken.contains(id)).toArray(UUID[]::new);
             return connection
