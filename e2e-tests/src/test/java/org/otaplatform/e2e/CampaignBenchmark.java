@@ -120,8 +120,8 @@ public final class CampaignBenchmark {
      * baseline, which runs later in this warmed-up process, would not. {@code --warmup 0} measures cold.
      */
     private void warmUp(int devices, int concurrency) throws Exception {
-        figures.put("warmup.devices", Math.max(0, devices));
         if (devices <= 0) {
+            figures.put("warmup.devices", 0);
             return;
         }
         int perGateway = Math.min(100, devices);
@@ -129,23 +129,8 @@ public final class CampaignBenchmark {
         figures.put("warmup.devices", gateways * perGateway);
         String product = Platform.product("warm");
         say("warming up: a campaign of %,d sub-devices on a product of its own ...", gateways * perGateway);
-        Options options = Platform.fleetOptions(broker, Platform.prefix(), product)
-                .gateways(gateways)
-                .devicesPerGateway(perGateway)
-                .flashTime(Duration.ZERO)
-                .build();
-        try (Fleet fleet = Fleet.start(options)) {
-            awaitCount(
-                    "warm-up sub-devices known to plan-service",
-                    "SELECT count(*) FROM device_view WHERE product_key = '" + product + "' AND online",
-                    (long) gateways * perGateway,
-                    Duration.ofMinutes(5));
-            String plan = platform.createPlan(
-                    product,
-                    product,
-                    platform.uploadFirmware(product, "2.0.0", 64 * 1024),
-                    "\"mode\":\"SILENT\",\"maxConcurrentPerGateway\":" + concurrency
-                            + ",\"ackTimeoutSeconds\":300,\"taskTimeoutSeconds\":3600");
+        try (Fleet fleet = Fleet.start(fleetOptions(product, gateways, perGateway))) {
+            String plan = silentPlan(product, (long) gateways * perGateway, concurrency);
             platform.move(plan, "activate");
             awaitCount(
                     "warm-up sub-devices upgraded",
@@ -156,28 +141,39 @@ public final class CampaignBenchmark {
         awaitQuiet();
     }
 
-    private boolean campaign(int gateways, int devicesPerGateway, int concurrency) throws Exception {
-        int devices = gateways * devicesPerGateway;
-        String product = Platform.product("bench");
-        say("connecting %,d gateways × %d sub-devices ...", gateways, devicesPerGateway);
-        Options options = Platform.fleetOptions(broker, Platform.prefix(), product)
+    /** A simulated fleet of the product on the platform's broker, flashing instantly. */
+    private Options fleetOptions(String product, int gateways, int devicesPerGateway) {
+        return Platform.fleetOptions(broker, Platform.prefix(), product)
                 .gateways(gateways)
                 .devicesPerGateway(devicesPerGateway)
                 .flashTime(Duration.ZERO)
                 .build();
-        try (Fleet fleet = Fleet.start(options)) {
-            awaitCount(
-                    "sub-devices known to plan-service",
-                    "SELECT count(*) FROM device_view WHERE product_key = '" + product + "' AND online",
-                    devices,
-                    Duration.ofMinutes(10));
-            String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
-            String plan = platform.createPlan(
-                    product,
-                    product,
-                    firmware,
-                    "\"mode\":\"SILENT\",\"maxConcurrentPerGateway\":" + concurrency
-                            + ",\"ackTimeoutSeconds\":300,\"taskTimeoutSeconds\":3600");
+    }
+
+    /**
+     * Once plan-service knows the product's {@code devices} sub-devices online: a 64 KiB firmware 2.0.0 and a
+     * silent plan for the product with {@code concurrency} per gateway, not yet active. The plan's id.
+     */
+    private String silentPlan(String product, long devices, int concurrency) throws Exception {
+        awaitCount(
+                "sub-devices known to plan-service",
+                "SELECT count(*) FROM device_view WHERE product_key = '" + product + "' AND online",
+                devices,
+                Duration.ofMinutes(10));
+        return platform.createPlan(
+                product,
+                product,
+                platform.uploadFirmware(product, "2.0.0", 64 * 1024),
+                "\"mode\":\"SILENT\",\"maxConcurrentPerGateway\":" + concurrency
+                        + ",\"ackTimeoutSeconds\":300,\"taskTimeoutSeconds\":3600");
+    }
+
+    private boolean campaign(int gateways, int devicesPerGateway, int concurrency) throws Exception {
+        int devices = gateways * devicesPerGateway;
+        String product = Platform.product("bench");
+        say("connecting %,d gateways × %d sub-devices ...", gateways, devicesPerGateway);
+        try (Fleet fleet = Fleet.start(fleetOptions(product, gateways, devicesPerGateway))) {
+            String plan = silentPlan(product, devices, concurrency);
             Counters before = counters();
             Instant activated = Instant.now();
             platform.move(plan, "activate");
