@@ -124,7 +124,10 @@ public final class CampaignBenchmark {
             figures.put("warmup.devices", 0);
             return;
         }
-        int perGateway = Math.min(100, devices);
+        // one round per gateway: a gateway with many more sub-devices than it may upgrade at once, served at
+        // a small fleet's speed, would send more than its rate limit (50 messages/s, bursts of 100) allows,
+        // and the simulator does not send a refused report again (its task would wait for its deadline)
+        int perGateway = Math.min(Math.max(1, concurrency), devices);
         int gateways = Math.max(1, devices / perGateway);
         figures.put("warmup.devices", gateways * perGateway);
         String product = Platform.product("warm");
