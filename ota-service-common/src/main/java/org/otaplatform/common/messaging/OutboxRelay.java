@@ -268,20 +268,14 @@ public class OutboxRelay {
             return Uni.createFrom().item(published);
         }
         List<UUID> batch = ids.subList(from, Math.min(from + BATCH, ids.size()));
-        return pool.withTransaction(connection -> connection
-                        // Sent as text, not prepared: a prepared statement's generic plan, made while the table was
-                        // small, reads the whole table for ever after where nothing analyses it. "IS NOT FALSE"
-                        // keeps the planner off the partial index of unpublished rows: it holds an entry for every
-                        // row published since the last vacuum, and ANDing it with the primary key's read them all.
-                        // The ids are UUIDs this service made, so the literal is safe.
-                        // Claimed by marking them published in one statement (not a locking read and then a
-                        // mark: two writes of every row); a row a scan holds is waited for, then skipped.
-                        .query("UPDATE outbox_message SET published_at = now() WHERE id = ANY('{"
-                                + batch.stream().map(UUID::toString).collect(Collectors.joining(","))
-                                + "}'::uuid[]) AND (published_at IS NULL) IS NOT FALSE" + CLAIMED)
-                        .execute()
-                        .map(OutboxRelay::rows)
-                        .flatMap(rows -> publishClaimed(connection, rows)))
+        // The ids go as a literal (the ids are UUIDs this service made, so it is safe), the statement as
+        // text: a prepared statement's generic plan, made while the table was small, reads the whole table
+        // for ever after where nothing analyses it. "IS NOT FALSE" keeps the planner off the partial index
+        // of unpublished rows: it holds an entry for every row published since the last vacuum, and ANDing
+        // it with the primary key's read them all. A row a scan holds is waited for, then skipped.
+        return claimAndPublish("UPDATE outbox_message SET published_at = now() WHERE id = ANY('{"
+                        + batch.stream().map(UUID::toString).collect(Collectors.joining(","))
+                        + "}'::uuid[]) AND (published_at IS NULL) IS NOT FALSE" + CLAIMED)
                 .map(this::forget)
                 .flatMap(done -> {
                     if (done.complete()) {
@@ -329,6 +323,19 @@ public class OutboxRelay {
     }
 
     /**
+     * One relay transaction: {@code claim} (an {@code UPDATE … RETURNING} {@link #CLAIMED}) marks rows
+     * published in one statement, not a locking read and then a mark (two writes of every row); they are
+     * published and the ones the broker did not take unmarked before the commit.
+     */
+    private Uni<Published> claimAndPublish(String claim) {
+        return pool.withTransaction(connection -> connection
+                .query(claim)
+                .execute()
+                .map(OutboxRelay::rows)
+                .flatMap(rows -> publishClaimed(connection, rows)));
+    }
+
+    /**
      * Publishes the claimed rows (marked published by their claim) in order; the ones the broker did not
      * take are unmarked again before the transaction commits. What was claimed and what was sent.
      */
@@ -357,14 +364,10 @@ public class OutboxRelay {
      * for now) when the broker did not take them all.
      */
     private Uni<Integer> batch() {
-        return pool.withTransaction(connection -> connection
-                        .query("UPDATE outbox_message SET published_at = now() WHERE id = ANY(ARRAY("
-                                + "SELECT id FROM outbox_message WHERE published_at IS NULL"
-                                + " AND created_at < now() - interval '" + SCAN_AGE_MILLIS + " milliseconds'"
-                                + " ORDER BY created_at, id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED))" + CLAIMED)
-                        .execute()
-                        .map(OutboxRelay::rows)
-                        .flatMap(rows -> publishClaimed(connection, rows)))
+        return claimAndPublish("UPDATE outbox_message SET published_at = now() WHERE id = ANY(ARRAY("
+                        + "SELECT id FROM outbox_message WHERE published_at IS NULL"
+                        + " AND created_at < now() - interval '" + SCAN_AGE_MILLIS + " milliseconds'"
+                        + " ORDER BY created_at, id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED))" + CLAIMED)
                 // what the scan published may have been added since the last quick pass took the new ids
                 .invoke(() -> takeAdded(System.currentTimeMillis()))
                 .map(this::forget)
