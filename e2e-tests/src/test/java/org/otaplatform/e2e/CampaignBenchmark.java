@@ -37,20 +37,13 @@ import org.otaplatform.testkit.ServiceProcess;
  */
 public final class CampaignBenchmark {
 
-    /** Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
-    private static final java.util.logging.Logger[] QUIETED = {
-        java.util.logging.Logger.getLogger("io.vertx"), java.util.logging.Logger.getLogger("io.netty")
-    };
-
     static {
         // Vert.x logs through SLF4J where it finds it, and on this class path SLF4J leads to a JBoss log
         // manager that nothing configures: it records every DEBUG line, and Vert.x's MQTT client formats one
         // per packet. That cost the simulator and the raw baseline up to a core. java.util.logging at its
         // defaults (INFO) skips them; the MQTT client's INFO lines (a connect each) are kept at WARNING.
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
-        for (java.util.logging.Logger logger : QUIETED) {
-            logger.setLevel(java.util.logging.Level.WARNING);
-        }
+        org.otaplatform.simulator.Main.quietLibraries();
     }
 
     private final Map<String, Object> figures = new LinkedHashMap<>();

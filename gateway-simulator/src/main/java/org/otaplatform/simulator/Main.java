@@ -99,8 +99,11 @@ public final class Main {
         System.exit(fleet.stats().errorCount() == 0 ? 0 : 1);
     }
 
-    /** Vert.x logs every MQTT connect at INFO through java.util.logging: a fleet would drown the screen. */
-    static void quietLibraries() {
+    /**
+     * Vert.x logs every MQTT connect at INFO through java.util.logging: a fleet would drown the screen (also
+     * for a harness that runs a fleet in its own process).
+     */
+    public static void quietLibraries() {
         for (java.util.logging.Logger logger : QUIETED) {
             logger.setLevel(java.util.logging.Level.WARNING);
         }

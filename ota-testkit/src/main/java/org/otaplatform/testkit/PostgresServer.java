@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -67,11 +68,11 @@ public final class PostgresServer {
      * data across starts; without one it uses a temporary directory removed when it stops.
      */
     public static PostgresServer startEmbedded(int port, Path dataDirectory) {
-        return startEmbedded(port, dataDirectory, java.util.Map.of());
+        return startEmbedded(port, dataDirectory, Map.of());
     }
 
     /** As {@link #startEmbedded(int, Path)}, with server settings over the embedded defaults. */
-    public static PostgresServer startEmbedded(int port, Path dataDirectory, java.util.Map<String, String> settings) {
+    public static PostgresServer startEmbedded(int port, Path dataDirectory, Map<String, String> settings) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port);
             settings.forEach(builder::setServerConfig);
