@@ -13,9 +13,11 @@ public final class GoldenSamples {
 
     public static final List<String> UPLINK = List.of(
             "hello",
+            "hello-signed",
             "offline",
             "offline-with-id",
             "topology",
+            "topology-signed",
             "status",
             "version",
             "request",
@@ -23,7 +25,8 @@ public final class GoldenSamples {
             "progress",
             "progress-failed");
 
-    public static final List<String> DOWNLINK = List.of("upgrade", "cancel", "reply", "reply-no-upgrade", "error");
+    public static final List<String> DOWNLINK =
+            List.of("upgrade", "cancel", "reply", "reply-no-upgrade", "error", "error-devices");
 
     private GoldenSamples() {}
 

@@ -60,6 +60,41 @@ class MalformedPayloadTest {
                 broken("hello", "/subDevices/0/version", "\"1.0\\u0007\"", "subDevices[0].version"),
                 broken("hello", "/subDevices/0/online", "\"yes\"", "subDevices[0].online"),
                 broken("hello", "/subDevices/0/online", REMOVE, "subDevices[0].online"),
+                // a sub-device's proof: an object of an integer timestamp and 64 lower-case hex digits
+                broken("hello-signed", "/subDevices/0/auth", "\"sig\"", "subDevices[0].auth"),
+                broken("hello-signed", "/subDevices/0/auth", "[]", "subDevices[0].auth"),
+                broken("hello-signed", "/subDevices/0/auth/timestamp", REMOVE, "subDevices[0].auth.timestamp"),
+                broken(
+                        "hello-signed",
+                        "/subDevices/0/auth/timestamp",
+                        "\"1795680099000\"",
+                        "subDevices[0].auth.timestamp"),
+                broken("hello-signed", "/subDevices/0/auth/timestamp", "-5", "subDevices[0].auth.timestamp"),
+                broken("hello-signed", "/subDevices/0/auth/timestamp", "1.5", "subDevices[0].auth.timestamp"),
+                broken("hello-signed", "/subDevices/0/auth/sign", REMOVE, "subDevices[0].auth.sign"),
+                broken("hello-signed", "/subDevices/0/auth/sign", "42", "subDevices[0].auth.sign"),
+                broken(
+                        "hello-signed",
+                        "/subDevices/0/auth/sign",
+                        "\"" + "a".repeat(63) + "\"",
+                        "subDevices[0].auth.sign"),
+                broken(
+                        "hello-signed",
+                        "/subDevices/0/auth/sign",
+                        "\"" + "a".repeat(65) + "\"",
+                        "subDevices[0].auth.sign"),
+                broken(
+                        "hello-signed",
+                        "/subDevices/0/auth/sign",
+                        "\"" + "A".repeat(64) + "\"",
+                        "subDevices[0].auth.sign"),
+                broken(
+                        "hello-signed",
+                        "/subDevices/0/auth/sign",
+                        "\"" + "g".repeat(64) + "\"",
+                        "subDevices[0].auth.sign"),
+                broken("topology-signed", "/added/0/auth/sign", "\"not hex\"", "added[0].auth.sign"),
+                broken("topology-signed", "/added/0/auth/timestamp", "true", "added[0].auth.timestamp"),
                 // offline: optional fields still follow their rules
                 broken("offline-with-id", "/msgId", "\"\"", "msgId"),
                 broken("offline-with-id", "/ts", "\"now\"", "ts"),
@@ -116,7 +151,9 @@ class MalformedPayloadTest {
                 broken("reply", "/result", "\"MAYBE\"", "result"),
                 broken("reply-no-upgrade", "/taskId", "\"t-1\"", "taskId"),
                 broken("error", "/code", "\"TEAPOT\"", "code"),
-                broken("error", "/message", REMOVE, "message"));
+                broken("error", "/message", REMOVE, "message"),
+                broken("error-devices", "/devices/1/code", "\"GONE\"", "devices[1].code"),
+                broken("error-devices", "/devices/0/deviceKey", "\"a b\"", "devices[0].deviceKey"));
     }
 
     @ParameterizedTest(name = "{0}: {1} = {2} is refused naming {3}")

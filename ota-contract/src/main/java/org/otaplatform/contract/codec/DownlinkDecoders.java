@@ -1,5 +1,6 @@
 package org.otaplatform.contract.codec;
 
+import java.util.List;
 import org.otaplatform.contract.DownlinkType;
 import org.otaplatform.contract.message.Cancel;
 import org.otaplatform.contract.message.DownlinkMessage;
@@ -100,7 +101,15 @@ final class DownlinkDecoders {
         String inReplyTo = r.string("inReplyTo", Rule.MSG_ID, false);
         ErrorCode code = r.enumValue("code", ErrorCode.class, true);
         String message = r.string("message", Rule.TEXT, true);
-        return h.violations().result(h.msgId(), () -> new ErrorReply(h.msgIdValue(), h.ts(), inReplyTo, code, message));
+        List<ErrorReply.RefusedDevice> devices = r.list(
+                "devices",
+                false,
+                d -> new ErrorReply.RefusedDevice(
+                        d.string("productKey", Rule.PRODUCT_KEY, true),
+                        d.string("deviceKey", Rule.DEVICE_KEY, true),
+                        d.enumValue("code", ErrorCode.class, true)));
+        return h.violations()
+                .result(h.msgId(), () -> new ErrorReply(h.msgIdValue(), h.ts(), inReplyTo, code, message, devices));
     }
 
     private static long orZero(Long value) {

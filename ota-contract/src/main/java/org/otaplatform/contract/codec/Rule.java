@@ -23,6 +23,9 @@ public record Rule(String description, Predicate<String> test) {
             v -> !v.isEmpty() && v.length() <= Identifiers.MAX_NOTES_LENGTH);
     public static final Rule SHA256 = new Rule(
             "must be 64 lower-case hex digits", Pattern.compile("[0-9a-f]{64}").asMatchPredicate());
+    public static final Rule HMAC_HEX = new Rule(
+            "must be 64 lower-case hex digits (HMAC-SHA256)",
+            Pattern.compile("[0-9a-f]{64}").asMatchPredicate());
     public static final Rule BASE64 = new Rule(
             "must be base64, at most 512 characters",
             Pattern.compile("[A-Za-z0-9+/]{1,512}={0,2}").asMatchPredicate());

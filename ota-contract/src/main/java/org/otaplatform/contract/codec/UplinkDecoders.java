@@ -11,6 +11,7 @@ import org.otaplatform.contract.message.Hello;
 import org.otaplatform.contract.message.Offline;
 import org.otaplatform.contract.message.Progress;
 import org.otaplatform.contract.message.Status;
+import org.otaplatform.contract.message.SubDeviceAuth;
 import org.otaplatform.contract.message.SubDeviceRef;
 import org.otaplatform.contract.message.Topology;
 import org.otaplatform.contract.message.UpgradeRequest;
@@ -50,7 +51,8 @@ final class UplinkDecoders {
                         d.string("productKey", Rule.PRODUCT_KEY, true),
                         d.string("deviceKey", Rule.DEVICE_KEY, true),
                         d.string("version", Rule.VERSION, true),
-                        Boolean.TRUE.equals(d.bool("online", true))));
+                        Boolean.TRUE.equals(d.bool("online", true)),
+                        auth(d)));
         rejectDuplicates(r, "subDevices", devices, d -> new SubDeviceRef(d.productKey(), d.deviceKey()));
         return h.violations()
                 .result(
@@ -73,7 +75,8 @@ final class UplinkDecoders {
                 d -> new Topology.AttachedSubDevice(
                         d.string("productKey", Rule.PRODUCT_KEY, true),
                         d.string("deviceKey", Rule.DEVICE_KEY, true),
-                        d.string("version", Rule.VERSION, true)));
+                        d.string("version", Rule.VERSION, true),
+                        auth(d)));
         List<SubDeviceRef> removed = r.list("removed", false, UplinkDecoders::subDeviceRef);
         rejectDuplicates(r, "added", added, d -> new SubDeviceRef(d.productKey(), d.deviceKey()));
         rejectDuplicates(r, "removed", removed, Function.identity());
@@ -131,6 +134,17 @@ final class UplinkDecoders {
                 .orElse(null);
         return h.violations()
                 .result(h.msgId(), () -> new Progress(h.msgIdValue(), h.ts(), taskId, state, percent, version, error));
+    }
+
+    /** The optional proof of a claimed sub-device: {@code auth: {timestamp, sign}}. */
+    private static SubDeviceAuth auth(JsonObjectReader d) {
+        return d.object("auth", false)
+                .map(a -> {
+                    Long timestamp = a.integer("timestamp", 0, Header.MAX_EPOCH_MILLIS, true);
+                    String sign = a.string("sign", Rule.HMAC_HEX, true);
+                    return timestamp == null || sign == null ? null : new SubDeviceAuth(timestamp, sign);
+                })
+                .orElse(null);
     }
 
     static SubDeviceRef subDeviceRef(JsonObjectReader d) {

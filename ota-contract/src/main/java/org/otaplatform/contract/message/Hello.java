@@ -12,5 +12,13 @@ public record Hello(String msgId, long ts, GatewayInfo gateway, List<SubDeviceSn
 
     public record GatewayInfo(String productKey, String version) {}
 
-    public record SubDeviceSnapshot(String productKey, String deviceKey, String version, boolean online) {}
+    /** A sub-device as the gateway sees it; {@code auth} (optional) proves the gateway may speak for it. */
+    public record SubDeviceSnapshot(
+            String productKey, String deviceKey, String version, boolean online, SubDeviceAuth auth) {
+
+        /** A sub-device listed without a proof: one already bound to the gateway. */
+        public SubDeviceSnapshot(String productKey, String deviceKey, String version, boolean online) {
+            this(productKey, deviceKey, version, online, null);
+        }
+    }
 }

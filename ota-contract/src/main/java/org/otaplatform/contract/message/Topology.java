@@ -11,5 +11,12 @@ public record Topology(String msgId, long ts, List<AttachedSubDevice> added, Lis
         removed = List.copyOf(removed);
     }
 
-    public record AttachedSubDevice(String productKey, String deviceKey, String version) {}
+    /** A sub-device attached now; {@code auth} (optional) proves the gateway may speak for it. */
+    public record AttachedSubDevice(String productKey, String deviceKey, String version, SubDeviceAuth auth) {
+
+        /** A sub-device attached without a proof: one already bound to the gateway. */
+        public AttachedSubDevice(String productKey, String deviceKey, String version) {
+            this(productKey, deviceKey, version, null);
+        }
+    }
 }
