@@ -167,18 +167,23 @@ class BatchedUplinkTest {
      */
     private static void attach(TestGateway owner, TestGateway other, int devices) {
         List<String> attached = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
         for (int i = 0; i < devices; i++) {
             attached.add(Gateways.device(owner.gatewayId() + "-d" + i, "1.0", true));
+            keys.add(owner.gatewayId() + "-d" + i);
         }
+        keys.add(other.gatewayId() + "-d");
+        Registry.bulbs(keys.toArray(String[]::new));
         owner.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), attached.toArray(new String[0])));
         other.publish(
                 UplinkType.HELLO,
                 Gateways.hello(Gateways.msgId(), Gateways.device(other.gatewayId() + "-d", "1.0", true)));
-        for (String device : List.of(owner.gatewayId() + "-d" + (devices - 1), other.gatewayId() + "-d")) {
+        for (TestGateway gateway : List.of(owner, other)) {
+            String device = gateway == owner ? owner.gatewayId() + "-d" + (devices - 1) : other.gatewayId() + "-d";
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + device)
                             .then()
-                            .statusCode(200));
+                            .body("gatewayId", equalTo(gateway.gatewayId())));
         }
     }
 

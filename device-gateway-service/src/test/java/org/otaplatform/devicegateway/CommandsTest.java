@@ -55,6 +55,7 @@ class CommandsTest {
     @Test
     void anUnackedUpgradeIsSentAgainAfterHelloWithTheSameTaskIdButNotOnceAcked() {
         String gw = Gateways.id("gw-resend");
+        Registry.bulbs(gw + "-d");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw);
                 TestMqttClient planService = TestMqttClient.connect(MqttBroker.shared())) {
             planService.publish(InternalTopics.GATEWAY_COMMANDS, Gateways.upgradeCommand(gw, "t1-" + gw, gw + "-d"));
@@ -90,6 +91,7 @@ class CommandsTest {
     @Test
     void acksProgressAndRequestsAreForwardedToPlanServiceWithTheGatewayAttached() {
         String gw = Gateways.id("gw-fwd");
+        Registry.bulbs(gw + "-d");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw);
                 TestMqttClient planService =
                         TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_UPLINK)) {

@@ -24,8 +24,20 @@ final class Gateways {
     }
 
     static String device(String deviceKey, String version, boolean online) {
-        return "{\"productKey\":\"zb-bulb\",\"deviceKey\":\"" + deviceKey + "\",\"version\":\"" + version
-                + "\",\"online\":" + online + "}";
+        return device("zb-bulb", deviceKey, version, online, null);
+    }
+
+    /** A {@code hello.subDevices} entry; {@code auth} (JSON object, or null for none) proves the claim. */
+    static String device(String productKey, String deviceKey, String version, boolean online, String auth) {
+        return "{\"productKey\":\"" + productKey + "\",\"deviceKey\":\"" + deviceKey + "\",\"version\":\"" + version
+                + "\",\"online\":" + online + (auth == null ? "" : ",\"auth\":" + auth) + "}";
+    }
+
+    /** A {@code topology} adding one sub-device (with {@code auth}, or null) and removing none. */
+    static String added(String msgId, String productKey, String deviceKey, String version, String auth) {
+        return "{\"msgId\":\"" + msgId + "\",\"ts\":1,\"added\":[{\"productKey\":\"" + productKey
+                + "\",\"deviceKey\":\"" + deviceKey + "\",\"version\":\"" + version + "\""
+                + (auth == null ? "" : ",\"auth\":" + auth) + "}]}";
     }
 
     static String hello(String msgId, String... devices) {

@@ -34,13 +34,14 @@ class HostileInputTest {
     @Test
     void aThousandBadMessagesChangeNothingAndTheNextValidOneIsHandled() {
         String victim = Gateways.id("gw-victim");
+        Registry.bulbs(victim + "-d");
         try (TestGateway owner = TestGateway.connect(MqttBroker.shared(), victim)) {
             owner.publish(
                     UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(victim + "-d", "1.0", true)));
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + victim + "-d")
                             .then()
-                            .statusCode(200));
+                            .body("gatewayId", equalTo(victim)));
         }
         long[] before = snapshot();
         List<IntFunction<String>> generators = generators(victim);
@@ -73,6 +74,7 @@ class HostileInputTest {
             assertThat(sent).isGreaterThanOrEqualTo(1_000);
             assertThat(snapshot()).isEqualTo(before);
             try (TestGateway next = TestGateway.connect(MqttBroker.shared(), Gateways.id("gw-after"))) {
+                Registry.bulbs(next.gatewayId() + "-ok");
                 next.publish(
                         UplinkType.HELLO,
                         Gateways.hello(Gateways.msgId(), Gateways.device(next.gatewayId() + "-ok", "1.0", true)));
@@ -146,7 +148,10 @@ class HostileInputTest {
     private long[] snapshot() {
         return new long[] {
             Gateways.count(pool, "SELECT count(*) FROM gateway"),
+            Gateways.count(pool, "SELECT count(*) FROM product"),
+            Gateways.count(pool, "SELECT count(*) FROM device"),
             Gateways.count(pool, "SELECT count(*) FROM sub_device"),
+            Gateways.count(pool, "SELECT count(*) FROM sub_device WHERE gateway_id IS NOT NULL"),
             Gateways.count(pool, "SELECT coalesce(sum(seq), 0) FROM sub_device"),
             Gateways.count(pool, "SELECT count(*) FROM gateway_task"),
             Gateways.count(pool, "SELECT count(*) FROM outbox_message")

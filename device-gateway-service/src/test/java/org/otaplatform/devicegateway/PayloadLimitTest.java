@@ -23,6 +23,7 @@ class PayloadLimitTest {
     void anUplinkOfExactlyTheLimitIsAppliedAndOneByteMoreIsRefusedChangingNothing() {
         String gw = Gateways.id("gw-limit");
         String device = gw + "-a";
+        Registry.bulbs(device);
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
             gateway.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(device, "1.0", true)));
             awaitVersion(device, "1.0");

@@ -21,13 +21,14 @@ class RefusalTest {
     void aReportForASubDeviceOfAnotherGatewayIsRefusedAsNotOwnerAndChangesNothing() {
         String owner = Gateways.id("gw-owner");
         String intruder = Gateways.id("gw-intruder");
+        Registry.bulbs(owner + "-d");
         try (TestGateway a = TestGateway.connect(MqttBroker.shared(), owner);
                 TestGateway b = TestGateway.connect(MqttBroker.shared(), intruder)) {
             a.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(owner + "-d", "1.0", true)));
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + owner + "-d")
                             .then()
-                            .statusCode(200));
+                            .body("gatewayId", equalTo(owner)));
             String msg = Gateways.msgId();
 
             b.publish(UplinkType.VERSION, Gateways.version(msg, owner + "-d", "6.6.6"));
@@ -85,14 +86,17 @@ class RefusalTest {
     void aTopologyRemovingAnotherGatewaysSubDeviceIsRefusedWhole() {
         String owner = Gateways.id("gw-topo-owner");
         String other = Gateways.id("gw-topo-other");
+        Registry.bulbs(owner + "-x", other + "-y");
         try (TestGateway a = TestGateway.connect(MqttBroker.shared(), owner);
                 TestGateway b = TestGateway.connect(MqttBroker.shared(), other)) {
             a.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(owner + "-x", "1.0", true)));
             b.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(other + "-y", "1.0", true)));
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + other + "-y")
-                            .then()
-                            .statusCode(200));
+            for (String[] bound : new String[][] {{owner, owner + "-x"}, {other, other + "-y"}}) {
+                await().atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + bound[1])
+                                .then()
+                                .body("gatewayId", equalTo(bound[0])));
+            }
             String msg = Gateways.msgId();
 
             b.publish(
@@ -101,8 +105,12 @@ class RefusalTest {
                             + other + "-y\"},{\"productKey\":\"zb-bulb\",\"deviceKey\":\"" + owner + "-x\"}]}");
 
             assertThat(b.awaitDownlink(DownlinkType.ERROR, p -> p.contains(msg)).payload())
-                    .contains("NOT_OWNER");
-            given().get("/api/v1/devices/zb-bulb/" + other + "-y").then().body("gatewayId", equalTo(other));
+                    .contains("NOT_OWNER")
+                    .contains("{\"productKey\":\"zb-bulb\",\"deviceKey\":\"" + owner + "-x\",\"code\":\"NOT_OWNER\"}");
+            given().get("/api/v1/devices/zb-bulb/" + other + "-y")
+                    .then()
+                    .body("gatewayId", equalTo(other))
+                    .body("attached", equalTo(true));
             given().get("/api/v1/devices/zb-bulb/" + owner + "-x").then().body("gatewayId", equalTo(owner));
         }
     }
@@ -110,6 +118,7 @@ class RefusalTest {
     @Test
     void aDuplicateMessageHasNoSecondEffectAndIsNoError() {
         String gw = Gateways.id("gw-dup");
+        Registry.bulbs(gw + "-a");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
             gateway.publish(
                     UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));

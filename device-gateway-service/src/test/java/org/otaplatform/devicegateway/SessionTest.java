@@ -23,6 +23,7 @@ class SessionTest {
         try (TestMqttClient planService =
                         TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.DEVICE_EVENTS);
                 TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
+            Registry.bulbs(gw + "-a", gw + "-b");
 
             gateway.publish(
                     UplinkType.HELLO,
@@ -48,15 +49,16 @@ class SessionTest {
                     .body("gatewayId", equalTo(gw));
             planService.await(m -> m.payload().contains("\"device.state\"")
                     && m.payload().contains(gw + "-a")
-                    && m.payload().contains("ATTACHED"));
+                    && m.payload().contains("BOUND"));
             planService.await(m ->
                     m.payload().contains("\"gateway.state\"") && m.payload().contains(gw));
         }
     }
 
     @Test
-    void aNewHelloReplacesTheTopologyAndDetachesWhatIsGone() {
+    void aNewHelloReplacesTheTopologyAndDetachesWhatIsGoneWhichStaysBound() {
         String gw = Gateways.id("gw-replace");
+        Registry.bulbs(gw + "-a", gw + "-b");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
             gateway.publish(
                     UplinkType.HELLO,
@@ -77,14 +79,30 @@ class SessionTest {
             given().get("/api/v1/devices/zb-bulb/" + gw + "-a").then().body("version", equalTo("1.1"));
             given().get("/api/v1/devices/zb-bulb/" + gw + "-b")
                     .then()
-                    .body("gatewayId", equalTo(null))
+                    .body("gatewayId", equalTo(gw))
+                    .body("attached", equalTo(false))
                     .body("online", equalTo(false));
+            given().get("/api/v1/gateways/" + gw).then().body("boundSubDeviceCount", equalTo(2));
+
+            // bound still: listed again, it is attached again without a proof
+            gateway.publish(
+                    UplinkType.HELLO,
+                    Gateways.hello(
+                            Gateways.msgId(),
+                            Gateways.device(gw + "-a", "1.1", true),
+                            Gateways.device(gw + "-b", "1.0", true)));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + gw + "-b")
+                            .then()
+                            .body("attached", equalTo(true))
+                            .body("online", equalTo(true)));
         }
     }
 
     @Test
     void offlineMarksTheGatewayAndItsSubDevicesOffline() {
         String gw = Gateways.id("gw-offline");
+        Registry.bulbs(gw + "-a");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
             gateway.publish(
                     UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
@@ -108,6 +126,7 @@ class SessionTest {
     @Test
     void aGatewayHeldOfflineThatSendsAMessageIsOnlineAgainWithItsSubDevices() {
         String gw = Gateways.id("gw-revived");
+        Registry.bulbs(gw + "-a");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
             gateway.publish(
                     UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
@@ -130,10 +149,11 @@ class SessionTest {
     }
 
     @Test
-    void aSubDeviceThatRoamsToAnotherGatewayIsDetachedFromTheFirst() {
+    void aSubDeviceMovesToAnotherGatewayOnlyWithAValidProofAndTheFirstNoLongerSpeaksForIt() {
         String first = Gateways.id("gw-roam-1");
         String second = Gateways.id("gw-roam-2");
         String device = first + "-roamer";
+        String secret = Registry.bulbs(device).get(device);
         try (TestGateway a = TestGateway.connect(MqttBroker.shared(), first);
                 TestGateway b = TestGateway.connect(MqttBroker.shared(), second)) {
             a.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(device, "1.0", true)));
@@ -142,16 +162,30 @@ class SessionTest {
                             .then()
                             .body("gatewayId", equalTo(first)));
 
+            String unproven = Gateways.msgId();
+            b.publish(UplinkType.TOPOLOGY, Gateways.added(unproven, "zb-bulb", device, "1.0", null));
+            org.assertj.core.api.Assertions.assertThat(
+                            b.awaitDownlink(org.otaplatform.contract.DownlinkType.ERROR, p -> p.contains(unproven))
+                                    .payload())
+                    .contains("\"code\":\"NOT_OWNER\"")
+                    .contains("\"devices\":[{\"productKey\":\"zb-bulb\",\"deviceKey\":\"" + device
+                            + "\",\"code\":\"NOT_OWNER\"}]");
+            given().get("/api/v1/devices/zb-bulb/" + device).then().body("gatewayId", equalTo(first));
+
             b.publish(
                     UplinkType.TOPOLOGY,
-                    "{\"msgId\":\"" + Gateways.msgId()
-                            + "\",\"ts\":1,\"added\":[{\"productKey\":\"zb-bulb\",\"deviceKey\":\"" + device
-                            + "\",\"version\":\"1.0\"}]}");
+                    Gateways.added(
+                            Gateways.msgId(),
+                            "zb-bulb",
+                            device,
+                            "1.0",
+                            Registry.auth(second, "zb-bulb", device, secret)));
 
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + device)
                             .then()
-                            .body("gatewayId", equalTo(second)));
+                            .body("gatewayId", equalTo(second))
+                            .body("attached", equalTo(true)));
             given().get("/api/v1/gateways/" + first).then().body("subDeviceCount", equalTo(0));
             // the first gateway no longer speaks for it
             String msg = Gateways.msgId();
@@ -164,6 +198,7 @@ class SessionTest {
     @Test
     void statusAndVersionReportsUpdateTheSubDevice() {
         String gw = Gateways.id("gw-status");
+        Registry.bulbs(gw + "-a");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
             gateway.publish(
                     UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));

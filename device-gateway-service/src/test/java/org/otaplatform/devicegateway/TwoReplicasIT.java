@@ -34,6 +34,7 @@ class TwoReplicasIT {
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
+        org.otaplatform.testkit.JwtTokens.restAssuredAsDevAdmin();
         database = PostgresServer.shared().createUniqueDatabase("ota_test_two_replicas");
         for (int i = 0; i < 2; i++) {
             replicas.add(ServiceProcess.of(
@@ -59,6 +60,13 @@ class TwoReplicasIT {
         List<TestGateway> gateways = new ArrayList<>();
         try (TestMqttClient planService =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.DEVICE_EVENTS)) {
+            List<String> keys = new ArrayList<>();
+            for (int g = 0; g < GATEWAYS; g++) {
+                for (int d = 0; d < DEVICES; d++) {
+                    keys.add(run + "-gw" + g + "-d" + d);
+                }
+            }
+            Registry.bulbsAt(replicas.get(0).baseUrl(), keys);
             for (int g = 0; g < GATEWAYS; g++) {
                 TestGateway gateway = TestGateway.connect(MqttBroker.shared(), run + "-gw" + g);
                 gateways.add(gateway);
@@ -84,7 +92,9 @@ class TwoReplicasIT {
                             == devices);
             assertThat(count("SELECT count(*) FROM uplink_seen WHERE gateway_id LIKE '" + run + "%'"))
                     .isEqualTo(messages);
-            assertThat(count("SELECT count(*) FROM sub_device WHERE device_key LIKE '" + run + "%' AND seq = 2"))
+            assertThat(count("SELECT count(*) FROM sub_device WHERE device_key LIKE '" + run
+                            + "%' AND gateway_id = substring(device_key from '^(.*)-d[0-9]+$') AND attached"))
+                    .as("each sub-device bound to the gateway that claimed it first, once")
                     .isEqualTo(devices);
 
             await().atMost(Duration.ofSeconds(30))

@@ -22,6 +22,12 @@ public final class ServiceProcess implements AutoCloseable {
     /** A test download-link secret (HMAC key), the same for every service of one test run. */
     public static final String LINK_SECRET = "integration-test-download-link-secret-0123";
 
+    /**
+     * A test key that seals the registry's secrets in device-gateway-service (keyId:base64 of 32 bytes), the
+     * same for every service of one test run.
+     */
+    public static final String REGISTRY_SECRET_KEYS = "it-key:aW50ZWdyYXRpb24tdGVzdC1yZWdpc3RyeS1rZXkhISE=";
+
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -142,6 +148,7 @@ public final class ServiceProcess implements AutoCloseable {
             environment.put("OTA_MQTT_HOST", mqtt.host());
             environment.put("OTA_MQTT_PORT", Integer.toString(mqtt.port()));
             environment.put("OTA_DOWNLOAD_LINK_SECRET", LINK_SECRET);
+            environment.put("OTA_REGISTRY_SECRET_KEYS", REGISTRY_SECRET_KEYS);
             environment.put("OTA_JWT_PUBLIC_KEY", JwtTokens.devOnly().publicKeyPem());
             environment.putAll(env);
             environment.put(portVariable, Integer.toString(chosen));

@@ -3,6 +3,7 @@ package org.otaplatform.devicegateway.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of device-gateway-service ({@code ota.device-gateway.*}, or {@code OTA_DEVICE_GATEWAY_*}). */
 @ConfigMapping(prefix = "ota.device-gateway")
@@ -11,6 +12,8 @@ public interface DeviceGatewayConfig {
     Downlink downlink();
 
     RateLimit rateLimit();
+
+    Registry registry();
 
     interface Downlink {
         /** How long to wait for the broker to accept a downlink message before the send counts as failed. */
@@ -35,5 +38,21 @@ public interface DeviceGatewayConfig {
         /** Messages a gateway may send in a burst. */
         @WithDefault("100")
         int burst();
+    }
+
+    /** The registry of products and devices. */
+    interface Registry {
+        /**
+         * The keys that seal product and device secrets at rest, as {@code keyId:base64(32 random bytes)},
+         * comma-separated. A secret: from the environment ({@code OTA_REGISTRY_SECRET_KEYS}) only.
+         */
+        Optional<String> secretKeys();
+
+        /** The key new secrets are sealed with; defaults to the first. Others only open older ones. */
+        Optional<String> activeKeyId();
+
+        /** The most devices one import may register. */
+        @WithDefault("100000")
+        int maxImportRows();
     }
 }

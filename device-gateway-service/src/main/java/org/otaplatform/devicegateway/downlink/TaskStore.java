@@ -11,6 +11,7 @@ import java.util.Set;
 import org.otaplatform.contract.codec.MessageCodec;
 import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.devicegateway.session.SessionStore;
+import org.otaplatform.devicegateway.session.SubDeviceStore;
 
 /** Upgrades sent to gateways: SENT until acked, ACKED until they end, then ENDED. */
 @ApplicationScoped
@@ -88,6 +89,35 @@ public class TaskStore {
                         .setParameter(1, taskId)
                         .setParameter(2, state)
                         .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
+     * Ends the open tasks of these sub-devices that were sent to another gateway than the one each is bound
+     * to now (null: none): that gateway no longer speaks for the sub-device, so its upgrade is not sent
+     * again after its hello, and its reports about it are refused. plan-service ends the tasks themselves
+     * (and tells that gateway to drop them) when it sees the binding change.
+     */
+    public Uni<Void> endWhereNotBound(List<SubDeviceStore.DeviceRow> devices) {
+        if (devices.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return SessionStore.rows(
+                        "UPDATE gateway_task t SET state = 'ENDED', updated_at = now()"
+                                + " FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]), CAST(?3 AS text[]))"
+                                + " AS u (product_key, device_key, gateway_id)"
+                                + " WHERE t.product_key = u.product_key AND t.device_key = u.device_key"
+                                + " AND t.gateway_id IS DISTINCT FROM u.gateway_id AND t.state <> 'ENDED'"
+                                + " RETURNING t.task_id",
+                        devices.stream()
+                                .map(SubDeviceStore.DeviceRow::productKey)
+                                .toArray(String[]::new),
+                        devices.stream()
+                                .map(SubDeviceStore.DeviceRow::deviceKey)
+                                .toArray(String[]::new),
+                        devices.stream()
+                                .map(SubDeviceStore.DeviceRow::gatewayId)
+                                .toArray(String[]::new))
                 .replaceWithVoid();
     }
 

@@ -3,7 +3,11 @@ package org.otaplatform.devicegateway.rest;
 import java.time.Instant;
 import org.otaplatform.devicegateway.session.SessionQueries.GatewayWithCount;
 
-/** A gateway session as the REST contract shows it. */
+/**
+ * A gateway session as the REST contract shows it: {@code subDeviceCount} is its current topology (the
+ * sub-devices bound to it that it lists); {@code boundSubDeviceCount} adds those bound to it and not listed
+ * now. A gateway registered and never connected has no version and was never seen.
+ */
 public record GatewayView(
         String gatewayId,
         String productKey,
@@ -11,7 +15,8 @@ public record GatewayView(
         boolean online,
         Instant connectedAt,
         Instant lastSeenAt,
-        long subDeviceCount) {
+        long subDeviceCount,
+        long boundSubDeviceCount) {
 
     static GatewayView of(GatewayWithCount g) {
         return new GatewayView(
@@ -21,6 +26,7 @@ public record GatewayView(
                 g.gateway().online,
                 g.gateway().connectedAt,
                 g.gateway().lastSeenAt,
-                g.subDeviceCount());
+                g.subDeviceCount(),
+                g.boundSubDeviceCount());
     }
 }

@@ -18,7 +18,7 @@ public class Gateway {
     @Column(name = "product_key", nullable = false)
     public String productKey;
 
-    @Column(nullable = false)
+    /** Null for a registered gateway that never connected. */
     public String version;
 
     @Column(nullable = false)
@@ -27,6 +27,6 @@ public class Gateway {
     @Column(name = "connected_at")
     public Instant connectedAt;
 
-    @Column(name = "last_seen_at", nullable = false)
+    @Column(name = "last_seen_at")
     public Instant lastSeenAt;
 }

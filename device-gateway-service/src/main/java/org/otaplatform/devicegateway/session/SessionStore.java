@@ -5,19 +5,14 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
-import org.otaplatform.contract.internal.DeviceState;
 
 /**
- * The write side of sessions and topology, in the caller's transaction. Rows that may change are read
- * {@code FOR UPDATE}, so two replicas handling messages about one sub-device apply them one after the
- * other, and every change bumps the row's {@code seq}.
+ * The write side of gateway sessions and of the uplink's de-duplication, in the caller's transaction; a
+ * gateway's row changes under its lock and every change of its {@code online} bumps its {@code seq}. The
+ * sub-devices' side is {@link SubDeviceStore}.
  */
 @ApplicationScoped
 public class SessionStore {
-
-    /** A sub-device as stored. */
-    public record DeviceRow(
-            String productKey, String deviceKey, String gatewayId, boolean online, String version, long seq) {}
 
     /** Opens or refreshes a session on hello; returns the gateway's new seq. */
     public Uni<Long> gatewayOnline(String gatewayId, String productKey, String version) {
@@ -61,40 +56,6 @@ public class SessionStore {
                 .map(rows -> rows.stream().findFirst().map(r -> ((Number) r[0]).longValue()));
     }
 
-    public Uni<Optional<DeviceRow>> device(String productKey, String deviceKey) {
-        return rows(
-                        "SELECT product_key, device_key, gateway_id, online, version, seq FROM sub_device"
-                                + " WHERE product_key = ?1 AND device_key = ?2 FOR UPDATE",
-                        productKey,
-                        deviceKey)
-                .map(rows -> rows.stream().findFirst().map(SessionStore::device));
-    }
-
-    public Uni<List<DeviceRow>> attachedTo(String gatewayId) {
-        return rows(
-                        "SELECT product_key, device_key, gateway_id, online, version, seq FROM sub_device"
-                                + " WHERE gateway_id = ?1 ORDER BY product_key, device_key FOR UPDATE",
-                        gatewayId)
-                .map(rows -> rows.stream().map(SessionStore::device).toList());
-    }
-
-    /** Writes a sub-device's new state and returns it, with its new seq, as the event to publish. */
-    public Uni<DeviceState> put(
-            String productKey, String deviceKey, String gatewayId, boolean online, String version, String change) {
-        return single(
-                        "INSERT INTO sub_device (product_key, device_key, gateway_id, online, version, last_seen_at, seq)"
-                                + " VALUES (?1, ?2, ?3, ?4, ?5, now(), 1) ON CONFLICT (product_key, device_key) DO UPDATE SET"
-                                + " gateway_id = EXCLUDED.gateway_id, online = EXCLUDED.online, version = EXCLUDED.version,"
-                                + " last_seen_at = now(), seq = sub_device.seq + 1 RETURNING seq",
-                        productKey,
-                        deviceKey,
-                        gatewayId,
-                        online,
-                        version)
-                .map(seq -> new DeviceState(
-                        productKey, deviceKey, gatewayId, online, version, change, ((Number) seq).longValue()));
-    }
-
     /** Records (gatewayId, msgId); false when it was recorded already: the message is a duplicate. */
     public Uni<Boolean> firstSeen(String gatewayId, String msgId) {
         return Panache.getSession()
@@ -111,16 +72,6 @@ public class SessionStore {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("DELETE FROM uplink_seen WHERE seen_at < now() - interval '25 hours'")
                         .executeUpdate());
-    }
-
-    private static DeviceRow device(Object[] r) {
-        return new DeviceRow(
-                (String) r[0],
-                (String) r[1],
-                (String) r[2],
-                (Boolean) r[3],
-                (String) r[4],
-                ((Number) r[5]).longValue());
     }
 
     private static Uni<Object> single(String sql, Object... params) {

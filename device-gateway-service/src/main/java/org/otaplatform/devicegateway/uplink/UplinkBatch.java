@@ -17,14 +17,17 @@ import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.DeviceState;
-import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.contract.message.Ack;
 import org.otaplatform.contract.message.Progress;
+import org.otaplatform.contract.message.SubDeviceRef;
 import org.otaplatform.contract.message.UplinkMessage;
 import org.otaplatform.contract.message.VersionReport;
-import org.otaplatform.contract.wire.ErrorCode;
 import org.otaplatform.contract.wire.ProgressState;
+import org.otaplatform.devicegateway.session.DeviceEvents;
 import org.otaplatform.devicegateway.session.SessionStore;
+import org.otaplatform.devicegateway.session.SubDeviceStore;
+import org.otaplatform.devicegateway.session.SubDeviceStore.Change;
+import org.otaplatform.devicegateway.session.SubDeviceStore.DeviceRow;
 
 /**
  * Applies a stretch of acks, progress and version reports, the bulk of a campaign's uplink, inside the
@@ -46,10 +49,14 @@ public class UplinkBatch {
     static final int SEEN_PRECISION_SECONDS = 5;
 
     private final Outbox outbox;
+    private final SubDeviceStore subDevices;
+    private final DeviceEvents events;
     private final Clock clock = Clock.systemUTC();
 
-    UplinkBatch(Outbox outbox) {
+    UplinkBatch(Outbox outbox, SubDeviceStore subDevices, DeviceEvents events) {
         this.outbox = outbox;
+        this.subDevices = subDevices;
+        this.events = events;
     }
 
     /** A stretch of reports of a run, inside the run's transaction. */
@@ -116,7 +123,8 @@ public class UplinkBatch {
 
     /**
      * Moves every named task forward (SENT → ACKED → ENDED, never back) as far as the run takes it; each
-     * must exist and belong to the gateway that reports it, or the run fails.
+     * must have been sent to the gateway that reports it, and its sub-device must still be bound to that
+     * gateway ({@link Ownership#reportsOn}), or the run fails.
      */
     private Uni<Map<String, Task>> tasks(List<Report> fresh) {
         Map<String, String> furthest = new TreeMap<>();
@@ -133,119 +141,96 @@ public class UplinkBatch {
                                 + " OR (t.state = 'ACKED' AND i.state = 'ENDED') THEN i.state ELSE t.state END,"
                                 + " updated_at = now() FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]))"
                                 + " AS i (task_id, state) WHERE t.task_id = i.task_id"
-                                + " RETURNING t.task_id, t.gateway_id, t.product_key, t.device_key",
+                                + " RETURNING t.task_id, t.gateway_id, t.product_key, t.device_key,"
+                                + " (SELECT s.gateway_id FROM sub_device s"
+                                + " WHERE s.product_key = t.product_key AND s.device_key = t.device_key)",
                         furthest.keySet().toArray(String[]::new),
                         furthest.values().toArray(String[]::new))
                 .map(rows -> {
                     Map<String, Task> tasks = new HashMap<>();
-                    rows.forEach(row ->
-                            tasks.put((String) row[0], new Task((String) row[1], (String) row[2], (String) row[3])));
+                    Map<String, String> bound = new HashMap<>();
+                    rows.forEach(row -> {
+                        tasks.put((String) row[0], new Task((String) row[1], (String) row[2], (String) row[3]));
+                        bound.put((String) row[0], (String) row[4]);
+                    });
                     for (Report r : fresh) {
                         if (r.message() instanceof VersionReport) {
                             continue;
                         }
                         Task task = tasks.get(taskId(r));
-                        if (task == null || !task.gatewayId().equals(r.gatewayId())) {
-                            throw new Refusal(
-                                    ErrorCode.UNKNOWN_TASK, "no task " + taskId(r) + " for gateway " + r.gatewayId());
-                        }
+                        Ownership.reportsOn(
+                                        r.gatewayId(),
+                                        taskId(r),
+                                        task == null ? null : task.gatewayId(),
+                                        task == null ? null : task.productKey(),
+                                        task == null ? null : task.deviceKey(),
+                                        bound.get(taskId(r)))
+                                .ifPresent(refusal -> {
+                                    throw refusal;
+                                });
                     }
                     return tasks;
                 });
     }
 
     /** A version a report gives a sub-device; {@code mustOwn}: the report is refused unless it owns it. */
-    private record Claim(String gatewayId, String productKey, String deviceKey, String version, boolean mustOwn) {}
-
-    private record Device(String gatewayId, String version) {}
+    private record Claim(String gatewayId, SubDeviceRef key, String version, boolean mustOwn) {}
 
     /**
      * The new versions that version reports and succeeded upgrades give sub-devices, as one by one: a
-     * version report must name a sub-device of its gateway (or the run fails); a succeeded upgrade counts
-     * where the sub-device is still attached to the reporting gateway. The device events this causes.
+     * version report must name a sub-device bound to its gateway ({@link Ownership#speaksFor}, or the run
+     * fails); a succeeded upgrade counts where the sub-device is still bound to the reporting gateway. The
+     * device events this causes.
      */
     private Uni<List<DeviceState>> versions(List<Report> fresh, Map<String, Task> tasks) {
         List<Claim> claims = new ArrayList<>();
         for (Report r : fresh) {
             if (r.message() instanceof VersionReport v) {
-                claims.add(new Claim(r.gatewayId(), v.productKey(), v.deviceKey(), v.version(), true));
+                claims.add(
+                        new Claim(r.gatewayId(), new SubDeviceRef(v.productKey(), v.deviceKey()), v.version(), true));
             } else if (r.message() instanceof Progress p && p.state() == ProgressState.SUCCEEDED) {
                 Task task = tasks.get(p.taskId());
-                claims.add(new Claim(r.gatewayId(), task.productKey(), task.deviceKey(), p.version(), false));
+                claims.add(new Claim(
+                        r.gatewayId(), new SubDeviceRef(task.productKey(), task.deviceKey()), p.version(), false));
             }
         }
         if (claims.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        Set<String> keys = new TreeSet<>();
-        claims.forEach(c -> keys.add(key(c.productKey(), c.deviceKey())));
-        return SessionStore.rows(
-                        "SELECT s.product_key, s.device_key, s.gateway_id, s.version FROM sub_device s"
-                                + " JOIN unnest(CAST(?1 AS text[]), CAST(?2 AS text[])) AS u (product_key, device_key)"
-                                + " ON s.product_key = u.product_key AND s.device_key = u.device_key"
-                                + " ORDER BY s.product_key, s.device_key FOR UPDATE OF s",
-                        keys.stream()
-                                .map(k -> k.substring(0, k.indexOf('\u0000')))
-                                .toArray(String[]::new),
-                        keys.stream()
-                                .map(k -> k.substring(k.indexOf('\u0000') + 1))
-                                .toArray(String[]::new))
-                .flatMap(rows -> {
-                    Map<String, Device> stored = new HashMap<>();
-                    rows.forEach(row -> stored.put(
-                            key((String) row[0], (String) row[1]), new Device((String) row[2], (String) row[3])));
-                    Map<String, Claim> changed = new LinkedHashMap<>();
-                    for (Claim c : claims) {
-                        String device = key(c.productKey(), c.deviceKey());
-                        Device d = stored.get(device);
-                        if (c.mustOwn() && d == null) {
-                            throw new Refusal(
-                                    ErrorCode.UNKNOWN_DEVICE,
-                                    "sub-device " + c.productKey() + "/" + c.deviceKey() + " is unknown");
-                        }
-                        if (c.mustOwn() && !c.gatewayId().equals(d.gatewayId())) {
-                            throw new Refusal(
-                                    ErrorCode.NOT_OWNER,
-                                    "sub-device " + c.productKey() + "/" + c.deviceKey()
-                                            + " is not attached to gateway " + c.gatewayId());
-                        }
-                        if (d == null
-                                || !c.gatewayId().equals(d.gatewayId())
-                                || c.version() == null
-                                || c.version().equals(d.version())) {
-                            continue;
-                        }
-                        if (changed.containsKey(device)) {
-                            throw new IllegalStateException("a sub-device's version changed twice in a run");
-                        }
-                        changed.put(device, c);
-                        stored.put(device, new Device(d.gatewayId(), c.version()));
-                    }
-                    return changed.isEmpty() ? Uni.createFrom().item(List.<DeviceState>of()) : newVersions(changed);
-                });
-    }
-
-    private Uni<List<DeviceState>> newVersions(Map<String, Claim> changed) {
-        List<Claim> list = List.copyOf(changed.values());
-        return SessionStore.rows(
-                        "UPDATE sub_device d SET version = u.version, last_seen_at = now(), seq = d.seq + 1"
-                                + " FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]), CAST(?3 AS text[]))"
-                                + " AS u (product_key, device_key, version)"
-                                + " WHERE d.product_key = u.product_key AND d.device_key = u.device_key"
-                                + " RETURNING d.product_key, d.device_key, d.gateway_id, d.online, d.version, d.seq",
-                        list.stream().map(Claim::productKey).toArray(String[]::new),
-                        list.stream().map(Claim::deviceKey).toArray(String[]::new),
-                        list.stream().map(Claim::version).toArray(String[]::new))
-                .map(rows -> rows.stream()
-                        .map(row -> new DeviceState(
-                                (String) row[0],
-                                (String) row[1],
-                                (String) row[2],
-                                (Boolean) row[3],
-                                (String) row[4],
-                                "VERSION",
-                                ((Number) row[5]).longValue()))
-                        .toList());
+        List<SubDeviceRef> keys = claims.stream().map(Claim::key).distinct().toList();
+        return subDevices.lock(keys, null).flatMap(v -> subDevices.states(keys)).flatMap(stored -> {
+            Map<SubDeviceRef, DeviceRow> now = new HashMap<>(stored);
+            Map<SubDeviceRef, Change> changed = new LinkedHashMap<>();
+            for (Claim c : claims) {
+                DeviceRow d = now.get(c.key());
+                if (c.mustOwn()) {
+                    Ownership.speaksFor(
+                                    c.gatewayId(),
+                                    c.key().productKey(),
+                                    c.key().deviceKey(),
+                                    d != null,
+                                    d == null ? null : d.gatewayId())
+                            .ifPresent(refusal -> {
+                                throw refusal;
+                            });
+                }
+                if (d == null
+                        || !c.gatewayId().equals(d.gatewayId())
+                        || c.version() == null
+                        || c.version().equals(d.version())) {
+                    continue;
+                }
+                if (changed.containsKey(c.key())) {
+                    throw new IllegalStateException("a sub-device's version changed twice in a run");
+                }
+                DeviceRow after = d.running(c.version());
+                changed.put(c.key(), new Change(after, "VERSION", true));
+                now.put(c.key(), after);
+            }
+            return changed.isEmpty()
+                    ? Uni.createFrom().item(List.<DeviceState>of())
+                    : subDevices.write(List.copyOf(changed.values()));
+        });
     }
 
     /** The device events and the forwarded acks and progress reports, in one statement. */
@@ -253,9 +238,7 @@ public class UplinkBatch {
         long millis = clock.millis();
         List<Outbox.Entry> entries = new ArrayList<>();
         for (DeviceState event : events) {
-            entries.add(Outbox.Entry.of(
-                    InternalTopics.DEVICE_EVENTS,
-                    InternalMessage.of(DeviceState.TYPE, UplinkService.SOURCE, millis, event)));
+            entries.add(this.events.entry(event, millis));
         }
         for (Report r : fresh) {
             if (!(r.message() instanceof VersionReport)) {

@@ -152,8 +152,7 @@ public class UplinkConsumer {
                         gatewayId,
                         applied(type, gatewayId, valid)
                                 .onFailure(Refusal.class)
-                                .recoverWithUni(
-                                        r -> refuse(gatewayId, valid.msgId(), ((Refusal) r).code(), r.getMessage()))),
+                                .recoverWithUni(r -> refuse(gatewayId, valid.msgId(), (Refusal) r))),
                 together,
                 () -> accepted(type));
     }
@@ -189,10 +188,26 @@ public class UplinkConsumer {
     }
 
     private Uni<Void> refuse(String gatewayId, String inReplyTo, ErrorCode code, String detail) {
-        counter("ota.uplink.refused", "code", code.name()).increment();
-        LOG.debugf("refusing a message of %s (%s): %s", gatewayId, code, detail);
-        ErrorReply reply =
-                new ErrorReply(UUID.randomUUID().toString(), clock.millis(), inReplyTo, code, truncate(detail));
+        return refuse(gatewayId, inReplyTo, new Refusal(code, detail));
+    }
+
+    /** Answers a refused message with one {@code error} naming every refused sub-device entry, if any. */
+    private Uni<Void> refuse(String gatewayId, String inReplyTo, Refusal refusal) {
+        counter("ota.uplink.refused", "code", refusal.code().name()).increment();
+        if (!refusal.devices().isEmpty()) {
+            Counter.builder("ota.uplink.claims.refused")
+                    .description("sub-device entries refused by the binding rules")
+                    .register(registry)
+                    .increment(refusal.devices().size());
+        }
+        LOG.debugf("refusing a message of %s (%s): %s", gatewayId, refusal.code(), refusal.getMessage());
+        ErrorReply reply = new ErrorReply(
+                UUID.randomUUID().toString(),
+                clock.millis(),
+                inReplyTo,
+                refusal.code(),
+                truncate(refusal.getMessage()),
+                refusal.devices());
         return downlink.send(gatewayId, DownlinkType.ERROR, reply);
     }
 

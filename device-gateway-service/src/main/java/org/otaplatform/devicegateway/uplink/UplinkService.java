@@ -4,14 +4,14 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.contract.InternalTopics;
-import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayState;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
@@ -25,35 +25,57 @@ import org.otaplatform.contract.message.Topology;
 import org.otaplatform.contract.message.UpgradeRequest;
 import org.otaplatform.contract.message.UplinkMessage;
 import org.otaplatform.contract.message.VersionReport;
-import org.otaplatform.contract.wire.ErrorCode;
 import org.otaplatform.contract.wire.ProgressState;
 import org.otaplatform.devicegateway.downlink.GatewayDownlink;
 import org.otaplatform.devicegateway.downlink.TaskStore;
+import org.otaplatform.devicegateway.registry.Binding;
+import org.otaplatform.devicegateway.registry.RegistryStore;
+import org.otaplatform.devicegateway.session.DeviceEvents;
 import org.otaplatform.devicegateway.session.SessionStore;
-import org.otaplatform.devicegateway.session.SessionStore.DeviceRow;
+import org.otaplatform.devicegateway.session.SubDeviceStore;
+import org.otaplatform.devicegateway.session.SubDeviceStore.Change;
+import org.otaplatform.devicegateway.session.SubDeviceStore.DeviceRow;
 
 /**
  * Applies one valid uplink message in one transaction: its effects, the events they cause (outbox) and
- * the record that the message was seen. A duplicate has no effect; a message that names a sub-device
- * or task this gateway does not own throws a {@link Refusal}, which rolls everything back.
+ * the record that the message was seen. A duplicate has no effect. A gateway speaks only for sub-devices
+ * bound to it: a claim ({@code hello}, {@code topology.added}) is judged by the binding rules ({@link
+ * Claims}), every other mention of a sub-device or task by {@link Ownership}; a message with anything
+ * refused throws one {@link Refusal} naming every refused entry, which rolls everything back.
  */
 @ApplicationScoped
 public class UplinkService {
 
-    static final String SOURCE = "device-gateway-service";
+    static final String SOURCE = DeviceEvents.SOURCE;
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(UplinkService.class);
 
     private final SessionStore sessions;
+    private final SubDeviceStore subDevices;
+    private final RegistryStore registry;
+    private final Claims claims;
     private final TaskStore tasks;
     private final GatewayDownlink downlink;
     private final Outbox outbox;
+    private final DeviceEvents events;
     private final Clock clock = Clock.systemUTC();
 
-    UplinkService(SessionStore sessions, TaskStore tasks, GatewayDownlink downlink, Outbox outbox) {
+    UplinkService(
+            SessionStore sessions,
+            SubDeviceStore subDevices,
+            RegistryStore registry,
+            Claims claims,
+            TaskStore tasks,
+            GatewayDownlink downlink,
+            Outbox outbox,
+            DeviceEvents events) {
         this.sessions = sessions;
+        this.subDevices = subDevices;
+        this.registry = registry;
+        this.claims = claims;
         this.tasks = tasks;
         this.downlink = downlink;
         this.outbox = outbox;
+        this.events = events;
     }
 
     public Uni<Void> handle(String gatewayId, UplinkMessage message) {
@@ -73,23 +95,28 @@ public class UplinkService {
         if (message instanceof Offline) {
             return offline(gatewayId);
         }
-        Uni<Void> effect;
-        if (message instanceof Topology topology) {
-            effect = topology(gatewayId, topology);
-        } else if (message instanceof Status status) {
-            effect = status(gatewayId, status);
-        } else if (message instanceof VersionReport version) {
-            effect = version(gatewayId, version);
-        } else if (message instanceof UpgradeRequest request) {
-            effect = request(gatewayId, request);
-        } else if (message instanceof Ack ack) {
-            effect = ack(gatewayId, ack);
-        } else {
-            effect = progress(gatewayId, (Progress) message);
-        }
         return sessions.gatewaySeen(gatewayId)
                 .flatMap(revived -> revived.isEmpty() ? Uni.createFrom().voidItem() : revive(gatewayId, revived.get()))
-                .flatMap(v -> effect);
+                .flatMap(v -> effect(gatewayId, message));
+    }
+
+    private Uni<Void> effect(String gatewayId, UplinkMessage message) {
+        if (message instanceof Topology topology) {
+            return topology(gatewayId, topology);
+        }
+        if (message instanceof Status status) {
+            return status(gatewayId, status);
+        }
+        if (message instanceof VersionReport version) {
+            return version(gatewayId, version);
+        }
+        if (message instanceof UpgradeRequest request) {
+            return request(gatewayId, request);
+        }
+        if (message instanceof Ack ack) {
+            return ack(gatewayId, ack);
+        }
+        return progress(gatewayId, (Progress) message);
     }
 
     /**
@@ -100,11 +127,12 @@ public class UplinkService {
      */
     private Uni<Void> revive(String gatewayId, long seq) {
         LOG.infof("gateway %s sent a message while held offline: online again", gatewayId);
-        return event(GatewayState.TYPE, new GatewayState(gatewayId, true, seq))
-                .flatMap(v -> sessions.attachedTo(gatewayId))
-                .flatMap(devices -> InOrder.each(
-                        devices.stream().filter(d -> !d.online()).toList(),
-                        d -> put(d.productKey(), d.deviceKey(), gatewayId, true, d.version(), "ONLINE")));
+        return events.gateway(new GatewayState(gatewayId, true, seq))
+                .flatMap(v -> boundTo(gatewayId))
+                .flatMap(bound -> write(bound.stream()
+                        .filter(d -> d.attached() && !d.online())
+                        .map(d -> new Change(d.at(gatewayId, true, true), "ONLINE", true))
+                        .toList()));
     }
 
     /** Sends the unacked upgrades of gateways held offline again (they de-duplicate by taskId); how many. */
@@ -113,33 +141,41 @@ public class UplinkService {
                 .flatMap(unacked -> InOrder.each(unacked, downlink::upgrade).replaceWith(unacked.size())));
     }
 
-    /** Opens the session, replaces the topology with the snapshot, and re-sends what is not acked yet. */
+    /**
+     * Every sub-device listed must be the gateway's to speak for (see {@link Claims}); then the session
+     * opens, the listed sub-devices are attached to it as reported (bound to it where a claim binds them),
+     * the ones bound to it and not listed are detached (they stay bound), and what is not acked yet is sent
+     * again.
+     */
     private Uni<Void> hello(String gatewayId, Hello hello) {
-        return sessions.gatewayOnline(
-                        gatewayId, hello.gateway().productKey(), hello.gateway().version())
-                .flatMap(seq -> event(GatewayState.TYPE, new GatewayState(gatewayId, true, seq)))
-                .flatMap(v -> sessions.attachedTo(gatewayId))
-                .flatMap(attached -> {
-                    Map<SubDeviceRef, DeviceRow> before = byKey(attached);
-                    Uni<Void> reported = InOrder.each(
-                            hello.subDevices(),
-                            d -> sessions.device(d.productKey(), d.deviceKey()).flatMap(existing -> {
-                                before.remove(new SubDeviceRef(d.productKey(), d.deviceKey()));
-                                String change = change(existing, gatewayId, d.online(), d.version());
-                                return change == null
-                                        ? Uni.createFrom().voidItem()
-                                        : put(
-                                                d.productKey(),
-                                                d.deviceKey(),
-                                                gatewayId,
-                                                d.online(),
-                                                d.version(),
-                                                change);
-                            }));
-                    return reported.flatMap(v -> InOrder.each(
-                            List.copyOf(before.values()),
-                            gone -> put(gone.productKey(), gone.deviceKey(), null, false, gone.version(), "DETACHED")));
-                })
+        List<Claims.Claim> claimed = hello.subDevices().stream()
+                .map(d -> new Claims.Claim(new SubDeviceRef(d.productKey(), d.deviceKey()), d.auth()))
+                .toList();
+        Claims.Refusals refusals = new Claims.Refusals(claimed.size());
+        return subDevices
+                .lock(keys(claimed), gatewayId)
+                .flatMap(v -> claims.judge(gatewayId, claimed, refusals))
+                .invoke(judged -> refusals.throwIfAny())
+                .flatMap(judged -> registered(judged)
+                        .flatMap(v -> sessions.gatewayOnline(
+                                gatewayId,
+                                hello.gateway().productKey(),
+                                hello.gateway().version()))
+                        .flatMap(seq -> events.gateway(new GatewayState(gatewayId, true, seq)))
+                        .flatMap(v -> subDevices.boundTo(gatewayId))
+                        .flatMap(bound -> {
+                            List<Change> changes = new ArrayList<>();
+                            for (int i = 0; i < judged.size(); i++) {
+                                Hello.SubDeviceSnapshot d = hello.subDevices().get(i);
+                                attach(gatewayId, judged.get(i), d.online(), d.version(), changes);
+                            }
+                            Set<SubDeviceRef> listed = new HashSet<>(keys(claimed));
+                            bound.stream()
+                                    .filter(d -> d.attached() && !listed.contains(d.key()))
+                                    .forEach(d ->
+                                            changes.add(new Change(d.at(gatewayId, false, false), "DETACHED", true)));
+                            return applyChanges(changes, moved(gatewayId, judged));
+                        }))
                 .flatMap(v -> tasks.unacked(gatewayId))
                 .flatMap(unacked -> InOrder.each(unacked, downlink::upgrade));
     }
@@ -148,59 +184,78 @@ public class UplinkService {
         return sessions.gatewayOffline(gatewayId)
                 .flatMap(seq -> seq.isEmpty()
                         ? Uni.createFrom().voidItem()
-                        : event(GatewayState.TYPE, new GatewayState(gatewayId, false, seq.get()))
-                                .flatMap(v -> sessions.attachedTo(gatewayId))
-                                .flatMap(devices -> InOrder.each(
-                                        devices.stream()
-                                                .filter(DeviceRow::online)
-                                                .toList(),
-                                        d -> put(
-                                                d.productKey(),
-                                                d.deviceKey(),
-                                                gatewayId,
-                                                false,
-                                                d.version(),
-                                                "OFFLINE"))));
+                        : events.gateway(new GatewayState(gatewayId, false, seq.get()))
+                                .flatMap(v -> boundTo(gatewayId))
+                                .flatMap(bound -> write(bound.stream()
+                                        .filter(DeviceRow::online)
+                                        .map(d -> new Change(d.at(gatewayId, d.attached(), false), "OFFLINE", true))
+                                        .toList())));
     }
 
+    /**
+     * {@code removed} must name sub-devices bound to the gateway, which are detached (and stay bound);
+     * {@code added} are claims, judged as in a {@code hello}.
+     */
     private Uni<Void> topology(String gatewayId, Topology topology) {
-        Uni<Void> removed = InOrder.each(
-                topology.removed(),
-                r -> owned(gatewayId, r.productKey(), r.deviceKey())
-                        .flatMap(d -> put(d.productKey(), d.deviceKey(), null, false, d.version(), "DETACHED")));
-        return removed.flatMap(v -> InOrder.each(
-                topology.added(),
-                a -> sessions.device(a.productKey(), a.deviceKey()).flatMap(existing -> {
-                    String change = change(existing, gatewayId, true, a.version());
-                    return change == null
-                            ? Uni.createFrom().voidItem()
-                            : put(a.productKey(), a.deviceKey(), gatewayId, true, a.version(), change);
-                })));
+        List<SubDeviceRef> removed = topology.removed();
+        List<Claims.Claim> added = topology.added().stream()
+                .map(d -> new Claims.Claim(new SubDeviceRef(d.productKey(), d.deviceKey()), d.auth()))
+                .toList();
+        List<SubDeviceRef> all = new ArrayList<>(removed);
+        all.addAll(keys(added));
+        Claims.Refusals refusals = new Claims.Refusals(all.size());
+        return subDevices
+                .lock(all, null)
+                .flatMap(v -> owned(gatewayId, removed, refusals))
+                .flatMap(gone -> claims.judge(gatewayId, added, refusals)
+                        .invoke(judged -> refusals.throwIfAny())
+                        .flatMap(judged -> {
+                            List<Change> changes = new ArrayList<>();
+                            gone.stream()
+                                    .filter(DeviceRow::attached)
+                                    .forEach(d ->
+                                            changes.add(new Change(d.at(gatewayId, false, false), "DETACHED", true)));
+                            for (int i = 0; i < judged.size(); i++) {
+                                attach(
+                                        gatewayId,
+                                        judged.get(i),
+                                        true,
+                                        topology.added().get(i).version(),
+                                        changes);
+                            }
+                            return registered(judged).flatMap(v -> applyChanges(changes, moved(gatewayId, judged)));
+                        }));
     }
 
     private Uni<Void> status(String gatewayId, Status status) {
-        return InOrder.each(
-                status.subDevices(),
-                s -> owned(gatewayId, s.productKey(), s.deviceKey())
-                        .flatMap(d -> d.online() == s.online()
-                                ? Uni.createFrom().voidItem()
-                                : put(
-                                        d.productKey(),
-                                        d.deviceKey(),
-                                        gatewayId,
-                                        s.online(),
-                                        d.version(),
-                                        s.online() ? "ONLINE" : "OFFLINE")));
+        List<SubDeviceRef> keys = status.subDevices().stream()
+                .map(s -> new SubDeviceRef(s.productKey(), s.deviceKey()))
+                .toList();
+        Claims.Refusals refusals = new Claims.Refusals(keys.size());
+        return subDevices
+                .lock(keys, null)
+                .flatMap(v -> owned(gatewayId, keys, refusals))
+                .flatMap(rows -> {
+                    refusals.throwIfAny();
+                    List<Change> changes = new ArrayList<>();
+                    for (int i = 0; i < rows.size(); i++) {
+                        DeviceRow d = rows.get(i);
+                        boolean online = status.subDevices().get(i).online();
+                        // a sub-device the gateway does not list is away, whatever its radio says
+                        if (d.attached() && d.online() != online) {
+                            changes.add(new Change(d.at(gatewayId, true, online), online ? "ONLINE" : "OFFLINE", true));
+                        }
+                    }
+                    return write(changes);
+                });
     }
 
     private Uni<Void> version(String gatewayId, VersionReport report) {
-        return owned(gatewayId, report.productKey(), report.deviceKey())
-                .flatMap(d -> versionChanged(d, gatewayId, report.version()));
+        return newVersion(gatewayId, new SubDeviceRef(report.productKey(), report.deviceKey()), report.version());
     }
 
     private Uni<Void> request(String gatewayId, UpgradeRequest request) {
-        return owned(gatewayId, request.productKey(), request.deviceKey())
-                .flatMap(d -> versionChanged(d, gatewayId, request.version()))
+        return newVersion(gatewayId, new SubDeviceRef(request.productKey(), request.deviceKey()), request.version())
                 .flatMap(v -> forward(
                         GatewayUplink.Request.TYPE,
                         new GatewayUplink.Request(
@@ -212,18 +267,15 @@ public class UplinkService {
     }
 
     private Uni<Void> ack(String gatewayId, Ack ack) {
-        return ownedTask(gatewayId, ack.taskId(), taskState(ack)).flatMap(task -> forward(forwarded(gatewayId, ack)));
+        return reportedOn(gatewayId, ack.taskId(), taskState(ack)).flatMap(task -> forward(forwarded(gatewayId, ack)));
     }
 
     private Uni<Void> progress(String gatewayId, Progress progress) {
-        return ownedTask(gatewayId, progress.taskId(), taskState(progress))
+        return reportedOn(gatewayId, progress.taskId(), taskState(progress))
                 .flatMap(task -> progress.state() != ProgressState.SUCCEEDED
                         ? Uni.createFrom().voidItem()
-                        : sessions.device(task.productKey(), task.deviceKey())
-                                .flatMap(d -> d.isPresent()
-                                                && gatewayId.equals(d.get().gatewayId())
-                                        ? versionChanged(d.get(), gatewayId, progress.version())
-                                        : Uni.createFrom().voidItem()))
+                        : newVersion(
+                                gatewayId, new SubDeviceRef(task.productKey(), task.deviceKey()), progress.version()))
                 .flatMap(v -> forward(forwarded(gatewayId, progress)));
     }
 
@@ -267,59 +319,124 @@ public class UplinkService {
         return forwarded(gatewayId, report, clock.millis());
     }
 
-    /** The sub-device, which must exist and be attached to this gateway. */
-    private Uni<DeviceRow> owned(String gatewayId, String productKey, String deviceKey) {
-        return sessions.device(productKey, deviceKey).map(found -> {
-            DeviceRow device = found.orElseThrow(() -> new Refusal(
-                    ErrorCode.UNKNOWN_DEVICE, "sub-device " + productKey + "/" + deviceKey + " is unknown"));
-            if (!gatewayId.equals(device.gatewayId())) {
-                throw new Refusal(
-                        ErrorCode.NOT_OWNER,
-                        "sub-device " + productKey + "/" + deviceKey + " is not attached to gateway " + gatewayId);
+    /**
+     * The states of sub-devices the gateway names (locked by the caller), in order; each one not bound to it
+     * is added to {@code refusals} (and left out).
+     */
+    private Uni<List<DeviceRow>> owned(String gatewayId, List<SubDeviceRef> keys, Claims.Refusals refusals) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return subDevices.states(keys).map(states -> {
+            List<DeviceRow> owned = new ArrayList<>();
+            for (SubDeviceRef key : keys) {
+                DeviceRow row = states.get(key);
+                Ownership.speaksFor(
+                                gatewayId,
+                                key.productKey(),
+                                key.deviceKey(),
+                                row != null,
+                                row == null ? null : row.gatewayId())
+                        .ifPresentOrElse(refusal -> refusals.add(key, refusal), () -> owned.add(row));
             }
-            return device;
+            return owned;
+        });
+    }
+
+    /** A sub-device the gateway must speak for runs {@code version} now (null: unchanged). */
+    private Uni<Void> newVersion(String gatewayId, SubDeviceRef key, String version) {
+        Claims.Refusals refusals = new Claims.Refusals(1);
+        return subDevices
+                .lock(List.of(key), null)
+                .flatMap(v -> owned(gatewayId, List.of(key), refusals))
+                .flatMap(rows -> {
+                    refusals.throwIfAny();
+                    DeviceRow d = rows.get(0);
+                    return version == null || version.equals(d.version())
+                            ? Uni.createFrom().voidItem()
+                            : write(List.of(new Change(d.running(version), "VERSION", true)));
+                });
+    }
+
+    /**
+     * Moves the task forward and returns it; it must have been sent to this gateway and its sub-device must
+     * still be bound to it (a refusal rolls the move back with everything else).
+     */
+    private Uni<TaskStore.TaskRow> reportedOn(String gatewayId, String taskId, String state) {
+        return tasks.advanceAndFind(taskId, state).flatMap(found -> {
+            TaskStore.TaskRow task = found.orElse(null);
+            SubDeviceRef key = task == null ? null : new SubDeviceRef(task.productKey(), task.deviceKey());
+            Uni<Map<SubDeviceRef, DeviceRow>> device =
+                    key == null ? Uni.createFrom().item(Map.of()) : subDevices.states(List.of(key));
+            return device.map(states -> {
+                DeviceRow row = key == null ? null : states.get(key);
+                Ownership.reportsOn(
+                                gatewayId,
+                                taskId,
+                                task == null ? null : task.gatewayId(),
+                                task == null ? null : task.productKey(),
+                                task == null ? null : task.deviceKey(),
+                                row == null ? null : row.gatewayId())
+                        .ifPresent(refusal -> {
+                            throw refusal;
+                        });
+                return task;
+            });
         });
     }
 
     /**
-     * Moves the task forward and returns it; it must exist and belong to this gateway (a refusal rolls
-     * the move back with everything else).
+     * The change a listed sub-device undergoes: bound to the gateway now (a claim that binds), attached again,
+     * a new version, or a new online state; nothing when it is as it was.
      */
-    private Uni<TaskStore.TaskRow> ownedTask(String gatewayId, String taskId, String state) {
-        return tasks.advanceAndFind(taskId, state)
-                .map(found -> found.filter(t -> t.gatewayId().equals(gatewayId))
-                        .orElseThrow(() -> new Refusal(
-                                ErrorCode.UNKNOWN_TASK, "no task " + taskId + " for gateway " + gatewayId)));
+    private static void attach(
+            String gatewayId, Claims.Judged judged, boolean online, String version, List<Change> out) {
+        DeviceRow before = judged.before();
+        DeviceRow after = before.at(gatewayId, true, online).running(version);
+        String change;
+        if (judged.verdict() instanceof Binding.Bind) {
+            change = "BOUND";
+        } else if (!before.attached()) {
+            change = "ATTACHED";
+        } else if (!version.equals(before.version())) {
+            change = "VERSION";
+        } else if (before.online() != online) {
+            change = online ? "ONLINE" : "OFFLINE";
+        } else {
+            return;
+        }
+        out.add(new Change(after, change, true));
     }
 
-    private Uni<Void> versionChanged(DeviceRow d, String gatewayId, String version) {
-        return version == null || version.equals(d.version())
+    /** Sub-devices that a valid dynamic registration registers now. */
+    private Uni<Void> registered(List<Claims.Judged> judged) {
+        return registry.registerDynamically(judged.stream()
+                .filter(j -> j.verdict() instanceof Binding.Bind bind && bind.register())
+                .map(j -> j.claim().key())
+                .toList());
+    }
+
+    /** The sub-devices a claim took from another gateway, bound to the claiming one now. */
+    private static List<DeviceRow> moved(String gatewayId, List<Claims.Judged> judged) {
+        return judged.stream()
+                .filter(j -> j.verdict() instanceof Binding.Bind bind && bind.from() != null)
+                .map(j -> j.before().at(gatewayId, true, false))
+                .toList();
+    }
+
+    /** Writes the changes and announces them; the tasks of sub-devices moved here end at their old gateway. */
+    private Uni<Void> applyChanges(List<Change> changes, List<DeviceRow> moved) {
+        return write(changes).flatMap(v -> tasks.endWhereNotBound(moved));
+    }
+
+    private Uni<Void> write(List<Change> changes) {
+        return changes.isEmpty()
                 ? Uni.createFrom().voidItem()
-                : put(d.productKey(), d.deviceKey(), gatewayId, d.online(), version, "VERSION");
+                : subDevices.write(changes).flatMap(events::devices);
     }
 
-    /** What changes for a sub-device the gateway reports; null when nothing does. */
-    private static String change(Optional<DeviceRow> existing, String gatewayId, boolean online, String version) {
-        if (existing.isEmpty() || !gatewayId.equals(existing.get().gatewayId())) {
-            return "ATTACHED";
-        }
-        if (!existing.get().version().equals(version)) {
-            return "VERSION";
-        }
-        if (existing.get().online() != online) {
-            return online ? "ONLINE" : "OFFLINE";
-        }
-        return null;
-    }
-
-    private Uni<Void> put(
-            String productKey, String deviceKey, String gatewayId, boolean online, String version, String change) {
-        return sessions.put(productKey, deviceKey, gatewayId, online, version, change)
-                .flatMap(state -> event(DeviceState.TYPE, state));
-    }
-
-    private Uni<Void> event(String type, Object data) {
-        return outbox.add(InternalTopics.DEVICE_EVENTS, InternalMessage.of(type, SOURCE, clock.millis(), data));
+    private Uni<List<DeviceRow>> boundTo(String gatewayId) {
+        return subDevices.lock(List.of(), gatewayId).flatMap(v -> subDevices.boundTo(gatewayId));
     }
 
     private Uni<Void> forward(String type, Object data) {
@@ -330,9 +447,7 @@ public class UplinkService {
         return outbox.add(InternalTopics.GATEWAY_UPLINK, message);
     }
 
-    private static Map<SubDeviceRef, DeviceRow> byKey(List<DeviceRow> rows) {
-        Map<SubDeviceRef, DeviceRow> map = new HashMap<>();
-        rows.forEach(r -> map.put(new SubDeviceRef(r.productKey(), r.deviceKey()), r));
-        return map;
+    private static List<SubDeviceRef> keys(List<Claims.Claim> claims) {
+        return claims.stream().map(Claims.Claim::key).toList();
     }
 }

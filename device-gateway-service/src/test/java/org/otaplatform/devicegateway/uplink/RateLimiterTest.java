@@ -64,6 +64,11 @@ class RateLimiterTest {
             }
 
             @Override
+            public Registry registry() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
             public RateLimit rateLimit() {
                 return new RateLimit() {
                     @Override

@@ -1,0 +1,328 @@
+package org.otaplatform.devicegateway.registry;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.otaplatform.common.error.ApiException;
+import org.otaplatform.common.error.ErrorCode;
+import org.otaplatform.common.error.FieldError;
+
+/**
+ * The rows of a bulk import, read once from the request body as it arrives (never the whole body in
+ * memory) into two columns, and checked: a deviceKey is required and follows its product's rule, a name is
+ * optional and 1–100 printable characters, and no deviceKey appears twice. Every bad row is named: {@code
+ * [i].deviceKey} for a JSON array (i from 0), {@code line n} for CSV (n from 1, the header included).
+ *
+ * <p>JSON: an array of {@code {deviceKey, name?}} (other fields are ignored). CSV ({@code text/csv}, UTF-8):
+ * {@code deviceKey[,name]} per line, optionally after a header line naming those columns in any order;
+ * fields may be quoted as in RFC 4180; empty lines are skipped.
+ */
+public final class ImportRows {
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final int max;
+    private final Predicate<String> keyRule;
+    private final String keyRuleText;
+    private String[] keys = new String[1024];
+    private String[] names = new String[1024];
+    private int size;
+    /** Where each deviceKey appeared first, to name both rows of a duplicate. */
+    private final Map<String, String> firstRow = new HashMap<>();
+
+    private final List<FieldError> errors = new ArrayList<>();
+
+    private ImportRows(int max, Predicate<String> keyRule, String keyRuleText) {
+        this.max = max;
+        this.keyRule = keyRule;
+        this.keyRuleText = keyRuleText;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public String key(int row) {
+        return keys[row];
+    }
+
+    public String name(int row) {
+        return names[row];
+    }
+
+    /** Where a deviceKey of the import is ({@code [i]} or {@code line n}), to name its row in an answer. */
+    public String where(String deviceKey) {
+        return firstRow.getOrDefault(deviceKey, "?");
+    }
+
+    public String[] keys() {
+        return Arrays.copyOf(keys, size);
+    }
+
+    public String[] names() {
+        return Arrays.copyOf(names, size);
+    }
+
+    /** Reads a JSON array of rows; a body that is not one is answered 400, bad rows 422 (see {@link #check}). */
+    public static ImportRows json(InputStream body, int max, Predicate<String> keyRule, String keyRuleText)
+            throws IOException {
+        ImportRows rows = new ImportRows(max, keyRule, keyRuleText);
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw malformed("the body must be a JSON array of {deviceKey, name?}");
+            }
+            for (int index = 0; ; index++) {
+                JsonToken token = parser.nextToken();
+                if (token == JsonToken.END_ARRAY) {
+                    break;
+                }
+                if (token == null) {
+                    throw malformed("the JSON array ends early");
+                }
+                rows.ensureRoom();
+                String where = "[" + index + "]";
+                if (token != JsonToken.START_OBJECT) {
+                    parser.skipChildren();
+                    rows.errors.add(new FieldError(where, "must be an object {deviceKey, name?}"));
+                    rows.skip();
+                    continue;
+                }
+                String key = null;
+                String name = null;
+                boolean badKey = false;
+                boolean badName = false;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if ("deviceKey".equals(field)) {
+                        badKey = value != JsonToken.VALUE_STRING;
+                        key = badKey ? null : parser.getText();
+                    } else if ("name".equals(field)) {
+                        badName = value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL;
+                        name = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    }
+                    parser.skipChildren();
+                }
+                if (badKey) {
+                    rows.errors.add(new FieldError(where + ".deviceKey", "must be a string"));
+                    rows.skip();
+                    continue;
+                }
+                if (badName) {
+                    rows.errors.add(new FieldError(where + ".name", "must be a string"));
+                }
+                rows.add(where, where + ".deviceKey", where + ".name", key, name);
+            }
+            if (parser.nextToken() != null) {
+                throw malformed("the body must hold one JSON array and nothing after it");
+            }
+        } catch (com.fasterxml.jackson.core.JsonParseException e) {
+            throw malformed(
+                    "the body is not valid JSON near line " + e.getLocation().getLineNr());
+        }
+        return rows;
+    }
+
+    /** Reads CSV rows; bad rows are answered 422 (see {@link #check}). */
+    public static ImportRows csv(InputStream body, int max, Predicate<String> keyRule, String keyRuleText)
+            throws IOException {
+        ImportRows rows = new ImportRows(max, keyRule, keyRuleText);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(
+                body,
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)));
+        int keyColumn = 0;
+        int nameColumn = 1;
+        int lineNumber = 0;
+        boolean first = true;
+        try {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lineNumber++;
+                if (first && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                String where = "line " + lineNumber;
+                List<String> fields = fields(line);
+                if (fields == null) {
+                    rows.ensureRoom();
+                    rows.errors.add(new FieldError(where, "has a quoted field that does not end"));
+                    rows.skip();
+                    first = false;
+                    continue;
+                }
+                if (first) {
+                    first = false;
+                    List<String> lower = fields.stream()
+                            .map(f -> f.trim().toLowerCase(Locale.ROOT))
+                            .toList();
+                    if (lower.contains("devicekey")) {
+                        keyColumn = lower.indexOf("devicekey");
+                        nameColumn = lower.indexOf("name");
+                        for (String column : lower) {
+                            if (!column.equals("devicekey") && !column.equals("name")) {
+                                throw ApiException.invalid(
+                                        where,
+                                        "names an unknown column '" + column + "': the columns are deviceKey and name");
+                            }
+                        }
+                        continue;
+                    }
+                }
+                rows.ensureRoom();
+                int columns = Math.max(keyColumn, nameColumn) + 1;
+                if (fields.size() > columns) {
+                    rows.errors.add(new FieldError(
+                            where,
+                            "has " + fields.size() + " fields; expected "
+                                    + (nameColumn < 0 ? "deviceKey" : "deviceKey,name")));
+                    rows.skip();
+                    continue;
+                }
+                String key = keyColumn < fields.size() ? fields.get(keyColumn) : "";
+                String name = nameColumn >= 0 && nameColumn < fields.size() ? fields.get(nameColumn) : "";
+                rows.add(
+                        where,
+                        where + ".deviceKey",
+                        where + ".name",
+                        key.isEmpty() ? null : key,
+                        name.isEmpty() ? null : name);
+            }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw malformed("the CSV body is not valid UTF-8 (after line " + lineNumber + ")");
+        }
+        return rows;
+    }
+
+    /** Answers 422 naming every bad row, when any. */
+    public ImportRows check() {
+        if (size == 0 && errors.isEmpty()) {
+            throw ApiException.invalid("rows", "the import has no rows");
+        }
+        if (!errors.isEmpty()) {
+            throw new ApiException(
+                    ErrorCode.VALIDATION_FAILED,
+                    errors.size() == 1
+                            ? errors.get(0).field() + " " + errors.get(0).message()
+                            : errors.size() + " rows are invalid; nothing was registered",
+                    errors);
+        }
+        return this;
+    }
+
+    private void add(String row, String keyField, String nameField, String key, String name) {
+        boolean ok = true;
+        if (key == null) {
+            errors.add(new FieldError(keyField, "is required"));
+            ok = false;
+        } else if (!keyRule.test(key)) {
+            errors.add(new FieldError(keyField, "'" + shown(key) + "' " + keyRuleText));
+            ok = false;
+        }
+        if (name != null && !RegistryService.validName(name)) {
+            errors.add(new FieldError(nameField, "must be 1–100 printable characters"));
+            ok = false;
+        }
+        if (key != null && ok) {
+            String earlier = firstRow.putIfAbsent(key, row);
+            if (earlier != null) {
+                errors.add(new FieldError(keyField, "'" + key + "' appears twice: also at " + earlier));
+                ok = false;
+            }
+        }
+        keys[size] = ok ? key : null;
+        names[size] = ok ? name : null;
+        size++;
+    }
+
+    private void skip() {
+        keys[size] = null;
+        names[size] = null;
+        size++;
+    }
+
+    /** Room for one more row; past the most rows an import may have, the import is refused as a whole. */
+    private void ensureRoom() {
+        if (size >= max) {
+            throw ApiException.invalid(
+                    "rows", "an import may register at most " + max + " devices; split it into several imports");
+        }
+        if (size == keys.length) {
+            keys = Arrays.copyOf(keys, keys.length * 2);
+            names = Arrays.copyOf(names, names.length * 2);
+        }
+    }
+
+    /** The fields of one CSV line (RFC 4180 quoting); null when a quoted field does not end. */
+    static List<String> fields(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        int i = 0;
+        while (true) {
+            field.setLength(0);
+            if (i < line.length() && line.charAt(i) == '"') {
+                i++;
+                boolean closed = false;
+                while (i < line.length()) {
+                    char c = line.charAt(i++);
+                    if (c == '"') {
+                        if (i < line.length() && line.charAt(i) == '"') {
+                            field.append('"');
+                            i++;
+                        } else {
+                            closed = true;
+                            break;
+                        }
+                    } else {
+                        field.append(c);
+                    }
+                }
+                if (!closed) {
+                    return null;
+                }
+                while (i < line.length() && line.charAt(i) != ',') {
+                    i++; // text after a closing quote is ignored
+                }
+            } else {
+                while (i < line.length() && line.charAt(i) != ',') {
+                    field.append(line.charAt(i++));
+                }
+            }
+            fields.add(field.toString().strip());
+            if (i >= line.length()) {
+                return fields;
+            }
+            i++; // the comma
+        }
+    }
+
+    private static ApiException malformed(String detail) {
+        return new ApiException(ErrorCode.MALFORMED_REQUEST, detail);
+    }
+
+    /** A value fit to quote in a message: printable and short. */
+    private static String shown(String value) {
+        String printable = value.replaceAll("[\\p{Cntrl}\\p{Cf}]", "?");
+        return printable.length() <= 80 ? printable : printable.substring(0, 77) + "...";
+    }
+}

@@ -1,0 +1,432 @@
+package org.otaplatform.devicegateway.registry;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.otaplatform.common.error.ApiException;
+import org.otaplatform.common.error.ErrorCode;
+import org.otaplatform.common.error.FieldError;
+import org.otaplatform.common.paging.Page;
+import org.otaplatform.common.paging.PageRequest;
+import org.otaplatform.contract.Identifiers;
+import org.otaplatform.contract.message.SubDeviceRef;
+import org.otaplatform.devicegateway.downlink.TaskStore;
+import org.otaplatform.devicegateway.session.DeviceEvents;
+import org.otaplatform.devicegateway.session.SubDeviceStore;
+import org.otaplatform.devicegateway.session.SubDeviceStore.Change;
+import org.otaplatform.devicegateway.session.SubDeviceStore.DeviceRow;
+
+/**
+ * The registry's operations for the REST API: products, devices, their secrets, and operators' bindings.
+ * Each write runs in one transaction with the events it causes (a binding change is announced on {@code
+ * device/events}, where plan-service learns which sub-devices it may upgrade) and is recorded in the audit
+ * log with who made it. A secret is returned by the call that issues it and never again.
+ */
+@ApplicationScoped
+public class RegistryService {
+
+    private static final int MAX_NAME = 100;
+
+    private final RegistryStore store;
+    private final SubDeviceStore subDevices;
+    private final TaskStore tasks;
+    private final DeviceEvents events;
+    private final SecretVault vault;
+    private final AuditLog audit;
+
+    RegistryService(
+            RegistryStore store,
+            SubDeviceStore subDevices,
+            TaskStore tasks,
+            DeviceEvents events,
+            SecretVault vault,
+            AuditLog audit) {
+        this.store = store;
+        this.subDevices = subDevices;
+        this.tasks = tasks;
+        this.events = events;
+        this.vault = vault;
+        this.audit = audit;
+    }
+
+    /** What a client sends to create a product; enums as text, so that a bad one is named, not a 400. */
+    public record ProductRequest(
+            String productKey, String name, String nodeType, String bindPolicy, Boolean dynamicRegistration) {}
+
+    /** What a client sends to change a product: the fields to change, the others absent. */
+    public record ProductPatch(String name, String nodeType, String bindPolicy, Boolean dynamicRegistration) {}
+
+    /** A product, with the secret issued by this call (null when none was). */
+    public record ProductWithSecret(Product product, String productSecret) {}
+
+    /** A device created, with its secret: shown this once. */
+    public record DeviceWithSecret(RegisteredDevice device, String deviceSecret) {}
+
+    // --- products ---------------------------------------------------------------------------------
+
+    public Uni<ProductWithSecret> createProduct(ProductRequest request, AuditLog.Actor actor) {
+        List<FieldError> errors = new ArrayList<>();
+        String productKey = request.productKey();
+        if (!Identifiers.isProductKey(productKey)) {
+            errors.add(new FieldError("productKey", "must be 1–64 characters of [A-Za-z0-9_-]"));
+        }
+        checkName(request.name(), true, errors);
+        NodeType nodeType = enumField("nodeType", request.nodeType(), NodeType.class, true, errors);
+        BindPolicy policy = enumField("bindPolicy", request.bindPolicy(), BindPolicy.class, false, errors);
+        boolean dynamic = Boolean.TRUE.equals(request.dynamicRegistration());
+        if (dynamic && nodeType == NodeType.GATEWAY) {
+            errors.add(new FieldError("dynamicRegistration", "is for sub-device products only"));
+        }
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().failure(ApiException.invalid(errors));
+        }
+        String secret = dynamic ? vault.generate() : null;
+        BindPolicy chosen = policy == null ? BindPolicy.SIGNED : policy;
+        return Panache.withTransaction(() -> store.insertProduct(
+                                productKey,
+                                request.name(),
+                                nodeType,
+                                chosen,
+                                dynamic,
+                                secret == null ? null : vault.seal(productKey, null, secret))
+                        .flatMap(inserted -> inserted
+                                ? store.product(productKey).map(Optional::get)
+                                : Uni.createFrom()
+                                        .failure(new ApiException(
+                                                ErrorCode.CONFLICT, "product " + productKey + " exists already"))))
+                .invoke(p -> audit.record(actor, "product.create", productKey, null, p))
+                .map(p -> new ProductWithSecret(p, secret));
+    }
+
+    @WithSession
+    public Uni<Page<Product>> products(NodeType nodeType, PageRequest page) {
+        return store.products(nodeType, page)
+                .flatMap(list -> store.countProducts(nodeType).map(total -> page.page(list, total)));
+    }
+
+    @WithSession
+    public Uni<Product> product(String productKey) {
+        return store.product(productKey).map(p -> p.orElseThrow(() -> ApiException.notFound("product", productKey)));
+    }
+
+    /**
+     * Changes a product's name, bind policy or dynamic registration (its node type is fixed once it has
+     * devices). Turning dynamic registration on issues a product secret, returned this once; turning it off
+     * forgets the secret.
+     */
+    public Uni<ProductWithSecret> updateProduct(String productKey, ProductPatch patch, AuditLog.Actor actor) {
+        List<FieldError> errors = new ArrayList<>();
+        if (patch.name() != null) {
+            checkName(patch.name(), true, errors);
+        }
+        NodeType nodeType = enumField("nodeType", patch.nodeType(), NodeType.class, false, errors);
+        BindPolicy policy = enumField("bindPolicy", patch.bindPolicy(), BindPolicy.class, false, errors);
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().failure(ApiException.invalid(errors));
+        }
+        return Panache.withTransaction(() -> store.lockProduct(productKey).flatMap(found -> {
+            Product before = found.orElseThrow(() -> ApiException.notFound("product", productKey));
+            if (nodeType != null && nodeType != before.nodeType()) {
+                return Uni.createFrom()
+                        .failure(ApiException.invalid(
+                                "nodeType",
+                                "cannot change: " + productKey + " is a " + before.nodeType() + " product"));
+            }
+            boolean dynamic =
+                    patch.dynamicRegistration() == null ? before.dynamicRegistration() : patch.dynamicRegistration();
+            if (dynamic && before.nodeType() == NodeType.GATEWAY) {
+                return Uni.createFrom()
+                        .failure(ApiException.invalid("dynamicRegistration", "is for sub-device products only"));
+            }
+            String issued = dynamic && !before.dynamicRegistration() ? vault.generate() : null;
+            Optional<SecretVault.Sealed> secret = issued != null
+                    ? Optional.of(vault.seal(productKey, null, issued))
+                    : !dynamic && before.dynamicRegistration() ? Optional.of(noSecret()) : Optional.empty();
+            return store.updateProduct(
+                            productKey,
+                            patch.name() == null ? before.name() : patch.name(),
+                            policy == null ? before.bindPolicy() : policy,
+                            dynamic,
+                            secret)
+                    .flatMap(v -> store.product(productKey))
+                    .map(after -> {
+                        audit.record(actor, "product.update", productKey, before, after.get());
+                        return new ProductWithSecret(after.get(), issued);
+                    });
+        }));
+    }
+
+    public Uni<Void> deleteProduct(String productKey, AuditLog.Actor actor) {
+        return Panache.withTransaction(() -> store.lockProduct(productKey).flatMap(found -> {
+            Product before = found.orElseThrow(() -> ApiException.notFound("product", productKey));
+            return store.deleteProduct(productKey).map(deleted -> {
+                if (!deleted) {
+                    throw new ApiException(
+                            ErrorCode.CONFLICT,
+                            "product " + productKey + " has " + before.deviceCount()
+                                    + " registered devices; delete them first");
+                }
+                audit.record(actor, "product.delete", productKey, before, null);
+                return null;
+            });
+        }));
+    }
+
+    /** A new product secret for dynamic registration, returned this once; the old one stops working. */
+    public Uni<String> rotateProductSecret(String productKey, AuditLog.Actor actor) {
+        return Panache.withTransaction(() -> store.lockProduct(productKey).flatMap(found -> {
+            Product product = found.orElseThrow(() -> ApiException.notFound("product", productKey));
+            if (!product.dynamicRegistration()) {
+                return Uni.createFrom()
+                        .failure(new ApiException(
+                                ErrorCode.CONFLICT,
+                                "product " + productKey + " has no secret: its dynamic registration is off"));
+            }
+            String secret = vault.generate();
+            return store.updateProduct(
+                            productKey,
+                            product.name(),
+                            product.bindPolicy(),
+                            true,
+                            Optional.of(vault.seal(productKey, null, secret)))
+                    .invoke(() -> audit.record(actor, "product.secret.rotate", productKey, null, null))
+                    .replaceWith(secret);
+        }));
+    }
+
+    // --- devices ----------------------------------------------------------------------------------
+
+    /** Registers one device and issues its secret. A gateway's deviceKey is its gatewayId. */
+    public Uni<DeviceWithSecret> createDevice(String productKey, String deviceKey, String name, AuditLog.Actor actor) {
+        List<FieldError> errors = new ArrayList<>();
+        checkName(name, false, errors);
+        return Panache.withTransaction(() -> store.lockProduct(productKey).flatMap(found -> {
+                    Product product = found.orElseThrow(() -> ApiException.notFound("product", productKey));
+                    if (!deviceKeyRule(product.nodeType()).test(deviceKey)) {
+                        errors.add(0, new FieldError("deviceKey", deviceKeyRuleText(product.nodeType())));
+                    }
+                    if (!errors.isEmpty()) {
+                        return Uni.createFrom().failure(ApiException.invalid(errors));
+                    }
+                    String secret = vault.generate();
+                    Uni<Void> gatewayFree = product.nodeType() != NodeType.GATEWAY
+                            ? Uni.createFrom().voidItem()
+                            : store.gatewayIdsRegisteredElsewhere(productKey, List.of(deviceKey))
+                                    .invoke(taken -> {
+                                        if (!taken.isEmpty()) {
+                                            throw new ApiException(
+                                                    ErrorCode.CONFLICT,
+                                                    "gateway " + deviceKey + " is registered under another product");
+                                        }
+                                    })
+                                    .replaceWithVoid();
+                    return gatewayFree
+                            .flatMap(v -> store.insertDevice(
+                                    productKey, deviceKey, name, vault.seal(productKey, deviceKey, secret)))
+                            .flatMap(inserted -> {
+                                if (!inserted) {
+                                    throw new ApiException(
+                                            ErrorCode.CONFLICT,
+                                            "device " + productKey + "/" + deviceKey + " is registered already");
+                                }
+                                return product.nodeType() == NodeType.GATEWAY
+                                        ? store.gatewaySessions(productKey, List.of(deviceKey))
+                                        : Uni.createFrom().voidItem();
+                            })
+                            .flatMap(v -> store.device(productKey, deviceKey))
+                            .map(device -> new DeviceWithSecret(device.get(), secret));
+                }))
+                .invoke(d -> audit.record(actor, "device.create", productKey + "/" + deviceKey, null, d.device()));
+    }
+
+    @WithSession
+    public Uni<Page<RegisteredDevice>> devices(DeviceFilter filter, PageRequest page) {
+        return store.devices(filter, page)
+                .flatMap(list -> store.countDevices(filter).map(total -> page.page(list, total)));
+    }
+
+    @WithSession
+    public Uni<RegisteredDevice> device(String productKey, String deviceKey) {
+        return store.device(productKey, deviceKey)
+                .map(found -> found.orElseThrow(() -> notRegistered(productKey, deviceKey)));
+    }
+
+    /**
+     * Deletes a device. A sub-device is unbound first: the event tells plan-service, which ends its open
+     * tasks; its gateway's unacknowledged upgrade of it is not sent again. A gateway's sub-devices are
+     * unbound with it.
+     */
+    public Uni<Void> deleteDevice(String productKey, String deviceKey, AuditLog.Actor actor) {
+        return Panache.withTransaction(() -> store.device(productKey, deviceKey).flatMap(found -> {
+            RegisteredDevice device = found.orElseThrow(() -> notRegistered(productKey, deviceKey));
+            Uni<Void> unbound = device.nodeType() == NodeType.GATEWAY
+                    ? unbindAllOf(deviceKey).flatMap(v -> store.forgetNeverConnectedGateway(deviceKey))
+                    : deletedSubDevice(new SubDeviceRef(productKey, deviceKey));
+            return unbound.flatMap(v -> store.deleteDevice(productKey, deviceKey))
+                    .invoke(() -> audit.record(actor, "device.delete", productKey + "/" + deviceKey, device, null));
+        }));
+    }
+
+    /** A new secret for a device, returned this once; proofs made with the old one stop verifying. */
+    public Uni<String> rotateDeviceSecret(String productKey, String deviceKey, AuditLog.Actor actor) {
+        String secret = vault.generate();
+        return Panache.withTransaction(() ->
+                        store.replaceDeviceSecret(productKey, deviceKey, vault.seal(productKey, deviceKey, secret)))
+                .map(replaced -> {
+                    if (!replaced) {
+                        throw notRegistered(productKey, deviceKey);
+                    }
+                    audit.record(actor, "device.secret.rotate", productKey + "/" + deviceKey, null, null);
+                    return secret;
+                });
+    }
+
+    // --- bindings ---------------------------------------------------------------------------------
+
+    /**
+     * An operator binds a registered sub-device to a gateway, moving it from any other. It is attached when
+     * the gateway next lists it (no proof needed then); tasks sent to its old gateway end.
+     */
+    public Uni<RegisteredDevice> bind(String gatewayId, String productKey, String deviceKey, AuditLog.Actor actor) {
+        SubDeviceRef key = new SubDeviceRef(productKey, deviceKey);
+        return Panache.withTransaction(() -> subDeviceOf(key)
+                        .flatMap(before -> store.gatewayKnown(gatewayId).flatMap(known -> {
+                            if (!known) {
+                                throw new ApiException(
+                                        ErrorCode.NOT_FOUND,
+                                        "gateway " + gatewayId + " is neither registered nor ever connected");
+                            }
+                            if (gatewayId.equals(before.gatewayId())) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            DeviceRow after = before.at(gatewayId, false, false);
+                            return subDevices
+                                    .write(List.of(new Change(after, "BOUND", false)))
+                                    .flatMap(events::devices)
+                                    .flatMap(v -> tasks.endWhereNotBound(List.of(after)))
+                                    .invoke(() -> audit.record(
+                                            actor, "binding.bind", productKey + "/" + deviceKey, before, after));
+                        }))
+                        .flatMap(v -> store.device(productKey, deviceKey)))
+                .map(Optional::get);
+    }
+
+    /** An operator unbinds a sub-device from its gateway: no gateway speaks for it until it is bound again. */
+    public Uni<Void> unbind(String gatewayId, String productKey, String deviceKey, AuditLog.Actor actor) {
+        SubDeviceRef key = new SubDeviceRef(productKey, deviceKey);
+        return Panache.withTransaction(() -> subDeviceOf(key).flatMap(before -> {
+            if (!gatewayId.equals(before.gatewayId())) {
+                throw new ApiException(
+                        ErrorCode.NOT_FOUND,
+                        "sub-device " + productKey + "/" + deviceKey + " is not bound to gateway " + gatewayId);
+            }
+            return unbind(List.of(before))
+                    .invoke(() -> audit.record(actor, "binding.unbind", productKey + "/" + deviceKey, before, null));
+        }));
+    }
+
+    /** The state of a registered sub-device, locked; 404 when it is not registered, 409 for a gateway. */
+    private Uni<DeviceRow> subDeviceOf(SubDeviceRef key) {
+        return subDevices
+                .lock(List.of(key), null)
+                .flatMap(v -> store.device(key.productKey(), key.deviceKey()))
+                .flatMap(found -> {
+                    RegisteredDevice device = found.orElseThrow(() -> notRegistered(key.productKey(), key.deviceKey()));
+                    if (device.nodeType() != NodeType.SUB_DEVICE) {
+                        throw new ApiException(
+                                ErrorCode.CONFLICT,
+                                key.productKey() + "/" + key.deviceKey() + " is a gateway, not a sub-device");
+                    }
+                    return subDevices.states(List.of(key));
+                })
+                .map(states -> states.get(key));
+    }
+
+    private Uni<Void> unbind(List<DeviceRow> rows) {
+        List<Change> changes = rows.stream()
+                .map(d -> new Change(d.at(null, false, false), "UNBOUND", false))
+                .toList();
+        return subDevices
+                .write(changes)
+                .flatMap(events::devices)
+                .flatMap(v -> tasks.endWhereNotBound(
+                        changes.stream().map(Change::state).toList()));
+    }
+
+    private Uni<Void> unbindAllOf(String gatewayId) {
+        return subDevices
+                .lock(List.of(), gatewayId)
+                .flatMap(v -> subDevices.boundTo(gatewayId))
+                .flatMap(bound -> bound.isEmpty() ? Uni.createFrom().voidItem() : unbind(bound));
+    }
+
+    private Uni<Void> deletedSubDevice(SubDeviceRef key) {
+        return subDevices
+                .lock(List.of(key), null)
+                .flatMap(v -> subDevices.states(List.of(key)))
+                .flatMap(states -> {
+                    DeviceRow last = states.get(key);
+                    return subDevices
+                            .deleted(last)
+                            .flatMap(event -> events.devices(List.of(event)))
+                            .flatMap(v -> tasks.endWhereNotBound(List.of(last.at(null, false, false))));
+                });
+    }
+
+    // --- rules ------------------------------------------------------------------------------------
+
+    /** A gateway's deviceKey is its gatewayId, so it follows the gatewayId's rule. */
+    static java.util.function.Predicate<String> deviceKeyRule(NodeType type) {
+        return type == NodeType.GATEWAY ? Identifiers::isGatewayId : Identifiers::isDeviceKey;
+    }
+
+    static String deviceKeyRuleText(NodeType type) {
+        return type == NodeType.GATEWAY
+                ? "must be a gatewayId: 1–64 characters of [A-Za-z0-9._-]"
+                : "must be 1–128 characters of [A-Za-z0-9._:-]";
+    }
+
+    /** A name is 1–100 printable characters. */
+    static boolean validName(String name) {
+        return Identifiers.isPrintable(name, MAX_NAME);
+    }
+
+    private static void checkName(String name, boolean required, List<FieldError> errors) {
+        if (name == null) {
+            if (required) {
+                errors.add(new FieldError("name", "is required"));
+            }
+        } else if (!validName(name)) {
+            errors.add(new FieldError("name", "must be 1–" + MAX_NAME + " printable characters"));
+        }
+    }
+
+    private static <E extends Enum<E>> E enumField(
+            String field, String value, Class<E> type, boolean required, List<FieldError> errors) {
+        if (value == null) {
+            if (required) {
+                errors.add(new FieldError(field, "is required"));
+            }
+            return null;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(value)) {
+                return constant;
+            }
+        }
+        errors.add(new FieldError(field, "must be one of " + java.util.Arrays.toString(type.getEnumConstants())));
+        return null;
+    }
+
+    private static SecretVault.Sealed noSecret() {
+        return new SecretVault.Sealed(null, null);
+    }
+
+    static ApiException notRegistered(String productKey, String deviceKey) {
+        return new ApiException(ErrorCode.NOT_FOUND, "device " + productKey + "/" + deviceKey + " is not registered");
+    }
+}

@@ -1,0 +1,373 @@
+package org.otaplatform.devicegateway.registry;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.otaplatform.common.paging.PageRequest;
+import org.otaplatform.contract.message.SubDeviceRef;
+import org.otaplatform.devicegateway.session.SessionStore;
+import org.otaplatform.devicegateway.session.SubDeviceStore.DeviceRow;
+
+/**
+ * Products and registered devices, read and written in the caller's transaction. Secrets go in and out
+ * sealed only ({@link SecretVault}); this class never sees one in clear. A bulk import has a store of its
+ * own ({@link DeviceImports}).
+ */
+@ApplicationScoped
+public class RegistryStore {
+
+    /** Epoch milliseconds of a timestamp column, so that every row reads the same way. */
+    private static String millis(String column) {
+        return "(extract(epoch FROM " + column + ") * 1000)::bigint";
+    }
+
+    private static final String PRODUCT_COLUMNS = "p.product_key, p.name, p.node_type, p.bind_policy,"
+            + " p.dynamic_registration, " + millis("p.created_at") + ", " + millis("p.updated_at")
+            + ", (SELECT count(*) FROM device d WHERE d.product_key = p.product_key)";
+
+    // --- products ---------------------------------------------------------------------------------
+
+    /** Inserts a product; false when its key is taken. */
+    public Uni<Boolean> insertProduct(
+            String productKey,
+            String name,
+            NodeType nodeType,
+            BindPolicy policy,
+            boolean dynamicRegistration,
+            SecretVault.Sealed secret) {
+        return SessionStore.rows(
+                        "INSERT INTO product (product_key, name, node_type, bind_policy, dynamic_registration, secret,"
+                                + " secret_key_id) VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS bytea), CAST(?7 AS varchar)) ON CONFLICT DO NOTHING"
+                                + " RETURNING product_key",
+                        productKey,
+                        name,
+                        nodeType.name(),
+                        policy.name(),
+                        dynamicRegistration,
+                        secret == null ? null : secret.bytes(),
+                        secret == null ? null : secret.keyId())
+                .map(rows -> !rows.isEmpty());
+    }
+
+    public Uni<Optional<Product>> product(String productKey) {
+        return SessionStore.rows("SELECT " + PRODUCT_COLUMNS + " FROM product p WHERE p.product_key = ?1", productKey)
+                .map(rows -> rows.stream().findFirst().map(RegistryStore::product));
+    }
+
+    /** The product locked for the transaction (changes to it and to its devices wait). */
+    public Uni<Optional<Product>> lockProduct(String productKey) {
+        return SessionStore.rows(
+                        "SELECT " + PRODUCT_COLUMNS + " FROM product p WHERE p.product_key = ?1 FOR UPDATE OF p",
+                        productKey)
+                .map(rows -> rows.stream().findFirst().map(RegistryStore::product));
+    }
+
+    public Uni<List<Product>> products(NodeType nodeType, PageRequest page) {
+        return SessionStore.rows(
+                        "SELECT " + PRODUCT_COLUMNS + " FROM product p WHERE (?1 = '' OR p.node_type = ?1)"
+                                + " ORDER BY p.product_key LIMIT ?2 OFFSET ?3",
+                        nodeType == null ? "" : nodeType.name(),
+                        page.size(),
+                        page.offset())
+                .map(rows -> rows.stream().map(RegistryStore::product).toList());
+    }
+
+    public Uni<Long> countProducts(NodeType nodeType) {
+        return SessionStore.rows(
+                        "SELECT count(*) FROM product WHERE (?1 = '' OR node_type = ?1)",
+                        nodeType == null ? "" : nodeType.name())
+                .map(rows -> ((Number) rows.get(0)[0]).longValue());
+    }
+
+    /** Writes a product's changeable fields; its secret only when {@code secret} says so. */
+    public Uni<Void> updateProduct(
+            String productKey,
+            String name,
+            BindPolicy policy,
+            boolean dynamicRegistration,
+            Optional<SecretVault.Sealed> secret) {
+        return SessionStore.rows(
+                        "UPDATE product SET name = ?2, bind_policy = ?3, dynamic_registration = ?4,"
+                                + " secret = CASE WHEN ?5 THEN CAST(?6 AS bytea) ELSE secret END,"
+                                + " secret_key_id = CASE WHEN ?5 THEN CAST(?7 AS varchar) ELSE secret_key_id END,"
+                                + " updated_at = now()"
+                                + " WHERE product_key = ?1 RETURNING product_key",
+                        productKey,
+                        name,
+                        policy.name(),
+                        dynamicRegistration,
+                        secret.isPresent(),
+                        secret.map(SecretVault.Sealed::bytes).orElse(null),
+                        secret.map(SecretVault.Sealed::keyId).orElse(null))
+                .replaceWithVoid();
+    }
+
+    /** Deletes a product that has no devices; false when it has some (or is gone). */
+    public Uni<Boolean> deleteProduct(String productKey) {
+        return SessionStore.rows(
+                        "DELETE FROM product p WHERE p.product_key = ?1"
+                                + " AND NOT EXISTS (SELECT 1 FROM device d WHERE d.product_key = p.product_key)"
+                                + " RETURNING product_key",
+                        productKey)
+                .map(rows -> !rows.isEmpty());
+    }
+
+    /** Whether the product's secret is sealed under a key: the sealed bytes, if it has one. */
+    public Uni<Optional<byte[]>> productSecret(String productKey) {
+        return SessionStore.rows("SELECT secret FROM product WHERE product_key = ?1", productKey)
+                .map(rows -> rows.stream().findFirst().map(r -> (byte[]) r[0]));
+    }
+
+    private static Product product(Object[] r) {
+        return new Product(
+                (String) r[0],
+                (String) r[1],
+                NodeType.valueOf((String) r[2]),
+                BindPolicy.valueOf((String) r[3]),
+                (Boolean) r[4],
+                Instant.ofEpochMilli(((Number) r[5]).longValue()),
+                Instant.ofEpochMilli(((Number) r[6]).longValue()),
+                ((Number) r[7]).longValue());
+    }
+
+    // --- devices ----------------------------------------------------------------------------------
+
+    /** Inserts one device; false when the product already has it. */
+    public Uni<Boolean> insertDevice(String productKey, String deviceKey, String name, SecretVault.Sealed secret) {
+        return SessionStore.rows(
+                        "INSERT INTO device (product_key, device_key, name, secret, secret_key_id)"
+                                + " VALUES (?1, ?2, CAST(?3 AS varchar), CAST(?4 AS bytea), CAST(?5 AS varchar))"
+                                + " ON CONFLICT DO NOTHING RETURNING device_key",
+                        productKey,
+                        deviceKey,
+                        name,
+                        secret == null ? null : secret.bytes(),
+                        secret == null ? null : secret.keyId())
+                .map(rows -> !rows.isEmpty());
+    }
+
+    /** Sub-devices a valid dynamic registration registers; those registered meanwhile stay as they are. */
+    public Uni<Void> registerDynamically(Collection<SubDeviceRef> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return SessionStore.rows(
+                        "INSERT INTO device (product_key, device_key)"
+                                + " SELECT * FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]))"
+                                + " ON CONFLICT DO NOTHING RETURNING device_key",
+                        keys.stream().map(SubDeviceRef::productKey).toArray(String[]::new),
+                        keys.stream().map(SubDeviceRef::deviceKey).toArray(String[]::new))
+                .replaceWithVoid();
+    }
+
+    /** The product's other gateway products that registered one of these gateway ids already. */
+    public Uni<List<String>> gatewayIdsRegisteredElsewhere(String productKey, List<String> gatewayIds) {
+        return SessionStore.rows(
+                        "SELECT d.device_key FROM device d JOIN product p ON p.product_key = d.product_key"
+                                + " WHERE p.node_type = 'GATEWAY' AND d.product_key <> ?1"
+                                + " AND d.device_key = ANY(CAST(?2 AS text[]))",
+                        productKey,
+                        gatewayIds.toArray(String[]::new))
+                .map(rows -> rows.stream().map(r -> (String) r[0]).toList());
+    }
+
+    /** Gives registered gateways a session row (offline, never connected) so they can be bound to at once. */
+    public Uni<Void> gatewaySessions(String productKey, List<String> gatewayIds) {
+        return SessionStore.rows(
+                        "INSERT INTO gateway (gateway_id, product_key, online, seq)"
+                                + " SELECT g, ?1, false, 0 FROM unnest(CAST(?2 AS text[])) AS g"
+                                + " ON CONFLICT DO NOTHING RETURNING gateway_id",
+                        productKey,
+                        gatewayIds.toArray(String[]::new))
+                .replaceWithVoid();
+    }
+
+    /** The session of a registered gateway that never connected goes with its registration. */
+    public Uni<Void> forgetNeverConnectedGateway(String gatewayId) {
+        return SessionStore.rows(
+                        "DELETE FROM gateway WHERE gateway_id = ?1 AND connected_at IS NULL RETURNING gateway_id",
+                        gatewayId)
+                .replaceWithVoid();
+    }
+
+    /** Whether the gateway is known here: registered, or it has connected at least once. */
+    public Uni<Boolean> gatewayKnown(String gatewayId) {
+        return SessionStore.rows("SELECT 1 FROM gateway WHERE gateway_id = ?1", gatewayId)
+                .map(rows -> !rows.isEmpty());
+    }
+
+    public Uni<Void> deleteDevice(String productKey, String deviceKey) {
+        return SessionStore.rows(
+                        "DELETE FROM device WHERE product_key = ?1 AND device_key = ?2 RETURNING device_key",
+                        productKey,
+                        deviceKey)
+                .replaceWithVoid();
+    }
+
+    /** Replaces a device's sealed secret; false when the device is not registered. */
+    public Uni<Boolean> replaceDeviceSecret(String productKey, String deviceKey, SecretVault.Sealed secret) {
+        return SessionStore.rows(
+                        "UPDATE device SET secret = ?3, secret_key_id = ?4 WHERE product_key = ?1 AND device_key = ?2"
+                                + " RETURNING device_key",
+                        productKey,
+                        deviceKey,
+                        secret.bytes(),
+                        secret.keyId())
+                .map(rows -> !rows.isEmpty());
+    }
+
+    private static final String DEVICE_COLUMNS = "d.product_key, d.device_key, d.name, p.node_type,"
+            + " s.gateway_id, coalesce(s.attached, false),"
+            + " CASE WHEN p.node_type = 'GATEWAY' THEN coalesce(g.online, false) ELSE coalesce(s.online, false) END,"
+            + " CASE WHEN p.node_type = 'GATEWAY' THEN g.version ELSE s.version END, "
+            + millis("CASE WHEN p.node_type = 'GATEWAY' THEN g.last_seen_at ELSE s.last_seen_at END") + ", "
+            + millis("d.registered_at") + ", " + millis("s.bound_at");
+
+    private static final String DEVICE_FROM = " FROM device d JOIN product p ON p.product_key = d.product_key"
+            + " LEFT JOIN sub_device s ON s.product_key = d.product_key AND s.device_key = d.device_key"
+            + " LEFT JOIN gateway g ON p.node_type = 'GATEWAY' AND g.gateway_id = d.device_key";
+
+    public Uni<Optional<RegisteredDevice>> device(String productKey, String deviceKey) {
+        return SessionStore.rows(
+                        "SELECT " + DEVICE_COLUMNS + DEVICE_FROM + " WHERE d.product_key = ?1 AND d.device_key = ?2",
+                        productKey,
+                        deviceKey)
+                .map(rows -> rows.stream().findFirst().map(RegistryStore::registered));
+    }
+
+    public Uni<List<RegisteredDevice>> devices(DeviceFilter filter, PageRequest page) {
+        Where where = where(filter);
+        List<Object> params = new ArrayList<>(where.params());
+        params.add(page.size());
+        params.add(page.offset());
+        return SessionStore.rows(
+                        "SELECT " + DEVICE_COLUMNS + DEVICE_FROM + where.sql()
+                                + " ORDER BY d.product_key, d.device_key LIMIT ?" + (params.size() - 1) + " OFFSET ?"
+                                + params.size(),
+                        params.toArray())
+                .map(rows -> rows.stream().map(RegistryStore::registered).toList());
+    }
+
+    public Uni<Long> countDevices(DeviceFilter filter) {
+        Where where = where(filter);
+        return SessionStore.rows(
+                        "SELECT count(*)" + DEVICE_FROM + where.sql(),
+                        where.params().toArray())
+                .map(rows -> ((Number) rows.get(0)[0]).longValue());
+    }
+
+    private record Where(String sql, List<Object> params) {}
+
+    /** Only the filters given, so that each list is planned for what it asks. */
+    private static Where where(DeviceFilter f) {
+        List<String> conditions = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        if (f.productKey() != null) {
+            params.add(f.productKey());
+            conditions.add("d.product_key = ?" + params.size());
+        }
+        if (f.gatewayId() != null) {
+            params.add(f.gatewayId());
+            conditions.add("s.gateway_id = ?" + params.size());
+        }
+        if (f.online() != null) {
+            params.add(f.online());
+            conditions.add("(CASE WHEN p.node_type = 'GATEWAY' THEN coalesce(g.online, false)"
+                    + " ELSE coalesce(s.online, false) END) = ?" + params.size());
+        }
+        if (f.version() != null) {
+            params.add(f.version());
+            conditions.add("(CASE WHEN p.node_type = 'GATEWAY' THEN g.version ELSE s.version END) = ?" + params.size());
+        }
+        if (f.attached() != null) {
+            params.add(f.attached());
+            conditions.add("coalesce(s.attached, false) = ?" + params.size());
+        }
+        if (f.q() != null) {
+            params.add("%" + f.q().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            conditions.add("(d.device_key ILIKE ?" + params.size() + " OR d.name ILIKE ?" + params.size() + ")");
+        }
+        return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
+    }
+
+    private static RegisteredDevice registered(Object[] r) {
+        return new RegisteredDevice(
+                (String) r[0],
+                (String) r[1],
+                (String) r[2],
+                NodeType.valueOf((String) r[3]),
+                (String) r[4],
+                (Boolean) r[5],
+                (Boolean) r[6],
+                (String) r[7],
+                instant(r[8]),
+                instant(r[9]),
+                instant(r[10]));
+    }
+
+    private static Instant instant(Object millis) {
+        return millis == null ? null : Instant.ofEpochMilli(((Number) millis).longValue());
+    }
+
+    // --- claims -----------------------------------------------------------------------------------
+
+    /**
+     * What the registry holds about each claimed sub-device, with secrets still sealed: its product (absent
+     * when not registered), whether it is registered, and its state.
+     */
+    public record ClaimView(
+            NodeType nodeType,
+            BindPolicy policy,
+            boolean dynamicRegistration,
+            byte[] productSecret,
+            boolean registered,
+            byte[] deviceSecret,
+            DeviceRow state) {}
+
+    /** The claim view of each key whose product is registered; keys of unregistered products are absent. */
+    public Uni<Map<SubDeviceRef, ClaimView>> claims(List<SubDeviceRef> keys) {
+        return SessionStore.rows(
+                        "SELECT u.product_key, u.device_key, p.node_type, p.bind_policy, p.dynamic_registration, p.secret,"
+                                + " d.device_key IS NOT NULL, d.secret, s.gateway_id, coalesce(s.attached, false),"
+                                + " coalesce(s.online, false), s.version, coalesce(s.seq, 0)"
+                                + " FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[])) AS u (product_key, device_key)"
+                                + " JOIN product p ON p.product_key = u.product_key"
+                                + " LEFT JOIN device d ON d.product_key = u.product_key AND d.device_key = u.device_key"
+                                + " LEFT JOIN sub_device s ON s.product_key = u.product_key AND s.device_key = u.device_key",
+                        keys.stream().map(SubDeviceRef::productKey).toArray(String[]::new),
+                        keys.stream().map(SubDeviceRef::deviceKey).toArray(String[]::new))
+                .map(rows -> {
+                    Map<SubDeviceRef, ClaimView> found = new LinkedHashMap<>();
+                    for (Object[] r : rows) {
+                        SubDeviceRef key = new SubDeviceRef((String) r[0], (String) r[1]);
+                        boolean registered = (Boolean) r[6];
+                        found.put(
+                                key,
+                                new ClaimView(
+                                        NodeType.valueOf((String) r[2]),
+                                        BindPolicy.valueOf((String) r[3]),
+                                        (Boolean) r[4],
+                                        (byte[]) r[5],
+                                        registered,
+                                        (byte[]) r[7],
+                                        registered
+                                                ? new DeviceRow(
+                                                        key.productKey(),
+                                                        key.deviceKey(),
+                                                        (String) r[8],
+                                                        (Boolean) r[9],
+                                                        (Boolean) r[10],
+                                                        (String) r[11],
+                                                        ((Number) r[12]).longValue())
+                                                : null));
+                    }
+                    return found;
+                });
+    }
+}

@@ -1,0 +1,101 @@
+package org.otaplatform.devicegateway.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.util.Map;
+import org.otaplatform.common.paging.Page;
+import org.otaplatform.common.paging.PageRequest;
+import org.otaplatform.common.rest.Ids;
+import org.otaplatform.common.rest.QueryParams;
+import org.otaplatform.common.security.Roles;
+import org.otaplatform.contract.Identifiers;
+import org.otaplatform.devicegateway.registry.DeviceFilter;
+import org.otaplatform.devicegateway.registry.RegistryService;
+
+/**
+ * Registered devices (registered through their product: {@link ProductResource}): administrators delete
+ * them and rotate their secrets; operators and viewers read. A secret is in the answer of the call that
+ * issues it, and never again.
+ */
+@Path("/api/v1/devices")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeviceResource {
+
+    private final RegistryService registry;
+
+    DeviceResource(RegistryService registry) {
+        this.registry = registry;
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
+    public Uni<Page<DeviceView>> list(
+            @QueryParam("productKey") String productKey,
+            @QueryParam("gatewayId") String gatewayId,
+            @QueryParam("online") String online,
+            @QueryParam("version") String version,
+            @QueryParam("q") String q,
+            @QueryParam("page") String page,
+            @QueryParam("size") String size) {
+        DeviceFilter filter = new DeviceFilter(
+                Ids.filter("productKey", productKey, Identifiers::isProductKey),
+                Ids.filter("gatewayId", gatewayId, Identifiers::isGatewayId),
+                QueryParams.bool("online", online),
+                Ids.filter("version", version, Identifiers::isVersion),
+                Ids.filter("q", q, v -> Identifiers.isPrintable(v, 128)));
+        return registry.devices(filter, PageRequest.of(page, size)).map(p -> p.map(DeviceView::of));
+    }
+
+    @GET
+    @Path("/{productKey}/{deviceKey}")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
+    public Uni<DeviceView> get(@PathParam("productKey") String productKey, @PathParam("deviceKey") String deviceKey) {
+        return registry.device(Ids.productKey("productKey", productKey), Ids.deviceKey("deviceKey", deviceKey))
+                .map(DeviceView::of);
+    }
+
+    /** Deletes a device: a sub-device is unbound and its open tasks end CANCELLED (plan-service). */
+    @DELETE
+    @Path("/{productKey}/{deviceKey}")
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<Response> delete(
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey,
+            @Context SecurityContext security,
+            @Context HttpServerRequest http) {
+        return registry.deleteDevice(
+                        Ids.productKey("productKey", productKey),
+                        Ids.deviceKey("deviceKey", deviceKey),
+                        Actors.of(security, http))
+                .replaceWith(Response.noContent().build());
+    }
+
+    /** A new device secret, returned this once; proofs made with the old one no longer verify. */
+    @POST
+    @Path("/{productKey}/{deviceKey}/{rotate: secret(:|%3[Aa])rotate}")
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<Response> rotateSecret(
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey,
+            @Context SecurityContext security,
+            @Context HttpServerRequest http) {
+        String pk = Ids.productKey("productKey", productKey);
+        String dk = Ids.deviceKey("deviceKey", deviceKey);
+        return registry.rotateDeviceSecret(pk, dk, Actors.of(security, http))
+                .map(secret -> Secrets.noStore(Response.ok())
+                        .entity(Map.of("productKey", pk, "deviceKey", dk, "deviceSecret", secret))
+                        .build());
+    }
+}
