@@ -91,6 +91,15 @@ final class Gateways {
         return InternalTopics.GATEWAY_COMMANDS;
     }
 
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     static long count(Pool pool, String sql, Object... params) {
         return pool.preparedQuery(sql)
                 .execute(Tuple.from(params))

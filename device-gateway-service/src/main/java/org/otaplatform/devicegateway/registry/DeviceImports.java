@@ -50,11 +50,18 @@ public class DeviceImports {
         return maxRows;
     }
 
-    /** Reads and checks the rows of an import for a product of {@code type} (see {@link ImportRows}). */
-    public ImportRows read(NodeType type, java.io.InputStream body, boolean csv) throws java.io.IOException {
+    /**
+     * Reads and checks the rows of an import for a product of {@code type} (see {@link ImportRows}): CSV in
+     * {@code csvCharset}, or JSON when it is null.
+     */
+    public ImportRows read(NodeType type, java.io.InputStream body, java.nio.charset.Charset csvCharset)
+            throws java.io.IOException {
         var rule = RegistryService.deviceKeyRule(type);
         String text = RegistryService.deviceKeyRuleText(type);
-        return (csv ? ImportRows.csv(body, maxRows, rule, text) : ImportRows.json(body, maxRows, rule, text)).check();
+        return (csvCharset != null
+                        ? ImportRows.csv(body, csvCharset, maxRows, rule, text)
+                        : ImportRows.json(body, maxRows, rule, text))
+                .check();
     }
 
     /** The devices registered by one import, with their secrets, in the order of the request. */

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,7 +26,8 @@ import org.otaplatform.common.error.FieldError;
  * optional and 1–100 printable characters, and no deviceKey appears twice. Every bad row is named: {@code
  * [i].deviceKey} for a JSON array (i from 0), {@code line n} for CSV (n from 1, the header included).
  *
- * <p>JSON: an array of {@code {deviceKey, name?}} (other fields are ignored). CSV ({@code text/csv}, UTF-8):
+ * <p>JSON: an array of {@code {deviceKey, name?}} (other fields are ignored). CSV ({@code text/csv}, UTF-8
+ * unless the request's {@code charset} says otherwise):
  * {@code deviceKey[,name]} per line, optionally after a header line naming those columns in any order;
  * fields may be quoted as in RFC 4180; empty lines are skipped.
  */
@@ -139,14 +139,14 @@ public final class ImportRows {
         return rows;
     }
 
-    /** Reads CSV rows; bad rows are answered 422 (see {@link #check}). */
-    public static ImportRows csv(InputStream body, int max, Predicate<String> keyRule, String keyRuleText)
+    /** Reads CSV rows in {@code charset}; bad rows are answered 422 (see {@link #check}). */
+    public static ImportRows csv(
+            InputStream body, java.nio.charset.Charset charset, int max, Predicate<String> keyRule, String keyRuleText)
             throws IOException {
         ImportRows rows = new ImportRows(max, keyRule, keyRuleText);
         BufferedReader reader = new BufferedReader(new InputStreamReader(
                 body,
-                StandardCharsets.UTF_8
-                        .newDecoder()
+                charset.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)));
         int keyColumn = 0;
@@ -209,7 +209,7 @@ public final class ImportRows {
                         name.isEmpty() ? null : name);
             }
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw malformed("the CSV body is not valid UTF-8 (after line " + lineNumber + ")");
+            throw malformed("the CSV body is not valid " + charset.name() + " (after line " + lineNumber + ")");
         }
         return rows;
     }

@@ -1,6 +1,7 @@
 package org.otaplatform.devicegateway.registry;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -43,12 +44,24 @@ public class SecretVault {
     /** A secret as stored: the sealed bytes and the id of the key that sealed them. */
     public record Sealed(byte[] bytes, String keyId) {}
 
+    @Inject
     SecretVault(DeviceGatewayConfig config) {
-        DeviceGatewayConfig.Registry registry = config.registry();
-        String list = registry.secretKeys()
-                .filter(s -> !s.isBlank())
-                .orElseThrow(() -> new IllegalStateException("no registry secret key: set OTA_REGISTRY_SECRET_KEYS to"
-                        + " keyId:base64(32 random bytes), e.g. k1:$(head -c 32 /dev/urandom | base64)"));
+        this(
+                config.registry().secretKeys().orElse(""),
+                config.registry().activeKeyId().orElse(null));
+    }
+
+    /**
+     * A vault of its own (tools and tests; the service's comes from its configuration).
+     *
+     * @param list {@code keyId:base64,...}
+     * @param active the sealing key's id (null: the first)
+     */
+    public SecretVault(String list, String active) {
+        if (list == null || list.isBlank()) {
+            throw new IllegalStateException("no registry secret key: set OTA_REGISTRY_SECRET_KEYS to"
+                    + " keyId:base64(32 random bytes), e.g. k1:$(head -c 32 /dev/urandom | base64)");
+        }
         for (String entry : list.split(",")) {
             String trimmed = entry.trim();
             if (trimmed.isEmpty()) {
@@ -72,9 +85,11 @@ public class SecretVault {
             }
             keys.put(id, new SecretKeySpec(key, "AES"));
         }
-        this.activeKeyId = registry.activeKeyId()
-                .filter(s -> !s.isBlank())
-                .orElse(keys.keySet().iterator().next());
+        if (keys.isEmpty()) {
+            throw new IllegalStateException("no registry secret key in OTA_REGISTRY_SECRET_KEYS");
+        }
+        this.activeKeyId =
+                active == null || active.isBlank() ? keys.keySet().iterator().next() : active;
         if (!keys.containsKey(activeKeyId)) {
             throw new IllegalStateException("the active registry secret key " + activeKeyId + " is not among the keys");
         }

@@ -29,6 +29,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
 import org.otaplatform.common.rest.Ids;
@@ -188,7 +189,7 @@ public class ProductResource {
         String key = Ids.productKey("productKey", productKey);
         NodeType type = imports.nodeTypeOf(key);
         boolean csvIn = headers.getMediaType() != null && headers.getMediaType().isCompatible(MediaType.valueOf(CSV));
-        ImportRows rows = imports.read(type, body, csvIn);
+        ImportRows rows = imports.read(type, body, csvIn ? charset(headers.getMediaType()) : null);
         DeviceImports.Imported imported = imports.register(key, rows, Actors.of(security, http));
         boolean csvOut = answersInCsv(headers, csvIn);
         StreamingOutput entity = out -> {
@@ -204,6 +205,16 @@ public class ProductResource {
                 .type(csvOut ? CSV + "; charset=UTF-8" : MediaType.APPLICATION_JSON)
                 .entity(entity)
                 .build();
+    }
+
+    /** The charset a text body declares; UTF-8 when it declares none (or one this JVM does not know). */
+    private static java.nio.charset.Charset charset(MediaType type) {
+        String name = type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        try {
+            return name == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("Content-Type", "names an unknown charset " + name);
+        }
     }
 
     /** CSV when the client asks for it first, or sent CSV and takes anything. */
