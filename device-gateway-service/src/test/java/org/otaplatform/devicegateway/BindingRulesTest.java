@@ -406,7 +406,8 @@ class BindingRulesTest {
                 .indefinitely();
 
         java.util.concurrent.CompletableFuture<Integer> done = new java.util.concurrent.CompletableFuture<>();
-        org.otaplatform.common.reactive.SafeContext.run(vertx, rewrap::rewrap, done::complete, done::completeExceptionally);
+        org.otaplatform.common.reactive.SafeContext.run(
+                vertx, rewrap::rewrap, done::complete, done::completeExceptionally);
         assertThat(done.get(30, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
 
         assertThat(Gateways.count(

@@ -40,6 +40,10 @@ public final class AccessCheck {
             return new Endpoint("PUT", path, Body.JSON);
         }
 
+        public static Endpoint patchJson(String path) {
+            return new Endpoint("PATCH", path, Body.JSON);
+        }
+
         public static Endpoint postMultipart(String path) {
             return new Endpoint("POST", path, Body.MULTIPART);
         }
