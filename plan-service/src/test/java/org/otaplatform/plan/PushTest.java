@@ -12,7 +12,6 @@ import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -599,38 +598,20 @@ class PushTest {
     }
 
     private List<JsonNode> upgrades(TestMqttClient bus, String product) {
-        return bus.received().stream()
-                .map(m -> {
-                    try {
-                        return MessageCodec.mapper().readTree(m.payload());
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .filter(n -> "gateway.upgrade".equals(n.path("type").asText())
-                        && n.path("data").path("productKey").asText().equals(product))
-                .map(n -> n.get("data"))
-                .toList();
+        return Fixtures.commands(bus, "gateway.upgrade", product);
     }
 
     private static void device(
             TestMqttClient bus, String product, String key, String gateway, boolean online, String version) {
-        publish(
-                bus,
-                InternalTopics.DEVICE_EVENTS,
-                DeviceState.TYPE,
-                new DeviceState(product, key, gateway, online, version, "ATTACHED", 1));
+        Fixtures.device(bus, new DeviceState(product, key, gateway, online, version, "ATTACHED", 1));
     }
 
     private static void report(TestMqttClient bus, Object data, String type) {
-        publish(bus, InternalTopics.GATEWAY_UPLINK, type, data);
+        Fixtures.publish(bus, InternalTopics.GATEWAY_UPLINK, type, data);
     }
 
     private static void publish(TestMqttClient bus, String topic, String type, Object data) {
-        bus.publish(
-                topic,
-                InternalMessage.of(type, "test", System.currentTimeMillis(), data)
-                        .encode());
+        Fixtures.publish(bus, topic, type, data);
     }
 
     private long count(String sql, String param) {

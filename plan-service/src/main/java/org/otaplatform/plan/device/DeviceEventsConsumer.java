@@ -89,10 +89,12 @@ public class DeviceEventsConsumer {
         };
     }
 
+    /** A sub-device's state; its version is null while none was reported (bound by an operator before). */
     private static Optional<DeviceState> deviceState(InternalMessage message) {
         return message.dataAs(DeviceState.class)
                 .filter(d -> Identifiers.isProductKey(d.productKey())
                         && Identifiers.isDeviceKey(d.deviceKey())
-                        && Identifiers.isVersion(d.version()));
+                        && (d.gatewayId() == null || Identifiers.isGatewayId(d.gatewayId()))
+                        && (d.version() == null || Identifiers.isVersion(d.version())));
     }
 }

@@ -9,38 +9,33 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayState;
+import org.otaplatform.plan.task.TaskSupervisor;
 
-/** plan-service's device and gateway view: the newest state by seq, whatever order events arrive in. */
+/**
+ * plan-service's device and gateway view: the newest state by seq, whatever order events arrive in. A
+ * sub-device is upgraded only while it is bound to a gateway (device-gateway-service's registry decides).
+ */
 @ApplicationScoped
 public class DeviceViews {
 
     private final org.otaplatform.plan.task.TaskStore tasks;
+    private final TaskSupervisor supervisor;
 
-    DeviceViews(org.otaplatform.plan.task.TaskStore tasks) {
+    DeviceViews(org.otaplatform.plan.task.TaskStore tasks, TaskSupervisor supervisor) {
         this.tasks = tasks;
+        this.supervisor = supervisor;
     }
 
     public Uni<Void> apply(DeviceState d) {
-        return Panache.getSession()
-                .flatMap(
-                        s -> s.createNativeQuery("INSERT INTO device_view (product_key, device_key, gateway_id, online,"
-                                        + " version, seq, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, now())"
-                                        + " ON CONFLICT (product_key, device_key) DO UPDATE SET gateway_id = EXCLUDED.gateway_id,"
-                                        + " online = EXCLUDED.online, version = EXCLUDED.version, seq = EXCLUDED.seq, updated_at = now()"
-                                        + " WHERE device_view.seq < EXCLUDED.seq")
-                                .setParameter(1, d.productKey())
-                                .setParameter(2, d.deviceKey())
-                                .setParameter(3, d.gatewayId())
-                                .setParameter(4, d.online())
-                                .setParameter(5, d.version())
-                                .setParameter(6, d.seq())
-                                .executeUpdate())
-                .replaceWithVoid();
+        return applyAll(List.of(d));
     }
 
     /**
-     * As {@link #apply(DeviceState)} for several states in one statement: of the states of one sub-device
-     * the newest (highest seq) counts, as it would applied one by one.
+     * Applies states in one statement: of the states of one sub-device the newest (highest seq) counts, as
+     * it would applied one by one. A sub-device bound to no gateway keeps its row, without a gateway (a
+     * tombstone an older event cannot overwrite), and its last known version when the event knows none.
+     * Then the open tasks of these sub-devices that were sent to another gateway than the one each is bound
+     * to now end CANCELLED ({@link TaskSupervisor#cancelWhereNotBound}).
      */
     public Uni<Void> applyAll(List<DeviceState> states) {
         Map<String, DeviceState> newest = new TreeMap<>();
@@ -50,14 +45,16 @@ public class DeviceViews {
         List<DeviceState> rows = List.copyOf(newest.values());
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
-                                "INSERT INTO device_view (product_key, device_key, gateway_id, online,"
-                                        + " version, seq, updated_at) SELECT product_key, device_key, gateway_id, online, version,"
-                                        + " seq, now() FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]),"
-                                        + " CAST(?3 AS varchar[]), CAST(?4 AS boolean[]), CAST(?5 AS varchar[]), CAST(?6 AS bigint[]))"
-                                        + " AS d (product_key, device_key, gateway_id, online, version, seq)"
+                                "INSERT INTO device_view (product_key, device_key, gateway_id, online, attached,"
+                                        + " version, seq, updated_at) SELECT product_key, device_key, gateway_id, online, attached,"
+                                        + " version, seq, now() FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]),"
+                                        + " CAST(?3 AS varchar[]), CAST(?4 AS boolean[]), CAST(?5 AS boolean[]),"
+                                        + " CAST(?6 AS varchar[]), CAST(?7 AS bigint[]))"
+                                        + " AS d (product_key, device_key, gateway_id, online, attached, version, seq)"
                                         + " ON CONFLICT (product_key, device_key) DO UPDATE SET gateway_id = EXCLUDED.gateway_id,"
-                                        + " online = EXCLUDED.online, version = EXCLUDED.version, seq = EXCLUDED.seq, updated_at = now()"
-                                        + " WHERE device_view.seq < EXCLUDED.seq")
+                                        + " online = EXCLUDED.online, attached = EXCLUDED.attached,"
+                                        + " version = coalesce(EXCLUDED.version, device_view.version), seq = EXCLUDED.seq,"
+                                        + " updated_at = now() WHERE device_view.seq < EXCLUDED.seq")
                         .setParameter(
                                 1, rows.stream().map(DeviceState::productKey).toArray(String[]::new))
                         .setParameter(
@@ -65,10 +62,12 @@ public class DeviceViews {
                         .setParameter(
                                 3, rows.stream().map(DeviceState::gatewayId).toArray(String[]::new))
                         .setParameter(4, rows.stream().map(DeviceState::online).toArray(Boolean[]::new))
-                        .setParameter(5, rows.stream().map(DeviceState::version).toArray(String[]::new))
-                        .setParameter(6, rows.stream().map(DeviceState::seq).toArray(Long[]::new))
+                        .setParameter(
+                                5, rows.stream().map(DeviceState::attached).toArray(Boolean[]::new))
+                        .setParameter(6, rows.stream().map(DeviceState::version).toArray(String[]::new))
+                        .setParameter(7, rows.stream().map(DeviceState::seq).toArray(Long[]::new))
                         .executeUpdate())
-                .replaceWithVoid();
+                .flatMap(n -> supervisor.cancelWhereNotBound(rows));
     }
 
     /**

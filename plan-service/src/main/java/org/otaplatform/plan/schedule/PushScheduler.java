@@ -33,6 +33,7 @@ import org.otaplatform.plan.plan.PlanRepository;
 import org.otaplatform.plan.plan.PlanStatus;
 import org.otaplatform.plan.task.TaskState;
 import org.otaplatform.plan.task.TaskStore;
+import org.otaplatform.plan.task.TaskSupervisor;
 
 /**
  * Pushes silent plans: each pass selects, per active plan inside its period and push window, the
@@ -273,12 +274,13 @@ public class PushScheduler {
                 + "     count(*) FILTER (WHERE t.plan_id = $1 AND t.state IN ('FAILED', 'TIMED_OUT')) AS attempts,"
                 + "     count(*) FILTER (WHERE t.state IN ('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED', 'ACCEPTED',"
                 + "       'DOWNLOADING', 'DOWNLOADED', 'UPGRADING')) AS open,"
-                + "     count(*) FILTER (WHERE t.plan_id = $1 AND (t.state IN ('SUCCEEDED', 'CANCELLED')"
+                + "     count(*) FILTER (WHERE t.plan_id = $1 AND (t.state = 'SUCCEEDED' OR (t.state = 'CANCELLED'"
+                + "       AND t.error_code IS DISTINCT FROM '" + TaskSupervisor.BINDING_CHANGED + "')"
                 + "       OR (t.state = 'REJECTED' AND t.updated_at > now() - make_interval(mins => $7))"
                 + "       OR (t.state IN ('FAILED', 'TIMED_OUT') AND t.updated_at > now() - make_interval(secs => $8))))"
                 + "       AS blocked"
                 + "     FROM upgrade_task t WHERE t.product_key = d.product_key AND t.device_key = d.device_key) h"
-                + "   WHERE d.gateway_id = g.gateway_id AND d.product_key = $2 AND (d.online OR NOT g.online)"
+                + "   WHERE d.gateway_id = g.gateway_id AND d.product_key = $2 AND d.attached AND (d.online OR NOT g.online)"
                 + "   AND d.version <> $3"
                 + "   AND (cardinality($4::text[]) = 0 OR d.version = ANY($4))"
                 + "   AND (cardinality($5::text[]) = 0 OR d.device_key = ANY($5))"

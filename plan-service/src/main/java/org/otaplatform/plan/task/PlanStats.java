@@ -123,9 +123,9 @@ public class PlanStats {
     }
 
     /**
-     * The devices the plan targets (its product, on a source version or the target, on the whitelist if
-     * any, not on the blacklist) and how many of them run the target. Without lists and source versions
-     * this is an index-only count by product and version.
+     * The devices the plan targets (its product, bound to a gateway, on a source version or the target, on
+     * the whitelist if any, not on the blacklist) and how many of them run the target. Without lists and
+     * source versions this is an index-only count of the index of bound devices by product and version.
      */
     private Uni<DeviceCounts> deviceCounts(
             UUID planId,
@@ -143,7 +143,9 @@ public class PlanStats {
             return Uni.createFrom().item(known);
         }
         StringBuilder sql = new StringBuilder(
-                "SELECT count(*), count(*) FILTER (WHERE version = $2)" + " FROM device_view WHERE product_key = $1");
+                "SELECT count(*), count(*) FILTER (WHERE version = $2) FROM device_view WHERE product_key = $1"
+                        // only sub-devices bound to a gateway, whose version is known, are targeted
+                        + " AND gateway_id IS NOT NULL AND version IS NOT NULL");
         Tuple params = Tuple.tuple().addString(productKey).addString(targetVersion);
         if (sources.length > 0) {
             params.addArrayOfString(sources);

@@ -46,9 +46,9 @@ public class Retries {
                         .flatMap(fw -> version(productKey, deviceKey).flatMap(device -> {
                             PlanDefinition d = plan.definition();
                             String target = fw.map(f -> f.version()).orElse("");
-                            if (device == null || device[1] == null) {
-                                return conflict(
-                                        "device " + productKey + "/" + deviceKey + " is not attached to a gateway");
+                            if (device == null || device[1] == null || device[0] == null) {
+                                return conflict("device " + productKey + "/" + deviceKey
+                                        + " is not bound to a gateway (or its version is not known yet)");
                             }
                             String version = (String) device[0];
                             boolean source = d.sourceVersions().isEmpty()

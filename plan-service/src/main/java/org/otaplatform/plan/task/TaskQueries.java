@@ -88,6 +88,51 @@ public class TaskQueries {
                 });
     }
 
+    /** One task of a device's history: which plan, which attempt, from and to which version, how it ended. */
+    public record HistoryEntry(
+            UUID taskId,
+            UUID planId,
+            String planName,
+            String gatewayId,
+            int attempt,
+            String state,
+            Integer percent,
+            String fromVersion,
+            String toVersion,
+            Error error,
+            Instant createdAt,
+            Instant updatedAt) {}
+
+    /** Every task of a device across plans, newest first. */
+    public Uni<Page<HistoryEntry>> history(String productKey, String deviceKey, PageRequest page) {
+        return pool.preparedQuery("SELECT t.id, t.plan_id, p.name, t.gateway_id, t.attempt, t.state, t.percent,"
+                        + " t.from_version, t.to_version, t.error_code, t.error_message, t.created_at, t.updated_at"
+                        + " FROM upgrade_task t JOIN plan p ON p.id = t.plan_id"
+                        + " WHERE t.product_key = $1 AND t.device_key = $2"
+                        + " ORDER BY t.created_at DESC, t.id DESC LIMIT $3 OFFSET $4")
+                .execute(Tuple.of(productKey, deviceKey, page.size(), page.offset()))
+                .flatMap(rows -> pool.preparedQuery(
+                                "SELECT count(*) FROM upgrade_task WHERE product_key = $1 AND device_key = $2")
+                        .execute(Tuple.of(productKey, deviceKey))
+                        .map(count -> {
+                            List<HistoryEntry> items = new ArrayList<>();
+                            rows.forEach(r -> items.add(new HistoryEntry(
+                                    r.getUUID(0),
+                                    r.getUUID(1),
+                                    r.getString(2),
+                                    r.getString(3),
+                                    r.getInteger(4),
+                                    r.getString(5),
+                                    r.getInteger(6),
+                                    r.getString(7),
+                                    r.getString(8),
+                                    error(r.getString(9), r.getString(10)),
+                                    r.getOffsetDateTime(11).toInstant(),
+                                    r.getOffsetDateTime(12).toInstant())));
+                            return page.page(items, count.iterator().next().getLong(0));
+                        }));
+    }
+
     private static TaskView view(Row r) {
         return new TaskView(
                 r.getUUID("id"),

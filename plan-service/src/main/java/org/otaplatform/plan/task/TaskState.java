@@ -31,6 +31,16 @@ public enum TaskState {
     /** Between NOTIFIED and UPGRADING: the task occupies its gateway's radio. */
     private static final Set<TaskState> IN_FLIGHT = EnumSet.of(NOTIFIED, ACCEPTED, DOWNLOADING, DOWNLOADED, UPGRADING);
 
+    /** The states a task is open in, as an SQL list: {@code ('AWAITING_CONFIRMATION', ...)}. */
+    public static final String OPEN_SQL =
+            sqlList(java.util.Arrays.stream(values()).filter(s -> !s.isFinal()).toList());
+
+    private static String sqlList(java.util.List<TaskState> states) {
+        return states.stream()
+                .map(s -> "'" + s.name() + "'")
+                .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+    }
+
     public boolean isFinal() {
         return FINAL.contains(this);
     }

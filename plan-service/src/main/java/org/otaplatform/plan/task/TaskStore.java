@@ -232,7 +232,8 @@ public class TaskStore {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("SELECT"
                                 + " count(*) FILTER (WHERE state IN ('FAILED', 'TIMED_OUT')),"
-                                + " count(*) FILTER (WHERE state IN ('SUCCEEDED', 'CANCELLED')"
+                                + " count(*) FILTER (WHERE state = 'SUCCEEDED' OR (state = 'CANCELLED'"
+                                + "   AND error_code IS DISTINCT FROM '" + TaskSupervisor.BINDING_CHANGED + "')"
                                 + "   OR (state = 'REJECTED' AND updated_at > now() - make_interval(mins => ?4))"
                                 + "   OR (state IN ('FAILED', 'TIMED_OUT') AND updated_at > now() - make_interval(secs => ?5)))"
                                 + " FROM upgrade_task WHERE plan_id = ?1 AND product_key = ?2 AND device_key = ?3")

@@ -7,13 +7,16 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.InternalMessage;
 
@@ -71,6 +74,55 @@ public class TaskSupervisor {
                         .setParameter(1, planId)
                         .getResultList())
                 .flatMap(rows -> InOrder.each(rows, row -> end((UUID) row, TaskState.CANCELLED, null, reason)));
+    }
+
+    /**
+     * The error code of a task cancelled because its sub-device's binding changed (unbound, moved, deleted):
+     * unlike other cancellations, it does not keep the plan from upgrading the sub-device once it is bound
+     * again.
+     */
+    public static final String BINDING_CHANGED = "BINDING_CHANGED";
+
+    /**
+     * Ends CANCELLED, in the caller's transaction, the open tasks of these sub-devices (their views applied
+     * already) that were sent to another gateway than the one each is bound to now: that gateway no longer
+     * speaks for it (device-gateway-service refuses its reports). A gateway that was sent the upgrade is
+     * told to drop it.
+     */
+    public Uni<Void> cancelWhereNotBound(List<DeviceState> applied) {
+        // only a binding change moves a sub-device away from a gateway: the campaign's version and online
+        // events cost nothing here
+        List<DeviceState> states = applied.stream()
+                .filter(d -> !d.bound() || "BOUND".equals(d.change()))
+                .toList();
+        if (states.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<String, String> changes = new HashMap<>();
+        states.forEach(d -> changes.put(d.productKey() + '\u0000' + d.deviceKey(), d.change()));
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("SELECT t.id, t.gateway_id, d.gateway_id, t.product_key, t.device_key"
+                                + " FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[])) AS u (product_key, device_key)"
+                                + " JOIN device_view d ON d.product_key = u.product_key AND d.device_key = u.device_key"
+                                + " JOIN upgrade_task t ON t.product_key = d.product_key AND t.device_key = d.device_key"
+                                + " WHERE t.state IN " + TaskState.OPEN_SQL
+                                + " AND t.gateway_id IS DISTINCT FROM d.gateway_id")
+                        .setParameter(
+                                1, states.stream().map(DeviceState::productKey).toArray(String[]::new))
+                        .setParameter(
+                                2, states.stream().map(DeviceState::deviceKey).toArray(String[]::new))
+                        .getResultList())
+                .flatMap(rows -> InOrder.each(rows, row -> {
+                    Object[] r = (Object[]) row;
+                    String boundTo = (String) r[2];
+                    String reason = boundTo != null
+                            ? "the sub-device was moved from gateway " + r[1] + " to gateway " + boundTo
+                            : "DELETED".equals(changes.get(r[3] + "\u0000" + r[4]))
+                                    ? "the sub-device was deleted from the registry"
+                                    : "the sub-device was unbound from gateway " + r[1];
+                    LOG.infof("task %s of %s/%s cancelled: %s", r[0], r[3], r[4], reason);
+                    return end((UUID) r[0], TaskState.CANCELLED, BINDING_CHANGED, reason);
+                }));
     }
 
     /** Ends one task if it may still move there; the gateway is told when it had been sent the upgrade. */

@@ -1,0 +1,103 @@
+package org.otaplatform.plan;
+
+import static io.restassured.RestAssured.given;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.restassured.http.ContentType;
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.codec.MessageCodec;
+import org.otaplatform.contract.internal.DeviceState;
+import org.otaplatform.contract.internal.FirmwareEvent;
+import org.otaplatform.contract.internal.GatewayState;
+import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.contract.wire.FirmwareType;
+import org.otaplatform.testkit.TestMqttClient;
+
+/** What plan-service's tests play of the other services: their events on the internal topics. */
+final class Fixtures {
+
+    private Fixtures() {}
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void publish(TestMqttClient bus, String topic, String type, Object data) {
+        bus.publish(
+                topic,
+                InternalMessage.of(type, "test", System.currentTimeMillis(), data)
+                        .encode());
+    }
+
+    /** A sub-device's state as device-gateway-service announces it. */
+    static void device(TestMqttClient bus, DeviceState state) {
+        publish(bus, InternalTopics.DEVICE_EVENTS, DeviceState.TYPE, state);
+    }
+
+    static void gateway(TestMqttClient bus, String gatewayId, boolean online, long seq) {
+        publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gatewayId, online, seq));
+    }
+
+    /** A full package of the product to {@code version}, announced by firmware-service; its id. */
+    static String firmware(TestMqttClient bus, String product, String version, String verification) {
+        String firmwareId = UUID.randomUUID().toString();
+        publish(
+                bus,
+                InternalTopics.FIRMWARE_EVENTS,
+                FirmwareEvent.CREATED,
+                new FirmwareEvent(
+                        firmwareId,
+                        product,
+                        version,
+                        FirmwareType.FULL,
+                        null,
+                        2048,
+                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                        "c2ln",
+                        "k1",
+                        verification));
+        return firmwareId;
+    }
+
+    /** Creates and activates a silent plan of the product to the firmware, with {@code extra} JSON fields. */
+    static String activeSilentPlan(String product, String firmwareId, String extra) {
+        String plan =
+                "{\"name\":\"" + product + "-" + UUID.randomUUID().toString().substring(0, 4)
+                        + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
+                        + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\"" + extra + "}";
+        String id = given().contentType(ContentType.JSON)
+                .body(plan)
+                .post("/api/v1/plans")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
+        return id;
+    }
+
+    /** The commands of {@code type} (e.g. {@code gateway.upgrade}) for the product's devices seen on the bus. */
+    static List<JsonNode> commands(TestMqttClient bus, String type, String product) {
+        return bus.received().stream()
+                .map(m -> {
+                    try {
+                        return MessageCodec.mapper().readTree(m.payload());
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .filter(n -> type.equals(n.path("type").asText())
+                        && (!n.path("data").has("productKey")
+                                || n.path("data").path("productKey").asText().equals(product)))
+                .map(n -> n.get("data"))
+                .toList();
+    }
+}
