@@ -87,6 +87,11 @@ class HostileRestIT {
     void everyHostileRequestGetsAProblemAndNothingIsStored() {
         long plansBefore = total(platform.plan.baseUrl() + "/api/v1/plans");
         long firmwareBefore = total(platform.firmware.baseUrl() + "/api/v1/firmware");
+        given().contentType("application/json")
+                .body("{\"productKey\":\"" + REGISTRY_PRODUCT + "\",\"name\":\"hostile\",\"nodeType\":\"SUB_DEVICE\"}")
+                .post(platform.gateway.baseUrl() + "/api/v1/products");
+        long productsBefore = total(platform.gateway.baseUrl() + "/api/v1/products");
+        long devicesBefore = total(platform.gateway.baseUrl() + "/api/v1/devices");
         List<Attempt> attempts = new ArrayList<>();
         String fw = platform.firmware.baseUrl();
         String pl = platform.plan.baseUrl();
@@ -240,6 +245,8 @@ class HostileRestIT {
         }
         // bad uploads
         attempts.addAll(uploads(fw));
+        // the registry: products, devices, imports and bindings
+        attempts.addAll(registry(gw));
 
         int checked = 0;
         List<String> wrong = new ArrayList<>();
@@ -263,6 +270,137 @@ class HostileRestIT {
         assertThat(total(platform.firmware.baseUrl() + "/api/v1/firmware"))
                 .as("firmware stored")
                 .isEqualTo(firmwareBefore);
+        assertThat(total(platform.gateway.baseUrl() + "/api/v1/products"))
+                .as("products stored")
+                .isEqualTo(productsBefore);
+        assertThat(total(platform.gateway.baseUrl() + "/api/v1/devices"))
+                .as("devices registered")
+                .isEqualTo(devicesBefore);
+    }
+
+    /** A product of this test's: imports into it are attempted, none may register anything. */
+    private static final String REGISTRY_PRODUCT = "hostile-registry";
+
+    /** A row no import accepts: every import here is refused as a whole, whatever its other rows. */
+    private static final String NEVER_VALID_ROW = "{\"deviceKey\":\"never valid\"}";
+
+    private static List<Attempt> registry(String gw) {
+        List<Attempt> attempts = new ArrayList<>();
+        // product bodies: the node type is never valid, so no variation can store a product
+        Map<String, String> product = new LinkedHashMap<>();
+        product.put("productKey", "\"hostile-" + UUID.randomUUID().toString().substring(0, 8) + "\"");
+        product.put("name", "\"hostile\"");
+        product.put("nodeType", "\"ROUTER\"");
+        product.put("bindPolicy", "\"SIGNED\"");
+        product.put("dynamicRegistration", "false");
+        for (String field : product.keySet()) {
+            for (String bad : BAD_VALUES) {
+                Map<String, String> body = new LinkedHashMap<>(product);
+                body.put(field, bad);
+                String json = json(body);
+                attempts.add(new Attempt(
+                        "POST product " + field + "=" + abbreviate(bad),
+                        () -> jsonPost(gw + "/api/v1/products", json)));
+                attempts.add(new Attempt(
+                        "PATCH unknown product " + field + "=" + abbreviate(bad),
+                        () -> given().contentType("application/json")
+                                .body(json)
+                                .patch(gw + "/api/v1/products/hostile-unknown-product")));
+            }
+        }
+        String imports = gw + "/api/v1/products/" + REGISTRY_PRODUCT + "/devices:import";
+        for (String body : NOT_JSON) {
+            attempts.add(new Attempt("import body " + abbreviate(body), () -> jsonPost(imports, body)));
+            attempts.add(new Attempt(
+                    "POST device body " + abbreviate(body),
+                    () -> jsonPost(gw + "/api/v1/products/" + REGISTRY_PRODUCT + "/devices", body)));
+        }
+        for (String bad : BAD_VALUES) {
+            attempts.add(new Attempt(
+                    "import row deviceKey=" + abbreviate(bad),
+                    () -> jsonPost(
+                            imports,
+                            "[{\"deviceKey\":\"ok-" + UUID.randomUUID() + "\"},{\"deviceKey\":" + bad + "},"
+                                    + NEVER_VALID_ROW + "]")));
+            attempts.add(new Attempt(
+                    "import row name=" + abbreviate(bad),
+                    () -> jsonPost(
+                            imports,
+                            "[{\"deviceKey\":\"ok-" + UUID.randomUUID() + "\"},{\"deviceKey\":\"x\",\"name\":" + bad
+                                    + "}," + NEVER_VALID_ROW + "]")));
+        }
+        for (String csv : List.of(
+                "a b\n", "ok-1,name,extra\n", "\"open\n", "deviceKey,colour\nx,red\n", "dup\ndup\n", HUGE + "\n")) {
+            attempts.add(new Attempt(
+                    "import CSV " + abbreviate(csv),
+                    () -> given().contentType("text/csv").body(csv).post(imports)));
+        }
+        attempts.add(new Attempt(
+                "import CSV that is not UTF-8",
+                () -> given().contentType("text/csv; charset=UTF-8")
+                        .body(new byte[] {'a', (byte) 0xC3, (byte) 0x28, '\n'})
+                        .post(imports)));
+        attempts.add(new Attempt(
+                "import CSV of an unknown charset",
+                () -> given().contentType("text/csv; charset=klingon")
+                        .body("a\n")
+                        .post(imports)));
+        attempts.add(new Attempt(
+                "import as XML",
+                () -> given().contentType("application/xml").body("<a/>").post(imports)));
+        for (String id : BAD_IDS) {
+            for (String path : List.of(
+                    gw + "/api/v1/products/" + id,
+                    gw + "/api/v1/devices/" + id + "/" + id,
+                    gw + "/api/v1/devices/" + REGISTRY_PRODUCT + "/" + id)) {
+                attempts.add(new Attempt(
+                        "GET " + abbreviate(path),
+                        () -> given().urlEncodingEnabled(false).get(path)));
+                attempts.add(new Attempt(
+                        "DELETE " + abbreviate(path),
+                        () -> given().urlEncodingEnabled(false).delete(path)));
+            }
+            for (String path : List.of(
+                    gw + "/api/v1/products/" + id + "/secret:rotate",
+                    gw + "/api/v1/devices/" + REGISTRY_PRODUCT + "/" + id + "/secret:rotate",
+                    gw + "/api/v1/products/" + id + "/devices:import")) {
+                attempts.add(new Attempt(
+                        "POST " + abbreviate(path),
+                        () -> given().urlEncodingEnabled(false)
+                                .contentType("application/json")
+                                .body("[]")
+                                .post(path)));
+            }
+            String binding = gw + "/api/v1/gateways/" + id + "/sub-devices/" + REGISTRY_PRODUCT + "/" + id;
+            attempts.add(new Attempt(
+                    "PUT " + abbreviate(binding),
+                    () -> given().urlEncodingEnabled(false).put(binding)));
+            attempts.add(new Attempt(
+                    "DELETE " + abbreviate(binding),
+                    () -> given().urlEncodingEnabled(false).delete(binding)));
+        }
+        for (String q : List.of(
+                "productKey=%00",
+                "productKey=a%20b",
+                "gatewayId=%00",
+                "online=maybe",
+                "version=%00",
+                "q=%00",
+                "q=" + "q".repeat(300),
+                "page=-1",
+                "size=501")) {
+            String url = gw + "/api/v1/devices?" + q;
+            attempts.add(new Attempt(
+                    "GET " + abbreviate(url),
+                    () -> given().urlEncodingEnabled(false).get(url)));
+        }
+        for (String q : List.of("nodeType=ROUTER", "nodeType=%00", "size=0")) {
+            String url = gw + "/api/v1/products?" + q;
+            attempts.add(new Attempt(
+                    "GET " + abbreviate(url),
+                    () -> given().urlEncodingEnabled(false).get(url)));
+        }
+        return attempts;
     }
 
     private static List<Attempt> uploads(String fw) {

@@ -189,9 +189,17 @@ final class Platform {
                 .quiet(true);
     }
 
-    /** Starts a fleet and waits until device-gateway-service has every gateway online. */
+    /**
+     * Registers the fleet's sub-devices (one bulk import; their product binds only with a proof), starts it
+     * with their secrets and waits until device-gateway-service has every gateway online.
+     */
     Fleet fleet(Options options) {
-        Fleet fleet = Fleet.start(options);
+        return fleet(options, register(options));
+    }
+
+    /** Starts a fleet with the secrets of its registered sub-devices; waits until every gateway is online. */
+    Fleet fleet(Options options, Map<String, String> secrets) {
+        Fleet fleet = Fleet.start(options, secrets);
         java.util.Set<String> ids = new java.util.HashSet<>(fleet.gatewayIds());
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> given()
@@ -207,6 +215,20 @@ final class Platform {
                                 .count()
                         == ids.size());
         return fleet;
+    }
+
+    /** Registers the fleet as an operator would; deviceKey → deviceSecret. */
+    Map<String, String> register(Options options) {
+        try {
+            return new org.otaplatform.simulator.Registration(
+                            gateway.baseUrl(), JwtTokens.devOnly().token("e2e-admin", JwtTokens.ADMIN))
+                    .fleet(options);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Uploads a generated package; returns its id. */

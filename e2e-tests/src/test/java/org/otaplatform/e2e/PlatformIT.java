@@ -74,6 +74,36 @@ class PlatformIT {
     }
 
     @Test
+    void rogueGatewaysClaimingTheFleetAreRefusedAndTheFleetIsUpgradedAsIfTheyWereNotThere() {
+        String product = Platform.product("rogue");
+        try (Fleet fleet = platform.fleet(fleetOptions(Platform.prefix(), product)
+                .gateways(3)
+                .devicesPerGateway(4)
+                .rogue(2)
+                .build())) {
+            String firmware = platform.uploadFirmware(product, "2.0.0", 32 * 1024);
+            String plan = platform.createPlan(product, product, firmware, "\"mode\":\"SILENT\"");
+            platform.move(plan, "activate");
+
+            platform.awaitStatus(plan, "FINISHED", 90);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> fleet.stats().rogueRefused().values().stream()
+                                    .mapToInt(Integer::intValue)
+                                    .sum()
+                            == fleet.stats().rogueClaims());
+            Stats sim = fleet.stats();
+            assertThat(sim.rogueClaims()).as("claims the rogue gateways made").isGreaterThanOrEqualTo(2 * 9);
+            assertThat(sim.rogueRefused()).containsOnlyKeys("NOT_OWNER", "UNKNOWN_DEVICE");
+            assertThat(sim.errors()).isEmpty();
+            JsonPath p = platform.plan(plan);
+            assertThat(p.getInt("stats.targeted")).isEqualTo(12);
+            assertThat(p.getInt("stats.succeeded")).isEqualTo(12);
+            assertThat(platform.tasks(plan, "").getList("items.gatewayId", String.class))
+                    .allMatch(gw -> !gw.contains("rogue"));
+        }
+    }
+
+    @Test
     void aDeviceRequestGetsAnUpgradeFromAPlanThatDoesNotPushAndNoUpgradeWithoutOne() {
         String product = Platform.product("request");
         String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);

@@ -18,7 +18,8 @@ import org.otaplatform.testkit.ServiceProcess;
 
 /**
  * Secrets never reach a log: after traffic that touches every one of them (bearer tokens good and forged,
- * a signed upload, download links good and tampered, the database), no service log holds a secret.
+ * a signed upload, download links good and tampered, the database, the registry's device and product
+ * secrets issued, rotated and used in claims), no service log holds a secret.
  */
 class SecretsInLogsIT {
 
@@ -61,20 +62,47 @@ class SecretsInLogsIT {
                 .statusCode(403);
         String plan = platform.createPlan(product, product, firmware, "\"mode\":\"SILENT\"");
         platform.move(plan, "activate");
-        try (Fleet fleet = platform.fleet(Platform.fleetOptions(Platform.prefix(), product)
+        var options = Platform.fleetOptions(Platform.prefix(), product)
                 .gateways(1)
                 .devicesPerGateway(2)
-                .build())) {
+                .build();
+        Map<String, String> deviceSecrets = platform.register(options);
+        try (Fleet fleet = platform.fleet(options, deviceSecrets)) {
             platform.awaitStatus(plan, "FINISHED", 60);
             assertThat(fleet.stats().outcome("SUCCEEDED")).isEqualTo(2);
         }
+        // a product secret (dynamic registration), a rotated device secret, and a claim with a wrong proof
+        String dynamic = Platform.product("secrets-dyn");
+        String productSecret = given().baseUri(platform.gateway.baseUrl())
+                .contentType("application/json")
+                .body("{\"productKey\":\"" + dynamic + "\",\"name\":\"d\",\"nodeType\":\"SUB_DEVICE\","
+                        + "\"dynamicRegistration\":true}")
+                .post("/api/v1/products")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("productSecret");
+        String someDevice = deviceSecrets.keySet().iterator().next();
+        String rotated = given().baseUri(platform.gateway.baseUrl())
+                .post("/api/v1/devices/" + product + "/" + someDevice + "/secret:rotate")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("deviceSecret");
 
-        Map<String, String> secrets = Map.of(
+        Map<String, String> secrets = new java.util.LinkedHashMap<>();
+        secrets.put(
+                "the registry's sealing key",
+                ServiceProcess.REGISTRY_SECRET_KEYS.substring(ServiceProcess.REGISTRY_SECRET_KEYS.indexOf(':') + 1));
+        secrets.put("a product secret", productSecret);
+        secrets.put("a rotated device secret", rotated);
+        deviceSecrets.forEach((device, secret) -> secrets.put("the secret of " + device, secret));
+        secrets.putAll(Map.of(
                 "the download-link secret", ServiceProcess.LINK_SECRET,
                 "the firmware signing key", platform.signingPrivateKey,
                 "the database password", Platform.DB_PASSWORD,
                 "an administrator's bearer token", admin,
-                "a forged bearer token", forged);
+                "a forged bearer token", forged));
         List<Path> logs;
         try (Stream<Path> files = Files.list(platform.logs)) {
             logs = files.filter(f -> f.toString().endsWith(".log")).toList();

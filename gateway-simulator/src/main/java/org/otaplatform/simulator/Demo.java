@@ -63,7 +63,8 @@ public final class Demo {
                 "--devices",
                 "25",
                 "--prefix",
-                "demo",
+                // each run upgrades its own fleet: a new prefix, so its devices are new ones
+                "demo-" + Long.toString(System.currentTimeMillis() / 1000 % 100_000_000L, 36),
                 "--product",
                 "demo-sensor",
                 "--flash-time",
@@ -80,6 +81,9 @@ public final class Demo {
                 "20s",
                 "--drop-for",
                 "4s",
+                // one gateway that tries to claim the fleet's sub-devices: every claim is refused
+                "--rogue",
+                "1",
                 "--quiet"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -103,7 +107,13 @@ public final class Demo {
                 "  (injected: INSTALL_FAILED 3%%, DOWNLOAD_FAILED 2%% per attempt, %.1f%% broken sub-devices, 20%% of"
                         + " downloads cut and resumed, 10%% of gateways dropping off now and then)",
                 options.brokenRatio() * 100);
-        try (Fleet fleet = Fleet.start(options)) {
+        long registering = System.nanoTime();
+        Map<String, String> secrets = new Registration(gatewayUrl, TOKEN).fleet(options);
+        say(
+                "Registered product '%s' and its %d sub-devices in one bulk import (%.1f s); each gateway signs its"
+                        + " claims with their secrets.",
+                options.productKey(), secrets.size(), (System.nanoTime() - registering) / 1e9);
+        try (Fleet fleet = Fleet.start(options, secrets)) {
             awaitGatewaysOnline(options);
             String firmwareId = uploadFirmware(options.productKey());
             terminateEarlierDemoPlans(options.productKey());
@@ -120,11 +130,14 @@ public final class Demo {
                             .put("maxConcurrentPerGateway", 4)
                             .put("ackTimeoutSeconds", 60)
                             .put("taskTimeoutSeconds", 600)
-                            .set(
+                            .<com.fasterxml.jackson.databind.node.ObjectNode>set(
                                     "retry",
                                     JSON.createObjectNode()
                                             .put("maxAttempts", MAX_ATTEMPTS)
-                                            .put("backoffSeconds", 5)));
+                                            .put("backoffSeconds", 5))
+                            // this run's sub-devices only: an earlier demo's fleet (of the same product) is
+                            // offline, and would keep this plan from finishing
+                            .set("whitelist", whitelist(secrets.keySet())));
             String planId = created.get("id").asText();
             send(
                     "POST",
@@ -161,6 +174,17 @@ public final class Demo {
             say(
                     "Every device accounted for: %s. Sub-devices told to flash twice for one task: %s.",
                     accounted ? "yes" : "NO", noDoubleFlash ? "none" : sim.errorCount() + " (see above)");
+            if (sim.rogueClaims() > 0) {
+                int refused = sim.rogueRefused().values().stream()
+                        .mapToInt(Integer::intValue)
+                        .sum();
+                say(
+                        "A rogue gateway tried to claim sub-devices of the others %d times: %d refused %s.",
+                        sim.rogueClaims(), refused, sim.rogueRefused());
+            }
+            if (!ended.isEmpty()) {
+                say("%s", ended);
+            }
             say("");
             say("Where to look (the platform keeps running until ./ota down):");
             say("  the plan         %s/api/v1/plans/%s", planUrl, planId);
@@ -174,6 +198,12 @@ public final class Demo {
             say("The simulated gateways now go offline (each says so with its 'offline' message).");
             return accounted && noDoubleFlash;
         }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ArrayNode whitelist(java.util.Collection<String> keys) {
+        com.fasterxml.jackson.databind.node.ArrayNode list = JSON.createArrayNode();
+        keys.stream().sorted().forEach(list::add);
+        return list;
     }
 
     private void awaitGatewaysOnline(Options options) throws Exception {
@@ -266,13 +296,27 @@ public final class Demo {
         }
     }
 
-    /** Shows progress until the plan is FINISHED or every device is up to date or out of attempts. */
+    /** How long the demo follows its plan at most, and how long it waits for a change before it stops. */
+    private static final long FOLLOW_LIMIT_MILLIS = 10 * 60_000L;
+
+    private static final long STALLED_AFTER_MILLIS = 90_000L;
+
+    /** Why following the plan ended, and what was left when it did. */
+    private String ended = "";
+
+    /**
+     * Shows progress until the plan is FINISHED, every device is up to date or out of attempts, nothing
+     * changed for {@link #STALLED_AFTER_MILLIS}, or {@link #FOLLOW_LIMIT_MILLIS} passed: a demo always ends,
+     * and says what did not finish.
+     */
     private JsonNode follow(String planId, int devices) throws Exception {
         boolean console = System.console() != null;
-        long end = System.currentTimeMillis() + 15 * 60_000;
+        long started = System.currentTimeMillis();
         long lastPrint = 0;
+        long lastChange = started;
+        String lastFigures = "";
         JsonNode plan = get(planUrl + "/api/v1/plans/" + planId);
-        while (System.currentTimeMillis() < end) {
+        while (true) {
             plan = get(planUrl + "/api/v1/plans/" + planId);
             JsonNode s = plan.get("stats");
             int targeted = s.get("targeted").asInt();
@@ -294,10 +338,35 @@ public final class Demo {
                 System.out.println(line);
                 lastPrint = System.currentTimeMillis();
             }
+            long now = System.currentTimeMillis();
+            String figures = s.toString();
+            if (!figures.equals(lastFigures)) {
+                lastFigures = figures;
+                lastChange = now;
+            }
             if ("FINISHED".equals(plan.get("status").asText())) {
                 break;
             }
             if (open == 0 && targeted > 0 && upToDate + exhausted(planId) >= targeted) {
+                break;
+            }
+            if (now - lastChange > STALLED_AFTER_MILLIS || now - started > FOLLOW_LIMIT_MILLIS) {
+                ended = String.format(
+                        Locale.ROOT,
+                        "The plan did not finish: %s after %d s, %d of %d targeted sub-devices are not up to date"
+                                + " (%d in progress, %d waiting to be sent, %d failed attempts so far). The platform"
+                                + " keeps working on it; follow it at %s/api/v1/plans/%s.",
+                        now - lastChange > STALLED_AFTER_MILLIS
+                                ? "nothing changed for " + STALLED_AFTER_MILLIS / 1000 + " s"
+                                : "the demo's limit was reached",
+                        (now - started) / 1000,
+                        targeted - upToDate,
+                        targeted,
+                        s.get("inProgress").asInt(),
+                        s.get("pending").asInt(),
+                        s.get("failed").asInt(),
+                        planUrl,
+                        planId);
                 break;
             }
             Thread.sleep(1_000);

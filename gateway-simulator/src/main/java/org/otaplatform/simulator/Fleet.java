@@ -26,11 +26,16 @@ public final class Fleet implements AutoCloseable {
     final Vertx vertx;
     final Downloader downloader;
     final SigningKeys keys;
+    /** deviceKey → deviceSecret: what the gateways sign their claims with (empty: they send no proofs). */
+    final Map<String, String> secrets;
+
     private final List<SimGateway> gateways = new ArrayList<>();
+    private final List<RogueGateway> rogues = new ArrayList<>();
     private final Random layout;
 
-    private Fleet(Options options) {
+    private Fleet(Options options, Map<String, String> secrets) {
         this.options = options;
+        this.secrets = Map.copyOf(secrets);
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setWorkerPoolSize(Math.min(200, Math.max(20, options.gateways())))
                 .setBlockedThreadCheckInterval(10)
@@ -44,9 +49,17 @@ public final class Fleet implements AutoCloseable {
         this.layout = new Random(options.seed());
     }
 
-    /** Lays the fleet out and connects every gateway. */
+    /** Lays the fleet out and connects every gateway; its claims carry no proofs. */
     public static Fleet start(Options options) {
-        Fleet fleet = new Fleet(options);
+        return start(options, Map.of());
+    }
+
+    /**
+     * Lays the fleet out and connects every gateway, which proves each claim of a sub-device with its secret
+     * ({@code secrets}: deviceKey → deviceSecret, as a registry import returns them).
+     */
+    public static Fleet start(Options options, Map<String, String> secrets) {
+        Fleet fleet = new Fleet(options, secrets);
         for (int g = 0; g < options.gateways(); g++) {
             String gatewayId = options.gatewayId(g);
             Context context = fleet.vertx.getOrCreateContext();
@@ -77,6 +90,12 @@ public final class Fleet implements AutoCloseable {
                         every,
                         id -> gateway.drop()));
             }
+        }
+        for (int r = 0; r < options.rogue(); r++) {
+            RogueGateway rogue = new RogueGateway(
+                    fleet, options.prefix() + "-rogue" + r, fleet.vertx.getOrCreateContext(), fleet.layout.nextLong());
+            fleet.rogues.add(rogue);
+            rogue.context.runOnContext(v -> rogue.connect());
         }
         if (options.roamRatio() > 0 && fleet.gateways.size() > 1) {
             fleet.vertx.setPeriodic(Math.max(1_000, options.roamEvery().toMillis()), id -> fleet.roamOnce());
@@ -131,6 +150,11 @@ public final class Fleet implements AutoCloseable {
             return;
         }
         List<Future<Void>> stopped = new ArrayList<>();
+        for (RogueGateway r : rogues) {
+            Promise<Void> p = Promise.promise();
+            r.context.runOnContext(v -> r.stop().onComplete(ar -> p.complete()));
+            stopped.add(p.future());
+        }
         for (SimGateway g : gateways) {
             Promise<Void> p = Promise.promise();
             g.context.runOnContext(v -> g.stop().onComplete(ar -> p.complete()));

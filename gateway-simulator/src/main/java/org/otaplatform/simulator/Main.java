@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -38,7 +41,15 @@ public final class Main {
                 options.brokerHost(),
                 options.brokerPort(),
                 options.seed());
-        Fleet fleet = Fleet.start(options);
+        Map<String, String> secrets;
+        try {
+            secrets = secrets(options);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("gateway-simulator: cannot register the fleet: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Fleet fleet = Fleet.start(options, secrets);
         AtomicBoolean ended = new AtomicBoolean();
         CountDownLatch summaryPrinted = new CountDownLatch(1);
         Runnable end = () -> {
@@ -97,6 +108,48 @@ public final class Main {
             return; // the JVM is shutting down already (a signal)
         }
         System.exit(fleet.stats().errorCount() == 0 ? 0 : 1);
+    }
+
+    /**
+     * The secrets the gateways sign their claims with: registered now ({@code --register}), read from an
+     * import's CSV answer ({@code --secrets}), or none.
+     */
+    static Map<String, String> secrets(Options options) throws IOException, InterruptedException {
+        if (options.registerUrl() != null) {
+            Map<String, String> secrets =
+                    new Registration(options.registerUrl(), System.getenv("OTA_API_TOKEN")).fleet(options);
+            System.out.printf(
+                    "gateway-simulator: registered %d sub-devices of %s at %s%n",
+                    secrets.size(), options.productKey(), options.registerUrl());
+            return secrets;
+        }
+        if (options.secretsFile() != null) {
+            return readSecrets(options.secretsFile());
+        }
+        return Map.of();
+    }
+
+    /** deviceKey → deviceSecret from a CSV with a header naming the columns deviceKey and deviceSecret. */
+    static Map<String, String> readSecrets(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) {
+            return Map.of();
+        }
+        List<String> header = Arrays.asList(lines.get(0).replace("\uFEFF", "").split(","));
+        int key = header.indexOf("deviceKey");
+        int secret = header.indexOf("deviceSecret");
+        if (key < 0 || secret < 0) {
+            throw new IllegalArgumentException("--secrets: " + file + " has no deviceKey and deviceSecret columns");
+        }
+        Map<String, String> secrets = new HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            // deviceKeys and secrets never hold a comma or a quote; a quoted name before them may
+            String[] fields = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
+            if (fields.length > Math.max(key, secret)) {
+                secrets.put(fields[key], fields[secret]);
+            }
+        }
+        return secrets;
     }
 
     /**

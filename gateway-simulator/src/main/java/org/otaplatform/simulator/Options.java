@@ -41,7 +41,10 @@ public record Options(
         Duration duration,
         Duration untilIdle,
         Path statusFile,
-        boolean quiet) {
+        boolean quiet,
+        int rogue,
+        String registerUrl,
+        Path secretsFile) {
 
     public Options {
         failures = Map.copyOf(failures);
@@ -54,6 +57,7 @@ public record Options(
         check(ratio(interruptRatio), "--interrupt", "a ratio 0..1");
         check(ratio(dropRatio), "--drop", "a ratio 0..1");
         check(ratio(roamRatio), "--roam", "a ratio 0..1");
+        check(rogue >= 0 && rogue <= 100, "--rogue", "0 to 100");
         check(
                 failures.values().stream().mapToDouble(Double::doubleValue).sum() <= 1.0,
                 "--fail",
@@ -190,6 +194,12 @@ public record Options(
                   --until-idle D            stop when no task changed for D after at least one task (0 = never)
                   --status-file PATH        write the live figures as JSON there every second
                   --quiet                   no live status line
+                  --register URL            register the fleet first at device-gateway-service (URL), with the
+                                            administrator token in OTA_API_TOKEN; the gateways sign their claims
+                  --secrets FILE            sign claims with the secrets of an import's CSV answer instead
+                                            (columns deviceKey and deviceSecret)
+                  --rogue N                 N more gateways that try to claim the fleet's sub-devices (unproven,
+                                            replayed, forged, invented); every claim must be refused
                 Durations: 500ms, 30s, 2m. Exit status 1 when a sub-device was told to flash twice for one task
                 or the platform refused a message.
                 """;
@@ -226,6 +236,9 @@ public record Options(
         Duration untilIdle = Duration.ZERO;
         Path statusFile;
         boolean quiet;
+        int rogue;
+        String registerUrl;
+        Path secretsFile;
 
         void set(String name, String v) {
             switch (name) {
@@ -262,6 +275,9 @@ public record Options(
                 case "--duration" -> duration = duration(v);
                 case "--until-idle" -> untilIdle = duration(v);
                 case "--status-file" -> statusFile = Path.of(v);
+                case "--rogue" -> rogue = Integer.parseInt(v);
+                case "--register" -> registerUrl = v;
+                case "--secrets" -> secretsFile = Path.of(v);
                 default -> throw new IllegalArgumentException(name + ": unknown option (see --help)");
             }
         }
@@ -370,6 +386,11 @@ public record Options(
             return this;
         }
 
+        public Builder rogue(int n) {
+            rogue = n;
+            return this;
+        }
+
         public Options build() {
             return new Options(
                     brokerHost,
@@ -400,7 +421,10 @@ public record Options(
                     duration,
                     untilIdle,
                     statusFile,
-                    quiet);
+                    quiet,
+                    rogue,
+                    registerUrl,
+                    secretsFile);
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Random;
 import org.otaplatform.contract.FirmwareManifest;
 import org.otaplatform.contract.GatewayTopic;
+import org.otaplatform.contract.SubDeviceProof;
 import org.otaplatform.contract.Topics;
 import org.otaplatform.contract.UplinkType;
 import org.otaplatform.contract.codec.Decoded;
@@ -29,6 +30,7 @@ import org.otaplatform.contract.message.Hello;
 import org.otaplatform.contract.message.Offline;
 import org.otaplatform.contract.message.Progress;
 import org.otaplatform.contract.message.Reply;
+import org.otaplatform.contract.message.SubDeviceAuth;
 import org.otaplatform.contract.message.SubDeviceRef;
 import org.otaplatform.contract.message.Topology;
 import org.otaplatform.contract.message.Upgrade;
@@ -188,7 +190,7 @@ final class SimGateway {
         stats.gatewaysOnline.incrementAndGet();
         stats.connects.incrementAndGet();
         List<Hello.SubDeviceSnapshot> snapshot = devices.values().stream()
-                .map(d -> new Hello.SubDeviceSnapshot(d.productKey, d.deviceKey, d.version, d.online))
+                .map(d -> new Hello.SubDeviceSnapshot(d.productKey, d.deviceKey, d.version, d.online, proof(d)))
                 .toList();
         send(
                 UplinkType.HELLO,
@@ -623,7 +625,7 @@ final class SimGateway {
                 new Topology(
                         msgId(),
                         now(),
-                        List.of(new Topology.AttachedSubDevice(d.productKey, d.deviceKey, d.version)),
+                        List.of(new Topology.AttachedSubDevice(d.productKey, d.deviceKey, d.version, proof(d))),
                         List.of()));
         stats.roams.incrementAndGet();
     }
@@ -636,6 +638,20 @@ final class SimGateway {
     }
 
     // --- helpers ---------------------------------------------------------------------------------
+
+    /**
+     * The proof that this gateway may speak for the sub-device, made now with its secret (protocol v1,
+     * "Sub-device registration and binding"); none when the fleet was given no secrets.
+     */
+    private SubDeviceAuth proof(Device d) {
+        String secret = fleet.secrets.get(d.deviceKey);
+        if (secret == null) {
+            return null;
+        }
+        long now = now();
+        return new SubDeviceAuth(
+                now, SubDeviceProof.sign(secret, SubDeviceProof.deviceText(id, d.productKey, d.deviceKey, now)));
+    }
 
     private void later(long millis, Runnable action) {
         fleet.vertx.setTimer(Math.max(1, millis), t -> action.run());

@@ -34,6 +34,8 @@ public final class Stats {
     final AtomicInteger busyRejections = new AtomicInteger();
     final AtomicInteger superseded = new AtomicInteger();
     final AtomicInteger alreadyRunning = new AtomicInteger();
+    final AtomicInteger rogueClaims = new AtomicInteger();
+    private final Map<String, AtomicInteger> rogueRefused = new ConcurrentHashMap<>();
     final AtomicLong bytesDownloaded = new AtomicLong();
     final AtomicLong bytesFlashed = new AtomicLong();
     final AtomicLong lastActivity = new AtomicLong(System.currentTimeMillis());
@@ -80,6 +82,23 @@ public final class Stats {
     void errorReply(String code, String text) {
         errorReplies.computeIfAbsent(code, k -> new AtomicInteger()).incrementAndGet();
         error("the platform refused a message: " + code + " " + text);
+    }
+
+    /** Claims of rogue gateways the platform refused, by the code it gave. */
+    void rogueRefused(String code, int claims) {
+        rogueRefused.computeIfAbsent(code, k -> new AtomicInteger()).addAndGet(claims);
+    }
+
+    /** How many claims the rogue gateways made. */
+    public int rogueClaims() {
+        return rogueClaims.get();
+    }
+
+    /** How many of the rogue gateways' claims were refused, by code. */
+    public Map<String, Integer> rogueRefused() {
+        Map<String, Integer> copy = new TreeMap<>();
+        rogueRefused.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
     }
 
     /** Something a correct platform never does; the run ends with exit status 1. */
@@ -258,6 +277,15 @@ public final class Stats {
                 "  %-44s %10s%n",
                 "connects / drops / roams",
                 connects.get() + " / " + drops.get() + " / " + roams.get()));
+        if (rogueClaims.get() > 0) {
+            Map<String, Integer> refused = rogueRefused();
+            s.append(String.format(
+                    Locale.ROOT,
+                    "  %-44s %10s%n",
+                    "rogue gateways' claims refused / made",
+                    refused.values().stream().mapToInt(Integer::intValue).sum() + " / " + rogueClaims.get()));
+            refused.forEach((code, n) -> s.append(String.format(Locale.ROOT, "  %-44s %10d%n", "  " + code, n)));
+        }
         s.append(String.format(Locale.ROOT, "  %-44s %10d%n", "ERRORS", errorCount.get()));
         errors.stream().limit(20).forEach(e -> s.append("    ").append(e).append('\n'));
         return s.toString();
@@ -277,6 +305,11 @@ public final class Stats {
         o.append(",\"bytesDownloaded\":").append(bytesDownloaded.get());
         o.append(",\"bytesFlashed\":").append(bytesFlashed.get());
         o.append(",\"errors\":").append(errorCount.get());
+        o.append(",\"rogueClaims\":").append(rogueClaims.get());
+        o.append(",\"rogueClaimsRefused\":")
+                .append(rogueRefused().values().stream()
+                        .mapToInt(Integer::intValue)
+                        .sum());
         o.append(",\"outcomes\":{");
         boolean first = true;
         for (var e : outcomes().entrySet()) {

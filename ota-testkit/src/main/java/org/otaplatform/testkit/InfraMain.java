@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
  * probe-postgres HOST PORT USER    exit 0 when PostgreSQL accepts a connection
  * ensure-databases HOST PORT USER NAME...   create each database that does not exist
  * local-secrets                    print new local secrets as environment lines (for .ota/secrets.env)
+ * registry-key                     print a new key for the registry's secrets as an environment line
  * jwt-public-key DIR               print the public key of the local token key pair in DIR (made if missing)
  * token DIR ROLE [HOURS]           print a token of ROLE signed by the key pair in DIR (default 24 h)
  * </pre>
@@ -50,6 +51,7 @@ public final class InfraMain {
                 Arrays.stream(args, 4, args.length).forEach(server::ensureDatabase);
             }
             case "local-secrets" -> printLocalSecrets();
+            case "registry-key" -> System.out.println(registryKeyLine());
             case "jwt-public-key" -> {
                 requireArgs(args, 2);
                 System.out.print(JwtTokens.inDirectory(Path.of(args[1])).publicKeyPem());
@@ -79,9 +81,19 @@ public final class InfraMain {
                     + base64.encodeToString(pair.getPrivate().getEncoded()));
             System.out.println("OTA_FIRMWARE_SIGNING_ACTIVE_KEY_ID=" + keyId);
             System.out.println("OTA_DOWNLOAD_LINK_SECRET=" + base64.encodeToString(linkSecret));
+            System.out.println(registryKeyLine());
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 is unavailable", e);
         }
+    }
+
+    /** A new key that seals the registry's product and device secrets: {@code OTA_REGISTRY_SECRET_KEYS=id:base64}. */
+    private static String registryKeyLine() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        String id = "local-" + java.time.LocalDate.now().toString().replace("-", "");
+        return "OTA_REGISTRY_SECRET_KEYS=" + id + ":"
+                + java.util.Base64.getEncoder().encodeToString(key);
     }
 
     private static void printToken(Path dir, String role, String hours) {
@@ -118,7 +130,7 @@ public final class InfraMain {
 
     private static void usage() {
         System.err.println("usage: InfraMain postgres PORT DATA_DIR | broker PORT"
-                + " | probe-postgres HOST PORT USER | ensure-databases HOST PORT USER NAME... | local-secrets"
+                + " | probe-postgres HOST PORT USER | ensure-databases HOST PORT USER NAME... | local-secrets | registry-key"
                 + " | jwt-public-key DIR | token DIR ROLE [HOURS]");
         System.exit(2);
     }
