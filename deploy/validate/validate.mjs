@@ -202,6 +202,14 @@ export async function validate(docs) {
     }
     const annotated = w.spec.template.metadata?.annotations?.["prometheus.io/port"];
     if (annotated && Number(annotated) !== expected) fault(w, `prometheus.io/port ${annotated} is not ${expected}`);
+    // every variable the service requires (${VAR} without a default, outside the dev and test profiles) is set
+    const required = [...fs.readFileSync(properties, "utf8").matchAll(/^[^%#\n][^\n]*\$\{(OTA_\w+)\}/gm)].map((m) => m[1]);
+    for (const variable of new Set(required)) {
+      const inEnv = (container.env ?? []).some((e) => e.name === variable);
+      if (!inEnv && config?.data?.[variable] === undefined) {
+        fault(w, `the service requires ${variable} (application.properties) and the workload does not set it`);
+      }
+    }
   }
   if (!config) {
     faults.push("ConfigMap/ota-config: missing");
@@ -265,6 +273,11 @@ async function selfTest(docs) {
     "a probe on an undeclared port": (ds) => {
       const w = ds.find((d) => d.kind === "StatefulSet" && d.metadata.name === "device-gateway-service");
       w.spec.template.spec.containers[0].readinessProbe.httpGet.port = "admin";
+    },
+    "a variable the service requires that the workload does not set": (ds) => {
+      const w = ds.find((d) => d.kind === "StatefulSet" && d.metadata.name === "device-gateway-service");
+      const env = w.spec.template.spec.containers[0].env;
+      env.splice(env.findIndex((e) => e.name === "OTA_REGISTRY_SECRET_KEYS"), 1);
     },
     "a missing part-of label": (ds) => {
       delete ds.find((d) => d.kind === "ConfigMap").metadata.labels["app.kubernetes.io/part-of"];
