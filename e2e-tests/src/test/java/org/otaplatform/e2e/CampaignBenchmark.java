@@ -238,7 +238,7 @@ public final class CampaignBenchmark {
             figures.put("campaign.simulatorErrors", fleet.stats().errorCount());
             figures.put("campaign.repeatedUpgradeDeliveries", fleet.stats().duplicateUpgrades());
             for (ServiceProcess service : List.of(platform.firmware, platform.plan, platform.gateway)) {
-                figures.put("rssPeakMiB." + service.name(), peakRssMiB(service));
+                figures.put("rssPeakMiB." + service.name(), service.peakRssMiB());
             }
 
             row(
@@ -282,7 +282,7 @@ public final class CampaignBenchmark {
                     "errors / repeated upgrade deliveries",
                     fleet.stats().errorCount() + " / " + fleet.stats().duplicateUpgrades());
             for (ServiceProcess service : List.of(platform.firmware, platform.plan, platform.gateway)) {
-                row("Peak RSS", service.name(), peakRssMiB(service) + " MiB (target < 512 MiB)");
+                row("Peak RSS", service.name(), service.peakRssMiB() + " MiB (target < 512 MiB)");
             }
             fleet.close();
             // the platform handles the fleet going away (1,000 gateways offline, their sub-devices with them):
@@ -460,19 +460,6 @@ public final class CampaignBenchmark {
         } finally {
             vertx.close();
         }
-    }
-
-    private long peakRssMiB(ServiceProcess service) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(service.pid()), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (IOException e) {
-            return -1;
-        }
-        return -1;
     }
 
     private long count(String sql) throws Exception {

@@ -178,6 +178,20 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The process's peak resident memory (VmHWM) in MiB; -1 where /proc does not tell. */
+    public long peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     public boolean alive() {
         return process.isAlive();
     }
