@@ -131,6 +131,27 @@ class HostileClaimsTest {
                         .isEqualTo(message.getValue().get(0).code());
             }
             assertThat(checked).isEqualTo(MESSAGES * CLAIMS_PER_MESSAGE);
+
+            // proofs that are not proofs at all: the message is malformed, naming the field
+            String d = owned.get(0);
+            for (String auth : List.of(
+                    "\"sig\"",
+                    "[]",
+                    "{\"timestamp\":\"now\",\"sign\":\"" + "a".repeat(64) + "\"}",
+                    "{\"timestamp\":-1,\"sign\":\"" + "a".repeat(64) + "\"}",
+                    "{\"timestamp\":1,\"sign\":\"" + "a".repeat(63) + "\"}",
+                    "{\"timestamp\":1,\"sign\":\"" + "A".repeat(64) + "\"}",
+                    "{\"timestamp\":1,\"sign\":\"" + "z".repeat(64) + "\"}",
+                    "{\"timestamp\":1,\"sign\":42}",
+                    "{\"timestamp\":1}")) {
+                String msgId = Gateways.msgId();
+                intruder.publish(UplinkType.HELLO, Gateways.hello(msgId, entry(signed, d, auth)));
+                assertThat(intruder.awaitDownlink(DownlinkType.ERROR, p -> p.contains(msgId))
+                                .payload())
+                        .as(auth)
+                        .contains("\"code\":\"MALFORMED\"")
+                        .contains("subDevices[0].auth");
+            }
             assertThat(snapshot()).as("registry, bindings, sessions and events").isEqualTo(before);
             given().get("/api/v1/gateways/" + attacker).then().statusCode(404);
 
