@@ -343,7 +343,7 @@ class HostileRestIT {
         attempts.add(new Attempt(
                 "import CSV of an unknown charset",
                 () -> given().contentType("text/csv; charset=klingon")
-                        .body("a\n")
+                        .body("a\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                         .post(imports)));
         attempts.add(new Attempt(
                 "import as XML",
