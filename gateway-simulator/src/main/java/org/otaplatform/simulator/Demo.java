@@ -354,8 +354,9 @@ public final class Demo {
                 ended = String.format(
                         Locale.ROOT,
                         "The plan did not finish: %s after %d s, %d of %d targeted sub-devices are not up to date"
-                                + " (%d in progress, %d waiting to be sent, %d failed attempts so far). The platform"
-                                + " keeps working on it; follow it at %s/api/v1/plans/%s.",
+                                + " (%d in progress, %d waiting to be sent, %d rejected by their gateways, %d failed"
+                                + " attempts so far). The platform keeps working on it; follow it at"
+                                + " %s/api/v1/plans/%s.",
                         now - lastChange > STALLED_AFTER_MILLIS
                                 ? "nothing changed for " + STALLED_AFTER_MILLIS / 1000 + " s"
                                 : "the demo's limit was reached",
@@ -364,6 +365,7 @@ public final class Demo {
                         targeted,
                         s.get("inProgress").asInt(),
                         s.get("pending").asInt(),
+                        s.get("rejected").asInt(),
                         s.get("failed").asInt(),
                         planUrl,
                         planId);
