@@ -19,11 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.codec.MessageCodec;
 import org.otaplatform.contract.internal.DeviceState;
-import org.otaplatform.contract.internal.FirmwareEvent;
 import org.otaplatform.contract.internal.GatewayState;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
-import org.otaplatform.contract.wire.FirmwareType;
 import org.otaplatform.testkit.MqttBroker;
 import org.otaplatform.testkit.TestMqttClient;
 
@@ -42,24 +40,9 @@ class PushTest {
         String product = "push-" + UUID.randomUUID().toString().substring(0, 8);
         String gw1 = product + "-gw1";
         String gw2 = product + "-gw2";
-        String firmwareId = UUID.randomUUID().toString();
         try (TestMqttClient bus =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
-            publish(
-                    bus,
-                    InternalTopics.FIRMWARE_EVENTS,
-                    FirmwareEvent.CREATED,
-                    new FirmwareEvent(
-                            firmwareId,
-                            product,
-                            "2.0",
-                            FirmwareType.FULL,
-                            null,
-                            2048,
-                            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                            "c2ln",
-                            "k1",
-                            "VERIFIED"));
+            String firmwareId = Fixtures.firmware(bus, product, "2.0", "VERIFIED");
             publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gw1, true, 1));
             publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gw2, true, 1));
             for (int i = 1; i <= 5; i++) {
@@ -283,22 +266,7 @@ class PushTest {
         String gw = product + "-gw";
         try (TestMqttClient bus =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
-            String firmwareId = UUID.randomUUID().toString();
-            publish(
-                    bus,
-                    InternalTopics.FIRMWARE_EVENTS,
-                    FirmwareEvent.CREATED,
-                    new FirmwareEvent(
-                            firmwareId,
-                            product,
-                            "2.0",
-                            FirmwareType.FULL,
-                            null,
-                            2048,
-                            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                            "c2ln",
-                            "k1",
-                            "UNVERIFIED"));
+            String firmwareId = Fixtures.firmware(bus, product, "2.0", "UNVERIFIED");
             publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gw, true, 1));
             device(bus, product, "d1", gw, true, "1.0");
             device(bus, product, "d2", gw, true, "1.0");
@@ -552,22 +520,7 @@ class PushTest {
             int ackTimeout,
             boolean pushActively,
             String extra) {
-        String firmwareId = UUID.randomUUID().toString();
-        publish(
-                bus,
-                InternalTopics.FIRMWARE_EVENTS,
-                FirmwareEvent.CREATED,
-                new FirmwareEvent(
-                        firmwareId,
-                        product,
-                        "2.0",
-                        FirmwareType.FULL,
-                        null,
-                        2048,
-                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                        "c2ln",
-                        "k1",
-                        "UNVERIFIED"));
+        String firmwareId = Fixtures.firmware(bus, product, "2.0", "UNVERIFIED");
         publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gw, true, 1));
         for (int i = 1; i <= 3; i++) {
             device(bus, product, "d" + i, gw, true, "1.0");

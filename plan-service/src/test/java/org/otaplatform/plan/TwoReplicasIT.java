@@ -23,12 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.codec.MessageCodec;
 import org.otaplatform.contract.internal.DeviceState;
-import org.otaplatform.contract.internal.FirmwareEvent;
 import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.GatewayState;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
-import org.otaplatform.contract.wire.FirmwareType;
 import org.otaplatform.testkit.JwtTokens;
 import org.otaplatform.testkit.MqttBroker;
 import org.otaplatform.testkit.PostgresServer;
@@ -75,25 +73,10 @@ class TwoReplicasIT {
     @Test
     void twoReplicasRunOneCampaignWithoutPushingAnyDeviceTwice() throws Exception {
         String product = "rep-" + UUID.randomUUID().toString().substring(0, 8);
-        String firmwareId = UUID.randomUUID().toString();
         int devices = GATEWAYS * DEVICES;
         try (TestMqttClient bus =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
-            publish(
-                    bus,
-                    InternalTopics.FIRMWARE_EVENTS,
-                    FirmwareEvent.CREATED,
-                    new FirmwareEvent(
-                            firmwareId,
-                            product,
-                            "2.0",
-                            FirmwareType.FULL,
-                            null,
-                            2048,
-                            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                            "c2ln",
-                            "k1",
-                            "VERIFIED"));
+            String firmwareId = Fixtures.firmware(bus, product, "2.0", "VERIFIED");
             for (int g = 0; g < GATEWAYS; g++) {
                 String gateway = product + "-gw" + g;
                 publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gateway, true, 1));

@@ -15,7 +15,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.jboss.logging.Logger;
-import org.otaplatform.contract.Identifiers;
+import org.otaplatform.common.security.KeyList;
 import org.otaplatform.devicegateway.config.DeviceGatewayConfig;
 
 /**
@@ -62,20 +62,10 @@ public class SecretVault {
             throw new IllegalStateException("no registry secret key: set OTA_REGISTRY_SECRET_KEYS to"
                     + " keyId:base64(32 random bytes), e.g. k1:$(head -c 32 /dev/urandom | base64)");
         }
-        for (String entry : list.split(",")) {
-            String trimmed = entry.trim();
-            if (trimmed.isEmpty()) {
-                continue;
-            }
-            int colon = trimmed.indexOf(':');
-            String id = colon > 0 ? trimmed.substring(0, colon) : "";
-            if (!Identifiers.isEntityId(id)) {
-                throw new IllegalStateException(
-                        "OTA_REGISTRY_SECRET_KEYS: each entry must be keyId:base64 with a keyId of [A-Za-z0-9._:-]");
-            }
+        KeyList.parse(list, "OTA_REGISTRY_SECRET_KEYS").forEach((id, base64) -> {
             byte[] key;
             try {
-                key = Base64.getDecoder().decode(trimmed.substring(colon + 1));
+                key = Base64.getDecoder().decode(base64);
             } catch (IllegalArgumentException e) {
                 key = new byte[0];
             }
@@ -84,7 +74,7 @@ public class SecretVault {
                 throw new IllegalStateException("registry secret key " + id + " must be 32 bytes in base64");
             }
             keys.put(id, new SecretKeySpec(key, "AES"));
-        }
+        });
         if (keys.isEmpty()) {
             throw new IllegalStateException("no registry secret key in OTA_REGISTRY_SECRET_KEYS");
         }

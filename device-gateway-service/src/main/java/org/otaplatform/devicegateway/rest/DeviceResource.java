@@ -22,6 +22,7 @@ import org.otaplatform.common.rest.QueryParams;
 import org.otaplatform.common.security.Roles;
 import org.otaplatform.contract.Identifiers;
 import org.otaplatform.devicegateway.registry.DeviceFilter;
+import org.otaplatform.devicegateway.registry.RegisteredDevice;
 import org.otaplatform.devicegateway.registry.RegistryService;
 
 /**
@@ -41,7 +42,7 @@ public class DeviceResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
-    public Uni<Page<DeviceView>> list(
+    public Uni<Page<RegisteredDevice>> list(
             @QueryParam("productKey") String productKey,
             @QueryParam("gatewayId") String gatewayId,
             @QueryParam("online") String online,
@@ -55,15 +56,15 @@ public class DeviceResource {
                 QueryParams.bool("online", online),
                 Ids.filter("version", version, Identifiers::isVersion),
                 Ids.filter("q", q, v -> Identifiers.isPrintable(v, 128)));
-        return registry.devices(filter, PageRequest.of(page, size)).map(p -> p.map(DeviceView::of));
+        return registry.devices(filter, PageRequest.of(page, size));
     }
 
     @GET
     @Path("/{productKey}/{deviceKey}")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
-    public Uni<DeviceView> get(@PathParam("productKey") String productKey, @PathParam("deviceKey") String deviceKey) {
-        return registry.device(Ids.productKey("productKey", productKey), Ids.deviceKey("deviceKey", deviceKey))
-                .map(DeviceView::of);
+    public Uni<RegisteredDevice> get(
+            @PathParam("productKey") String productKey, @PathParam("deviceKey") String deviceKey) {
+        return registry.device(Ids.productKey("productKey", productKey), Ids.deviceKey("deviceKey", deviceKey));
     }
 
     /** Deletes a device: a sub-device is unbound and its open tasks end CANCELLED (plan-service). */

@@ -21,6 +21,7 @@ import org.otaplatform.common.rest.Ids;
 import org.otaplatform.common.rest.QueryParams;
 import org.otaplatform.common.security.Roles;
 import org.otaplatform.devicegateway.registry.DeviceFilter;
+import org.otaplatform.devicegateway.registry.RegisteredDevice;
 import org.otaplatform.devicegateway.registry.RegistryService;
 import org.otaplatform.devicegateway.session.SessionQueries;
 
@@ -56,20 +57,18 @@ public class GatewayResource {
     @GET
     @Path("/{gatewayId}/sub-devices")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
-    public Uni<Page<DeviceView>> subDevices(
+    public Uni<Page<RegisteredDevice>> subDevices(
             @PathParam("gatewayId") String gatewayId,
             @QueryParam("page") String page,
             @QueryParam("size") String size) {
         String id = Ids.gatewayId("gatewayId", gatewayId);
         PageRequest request = PageRequest.of(page, size);
-        return sessions.exists(id)
-                .flatMap(exists -> {
-                    if (!exists) {
-                        throw ApiException.notFound("gateway", id);
-                    }
-                    return registry.devices(DeviceFilter.topologyOf(id), request);
-                })
-                .map(p -> p.map(DeviceView::of));
+        return sessions.exists(id).flatMap(exists -> {
+            if (!exists) {
+                throw ApiException.notFound("gateway", id);
+            }
+            return registry.devices(DeviceFilter.topologyOf(id), request);
+        });
     }
 
     /**
@@ -79,18 +78,17 @@ public class GatewayResource {
     @PUT
     @Path("/{gatewayId}/sub-devices/{productKey}/{deviceKey}")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
-    public Uni<DeviceView> bind(
+    public Uni<RegisteredDevice> bind(
             @PathParam("gatewayId") String gatewayId,
             @PathParam("productKey") String productKey,
             @PathParam("deviceKey") String deviceKey,
             @Context SecurityContext security,
             @Context HttpServerRequest http) {
         return registry.bind(
-                        Ids.gatewayId("gatewayId", gatewayId),
-                        Ids.productKey("productKey", productKey),
-                        Ids.deviceKey("deviceKey", deviceKey),
-                        Actors.of(security, http))
-                .map(DeviceView::of);
+                Ids.gatewayId("gatewayId", gatewayId),
+                Ids.productKey("productKey", productKey),
+                Ids.deviceKey("deviceKey", deviceKey),
+                Actors.of(security, http));
     }
 
     /** Unbinds a sub-device from the gateway; its open tasks end CANCELLED (plan-service). */

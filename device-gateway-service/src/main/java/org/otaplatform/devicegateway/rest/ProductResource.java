@@ -38,6 +38,7 @@ import org.otaplatform.common.security.Roles;
 import org.otaplatform.devicegateway.registry.DeviceImports;
 import org.otaplatform.devicegateway.registry.ImportRows;
 import org.otaplatform.devicegateway.registry.NodeType;
+import org.otaplatform.devicegateway.registry.RegisteredDevice;
 import org.otaplatform.devicegateway.registry.RegistryService;
 
 /**
@@ -155,7 +156,7 @@ public class ProductResource {
                         Actors.of(security, http))
                 .map(created -> {
                     Map<String, Object> entity = new LinkedHashMap<>();
-                    DeviceView view = DeviceView.of(created.device());
+                    RegisteredDevice view = created.device();
                     entity.put("productKey", view.productKey());
                     entity.put("deviceKey", view.deviceKey());
                     entity.put("name", view.name());

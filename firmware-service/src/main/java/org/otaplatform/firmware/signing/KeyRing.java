@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+import org.otaplatform.common.security.KeyList;
 import org.otaplatform.contract.FirmwareManifest;
-import org.otaplatform.contract.Identifiers;
 import org.otaplatform.firmware.config.FirmwareConfig;
 
 /**
@@ -49,13 +49,14 @@ public class KeyRing {
         FirmwareConfig.Signing signing = config.signing();
         Map<String, PrivateKey> privateKeys = new LinkedHashMap<>();
         signing.privateKeys()
-                .ifPresent(list -> entries(list, "private-keys").forEach((id, der) -> {
-                    PrivateKey key = privateKey(id, der);
-                    privateKeys.put(id, key);
-                    published.put(id, publicKeyOf(key));
-                }));
+                .ifPresent(list -> KeyList.parse(list, "ota.firmware.signing.private-keys")
+                        .forEach((id, der) -> {
+                            PrivateKey key = privateKey(id, der);
+                            privateKeys.put(id, key);
+                            published.put(id, publicKeyOf(key));
+                        }));
         signing.publicKeys()
-                .ifPresent(list -> entries(list, "public-keys")
+                .ifPresent(list -> KeyList.parse(list, "ota.firmware.signing.public-keys")
                         .forEach((id, der) -> published.putIfAbsent(id, publicKey(id, der))));
         if (privateKeys.isEmpty()) {
             if (!signing.generateDevKey()) {
@@ -111,24 +112,6 @@ public class KeyRing {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 is unavailable", e);
         }
-    }
-
-    private static Map<String, String> entries(String list, String setting) {
-        Map<String, String> result = new LinkedHashMap<>();
-        for (String entry : list.split(",")) {
-            String trimmed = entry.trim();
-            if (trimmed.isEmpty()) {
-                continue;
-            }
-            int colon = trimmed.indexOf(':');
-            String id = colon > 0 ? trimmed.substring(0, colon) : "";
-            if (!Identifiers.isEntityId(id)) {
-                throw new IllegalStateException("ota.firmware.signing." + setting
-                        + ": each entry must be keyId:base64 with a keyId of [A-Za-z0-9._-]");
-            }
-            result.put(id, trimmed.substring(colon + 1));
-        }
-        return result;
     }
 
     private static PrivateKey privateKey(String id, String base64) {
