@@ -33,6 +33,8 @@ class AuthorizationTest {
             Endpoint.get(PLAN + "/tasks"),
             Endpoint.get(PLAN + "/tasks/00000000-0000-4000-8000-000000000001"),
             Endpoint.get(PLAN + "/history"),
+            Endpoint.get(PLAN + "/failures"),
+            Endpoint.get(PLAN + "/progress"),
             Endpoint.get("/api/v1/devices/pk-access/dk-access/history")
         }) {
             assertAdmits(read, ADMIN, OPERATOR, VIEWER);

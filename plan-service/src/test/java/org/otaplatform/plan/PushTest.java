@@ -490,6 +490,59 @@ class PushTest {
         }
     }
 
+    /** What the console's plan page reads: failures by cause and by gateway, results per minute, sorted lists. */
+    @Test
+    void aPlansFailuresAreBrokenDownByCauseAndGatewayAndCountedPerMinute() throws Exception {
+        String product = "brk-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String id = activePlan(bus, product, gw, 3, 300);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> upgrades(bus, product).size() == 3);
+            List<JsonNode> tasks = upgrades(bus, product);
+            report(bus, failed(gw, tasks.get(0), "DOWNLOAD_FAILED"), GatewayUplink.Progress.TYPE);
+            report(bus, failed(gw, tasks.get(1), "INSTALL_FAILED"), GatewayUplink.Progress.TYPE);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/plans/" + id + "/failures")
+                            .then()
+                            .statusCode(200)
+                            .body("failed", equalTo(2))
+                            .body(
+                                    "byCode.key",
+                                    org.hamcrest.Matchers.containsInAnyOrder("DOWNLOAD_FAILED", "INSTALL_FAILED"))
+                            .body("byGateway[0].key", equalTo(gw))
+                            .body("byGateway[0].count", equalTo(2)));
+            given().get("/api/v1/plans/" + id + "/progress?minutes=5")
+                    .then()
+                    .statusCode(200)
+                    .body("minutes.failed.sum()", equalTo(2))
+                    .body("minutes.succeeded.sum()", equalTo(0));
+            given().get("/api/v1/plans/" + id + "/progress?minutes=0")
+                    .then()
+                    .statusCode(422)
+                    .body("errors[0].field", equalTo("minutes"));
+
+            String firmwareId =
+                    given().get("/api/v1/plans/" + id).then().extract().path("firmwareId");
+            given().get("/api/v1/plans?firmwareId=" + firmwareId)
+                    .then()
+                    .body("total", equalTo(1))
+                    .body("items[0].id", equalTo(id));
+            given().get("/api/v1/plans?firmwareId=nope")
+                    .then()
+                    .statusCode(422)
+                    .body("errors[0].field", equalTo("firmwareId"));
+            given().get("/api/v1/plans?sort=-nope").then().statusCode(422).body("errors[0].field", equalTo("sort"));
+            given().get("/api/v1/plans/" + id + "/tasks?sort=-deviceKey")
+                    .then()
+                    .body("items.deviceKey", org.hamcrest.Matchers.contains("d3", "d2", "d1"));
+            given().get("/api/v1/plans/" + id + "/tasks?sort=state&state=FAILED")
+                    .then()
+                    .body("total", equalTo(2));
+        }
+    }
+
     private static GatewayUplink.Progress failed(String gw, JsonNode upgrade, String code) {
         return new GatewayUplink.Progress(
                 gw,

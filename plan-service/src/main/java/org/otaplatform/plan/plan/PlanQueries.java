@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
+import org.otaplatform.common.paging.SortOrder;
 
 /** The read side of plans, for the REST API. */
 @ApplicationScoped
@@ -19,9 +20,11 @@ public class PlanQueries {
     }
 
     @WithSession
-    public Uni<Page<Plan>> list(PlanStatus status, String productKey, PageRequest page) {
-        return plans.list(status, productKey, page)
-                .flatMap(items -> plans.count(status, productKey).map(total -> page.page(items, total)));
+    public Uni<Page<Plan>> list(
+            PlanStatus status, String productKey, UUID firmwareId, SortOrder order, PageRequest page) {
+        var filter = new PlanRepository.Filter(status, productKey, firmwareId);
+        return plans.list(filter, order, page)
+                .flatMap(items -> plans.count(filter).map(total -> page.page(items, total)));
     }
 
     @WithSession

@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
+import org.otaplatform.common.paging.SortOrder;
 import org.otaplatform.common.rest.Ids;
 import org.otaplatform.common.rest.QueryParams;
 import org.otaplatform.common.security.Roles;
@@ -28,6 +29,7 @@ import org.otaplatform.plan.plan.PlanQueries;
 import org.otaplatform.plan.plan.PlanRequest;
 import org.otaplatform.plan.plan.PlanService;
 import org.otaplatform.plan.plan.PlanStatus;
+import org.otaplatform.plan.task.PlanResults;
 import org.otaplatform.plan.task.PlanStats;
 import org.otaplatform.plan.task.TaskQueries;
 import org.otaplatform.plan.task.TaskState;
@@ -40,6 +42,7 @@ public class PlanResource {
     private final PlanQueries queries;
     private final PlanService plans;
     private final TaskQueries tasks;
+    private final PlanResults results;
     private final PlanStats stats;
     private final FirmwareViews firmware;
     private final org.otaplatform.plan.task.Retries retries;
@@ -49,10 +52,12 @@ public class PlanResource {
             PlanQueries queries,
             PlanService plans,
             TaskQueries tasks,
+            PlanResults results,
             PlanStats stats,
             FirmwareViews firmware,
             org.otaplatform.plan.task.Retries retries,
             org.otaplatform.plan.schedule.PushScheduler scheduler) {
+        this.results = results;
         this.retries = retries;
         this.scheduler = scheduler;
         this.queries = queries;
@@ -102,13 +107,65 @@ public class PlanResource {
     public Uni<Page<PlanView>> list(
             @QueryParam("status") String status,
             @QueryParam("productKey") String productKey,
+            @QueryParam("firmwareId") String firmwareId,
+            @QueryParam("sort") String sort,
             @QueryParam("page") String page,
             @QueryParam("size") String size) {
         return queries.list(
                         QueryParams.enumValue("status", status, PlanStatus.class),
                         Ids.filter("productKey", productKey, org.otaplatform.contract.Identifiers::isProductKey),
+                        firmwareId == null || firmwareId.isBlank() ? null : uuidFilter("firmwareId", firmwareId),
+                        SortOrder.parse(
+                                "sort",
+                                sort,
+                                org.otaplatform.plan.plan.PlanRepository.SORTABLE,
+                                new SortOrder("createdAt", true)),
                         PageRequest.of(page, size))
                 .map(p -> p.map(PlanView::of));
+    }
+
+    /** How the plan's devices ended: failures by cause and by gateway (each device's latest attempt). */
+    @GET
+    @Path("/{id}/failures")
+    public Uni<PlanResults.Failures> failures(@PathParam("id") String id) {
+        UUID planId = Ids.uuid("id", id);
+        return queries.get(planId).flatMap(p -> results.failures(planId));
+    }
+
+    /** Succeeded and failed results per minute over the last {@code minutes} (1–1440, default 60). */
+    @GET
+    @Path("/{id}/progress")
+    public Uni<PlanResults.Progress> progress(@PathParam("id") String id, @QueryParam("minutes") String minutes) {
+        UUID planId = Ids.uuid("id", id);
+        int span = minutes(minutes);
+        return queries.get(planId).flatMap(p -> results.perMinute(planId, span));
+    }
+
+    private static int minutes(String value) {
+        if (value == null || value.isBlank()) {
+            return 60;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= 1440) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.invalid("minutes", "must be a whole number from 1 to 1440");
+    }
+
+    /** A UUID filter from a query string: 422 naming the parameter when it is not one. */
+    private static UUID uuidFilter(String parameter, String value) {
+        try {
+            if (value.length() == 36) {
+                return UUID.fromString(value);
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw ApiException.invalid(parameter, "is not a well-formed " + parameter);
     }
 
     @GET
@@ -139,10 +196,12 @@ public class PlanResource {
             @QueryParam("state") String state,
             @QueryParam("gatewayId") String gatewayId,
             @QueryParam("deviceKey") String deviceKey,
+            @QueryParam("sort") String sort,
             @QueryParam("page") String page,
             @QueryParam("size") String size) {
         var planId = Ids.uuid("id", id);
         var stateFilter = QueryParams.enumValue("state", state, TaskState.class);
+        var order = SortOrder.parse("sort", sort, TaskQueries.SORTABLE.keySet(), new SortOrder("createdAt", false));
         var request = PageRequest.of(page, size);
         return queries.get(planId)
                 .flatMap(p -> tasks.list(
@@ -150,6 +209,7 @@ public class PlanResource {
                         stateFilter == null ? null : stateFilter.name(),
                         Ids.filter("gatewayId", gatewayId, org.otaplatform.contract.Identifiers::isGatewayId),
                         Ids.filter("deviceKey", deviceKey, org.otaplatform.contract.Identifiers::isDeviceKey),
+                        order,
                         request));
     }
 

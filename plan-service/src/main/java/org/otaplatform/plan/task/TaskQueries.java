@@ -51,10 +51,26 @@ public class TaskQueries {
         this.pool = pool;
     }
 
-    public Uni<Page<TaskView>> list(UUID planId, String state, String gatewayId, String deviceKey, PageRequest page) {
+    /** The fields a task list may be sorted by, and their columns. */
+    public static final java.util.Map<String, String> SORTABLE = java.util.Map.of(
+            "createdAt", "created_at",
+            "updatedAt", "updated_at",
+            "deviceKey", "device_key",
+            "gatewayId", "gateway_id",
+            "state", "state",
+            "attempt", "attempt");
+
+    public Uni<Page<TaskView>> list(
+            UUID planId,
+            String state,
+            String gatewayId,
+            String deviceKey,
+            org.otaplatform.common.paging.SortOrder order,
+            PageRequest page) {
         Tuple filter = Tuple.of(planId, state, gatewayId, deviceKey);
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM upgrade_task" + FILTER
-                        + " ORDER BY created_at, id LIMIT $5 OFFSET $6")
+        String direction = order.descending() ? " DESC" : "";
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM upgrade_task" + FILTER + " ORDER BY "
+                        + SORTABLE.get(order.field()) + direction + ", id" + direction + " LIMIT $5 OFFSET $6")
                 .execute(Tuple.of(planId, state, gatewayId, deviceKey, page.size(), page.offset()))
                 .flatMap(rows -> pool.preparedQuery("SELECT count(*) FROM upgrade_task" + FILTER)
                         .execute(filter)
