@@ -23,7 +23,7 @@ import java.util.UUID;
 /**
  * {@code ./ota demo}: a simulated fleet, a generated firmware package, a silent plan over the fleet, live
  * progress, the final statistics and where to look. Talks to the platform only through its REST API and
- * (as the fleet) MQTT. Options: {@code --firmware URL --plan URL --gateway URL} and any simulator option.
+ * (as the fleet) MQTT. Options: {@code --firmware URL --plan URL --gateway URL --console URL} and any simulator option.
  */
 public final class Demo {
 
@@ -42,14 +42,29 @@ public final class Demo {
     private static final String TOKEN = java.util.Objects.requireNonNullElse(System.getenv("OTA_API_TOKEN"), "")
             .strip();
 
+    /** A token for the console's sign-in link (./ota passes one); without it the link asks to sign in. */
+    private static final String CONSOLE_TOKEN = java.util.Objects.requireNonNullElse(
+                    System.getenv("OTA_CONSOLE_TOKEN"), "")
+            .strip();
+
     private final String firmwareUrl;
     private final String planUrl;
     private final String gatewayUrl;
+    private final String consoleUrl;
 
-    private Demo(String firmwareUrl, String planUrl, String gatewayUrl) {
+    private Demo(String firmwareUrl, String planUrl, String gatewayUrl, String consoleUrl) {
         this.firmwareUrl = firmwareUrl;
         this.planUrl = planUrl;
         this.gatewayUrl = gatewayUrl;
+        this.consoleUrl = consoleUrl;
+    }
+
+    /** The plan's page in the console, signing in on the way when the demo has a console token. */
+    private String consoleLink(String planId) {
+        String page = "/plans/" + planId;
+        return CONSOLE_TOKEN.isEmpty()
+                ? consoleUrl + page
+                : consoleUrl + "/login?next=" + page + "#token=" + CONSOLE_TOKEN;
     }
 
     public static void main(String[] args) throws Exception {
@@ -57,6 +72,7 @@ public final class Demo {
         String firmware = "http://127.0.0.1:8081";
         String plan = "http://127.0.0.1:8082";
         String gateway = "http://127.0.0.1:8083";
+        String console = "http://127.0.0.1:8080";
         List<String> simulator = new ArrayList<>(List.of(
                 "--gateways",
                 "20",
@@ -90,11 +106,12 @@ public final class Demo {
                 case "--firmware" -> firmware = args[i + 1];
                 case "--plan" -> plan = args[i + 1];
                 case "--gateway" -> gateway = args[i + 1];
+                case "--console" -> console = args[i + 1];
                 default -> simulator.addAll(List.of(args[i], args[i + 1]));
             }
         }
         Options options = Options.parse(simulator.toArray(new String[0]));
-        boolean ok = new Demo(firmware, plan, gateway).run(options);
+        boolean ok = new Demo(firmware, plan, gateway, console).run(options);
         System.exit(ok ? 0 : 1);
     }
 
@@ -144,6 +161,7 @@ public final class Demo {
                     planUrl + "/api/v1/plans/" + planId + "/activate",
                     JSON.createObjectNode().put("reason", "demo"));
             say("Plan '%s' (%s) is ACTIVE: silent, up to 4 tasks per gateway, 3 attempts 5 s apart.", name, planId);
+            say("Watch it in the console: %s", consoleLink(planId));
 
             JsonNode stats = follow(planId, devices);
             Map<String, Integer> exhaustedBy = exhaustedByCode(planId);
@@ -187,7 +205,10 @@ public final class Demo {
             }
             say("");
             say("Where to look (the platform keeps running until ./ota down):");
-            say("  the plan         %s/api/v1/plans/%s", planUrl, planId);
+            say(
+                    "  the plan         %s/plans/%s  (the console; API: %s/api/v1/plans/%s)",
+                    consoleUrl, planId, planUrl, planId);
+            say("  console sign-in  %s", consoleLink(planId));
             say("  its tasks        %s/api/v1/plans/%s/tasks?state=FAILED", planUrl, planId);
             say("  gateways         %s/api/v1/gateways", gatewayUrl);
             say("  firmware         %s/api/v1/firmware/%s", firmwareUrl, firmwareId);

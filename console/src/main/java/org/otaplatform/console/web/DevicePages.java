@@ -1,0 +1,165 @@
+package org.otaplatform.console.web;
+
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.otaplatform.console.backend.Backend;
+import org.otaplatform.console.backend.Service;
+
+/**
+ * The registry: devices (search, a device's page with its binding, state and upgrade history across plans,
+ * bind and unbind for operators) and gateways (sessions, a gateway's page with its sub-devices).
+ */
+@Authenticated
+@Produces(MediaType.TEXT_HTML)
+@Path("/")
+public class DevicePages {
+
+    private final Pages pages;
+    private final Template devices;
+    private final Template device;
+    private final Template gateways;
+    private final Template gateway;
+
+    DevicePages(
+            Pages pages,
+            @Location("devices/list.html") Template devices,
+            @Location("devices/detail.html") Template device,
+            @Location("gateways/list.html") Template gateways,
+            @Location("gateways/detail.html") Template gateway) {
+        this.pages = pages;
+        this.devices = devices;
+        this.device = device;
+        this.gateways = gateways;
+        this.gateway = gateway;
+    }
+
+    @GET
+    @Path("devices")
+    public Uni<TemplateInstance> devices(
+            @QueryParam("q") String q,
+            @QueryParam("productKey") String productKey,
+            @QueryParam("gatewayId") String gatewayId,
+            @QueryParam("online") String online,
+            @QueryParam("version") String version,
+            @QueryParam("page") String page) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("q", q);
+        query.put("productKey", productKey);
+        query.put("gatewayId", gatewayId);
+        query.put("online", online);
+        query.put("version", version);
+        query.put("page", page);
+        query.put("size", "25");
+        return pages.listing(Service.DEVICE_GATEWAY, "/api/v1/devices", query, "/devices", null)
+                .map(list -> pages.view(devices, "devices").data("devices", list));
+    }
+
+    @GET
+    @Path("devices/{productKey}/{deviceKey}")
+    public Uni<TemplateInstance> device(
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey,
+            @QueryParam("page") String page,
+            @QueryParam("done") String done) {
+        String path = Backend.path(productKey, deviceKey);
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("page", page);
+        query.put("size", "20");
+        return Uni.combine()
+                .all()
+                .unis(
+                        pages.read(Service.DEVICE_GATEWAY, "/api/v1/devices" + path),
+                        pages.listing(
+                                Service.PLAN, "/api/v1/devices" + path + "/history", query, "/devices" + path, null))
+                .asTuple()
+                .map(both -> pages.view(device, "devices")
+                        .data("device", both.getItem1())
+                        .data("history", both.getItem2())
+                        .data("flash", Flash.of(done)));
+    }
+
+    @POST
+    @Path("devices/{productKey}/{deviceKey}/bind")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> bind(
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey,
+            @FormParam("gatewayId") String gatewayId) {
+        pages.require(pages.operator().operates(), "binding sub-devices needs ota-operator or ota-admin");
+        if (gatewayId == null || gatewayId.isBlank()) {
+            throw new PageProblem(422, "name the gateway to bind the sub-device to");
+        }
+        return pages.send(
+                        HttpMethod.PUT,
+                        Service.DEVICE_GATEWAY,
+                        "/api/v1/gateways" + Backend.path(gatewayId.strip(), "sub-devices", productKey, deviceKey),
+                        Map.of())
+                .map(reply -> PlanPages.done(reply, "/devices" + Backend.path(productKey, deviceKey) + "?done=bound"));
+    }
+
+    @POST
+    @Path("devices/{productKey}/{deviceKey}/unbind")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> unbind(
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey,
+            @FormParam("gatewayId") String gatewayId) {
+        pages.require(pages.operator().operates(), "unbinding sub-devices needs ota-operator or ota-admin");
+        if (gatewayId == null || gatewayId.isBlank()) {
+            throw new PageProblem(422, "the sub-device is not bound to a gateway");
+        }
+        return pages.send(
+                        HttpMethod.DELETE,
+                        Service.DEVICE_GATEWAY,
+                        "/api/v1/gateways" + Backend.path(gatewayId.strip(), "sub-devices", productKey, deviceKey),
+                        null)
+                .map(reply ->
+                        PlanPages.done(reply, "/devices" + Backend.path(productKey, deviceKey) + "?done=unbound"));
+    }
+
+    @GET
+    @Path("gateways")
+    public Uni<TemplateInstance> gateways(@QueryParam("online") String online, @QueryParam("page") String page) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("online", online);
+        query.put("page", page);
+        query.put("size", "25");
+        return pages.listing(Service.DEVICE_GATEWAY, "/api/v1/gateways", query, "/gateways", null)
+                .map(list -> pages.view(gateways, "gateways").data("gateways", list));
+    }
+
+    @GET
+    @Path("gateways/{gatewayId}")
+    public Uni<TemplateInstance> gateway(@PathParam("gatewayId") String gatewayId, @QueryParam("page") String page) {
+        String path = Backend.path(gatewayId);
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("gatewayId", gatewayId);
+        query.put("page", page);
+        query.put("size", "25");
+        return Uni.combine()
+                .all()
+                .unis(
+                        pages.read(Service.DEVICE_GATEWAY, "/api/v1/gateways" + path),
+                        pages.listing(Service.DEVICE_GATEWAY, "/api/v1/devices", query, "/gateways" + path, null))
+                .asTuple()
+                .map(both -> pages.view(gateway, "gateways")
+                        .data("gateway", both.getItem1())
+                        .data("devices", both.getItem2()));
+    }
+}

@@ -1,0 +1,264 @@
+package org.otaplatform.console;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.config.RedirectConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.otaplatform.testkit.JwtTokens;
+
+/** Sign-in, roles, refusals and the live reads of the console, against stubbed services. */
+@QuarkusTest
+@QuarkusTestResource(StubServices.class)
+class ConsoleTest {
+
+    private static final RestAssuredConfig NO_REDIRECTS =
+            RestAssuredConfig.config().redirect(RedirectConfig.redirectConfig().followRedirects(false));
+
+    private static String token(String role) {
+        return JwtTokens.devOnly().token("alice-" + role, role);
+    }
+
+    private static RequestSpecification as(String role) {
+        return anonymous().cookie("ota_session", token(role));
+    }
+
+    /** A browser: no bearer token of its own (the test kit gives every request an administrator's). */
+    private static RequestSpecification anonymous() {
+        return given().config(NO_REDIRECTS).auth().none();
+    }
+
+    @Test
+    void signsInWithAPlatformTokenIntoAnHttpOnlyStrictCookie() {
+        String token = token("ota-operator");
+        Response r = anonymous()
+                .formParam("token", "Bearer " + token)
+                .formParam("next", "/plans")
+                .post("/login");
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(r.header("Location")).endsWith("/plans");
+        String cookie = r.header("Set-Cookie");
+        assertThat(cookie)
+                .startsWith("ota_session=" + token)
+                .contains("HttpOnly")
+                .containsIgnoringCase("SameSite=Strict");
+    }
+
+    @Test
+    void refusesATokenTheplatformDidNotSign() throws Exception {
+        String foreign =
+                JwtTokens.inDirectory(Files.createTempDirectory("other-key")).token("mallory", "ota-admin");
+        anonymous()
+                .formParam("token", foreign)
+                .post("/login")
+                .then()
+                .statusCode(401)
+                .header("Set-Cookie", org.hamcrest.Matchers.nullValue())
+                .body(containsString("not signed by this platform"));
+    }
+
+    @Test
+    void neverSendsAPersonToAnotherSiteAfterSigningIn() {
+        for (String next : List.of("//evil.example/x", "https://evil.example", "/\\evil.example")) {
+            String location = anonymous()
+                    .formParam("token", token("ota-viewer"))
+                    .formParam("next", next)
+                    .post("/login")
+                    .header("Location");
+            assertThat(location).as(next).matches("https?://[^/]+/");
+        }
+    }
+
+    @Test
+    void sendsSomeoneWithoutASessionToSignInAndBackToThePage() {
+        anonymous()
+                .get("/plans?status=ACTIVE")
+                .then()
+                .statusCode(303)
+                .header("Location", containsString("/login?reason=required&next=%2Fplans%3Fstatus%3DACTIVE"));
+    }
+
+    @Test
+    void endsASessionWhoseTokenHasExpired() {
+        String expired = JwtTokens.devOnly()
+                .token("alice", Duration.ofMinutes(5), Instant.now().minus(Duration.ofHours(1)), List.of("ota-admin"));
+        Response r = anonymous().cookie("ota_session", expired).get("/plans");
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(r.header("Location")).contains("/login?reason=expired");
+        assertThat(r.header("Set-Cookie")).startsWith("ota_session=;").contains("Max-Age=0");
+    }
+
+    @Test
+    void showsARoleThatIsNotEnoughAsAClearMessage() {
+        as("ota-viewer")
+                .get("/plans/new")
+                .then()
+                .statusCode(403)
+                .body(containsString("Your roles do not allow this"))
+                .body(containsString("creating and editing plans needs ota-admin"))
+                .body(containsString("Sign out"));
+    }
+
+    @Test
+    void showsAServiceRefusalAsAMessageAndAsAFragmentForLiveParts() {
+        as("ota-viewer")
+                .get("/plans/" + StubServices.SECRET_PLAN)
+                .then()
+                .statusCode(403)
+                .body(containsString("not for this token"));
+        as("ota-viewer")
+                .header("HX-Request", "true")
+                .get("/plans/" + StubServices.SECRET_PLAN + "/live")
+                .then()
+                .statusCode(403)
+                .header("X-OTA-Fragment", "problem")
+                .body(containsString("role=\"alert\""))
+                .body(not(containsString("<html")));
+    }
+
+    @Test
+    void namesTheServiceThatCannotBeReached() {
+        as("ota-viewer")
+                .get("/gateways")
+                .then()
+                .statusCode(503)
+                .body(containsString("device-gateway cannot be reached just now"));
+    }
+
+    @Test
+    void aViewerSeesThePlanWithoutAnyActionButton() {
+        String page = as("ota-viewer")
+                .get("/plans/" + StubServices.PLAN)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(page)
+                .contains("Spring rollout &lt;b&gt;", "INSTALL_FAILED", "gw-7", "45 %", "88.8 %")
+                .doesNotContain("Spring rollout <b>")
+                .doesNotContain("/suspend", "/terminate", "/retry", "data-testid=\"actions\"");
+        String operator = as("ota-operator").get("/plans/" + StubServices.PLAN).asString();
+        assertThat(operator).contains("/plans/" + StubServices.PLAN + "/suspend", "/retry", "/terminate");
+    }
+
+    @Test
+    void readsAPlansLiveFiguresOncePerIntervalWhateverTheNumberOfViewers() throws Exception {
+        String plan = StubServices.WATCHED;
+        String read = "GET /api/v1/plans/" + plan;
+        ExecutorService viewers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String role = i % 2 == 0 ? "ota-viewer" : "ota-operator";
+                answers.add(viewers.submit(
+                        () -> as(role).get("/plans/" + plan + "/live").statusCode()));
+            }
+            for (Future<Integer> answer : answers) {
+                assertThat(answer.get()).isEqualTo(200);
+            }
+            assertThat(StubServices.calls(read)).isEqualTo(1);
+            // the next interval reads once more
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                as("ota-viewer").get("/plans/" + plan + "/live");
+                return StubServices.calls(read) == 2;
+            });
+        } finally {
+            viewers.shutdownNow();
+        }
+    }
+
+    @Test
+    void showsEveryFieldTheServiceRefusedBesideItsField() {
+        String page = as("ota-admin")
+                .formParam("name", "")
+                .formParam("productKey", "thermo")
+                .formParam("pushWindows", "2am-05:00")
+                .formParam("timeZone", "UTC")
+                .post("/plans")
+                .then()
+                .statusCode(422)
+                .extract()
+                .asString();
+        assertThat(page)
+                .contains("2 fields need a change")
+                .containsPattern("id=\"e-name\"\\s*>must not be blank<")
+                .containsPattern("id=\"e-pushWindows\"\\s*>pushWindows\\[0\\]\\.from: must be HH:mm<")
+                .contains("value=\"thermo\"");
+    }
+
+    @Test
+    void aNumberThatIsNotOneIsNamedWithoutAskingTheService() {
+        int before = StubServices.calls("POST /api/v1/plans");
+        String page = as("ota-admin")
+                .formParam("name", "x")
+                .formParam("maxConcurrentPerGateway", "four")
+                .post("/plans")
+                .then()
+                .statusCode(422)
+                .extract()
+                .asString();
+        assertThat(page).containsPattern("id=\"e-maxConcurrentPerGateway\"\\s*>must be a whole number<");
+        assertThat(StubServices.calls("POST /api/v1/plans")).isEqualTo(before);
+    }
+
+    @Test
+    void theApiRouteSendsTheSessionsTokenButRefusesACookieOnlyChange() {
+        String token = token("ota-admin");
+        anonymous()
+                .cookie("ota_session", token)
+                .contentType("application/json")
+                .body("{}")
+                .post("/api/v1/plans")
+                .then()
+                .statusCode(403)
+                .body(containsString("X-OTA-Console"));
+        int before = StubServices.calls("POST /api/v1/plans");
+        anonymous()
+                .cookie("ota_session", token)
+                .header("X-OTA-Console", "1")
+                .contentType("application/json")
+                .body("{}")
+                .post("/api/v1/plans")
+                .then()
+                .statusCode(422);
+        assertThat(StubServices.calls("POST /api/v1/plans")).isEqualTo(before + 1);
+        String forwarded = StubServices.HEADERS.stream()
+                .filter(h -> h.startsWith("POST /api/v1/plans "))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        assertThat(forwarded).contains("authorization=Bearer " + token).contains("cookie=null");
+    }
+
+    @Test
+    void aConsoleFormPostedFromAnotherSiteIsRefused() {
+        int before = StubServices.calls("POST /api/v1/plans/" + StubServices.PLAN + "/suspend");
+        as("ota-operator")
+                .header("Origin", "https://evil.example")
+                .post("/plans/" + StubServices.PLAN + "/suspend")
+                .then()
+                .statusCode(403);
+        assertThat(StubServices.calls("POST /api/v1/plans/" + StubServices.PLAN + "/suspend"))
+                .isEqualTo(before);
+        as("ota-operator")
+                .post("/plans/" + StubServices.PLAN + "/suspend")
+                .then()
+                .statusCode(303)
+                .header("Location", containsString("done=suspended"));
+    }
+}

@@ -1,0 +1,242 @@
+package org.otaplatform.console;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.otaplatform.testkit.JwtTokens;
+
+/**
+ * firmware-service and plan-service as the console sees them, answered by one small HTTP server with
+ * canned JSON, counting what the console asks; device-gateway-service is an address nobody answers on.
+ * For the console's own tests: the whole platform runs in e2e-tests' ConsoleIT.
+ */
+public class StubServices implements QuarkusTestResourceLifecycleManager {
+
+    public static final String PLAN = "11111111-2222-3333-4444-555555555555";
+    public static final String DRAFT = "11111111-2222-3333-4444-000000000000";
+    /** Read only by the test of live reads. */
+    public static final String WATCHED = "77777777-2222-3333-4444-555555555555";
+
+    public static final String SECRET_PLAN = "99999999-2222-3333-4444-555555555555";
+
+    /** Requests by "METHOD path". */
+    public static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
+    /** The Authorization and Cookie headers of every request, in order. */
+    public static final List<String> HEADERS = new CopyOnWriteArrayList<>();
+
+    private Vertx vertx;
+    private HttpServer server;
+
+    @Override
+    public Map<String, String> start() {
+        vertx = Vertx.vertx();
+        try {
+            server = vertx.createHttpServer()
+                    .requestHandler(StubServices::answer)
+                    .listen(0, "127.0.0.1")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the stub services did not start", e);
+        }
+        String url = "http://127.0.0.1:" + server.actualPort();
+        return Map.of(
+                "ota.console.firmware-url",
+                url,
+                "ota.console.plan-url",
+                url,
+                "ota.console.device-gateway-url",
+                "http://127.0.0.1:1",
+                "ota.console.live-interval",
+                "3s",
+                "mp.jwt.verify.publickey",
+                JwtTokens.devOnly().publicKeyPem());
+    }
+
+    @Override
+    public void stop() {
+        if (vertx != null) {
+            vertx.close();
+        }
+    }
+
+    public static int calls(String request) {
+        AtomicInteger n = CALLS.get(request);
+        return n == null ? 0 : n.get();
+    }
+
+    private static void answer(HttpServerRequest request) {
+        String key = request.method() + " " + request.path();
+        CALLS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        HEADERS.add(key + " authorization=" + request.getHeader("Authorization") + " cookie="
+                + request.getHeader("Cookie"));
+        request.body().onSuccess(body -> route(request, key));
+    }
+
+    private static void route(HttpServerRequest request, String key) {
+        switch (key) {
+            case "GET /api/v1/plans/" + PLAN -> json(request, 200, plan(PLAN, "ACTIVE"));
+            case "GET /api/v1/plans/" + DRAFT -> json(request, 200, plan(DRAFT, "DRAFT"));
+            case "GET /api/v1/plans/" + WATCHED -> json(request, 200, plan(WATCHED, "ACTIVE"));
+            case "GET /api/v1/plans/" + SECRET_PLAN -> problem(request, 403, "FORBIDDEN", "not for this token");
+            case "GET /api/v1/plans/" + PLAN + "/tasks", "GET /api/v1/plans/" + DRAFT + "/tasks" ->
+                json(request, 200, tasks());
+            case "GET /api/v1/plans/" + PLAN + "/progress", "GET /api/v1/plans/" + DRAFT + "/progress" ->
+                json(
+                        request,
+                        200,
+                        new JsonObject()
+                                .put("from", "2026-12-02T03:00:00Z")
+                                .put("to", "2026-12-02T03:59:00Z")
+                                .put(
+                                        "minutes",
+                                        new JsonArray()
+                                                .add(new JsonObject()
+                                                        .put("at", "2026-12-02T03:58:00Z")
+                                                        .put("succeeded", 40)
+                                                        .put("failed", 2))));
+            case "GET /api/v1/plans/" + PLAN + "/failures", "GET /api/v1/plans/" + DRAFT + "/failures" ->
+                json(
+                        request,
+                        200,
+                        new JsonObject()
+                                .put("failed", 2)
+                                .put(
+                                        "byCode",
+                                        new JsonArray()
+                                                .add(new JsonObject()
+                                                        .put("key", "INSTALL_FAILED")
+                                                        .put("count", 2)))
+                                .put(
+                                        "byGateway",
+                                        new JsonArray()
+                                                .add(new JsonObject()
+                                                        .put("key", "gw-7")
+                                                        .put("count", 2))));
+            case "GET /api/v1/firmware" -> json(request, 200, page(new JsonArray()));
+            case "POST /api/v1/plans" ->
+                problem(
+                        request,
+                        422,
+                        "VALIDATION_FAILED",
+                        "2 fields are invalid",
+                        new JsonArray()
+                                .add(new JsonObject().put("field", "name").put("message", "must not be blank"))
+                                .add(new JsonObject()
+                                        .put("field", "pushWindows[0].from")
+                                        .put("message", "must be HH:mm")));
+            case "POST /api/v1/plans/" + PLAN + "/suspend" -> json(request, 200, plan(PLAN, "SUSPENDED"));
+            default -> problem(request, 404, "NOT_FOUND", "no such thing: " + key);
+        }
+    }
+
+    static JsonObject plan(String id, String status) {
+        return new JsonObject()
+                .put("id", id)
+                .put("name", "Spring rollout <b>")
+                .put("productKey", "thermo")
+                .put("firmwareId", "aaaaaaaa-2222-3333-4444-555555555555")
+                .put("sourceVersions", new JsonArray())
+                .put("mode", "SILENT")
+                .put("whitelist", new JsonArray())
+                .put("blacklist", new JsonArray())
+                .put("timeZone", "Europe/Berlin")
+                .put("startAt", null)
+                .put("endAt", null)
+                .put(
+                        "pushWindows",
+                        new JsonArray()
+                                .add(new JsonObject().put("from", "02:00").put("to", "05:00")))
+                .put("rolloutPerMinute", null)
+                .put("maxConcurrentPerGateway", 4)
+                .put("failureThresholdPercent", 20)
+                .put("failureThresholdMinSamples", 50)
+                .put("retry", new JsonObject().put("maxAttempts", 3).put("backoffSeconds", 60))
+                .put("ackTimeoutSeconds", 60)
+                .put("taskTimeoutSeconds", 900)
+                .put("requireVerifiedFirmware", false)
+                .put("pushActively", true)
+                .put("repushAfterRejectMinutes", 120)
+                .put("minBatteryPercent", null)
+                .put("minSignalDbm", null)
+                .put("upgradeNotes", new JsonObject().put("en", "Faster"))
+                .put("status", status)
+                .put("suspendedReason", null)
+                .put("createdAt", "2026-12-02T03:00:00Z")
+                .put("updatedAt", "2026-12-02T03:10:00Z")
+                .put(
+                        "stats",
+                        new JsonObject()
+                                .put("targeted", 1000)
+                                .put("upToDate", 400)
+                                .put("awaitingConfirmation", 0)
+                                .put("pending", 500)
+                                .put("inProgress", 50)
+                                .put("succeeded", 398)
+                                .put("failed", 50)
+                                .put("rejected", 0)
+                                .put("cancelled", 0)
+                                .put("successRate", 0.888));
+    }
+
+    private static JsonObject tasks() {
+        return page(new JsonArray()
+                .add(new JsonObject()
+                        .put("taskId", "bbbbbbbb-2222-3333-4444-555555555555")
+                        .put("planId", PLAN)
+                        .put("productKey", "thermo")
+                        .put("deviceKey", "dev-1")
+                        .put("gatewayId", "gw-7")
+                        .put("attempt", 3)
+                        .put("state", "FAILED")
+                        .put("percent", 0)
+                        .put("fromVersion", "1.0.0")
+                        .put("toVersion", "2.0.0")
+                        .put(
+                                "error",
+                                new JsonObject().put("code", "INSTALL_FAILED").put("message", "flash broken"))
+                        .put("createdAt", "2026-12-02T03:00:00Z")
+                        .put("updatedAt", "2026-12-02T03:05:00Z")));
+    }
+
+    private static JsonObject page(JsonArray items) {
+        return new JsonObject()
+                .put("items", items)
+                .put("page", 0)
+                .put("size", 20)
+                .put("total", items.size());
+    }
+
+    private static void json(HttpServerRequest request, int status, JsonObject body) {
+        request.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body.encode());
+    }
+
+    private static void problem(HttpServerRequest request, int status, String code, String detail) {
+        problem(request, status, code, detail, new JsonArray());
+    }
+
+    private static void problem(HttpServerRequest request, int status, String code, String detail, JsonArray errors) {
+        request.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/problem+json")
+                .end(new JsonObject()
+                        .put("status", status)
+                        .put("code", code)
+                        .put("detail", detail)
+                        .put("errors", errors)
+                        .encode());
+    }
+}
