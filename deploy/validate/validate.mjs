@@ -6,7 +6,7 @@
 // Checks: every resource against its Kubernetes (or CRD) schema; app.kubernetes.io labels; selectors
 // against the labels they must select; every referenced ConfigMap and Secret key (Secrets made outside
 // Kustomize must be listed in deploy/required-secrets.yaml); ports against the services' own
-// configuration (application.properties), probes and Services against the containers' named ports; the
+// configuration (application.properties), probes, Services and the Ingress against the named ports; the
 // addresses of PostgreSQL and the broker against the Services that carry them.
 import fs from "node:fs";
 import path from "node:path";
@@ -22,6 +22,7 @@ const MODULES = {
   "batch/v1": "kubernetes-models/batch/v1",
   "policy/v1": "kubernetes-models/policy/v1",
   "autoscaling/v2": "kubernetes-models/autoscaling/v2",
+  "networking.k8s.io/v1": "kubernetes-models/networking.k8s.io/v1",
   "postgresql.cnpg.io/v1": "@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1",
   "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
 };
@@ -91,6 +92,22 @@ export async function validate(docs) {
     for (const port of svc.spec.ports ?? []) {
       if (typeof port.targetPort === "string" && !targets.some((w) => containerPorts(w).has(port.targetPort))) {
         fault(svc, `targetPort ${port.targetPort} is no named port of the selected pods`);
+      }
+    }
+  }
+  for (const ingress of byKind("Ingress")) {
+    for (const rule of ingress.spec.rules ?? []) {
+      for (const p of rule.http?.paths ?? []) {
+        const backend = p.backend?.service;
+        const svc = byKind("Service").find((s) => s.metadata.name === backend?.name);
+        if (!svc) {
+          fault(ingress, `path ${p.path} goes to Service ${backend?.name}, which does not exist`);
+          continue;
+        }
+        const port = backend.port ?? {};
+        if (!(svc.spec.ports ?? []).some((sp) => (port.name ? sp.name === port.name : sp.port === port.number))) {
+          fault(ingress, `path ${p.path} goes to port ${port.name ?? port.number} of ${svc.metadata.name}, which it lacks`);
+        }
       }
     }
   }
@@ -278,6 +295,13 @@ async function selfTest(docs) {
       const w = ds.find((d) => d.kind === "StatefulSet" && d.metadata.name === "device-gateway-service");
       const env = w.spec.template.spec.containers[0].env;
       env.splice(env.findIndex((e) => e.name === "OTA_REGISTRY_SECRET_KEYS"), 1);
+    },
+    "an Ingress path to a Service that does not exist": (ds) => {
+      ds.find((d) => d.kind === "Ingress").spec.rules[0].http.paths[0].backend.service.name = "firmware";
+    },
+    "a console pointed at a port it does not listen on": (ds) => {
+      const w = ds.find((d) => d.kind === "Deployment" && d.metadata.name === "console");
+      w.spec.template.spec.containers[0].ports[0].containerPort = 8081;
     },
     "a missing part-of label": (ds) => {
       delete ds.find((d) => d.kind === "ConfigMap").metadata.labels["app.kubernetes.io/part-of"];
