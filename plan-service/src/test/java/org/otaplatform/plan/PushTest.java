@@ -540,6 +540,16 @@ class PushTest {
             given().get("/api/v1/plans/" + id + "/tasks?sort=state&state=FAILED")
                     .then()
                     .body("total", equalTo(2));
+
+            // a retried device's failure is superseded by its new attempt: no longer counted anywhere
+            String retriedDevice = tasks.get(0).get("deviceKey").asText();
+            given().post("/api/v1/plans/" + id + "/devices/" + product + "/" + retriedDevice + "/retry")
+                    .then()
+                    .statusCode(202);
+            assertThat(count("SELECT count(*) FROM upgrade_task WHERE superseded AND product_key = $1", product))
+                    .isEqualTo(1);
+            given().get("/api/v1/plans/" + id + "/failures").then().body("failed", equalTo(1));
+            given().get("/api/v1/plans/" + id).then().body("stats.failed", equalTo(1));
         }
     }
 

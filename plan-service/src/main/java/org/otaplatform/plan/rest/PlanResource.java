@@ -206,6 +206,7 @@ public class PlanResource {
         return queries.get(planId)
                 .flatMap(p -> tasks.list(
                         planId,
+                        p.productKey,
                         stateFilter == null ? null : stateFilter.name(),
                         Ids.filter("gatewayId", gatewayId, org.otaplatform.contract.Identifiers::isGatewayId),
                         Ids.filter("deviceKey", deviceKey, org.otaplatform.contract.Identifiers::isDeviceKey),

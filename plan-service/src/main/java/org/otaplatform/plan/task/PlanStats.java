@@ -11,7 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A plan's statistics, counted from its tasks (the latest attempt per device), afresh on every read so
+ * A plan's statistics, counted from its tasks (the latest attempt per device: those not superseded), afresh on every read so
  * that they always equal a recount, and from the device view (targeted, up to date).
  */
 @ApplicationScoped
@@ -95,8 +95,9 @@ public class PlanStats {
                 + " count(*) FILTER (WHERE state IN ('FAILED', 'TIMED_OUT')) AS failed,"
                 + " count(*) FILTER (WHERE state = 'REJECTED') AS rejected,"
                 + " count(*) FILTER (WHERE state = 'CANCELLED') AS cancelled"
-                + " FROM (SELECT DISTINCT ON (product_key, device_key) state FROM upgrade_task WHERE plan_id = $1"
-                + "   ORDER BY product_key, device_key, attempt DESC, created_at DESC) latest";
+                // a task is superseded once a newer one of its device and plan exists (V12): the rest are
+                // each device's latest attempt
+                + " FROM upgrade_task WHERE plan_id = $1 AND NOT superseded";
         Uni<Row> taskCounts = pool.preparedQuery(tasks)
                 .execute(Tuple.of(planId))
                 .map(rows -> rows.iterator().next());

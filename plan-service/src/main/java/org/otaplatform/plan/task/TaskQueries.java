@@ -42,8 +42,6 @@ public class TaskQueries {
 
     private static final String COLUMNS = "id, plan_id, product_key, device_key, gateway_id, attempt, state, percent,"
             + " from_version, to_version, error_code, error_message, created_at, updated_at";
-    private static final String FILTER = " WHERE plan_id = $1 AND ($2::text IS NULL OR state = $2)"
-            + " AND ($3::text IS NULL OR gateway_id = $3) AND ($4::text IS NULL OR device_key = $4)";
 
     private final Pool pool;
 
@@ -60,19 +58,39 @@ public class TaskQueries {
             "state", "state",
             "attempt", "attempt");
 
+    /**
+     * One page of a plan's tasks. Only the filters given become conditions (a condition that is always true
+     * would keep PostgreSQL from using its indexes once it plans the statement generically); the plan's
+     * product is named too, so that an order by device key walks the device index instead of sorting.
+     */
     public Uni<Page<TaskView>> list(
             UUID planId,
+            String productKey,
             String state,
             String gatewayId,
             String deviceKey,
             org.otaplatform.common.paging.SortOrder order,
             PageRequest page) {
-        Tuple filter = Tuple.of(planId, state, gatewayId, deviceKey);
+        List<Object> values = new ArrayList<>(List.of(planId, productKey));
+        StringBuilder where = new StringBuilder(" WHERE plan_id = $1 AND product_key = $2");
+        for (String[] filter :
+                new String[][] {{"state", state}, {"gateway_id", gatewayId}, {"device_key", deviceKey}}) {
+            if (filter[1] != null) {
+                values.add(filter[1]);
+                where.append(" AND ").append(filter[0]).append(" = $").append(values.size());
+            }
+        }
+        Tuple filter = Tuple.from(values);
         String direction = order.descending() ? " DESC" : "";
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM upgrade_task" + FILTER + " ORDER BY "
-                        + SORTABLE.get(order.field()) + direction + ", id" + direction + " LIMIT $5 OFFSET $6")
-                .execute(Tuple.of(planId, state, gatewayId, deviceKey, page.size(), page.offset()))
-                .flatMap(rows -> pool.preparedQuery("SELECT count(*) FROM upgrade_task" + FILTER)
+        List<Object> paged = new ArrayList<>(values);
+        paged.add(page.size());
+        paged.add(page.offset());
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM upgrade_task" + where + " ORDER BY "
+                        + SORTABLE.get(order.field()) + direction + ", id" + direction + " LIMIT $"
+                        + (values.size() + 1)
+                        + " OFFSET $" + (values.size() + 2))
+                .execute(Tuple.from(paged))
+                .flatMap(rows -> pool.preparedQuery("SELECT count(*) FROM upgrade_task" + where)
                         .execute(filter)
                         .map(count -> {
                             List<TaskView> items = new ArrayList<>();
