@@ -35,6 +35,7 @@
         f.classList.remove('invalid');
         var e = f.querySelector('.error'); if (e) { e.remove(); }
       });
+      status.className = '';
       var file = form.querySelector('input[type=file]').files[0];
       if (!file) { status.textContent = 'Choose a package file.'; return; }
       button.disabled = true;

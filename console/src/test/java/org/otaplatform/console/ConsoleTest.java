@@ -86,6 +86,16 @@ class ConsoleTest {
     }
 
     @Test
+    void saysWhenNoIdentityProviderIsSetUp() {
+        anonymous()
+                .get("/login/oidc")
+                .then()
+                .statusCode(303)
+                .header("Location", containsString("/login?reason=no-oidc"));
+        anonymous().get("/login?reason=no-oidc").then().statusCode(200).body(containsString("not set up here"));
+    }
+
+    @Test
     void sendsSomeoneWithoutASessionToSignInAndBackToThePage() {
         anonymous()
                 .get("/plans?status=ACTIVE")
@@ -150,9 +160,21 @@ class ConsoleTest {
                 .extract()
                 .asString();
         assertThat(page)
-                .contains("Spring rollout &lt;b&gt;", "INSTALL_FAILED", "gw-7", "45 %", "88.8 %")
+                .contains(
+                        "Spring rollout &lt;b&gt;",
+                        "dev-1",
+                        "gw-7",
+                        "45 %",
+                        "88.8 %",
+                        "/plans/" + StubServices.PLAN + "/results")
                 .doesNotContain("Spring rollout <b>")
                 .doesNotContain("/suspend", "/terminate", "/retry", "data-testid=\"actions\"");
+        as("ota-viewer")
+                .get("/plans/" + StubServices.PLAN + "/results")
+                .then()
+                .statusCode(200)
+                .body(containsString("INSTALL_FAILED"))
+                .body(containsString("40 succeeded and 2 failed in the last hour"));
         String operator = as("ota-operator").get("/plans/" + StubServices.PLAN).asString();
         assertThat(operator).contains("/plans/" + StubServices.PLAN + "/suspend", "/retry", "/terminate");
     }

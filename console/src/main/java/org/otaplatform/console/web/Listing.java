@@ -81,6 +81,11 @@ public final class Listing {
         return (long) (page + 1) * size < total;
     }
 
+    /** This very page again, filters and order kept: to refresh a table. */
+    public String current() {
+        return link(page, sort);
+    }
+
     public String previous() {
         return link(page - 1, sort);
     }

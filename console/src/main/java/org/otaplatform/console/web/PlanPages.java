@@ -60,18 +60,21 @@ public class PlanPages {
     private final Template list;
     private final Template detail;
     private final Template task;
+    private final Template results;
 
     PlanPages(
             Pages pages,
             PlanWatch watch,
             @Location("plans/list.html") Template list,
             @Location("plans/detail.html") Template detail,
-            @Location("plans/task.html") Template task) {
+            @Location("plans/task.html") Template task,
+            @Location("plans/results.html") Template results) {
         this.pages = pages;
         this.watch = watch;
         this.list = list;
         this.detail = detail;
         this.task = task;
+        this.results = results;
     }
 
     @GET
@@ -118,7 +121,7 @@ public class PlanPages {
         if ("tasks".equals(target)) {
             return Uni.combine()
                     .all()
-                    .unis(live(id), tasks)
+                    .unis(live(id, false), tasks)
                     .asTuple()
                     .map(both -> detail.getFragment("tasks")
                             .instance()
@@ -127,16 +130,16 @@ public class PlanPages {
                             .data("tasks", both.getItem2())
                             .data("taskStates", TASK_STATES));
         }
-        return Uni.combine().all().unis(live(id), tasks, results(id)).asTuple().map(all -> {
-            Map<String, Object> plan = pages.map(all.getItem1().body());
+        // the chart and the breakdowns follow as their own request (the page's "load" trigger): the page
+        // shows the plan's figures and tasks without waiting for a minute-by-minute count of its results
+        return Uni.combine().all().unis(live(id, done != null), tasks).asTuple().map(both -> {
+            Map<String, Object> plan = pages.map(both.getItem1().body());
             return pages.view(detail, "plans")
                     .data("plan", plan)
                     .data("live", Live.of(plan))
-                    .data("tasks", all.getItem2())
-                    .data("results", all.getItem3())
+                    .data("tasks", both.getItem2())
                     .data("taskStates", TASK_STATES)
                     .data("watchEvery", watch.seconds())
-                    .data("resultsEvery", watch.seconds() * RESULTS_EVERY)
                     .data("flash", Flash.of(done));
         });
     }
@@ -145,7 +148,7 @@ public class PlanPages {
     @GET
     @Path("/{id}/live")
     public Uni<TemplateInstance> livePart(@PathParam("id") String id) {
-        return live(id).map(reply -> {
+        return live(id, false).map(reply -> {
             Map<String, Object> plan = pages.map(reply.body());
             return detail.getFragment("live")
                     .instance()
@@ -162,10 +165,9 @@ public class PlanPages {
     public Uni<TemplateInstance> resultsPart(@PathParam("id") String id) {
         return Uni.combine()
                 .all()
-                .unis(live(id), results(id))
+                .unis(live(id, false), resultsOf(id))
                 .asTuple()
-                .map(both -> detail.getFragment("results")
-                        .instance()
+                .map(both -> results.instance()
                         .data("plan", pages.map(both.getItem1().body()))
                         .data("results", both.getItem2())
                         .data("resultsEvery", watch.seconds() * RESULTS_EVERY));
@@ -219,13 +221,15 @@ public class PlanPages {
         return Response.seeOther(URI.create(next)).build();
     }
 
-    private Uni<Reply> live(String id) {
+    /** The plan with its statistics, shared by its viewers; {@code fresh} after a change of this person's. */
+    private Uni<Reply> live(String id, boolean fresh) {
         pages.require(pages.operator().reads(), "reading plans needs ota-viewer, ota-operator or ota-admin");
-        return watch.live(id, () -> pages.send(HttpMethod.GET, Service.PLAN, "/api/v1/plans" + Backend.path(id), null))
-                .map(PlanPages::okOrStop);
+        java.util.function.Supplier<Uni<Reply>> read =
+                () -> pages.send(HttpMethod.GET, Service.PLAN, "/api/v1/plans" + Backend.path(id), null);
+        return (fresh ? watch.fresh(id, read) : watch.live(id, read)).map(PlanPages::okOrStop);
     }
 
-    private Uni<Results> results(String id) {
+    private Uni<Results> resultsOf(String id) {
         pages.require(pages.operator().reads(), "reading plans needs ota-viewer, ota-operator or ota-admin");
         Uni<Reply> progress = watch.results(
                 id,
@@ -237,14 +241,20 @@ public class PlanPages {
                 "failures",
                 RESULTS_EVERY,
                 () -> pages.send(HttpMethod.GET, Service.PLAN, "/api/v1/plans" + Backend.path(id, "failures"), null));
-        return Uni.combine().all().unis(progress, failures, live(id)).asTuple().map(all -> {
-            Map<String, Object> plan = pages.map(okOrStop(all.getItem3()).body());
-            String zone =
-                    plan.get("timeZone") == null ? null : plan.get("timeZone").toString();
-            return new Results(
-                    new Chart(pages.map(okOrStop(all.getItem1()).body()), zone),
-                    Breakdown.of(okOrStop(all.getItem2()).body()));
-        });
+        return Uni.combine()
+                .all()
+                .unis(progress, failures, live(id, false))
+                .asTuple()
+                .map(all -> {
+                    Map<String, Object> plan =
+                            pages.map(okOrStop(all.getItem3()).body());
+                    String zone = plan.get("timeZone") == null
+                            ? null
+                            : plan.get("timeZone").toString();
+                    return new Results(
+                            new Chart(pages.map(okOrStop(all.getItem1()).body()), zone),
+                            Breakdown.of(okOrStop(all.getItem2()).body()));
+                });
     }
 
     private static Reply okOrStop(Reply reply) {

@@ -35,6 +35,15 @@ public class PlanWatch {
         return shared(planId + "|live", liveNanos, read);
     }
 
+    /**
+     * The plan read afresh, for the person who has just changed it (and for everyone after them): they must
+     * see the plan as their change left it, not as it was a second ago.
+     */
+    public Uni<Reply> fresh(String planId, Supplier<Uni<Reply>> read) {
+        answers.remove(planId + "|live");
+        return live(planId, read);
+    }
+
     /** Slower-moving results (chart, breakdowns): at most one read per {@code every} intervals. */
     public Uni<Reply> results(String planId, String kind, int every, Supplier<Uni<Reply>> read) {
         return shared(planId + "|" + kind, liveNanos * every, read);

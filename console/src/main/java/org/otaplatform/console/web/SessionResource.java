@@ -4,7 +4,6 @@ import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -60,6 +59,7 @@ public class SessionResource {
             case "expired" -> "Your session has ended or its token is no longer valid: sign in again.";
             case "signed-out" -> "You are signed out.";
             case "required" -> "Sign in to see this page.";
+            case "no-oidc" -> "Sign-in with an identity provider is not set up here: use a platform token.";
             default -> null;
         };
         return form(safeNext(next), message, "signed-out".equals(reason) ? "info" : "error");
@@ -98,9 +98,12 @@ public class SessionResource {
     /** The OIDC code flow ends here: the provider's access token becomes the console session. */
     @GET
     @Path("login/oidc")
-    @Authenticated
     @Blocking
     public Response oidcLanding(@Context HttpServerRequest request) {
+        if (!oidc) {
+            return Response.seeOther(URI.create("/login?reason=no-oidc")).build();
+        }
+        // the path's permission (application.properties) ran the code flow before this method
         AccessTokenCredential access = identity.getCredential(AccessTokenCredential.class);
         if (access == null) {
             return Response.seeOther(URI.create("/login?reason=required")).build();
