@@ -33,6 +33,9 @@ final class Platform {
     final ServiceProcess firmware;
     final ServiceProcess plan;
     final ServiceProcess gateway;
+    /** The web console, started when a test first asks for it ({@link #console()}). */
+    private ServiceProcess console;
+
     final MqttBroker broker;
     /** plan-service's database, for tests that recount from the task table. */
     final String planDatabase;
@@ -123,10 +126,28 @@ final class Platform {
         return name;
     }
 
+    /** The console in front of this platform's services, as ./ota and the cluster run it. */
+    synchronized ServiceProcess console() throws java.io.IOException {
+        if (console == null) {
+            console = ServiceProcess.of(
+                            "console", jar(Path.of("..").toAbsolutePath().normalize(), "console"), "OTA_CONSOLE_PORT")
+                    .env("OTA_FIRMWARE_URL", firmware.baseUrl())
+                    .env("OTA_PLAN_URL", plan.baseUrl())
+                    .env("OTA_DEVICE_GATEWAY_URL", gateway.baseUrl())
+                    .logDir(logs)
+                    .heap("-Xmx256m")
+                    .start();
+        }
+        return console;
+    }
+
     /** Stops the services and drops their databases (a campaign leaves gigabytes behind); once. */
     void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (console != null) {
+            console.close();
         }
         gateway.close();
         plan.close();
