@@ -90,6 +90,48 @@ class SecretsInLogsIT {
                 .extract()
                 .path("deviceSecret");
 
+        // the console: sign-ins good and forged, a page and an API call on the session's token
+        String console = platform.console().baseUrl();
+        given().baseUri(console)
+                .auth()
+                .none()
+                .formParam("token", forged)
+                .post("/login")
+                .then()
+                .statusCode(401);
+        given().baseUri(console)
+                .auth()
+                .none()
+                .redirects()
+                .follow(false)
+                .formParam("token", admin)
+                .post("/login")
+                .then()
+                .statusCode(303);
+        given().baseUri(console)
+                .auth()
+                .none()
+                .cookie("ota_session", admin)
+                .get("/plans")
+                .then()
+                .statusCode(200);
+        given().baseUri(console)
+                .auth()
+                .none()
+                .cookie("ota_session", admin)
+                .get("/api/v1/firmware/" + firmware)
+                .then()
+                .statusCode(200);
+        given().baseUri(console)
+                .auth()
+                .none()
+                .cookie("ota_session", forged)
+                .redirects()
+                .follow(false)
+                .get("/plans")
+                .then()
+                .statusCode(303);
+
         Map<String, String> secrets = new java.util.LinkedHashMap<>();
         secrets.put(
                 "the registry's sealing key",
@@ -107,7 +149,7 @@ class SecretsInLogsIT {
         try (Stream<Path> files = Files.list(platform.logs)) {
             logs = files.filter(f -> f.toString().endsWith(".log")).toList();
         }
-        assertThat(logs).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(logs).hasSizeGreaterThanOrEqualTo(4);
         for (Path log : logs) {
             String text = Files.readString(log);
             secrets.forEach((what, secret) ->
