@@ -17,18 +17,12 @@
 #    1,000,000 devices (e2e-tests' CampaignBenchmark).
 # Prints a Markdown table; writes bench/results/benchmark.{md,json} (results are not committed).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-mkdir -p bench/results
-
-echo "bench: building the platform (tests skipped) ..."
-mvn -B -q install -DskipTests -Dspotless.check.skip=true
-CP_FILE="$(mktemp)"
-mvn -B -q -pl e2e-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" > /dev/null
+# shellcheck source=bench/harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
+build_harness
 
 if [ "${BENCH_DOWNLOAD:-1}" = 1 ]; then
   bench/download.sh || echo "bench: the download benchmark failed; continuing without it" >&2
 fi
 
-cd e2e-tests
-exec java -Xmx3g -cp "target/test-classes:$(cat "$CP_FILE")" org.otaplatform.e2e.CampaignBenchmark "$@"
+run_harness -Xmx3g CampaignBenchmark "$@"

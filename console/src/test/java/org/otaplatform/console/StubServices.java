@@ -84,11 +84,16 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void route(HttpServerRequest request, String key) {
+        if (key.startsWith("GET /api/v1/plans/" + SECRET_PLAN)) {
+            // like plan-service: the plan and everything under it (stats, tasks, ...) refused alike, so the
+            // page's parallel reads fail the same way whichever answers first
+            problem(request, 403, "FORBIDDEN", "not for this token");
+            return;
+        }
         switch (key) {
             case "GET /api/v1/plans/" + PLAN -> json(request, 200, plan(PLAN, "ACTIVE"));
             case "GET /api/v1/plans/" + DRAFT -> json(request, 200, plan(DRAFT, "DRAFT"));
             case "GET /api/v1/plans/" + WATCHED -> json(request, 200, plan(WATCHED, "ACTIVE"));
-            case "GET /api/v1/plans/" + SECRET_PLAN -> problem(request, 403, "FORBIDDEN", "not for this token");
             case "GET /api/v1/plans/" + PLAN + "/tasks", "GET /api/v1/plans/" + DRAFT + "/tasks" ->
                 json(request, 200, tasks());
             case "GET /api/v1/plans/" + PLAN + "/progress", "GET /api/v1/plans/" + DRAFT + "/progress" ->

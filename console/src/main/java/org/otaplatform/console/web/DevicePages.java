@@ -101,16 +101,7 @@ public class DevicePages {
             @PathParam("productKey") String productKey,
             @PathParam("deviceKey") String deviceKey,
             @FormParam("gatewayId") String gatewayId) {
-        pages.require(pages.operator().operates(), "binding sub-devices needs ota-operator or ota-admin");
-        if (gatewayId == null || gatewayId.isBlank()) {
-            throw new PageProblem(422, "name the gateway to bind the sub-device to");
-        }
-        return pages.send(
-                        HttpMethod.PUT,
-                        Service.DEVICE_GATEWAY,
-                        "/api/v1/gateways" + Backend.path(gatewayId.strip(), "sub-devices", productKey, deviceKey),
-                        Map.of())
-                .map(reply -> PlanPages.done(reply, "/devices" + Backend.path(productKey, deviceKey) + "?done=bound"));
+        return binding(HttpMethod.PUT, productKey, deviceKey, gatewayId, "bound");
     }
 
     @POST
@@ -120,17 +111,23 @@ public class DevicePages {
             @PathParam("productKey") String productKey,
             @PathParam("deviceKey") String deviceKey,
             @FormParam("gatewayId") String gatewayId) {
-        pages.require(pages.operator().operates(), "unbinding sub-devices needs ota-operator or ota-admin");
+        return binding(HttpMethod.DELETE, productKey, deviceKey, gatewayId, "unbound");
+    }
+
+    /** Binds (PUT) or unbinds (DELETE) a sub-device through device-gateway-service, then back to its page. */
+    private Uni<Response> binding(
+            HttpMethod method, String productKey, String deviceKey, String gatewayId, String done) {
+        pages.require(pages.operator().operates(), "binding and unbinding sub-devices needs ota-operator or ota-admin");
         if (gatewayId == null || gatewayId.isBlank()) {
-            throw new PageProblem(422, "the sub-device is not bound to a gateway");
+            throw new PageProblem(422, "name the gateway the sub-device is (to be) bound to");
         }
         return pages.send(
-                        HttpMethod.DELETE,
+                        method,
                         Service.DEVICE_GATEWAY,
                         "/api/v1/gateways" + Backend.path(gatewayId.strip(), "sub-devices", productKey, deviceKey),
-                        null)
+                        method == HttpMethod.PUT ? Map.of() : null)
                 .map(reply ->
-                        PlanPages.done(reply, "/devices" + Backend.path(productKey, deviceKey) + "?done=unbound"));
+                        PlanPages.done(reply, "/devices" + Backend.path(productKey, deviceKey) + "?done=" + done));
     }
 
     @GET
