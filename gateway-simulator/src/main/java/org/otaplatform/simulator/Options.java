@@ -38,6 +38,7 @@ public record Options(
         double roamRatio,
         Duration roamEvery,
         boolean requests,
+        boolean awaitPublish,
         Duration duration,
         Duration untilIdle,
         Path statusFile,
@@ -105,11 +106,11 @@ public record Options(
             if (!name.startsWith("--")) {
                 throw new IllegalArgumentException(name + ": expected an option such as --gateways 10");
             }
-            if (name.equals("--requests") || name.equals("--quiet")) {
-                if (name.equals("--requests")) {
-                    b.requests = true;
-                } else {
-                    b.quiet = true;
+            if (name.equals("--requests") || name.equals("--quiet") || name.equals("--await-publish")) {
+                switch (name) {
+                    case "--requests" -> b.requests = true;
+                    case "--quiet" -> b.quiet = true;
+                    default -> b.awaitPublish = true;
                 }
                 continue;
             }
@@ -190,6 +191,9 @@ public record Options(
                   --roam R                  ratio of sub-devices that move to another gateway now and then (0)
                   --roam-every D            how often a roaming sub-device moves (20s)
                   --requests                every online sub-device sends a request after each hello
+                  --await-publish           one uplink message at a time per gateway: the next only after the
+                                            broker's PUBACK, as gateways in the field are built (default: up
+                                            to 1,000 in flight)
                   --duration D              stop after D (0 = until interrupted or idle)
                   --until-idle D            stop when no task changed for D after at least one task (0 = never)
                   --status-file PATH        write the live figures as JSON there every second
@@ -232,6 +236,7 @@ public record Options(
         double roamRatio;
         Duration roamEvery = Duration.ofSeconds(20);
         boolean requests;
+        boolean awaitPublish;
         Duration duration = Duration.ZERO;
         Duration untilIdle = Duration.ZERO;
         Path statusFile;
@@ -381,6 +386,12 @@ public record Options(
             return this;
         }
 
+        /** One uplink message in flight per gateway, the next after the broker's PUBACK (the field's shape). */
+        public Builder awaitPublish(boolean a) {
+            awaitPublish = a;
+            return this;
+        }
+
         public Builder quiet(boolean q) {
             quiet = q;
             return this;
@@ -418,6 +429,7 @@ public record Options(
                     roamRatio,
                     roamEvery,
                     requests,
+                    awaitPublish,
                     duration,
                     untilIdle,
                     statusFile,

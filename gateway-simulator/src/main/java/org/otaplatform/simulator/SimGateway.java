@@ -137,6 +137,8 @@ final class SimGateway {
     private boolean stopping;
     private boolean dropped;
     private int active;
+    /** Uplink messages published and not yet acknowledged: at most one with {@code --await-publish}. */
+    private int inFlight;
 
     SimGateway(Fleet fleet, String id, Context context, long seed, boolean flaky) {
         this.fleet = fleet;
@@ -173,7 +175,13 @@ final class SimGateway {
         MqttClient c = MqttClient.create(fleet.vertx, o);
         client = c;
         c.publishHandler(this::onMessage);
-        c.publishCompletionHandler(unconfirmed::remove);
+        c.publishCompletionHandler(packetId -> {
+            unconfirmed.remove(packetId);
+            if (c == client) {
+                inFlight = Math.max(0, inFlight - 1);
+                sendQueued();
+            }
+        });
         c.closeHandler(v -> onClosed(c));
         c.connect(options.brokerPort(), options.brokerHost())
                 .compose(ack -> c.subscribe(Topics.downlinkFilter(id), MqttQoS.AT_LEAST_ONCE.value()))
@@ -195,10 +203,7 @@ final class SimGateway {
         send(
                 UplinkType.HELLO,
                 new Hello(msgId(), now(), new Hello.GatewayInfo(options.gatewayProductKey(), "gw-1.0"), snapshot));
-        while (online && !queued.isEmpty()) {
-            Queued q = queued.poll();
-            send(q.type(), q.message());
-        }
+        sendQueued();
         if (options.requests()) {
             devices.values().stream().filter(d -> d.online && d.task == null).forEach(this::request);
         }
@@ -212,6 +217,7 @@ final class SimGateway {
             online = false;
             stats.gatewaysOnline.decrementAndGet();
         }
+        inFlight = 0;
         // what the broker never confirmed goes out again, first, after the next hello
         List<Queued> again = new ArrayList<>(unconfirmed.values());
         unconfirmed.clear();
@@ -269,11 +275,11 @@ final class SimGateway {
     // --- uplink ----------------------------------------------------------------------------------
 
     private void send(UplinkType type, Object message) {
-        if (!online) {
-            queued.add(new Queued(type, message));
+        Queued q = new Queued(type, message);
+        if (!online || (options.awaitPublish() && (inFlight > 0 || !queued.isEmpty()))) {
+            queued.add(q); // offline, or awaiting the broker's PUBACK for the one before
             return;
         }
-        Queued q = new Queued(type, message);
         MqttClient c = client;
         try {
             publish(c, q, type, message);
@@ -282,7 +288,30 @@ final class SimGateway {
         }
     }
 
+    /** Sends what waited: all of it, or with {@code --await-publish} the next one once nothing is in flight. */
+    private void sendQueued() {
+        while (online && !queued.isEmpty() && !(options.awaitPublish() && inFlight > 0)) {
+            Queued q = queued.poll();
+            try {
+                publish(client, q, q.type(), q.message());
+            } catch (RuntimeException e) {
+                queued.addFirst(q);
+                return;
+            }
+        }
+    }
+
     private void publish(MqttClient c, Queued q, UplinkType type, Object message) {
+        inFlight++;
+        try {
+            publishCounted(c, q, type, message);
+        } catch (RuntimeException e) {
+            inFlight--;
+            throw e;
+        }
+    }
+
+    private void publishCounted(MqttClient c, Queued q, UplinkType type, Object message) {
         c.publish(
                         Topics.uplink(id, type),
                         Buffer.buffer(MessageCodec.encode(message)),
@@ -296,7 +325,12 @@ final class SimGateway {
                         queued.add(q);
                     }
                 })
-                .onFailure(e -> queued.add(q));
+                .onFailure(e -> {
+                    if (c == client) {
+                        inFlight = Math.max(0, inFlight - 1);
+                    }
+                    queued.add(q);
+                });
     }
 
     private void request(Device d) {
