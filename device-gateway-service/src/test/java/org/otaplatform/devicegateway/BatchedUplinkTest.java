@@ -145,6 +145,9 @@ class BatchedUplinkTest {
                     .containsExactlyInAnyOrderElementsOf(sent);
             assertThat(planService.received().stream().filter(m -> m.payload().contains(spoofed)))
                     .isEmpty();
+            assertThat(forwarded(planService).count())
+                    .as("a run's reports go to plan-service as one message, not one each")
+                    .isLessThan(sent.size());
             assertThat(Gateways.count(
                             pool, "SELECT count(*) FROM gateway_task WHERE gateway_id = $1 AND state = 'ENDED'", owner))
                     .isEqualTo(devices);
@@ -200,13 +203,26 @@ class BatchedUplinkTest {
         return counter == null ? 0 : counter.count();
     }
 
+    /** The msgIds of the gateway's reports forwarded to plan-service, over all {@code gateway.reports} seen. */
     private static List<String> forwardedMsgIds(TestMqttClient planService, String gatewayId) {
+        return forwarded(planService)
+                .flatMap(m -> stream(m.data().path("reports")))
+                .filter(r -> gatewayId.equals(r.path("gatewayId").asText()))
+                .map(r -> r.path("msgId").asText())
+                .toList();
+    }
+
+    private static java.util.stream.Stream<org.otaplatform.contract.internal.InternalMessage> forwarded(
+            TestMqttClient planService) {
         return planService.received().stream()
                 .map(m -> org.otaplatform.contract.internal.InternalMessage.decode(
                         m.payload().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .flatMap(java.util.Optional::stream)
-                .filter(m -> gatewayId.equals(m.data().path("gatewayId").asText()))
-                .map(m -> m.data().path("msgId").asText())
-                .toList();
+                .filter(m -> m.type().equals(org.otaplatform.contract.internal.GatewayUplink.Reports.TYPE));
+    }
+
+    private static java.util.stream.Stream<com.fasterxml.jackson.databind.JsonNode> stream(
+            com.fasterxml.jackson.databind.JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false);
     }
 }

@@ -106,10 +106,11 @@ class CommandsTest {
 
             planService.await(
                     m -> m.payload().contains("gateway.request") && m.payload().contains(gw));
+            planService.await(m -> m.payload().contains("gateway.reports")
+                    && m.payload().contains("\"accept\":true")
+                    && m.payload().contains("\"gatewayId\":\"" + gw + "\""));
             planService.await(
-                    m -> m.payload().contains("gateway.ack") && m.payload().contains("\"gatewayId\":\"" + gw + "\""));
-            planService.await(
-                    m -> m.payload().contains("gateway.progress") && m.payload().contains("SUCCEEDED"));
+                    m -> m.payload().contains("gateway.reports") && m.payload().contains("SUCCEEDED"));
             org.awaitility.Awaitility.await()
                     .atMost(java.time.Duration.ofSeconds(10))
                     .untilAsserted(() -> io.restassured.RestAssured.given()

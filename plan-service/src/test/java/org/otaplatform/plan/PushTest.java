@@ -363,6 +363,62 @@ class PushTest {
     }
 
     /**
+     * device-gateway-service forwards a run of reports as one {@code gateway.reports} message: its entries
+     * are applied in order, the message once (a redelivery changes nothing), an entry of a gateway that
+     * does not own the task ignored.
+     */
+    @Test
+    void aRunOfReportsInOneMessageIsAppliedInOrderAndOnce() throws Exception {
+        String product = "batch-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String id = activePlan(bus, product, gw, 2, 300);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> upgrades(bus, product).size() == 2);
+            List<String> tasks = upgrades(bus, product).stream()
+                    .map(c -> c.get("taskId").asText())
+                    .toList();
+            List<GatewayUplink.Entry> entries = new java.util.ArrayList<>();
+            int m = 0;
+            for (String task : tasks) {
+                entries.add(GatewayUplink.Entry.ack(new GatewayUplink.Ack(gw, "a" + m++, task, true, null)));
+                entries.add(GatewayUplink.Entry.progress(
+                        new GatewayUplink.Progress("someone-else", "x" + m++, task, "FAILED", null, null, "X", "x")));
+                for (String state : List.of("DOWNLOADING", "DOWNLOADED", "UPGRADING")) {
+                    entries.add(GatewayUplink.Entry.progress(
+                            new GatewayUplink.Progress(gw, "p" + m++, task, state, null, null, null, null)));
+                }
+                entries.add(GatewayUplink.Entry.progress(
+                        new GatewayUplink.Progress(gw, "s" + m++, task, "SUCCEEDED", 100, "2.0", null, null)));
+            }
+            byte[] run = InternalMessage.of(
+                            GatewayUplink.Reports.TYPE,
+                            "test",
+                            System.currentTimeMillis(),
+                            new GatewayUplink.Reports(entries))
+                    .encode();
+            bus.publish(InternalTopics.GATEWAY_UPLINK, run);
+            bus.publish(InternalTopics.GATEWAY_UPLINK, run); // redelivered
+
+            await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(
+                            () -> given().get("/api/v1/plans/" + id).then().body("stats.succeeded", equalTo(2)));
+            for (String task : tasks) {
+                List<String> states = given().get("/api/v1/plans/" + id + "/tasks/" + task)
+                        .then()
+                        .statusCode(200)
+                        .body("task.state", equalTo("SUCCEEDED"))
+                        .extract()
+                        .path("events.state");
+                assertThat(states)
+                        .containsExactly("NOTIFIED", "ACCEPTED", "DOWNLOADING", "DOWNLOADED", "UPGRADING", "SUCCEEDED");
+            }
+            given().get("/api/v1/plans/" + id).then().body("stats.failed", equalTo(0));
+        }
+    }
+
+    /**
      * Reports that arrive together are applied as a set-based run with the effects of one by one: every
      * step in the history in order, a percent in the same state recorded, a repeated message and a stale
      * report ignored, each device's new version in the device view.

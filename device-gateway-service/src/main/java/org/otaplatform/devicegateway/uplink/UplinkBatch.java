@@ -17,6 +17,7 @@ import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.DeviceState;
+import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.message.Ack;
 import org.otaplatform.contract.message.Progress;
 import org.otaplatform.contract.message.SubDeviceRef;
@@ -233,18 +234,22 @@ public class UplinkBatch {
         });
     }
 
-    /** The device events and the forwarded acks and progress reports, in one statement. */
+    /**
+     * The device events and the stretch's acks and progress reports, forwarded to plan-service as one
+     * {@code gateway.reports} message, in one statement.
+     */
     private Uni<Void> outbox(List<Report> fresh, List<DeviceState> events) {
         long millis = clock.millis();
         List<Outbox.Entry> entries = new ArrayList<>();
         for (DeviceState event : events) {
             entries.add(this.events.entry(event, millis));
         }
-        for (Report r : fresh) {
-            if (!(r.message() instanceof VersionReport)) {
-                entries.add(Outbox.Entry.of(
-                        InternalTopics.GATEWAY_UPLINK, UplinkService.forwarded(r.gatewayId(), r.message(), millis)));
-            }
+        List<GatewayUplink.Entry> forwarded = fresh.stream()
+                .filter(r -> !(r.message() instanceof VersionReport))
+                .map(r -> UplinkService.entry(r.gatewayId(), r.message()))
+                .toList();
+        if (!forwarded.isEmpty()) {
+            entries.add(Outbox.Entry.of(InternalTopics.GATEWAY_UPLINK, UplinkService.forwarded(forwarded, millis)));
         }
         return outbox.addAll(entries);
     }

@@ -288,35 +288,35 @@ public class UplinkService {
         return state == ProgressState.SUCCEEDED || state == ProgressState.FAILED ? "ENDED" : "ACKED";
     }
 
-    /** An ack or a progress report as plan-service gets it, with the gateway's identity from its topic. */
-    static InternalMessage forwarded(String gatewayId, UplinkMessage report, long millis) {
+    /**
+     * An ack or a progress report as plan-service gets it, with the gateway's identity from its topic: an
+     * entry of a {@code gateway.reports} message.
+     */
+    static GatewayUplink.Entry entry(String gatewayId, UplinkMessage report) {
         if (report instanceof Ack ack) {
-            return InternalMessage.of(
-                    GatewayUplink.Ack.TYPE,
-                    SOURCE,
-                    millis,
+            return GatewayUplink.Entry.ack(
                     new GatewayUplink.Ack(gatewayId, ack.msgId(), ack.taskId(), ack.accept(), ack.reason()));
         }
         Progress progress = (Progress) report;
-        return InternalMessage.of(
-                GatewayUplink.Progress.TYPE,
-                SOURCE,
-                millis,
-                new GatewayUplink.Progress(
-                        gatewayId,
-                        progress.msgId(),
-                        progress.taskId(),
-                        progress.state().name(),
-                        progress.percent(),
-                        progress.version(),
-                        progress.error() == null
-                                ? null
-                                : progress.error().code().name(),
-                        progress.error() == null ? null : progress.error().message()));
+        return GatewayUplink.Entry.progress(new GatewayUplink.Progress(
+                gatewayId,
+                progress.msgId(),
+                progress.taskId(),
+                progress.state().name(),
+                progress.percent(),
+                progress.version(),
+                progress.error() == null ? null : progress.error().code().name(),
+                progress.error() == null ? null : progress.error().message()));
     }
 
+    /** Acks and progress reports, in order, as one internal message for plan-service. */
+    static InternalMessage forwarded(List<GatewayUplink.Entry> entries, long millis) {
+        return InternalMessage.of(GatewayUplink.Reports.TYPE, SOURCE, millis, new GatewayUplink.Reports(entries));
+    }
+
+    /** A report forwarded alone: a {@code gateway.reports} of one. */
     private InternalMessage forwarded(String gatewayId, UplinkMessage report) {
-        return forwarded(gatewayId, report, clock.millis());
+        return forwarded(List.of(entry(gatewayId, report)), clock.millis());
     }
 
     /**

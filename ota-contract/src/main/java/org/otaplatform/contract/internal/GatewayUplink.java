@@ -35,4 +35,68 @@ public final class GatewayUplink {
             String errorMessage) {
         public static final String TYPE = "gateway.progress";
     }
+
+    /**
+     * Type {@value #TYPE}: the acks and progress reports of one run of a gateway's uplink as device-gateway-service
+     * applied it, in the order they came (one internal message per run, not one per report). An entry is an
+     * ack when {@code state} is null ({@code accept} and {@code reason} set), else a progress report.
+     * plan-service applies the entries in order, the message once (by its envelope's id). Since 2026-12;
+     * plan-service still reads single {@code gateway.ack} and {@code gateway.progress} messages.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Reports(java.util.List<Entry> reports) {
+        public static final String TYPE = "gateway.reports";
+
+        public Reports {
+            reports = reports == null ? java.util.List.of() : java.util.List.copyOf(reports);
+        }
+    }
+
+    /** One report of a {@link Reports}: an ack ({@code state} null) or a progress report. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Entry(
+            String gatewayId,
+            String msgId,
+            String taskId,
+            Boolean accept,
+            String reason,
+            String state,
+            Integer percent,
+            String version,
+            String errorCode,
+            String errorMessage) {
+
+        public static Entry ack(Ack ack) {
+            return new Entry(
+                    ack.gatewayId(),
+                    ack.msgId(),
+                    ack.taskId(),
+                    ack.accept(),
+                    ack.reason(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
+        }
+
+        public static Entry progress(Progress p) {
+            return new Entry(
+                    p.gatewayId(),
+                    p.msgId(),
+                    p.taskId(),
+                    null,
+                    null,
+                    p.state(),
+                    p.percent(),
+                    p.version(),
+                    p.errorCode(),
+                    p.errorMessage());
+        }
+
+        public boolean isAck() {
+            return state == null;
+        }
+    }
 }

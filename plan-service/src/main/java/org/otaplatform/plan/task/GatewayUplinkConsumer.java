@@ -4,12 +4,14 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
+import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.plan.device.DeviceViews;
@@ -70,19 +72,19 @@ public class GatewayUplinkConsumer {
                 () -> {});
     }
 
-    /** Decodes a message once; an ack or progress report may join a set-based run. */
+    /** Decodes a message once; acks and progress reports may join a set-based run. */
     MqttSubscriptions.Work prepare(byte[] payload) {
         Optional<InternalMessage> message = InternalMessage.decode(payload);
-        Optional<Report> report = message.filter(m -> !GatewayUplink.Request.TYPE.equals(m.type()))
-                .flatMap(GatewayUplinkConsumer::report);
-        if (report.isEmpty()) {
+        Optional<List<Report>> reports = message.filter(m -> !GatewayUplink.Request.TYPE.equals(m.type()))
+                .flatMap(GatewayUplinkConsumer::reports);
+        if (reports.isEmpty()) {
             return MqttSubscriptions.Work.either(() -> consume(payload));
         }
-        Supplier<Uni<Void>> oneByOne = () -> inbox.applyOnce(message.get(), () -> apply(report.get()));
+        Supplier<Uni<Void>> oneByOne = () -> inbox.applyOnce(message.get(), () -> applyAll(reports.get()));
         return new MqttSubscriptions.Work(
                 oneByOne,
                 new MqttSubscriptions.Batchable<>(
-                        new ReportRuns.Reported(message.get().id(), report.get()), oneByOne),
+                        new ReportRuns.Reported(message.get().id(), reports.get()), oneByOne),
                 null);
     }
 
@@ -97,11 +99,16 @@ public class GatewayUplinkConsumer {
         if (request.isPresent()) {
             return inbox.applyOnce(message.get(), () -> requests.handle(request.get()));
         }
-        Optional<Report> report = message.flatMap(GatewayUplinkConsumer::report);
-        if (report.isEmpty()) {
+        Optional<List<Report>> reports = message.flatMap(GatewayUplinkConsumer::reports);
+        if (reports.isEmpty()) {
             return Uni.createFrom().voidItem(); // not a request, ack or progress: dropped
         }
-        return inbox.applyOnce(message.get(), () -> apply(report.get()));
+        return inbox.applyOnce(message.get(), () -> applyAll(reports.get()));
+    }
+
+    /** Reports in order, each on what the ones before it did. */
+    private Uni<Void> applyAll(List<Report> reports) {
+        return InOrder.each(reports, this::apply);
     }
 
     Uni<Void> apply(Report r) {
@@ -154,33 +161,62 @@ public class GatewayUplinkConsumer {
         return Optional.of(new Move(task.id(), next, r.percent(), code, text));
     }
 
-    private static Optional<Report> report(InternalMessage m) {
+    /**
+     * The reports a message carries: a {@code gateway.reports} (device-gateway-service's since 2026-12), or a
+     * single {@code gateway.ack} or {@code gateway.progress} (older senders, outbox rows written before an
+     * upgrade). Empty for anything else, and for a malformed message (logged, dropped whole).
+     */
+    static Optional<List<Report>> reports(InternalMessage m) {
         try {
+            if (GatewayUplink.Reports.TYPE.equals(m.type())) {
+                return m.dataAs(GatewayUplink.Reports.class)
+                        .filter(r -> !r.reports().isEmpty())
+                        .map(r -> r.reports().stream()
+                                .map(GatewayUplinkConsumer::report)
+                                .toList());
+            }
             if (GatewayUplink.Ack.TYPE.equals(m.type())) {
-                return m.dataAs(GatewayUplink.Ack.class)
-                        .map(a -> new Report(
-                                a.gatewayId(),
-                                UUID.fromString(a.taskId()),
-                                a.accept() ? TaskState.ACCEPTED : TaskState.REJECTED,
-                                null,
-                                null,
-                                null,
-                                a.reason()));
+                return m.dataAs(GatewayUplink.Ack.class).map(a -> List.of(report(GatewayUplink.Entry.ack(a))));
             }
             if (GatewayUplink.Progress.TYPE.equals(m.type())) {
                 return m.dataAs(GatewayUplink.Progress.class)
-                        .map(p -> new Report(
-                                p.gatewayId(),
-                                UUID.fromString(p.taskId()),
-                                TaskState.valueOf(p.state()),
-                                p.percent(),
-                                p.version(),
-                                p.errorCode(),
-                                p.errorMessage()));
+                        .map(p -> List.of(report(GatewayUplink.Entry.progress(p))));
             }
         } catch (IllegalArgumentException | NullPointerException e) {
             LOG.warnf("dropping a malformed gateway report %s", m.id());
         }
         return Optional.empty();
+    }
+
+    private static Report report(GatewayUplink.Entry e) {
+        if (e.isAck()) {
+            return new Report(
+                    e.gatewayId(),
+                    UUID.fromString(e.taskId()),
+                    Boolean.TRUE.equals(e.accept()) ? TaskState.ACCEPTED : TaskState.REJECTED,
+                    null,
+                    null,
+                    null,
+                    e.reason());
+        }
+        return new Report(
+                e.gatewayId(),
+                UUID.fromString(e.taskId()),
+                progressState(e.state()),
+                e.percent(),
+                e.version(),
+                e.errorCode(),
+                e.errorMessage());
+    }
+
+    /** A progress report's state on the wire as a task state: an exhaustive switch, never by name. */
+    static TaskState progressState(String wire) {
+        return switch (org.otaplatform.contract.wire.ProgressState.valueOf(wire)) {
+            case DOWNLOADING -> TaskState.DOWNLOADING;
+            case DOWNLOADED -> TaskState.DOWNLOADED;
+            case UPGRADING -> TaskState.UPGRADING;
+            case SUCCEEDED -> TaskState.SUCCEEDED;
+            case FAILED -> TaskState.FAILED;
+        };
     }
 }

@@ -31,8 +31,8 @@ import org.otaplatform.plan.task.GatewayUplinkConsumer.Report;
 @ApplicationScoped
 public class ReportRuns {
 
-    /** An ack or progress report and the id of the message that carried it. */
-    public record Reported(String messageId, Report report) {}
+    /** The acks and progress reports of one internal message, in order, and the message's id. */
+    public record Reported(String messageId, List<Report> reports) {}
 
     private final Inbox inbox;
     private final TaskStore tasks;
@@ -51,7 +51,9 @@ public class ReportRuns {
         return inbox.firstTimeOnly(reports, Reported::messageId)
                 .flatMap(fresh -> fresh.isEmpty()
                         ? Uni.createFrom().voidItem()
-                        : applyFresh(fresh.stream().map(Reported::report).toList()));
+                        : applyFresh(fresh.stream()
+                                .flatMap(m -> m.reports().stream())
+                                .toList()));
     }
 
     private Uni<Void> applyFresh(List<Report> fresh) {
