@@ -67,13 +67,6 @@ public class SessionStore {
                 .map(n -> n == 1);
     }
 
-    /** Forgets message ids older than a day: the protocol's uniqueness window is 24 h. */
-    public Uni<Integer> forgetSeenBefore24h() {
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("DELETE FROM uplink_seen WHERE seen_at < now() - interval '25 hours'")
-                        .executeUpdate());
-    }
-
     private static Uni<Object> single(String sql, Object... params) {
         return rows(sql, params).map(rows -> rows.get(0)[0]);
     }

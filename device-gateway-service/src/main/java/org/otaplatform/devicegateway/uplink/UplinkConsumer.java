@@ -2,9 +2,7 @@ package org.otaplatform.devicegateway.uplink;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -176,15 +174,6 @@ public class UplinkConsumer {
                     counter("ota.uplink.failed", "type", type.suffix()).increment();
                 })
                 .replaceWithVoid();
-    }
-
-    @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> forgetOldMessageIds() {
-        return Panache.withTransaction(sessions::forgetSeenBefore24h)
-                .replaceWithVoid()
-                .plug(Watchdog.limit("forgetting old message ids"))
-                .onFailure()
-                .recoverWithNull();
     }
 
     private Uni<Void> refuse(String gatewayId, String inReplyTo, ErrorCode code, String detail) {

@@ -2,7 +2,6 @@ package org.otaplatform.common.messaging;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -57,6 +56,23 @@ public class OutboxRelay {
     private static final int WINDOW = 100;
 
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a relay transaction may spend publishing what it claimed: past it, what the broker took
+     * counts and the rest is unmarked (the transaction must not sit idle holding its rows for long).
+     */
+    private static final Duration PUBLISH_DEADLINE = Duration.ofSeconds(15);
+    /**
+     * Limits set on every relay transaction: no statement runs longer, no row lock is waited for longer
+     * (a quick pass that meets a row another transaction holds gives up and leaves it to a scan).
+     */
+    static final String STATEMENT_LIMITS = "SET LOCAL statement_timeout = 10000; SET LOCAL lock_timeout = 2000";
+    /**
+     * A scan publishes at most this many batches and then ends its pass (another follows within a second):
+     * one pass never runs on for minutes behind a backlog, so the watchdog never has to give one up.
+     */
+    private static final int MAX_SCAN_BATCHES = 20;
+    /** A pass that has not ended after this counts as lost (see {@link #drain}). */
+    private static final Duration PASS_LIMIT = Duration.ofSeconds(45);
 
     /** After a message was added, the relay looks this long at every tick, covering the commit's delay. */
     private static final long EAGER_MILLIS = 2_000;
@@ -101,6 +117,9 @@ public class OutboxRelay {
     private final Vertx vertx;
     private final long pollMillis;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Counts passes; a pass given up by the watchdog sees a newer number and starts nothing more. */
+    private final AtomicLong generation = new AtomicLong();
+
     private final AtomicBoolean wanted = new AtomicBoolean();
     private final AtomicLong eagerUntil = new AtomicLong();
     private volatile long nextScan;
@@ -197,21 +216,6 @@ public class OutboxRelay {
         wakeAfterCommit();
     }
 
-    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> forgetOldMessages() {
-        return Panache.withTransaction(() -> Panache.getSession()
-                        .flatMap(s -> s.createNativeQuery(
-                                        "DELETE FROM outbox_message WHERE published_at < now() - interval '1 day'")
-                                .executeUpdate()
-                                .flatMap(n -> s.createNativeQuery(
-                                                "DELETE FROM inbox_message WHERE received_at < now() - interval '7 days'")
-                                        .executeUpdate())))
-                .replaceWithVoid()
-                .plug(Watchdog.limit("forgetting old outbox and inbox rows"))
-                .onFailure()
-                .recoverWithNull();
-    }
-
     /**
      * Publishes what was committed so far: a scan when one is due (returns when the outbox is empty or a
      * send failed), else a quick pass over the messages this replica added.
@@ -222,32 +226,46 @@ public class OutboxRelay {
             return Uni.createFrom().voidItem();
         }
         wanted.set(false);
+        long pass = generation.incrementAndGet();
         long now = System.currentTimeMillis();
         boolean scan = now >= nextScan;
         if (scan) {
             nextScan = now + IDLE_SCAN_MILLIS;
         }
-        Uni<Void> pass = scan
+        Uni<Void> work = scan
                 ? batch().onItem()
                         .transformToUni(count -> count == BATCH || wanted.getAndSet(false)
-                                ? batchesUntilEmpty()
+                                ? batches(pass, MAX_SCAN_BATCHES - 1)
                                 : Uni.createFrom().voidItem())
-                : quickPasses();
-        return Watchdog.limit(pass, "an outbox relay pass")
+                : quickPasses(pass);
+        // Every statement of a pass has a time limit and its publishing a deadline, so a pass ends within
+        // seconds. Should one still have no outcome (a connection lost without a word while PostgreSQL
+        // restarts), it is given up: the next pass may start, and the lost one starts no further batch
+        // (its open transaction, if any, ends at the statement or idle-in-transaction limits).
+        return Watchdog.limit(work, PASS_LIMIT, "an outbox relay pass")
                 .onFailure()
-                .invoke(e -> LOG.warnf("outbox relay paused: %s", e.getMessage()))
+                .invoke(e -> {
+                    generation.incrementAndGet();
+                    LOG.warnf("outbox relay pass given up: %s", e.getMessage());
+                })
                 .onFailure()
                 .recoverWithNull()
                 .eventually(() -> running.set(false))
                 .replaceWithVoid();
     }
 
+    /** Whether pass {@code pass} is still the current one (not given up by the watchdog). */
+    private boolean current(long pass) {
+        return generation.get() == pass;
+    }
+
     /** Quick passes while they find messages and more were added, until a scan is due. */
-    private Uni<Void> quickPasses() {
+    private Uni<Void> quickPasses(long pass) {
         return quickPass()
-                .flatMap(found -> found > 0 && !added.isEmpty() && System.currentTimeMillis() < nextScan
-                        ? quickPasses()
-                        : Uni.createFrom().voidItem());
+                .flatMap(
+                        found -> found > 0 && !added.isEmpty() && System.currentTimeMillis() < nextScan && current(pass)
+                                ? quickPasses(pass)
+                                : Uni.createFrom().voidItem());
     }
 
     /**
@@ -329,10 +347,23 @@ public class OutboxRelay {
      */
     private Uni<Published> claimAndPublish(String claim) {
         return pool.withTransaction(connection -> connection
-                .query(claim)
-                .execute()
-                .map(OutboxRelay::rows)
-                .flatMap(rows -> publishClaimed(connection, rows)));
+                        .query(STATEMENT_LIMITS)
+                        .execute()
+                        .flatMap(limits -> connection.query(claim).execute())
+                        .map(OutboxRelay::rows)
+                        .flatMap(rows -> publishClaimed(connection, rows)))
+                .onFailure(OutboxRelay::lockNotAvailable)
+                .recoverWithItem(e -> {
+                    // a row another transaction holds (a scan of another replica publishing it): left to
+                    // it, or to the next scan
+                    scanSoon();
+                    return new Published(1, List.of());
+                });
+    }
+
+    /** PostgreSQL's lock_not_available (55P03): a lock was not granted within {@link #STATEMENT_LIMITS}. */
+    private static boolean lockNotAvailable(Throwable failure) {
+        return failure instanceof io.vertx.pgclient.PgException pg && "55P03".equals(pg.getSqlState());
     }
 
     /**
@@ -354,8 +385,13 @@ public class OutboxRelay {
         });
     }
 
-    private Uni<Void> batchesUntilEmpty() {
-        return batch().flatMap(count -> count == 0 ? Uni.createFrom().voidItem() : batchesUntilEmpty());
+    /** Up to {@code left} more scan batches while they find messages and the pass is current. */
+    private Uni<Void> batches(long pass, int left) {
+        if (left <= 0 || !current(pass)) {
+            scanSoon(); // a backlog: the next pass scans again within a second
+            return Uni.createFrom().voidItem();
+        }
+        return batch().flatMap(count -> count == 0 ? Uni.createFrom().voidItem() : batches(pass, left - 1));
     }
 
     /**
@@ -381,7 +417,7 @@ public class OutboxRelay {
 
     /** Sends in order and stops at the first failure; returns the ids that the broker took. */
     private Uni<List<UUID>> publish(List<Row> rows) {
-        List<UUID> sent = new ArrayList<>();
+        List<UUID> sent = java.util.Collections.synchronizedList(new ArrayList<>());
         return Multi.createFrom()
                 .iterable(rows)
                 .onItem()
@@ -393,13 +429,17 @@ public class OutboxRelay {
                 .merge(WINDOW)
                 .collect()
                 .asList()
-                .map(ignored -> sent)
+                .ifNoItem()
+                .after(PUBLISH_DEADLINE)
+                .failWith(() -> new java.util.concurrent.TimeoutException(
+                        "the broker did not take a batch within " + PUBLISH_DEADLINE.toSeconds() + " s"))
+                .map(ignored -> List.copyOf(sent))
                 .onFailure()
                 .recoverWithItem(failure -> {
                     LOG.warnf(
                             "publishing from the outbox stopped after %d of %d: %s",
                             sent.size(), rows.size(), failure.getMessage());
-                    return sent;
+                    return List.copyOf(sent);
                 });
     }
 }
