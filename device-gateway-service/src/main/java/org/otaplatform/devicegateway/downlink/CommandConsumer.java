@@ -114,7 +114,8 @@ public class CommandConsumer {
                 Optional<GatewayCommand.Cancel> cancel = message.dataAs(GatewayCommand.Cancel.class)
                         .filter(c -> Identifiers.isGatewayId(c.gatewayId()) && Identifiers.isEntityId(c.taskId()));
                 if (cancel.isPresent()) {
-                    return tasks.advance(cancel.get().taskId(), "ENDED").flatMap(v -> downlink.cancel(cancel.get()));
+                    return tasks.advance(cancel.get().taskId(), GatewayTaskState.ENDED)
+                            .flatMap(v -> downlink.cancel(cancel.get()));
                 }
             }
             case GatewayCommand.Reply.TYPE -> {

@@ -18,14 +18,16 @@ import org.otaplatform.devicegateway.session.SubDeviceStore;
 public class TaskStore {
 
     /** A task as stored: which gateway it was sent to, and where it stands. */
-    public record TaskRow(String taskId, String gatewayId, String productKey, String deviceKey, String state) {}
+    public record TaskRow(
+            String taskId, String gatewayId, String productKey, String deviceKey, GatewayTaskState state) {}
 
     /** Stores a new upgrade; false when the task is known already (a repeated command). */
     public Uni<Boolean> insert(GatewayCommand.Upgrade command) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "INSERT INTO gateway_task (task_id, gateway_id, product_key, device_key,"
-                                        + " state, command) VALUES (?1, ?2, ?3, ?4, 'SENT', ?5) ON CONFLICT DO NOTHING")
+                                        + " state, command) VALUES (?1, ?2, ?3, ?4, " + GatewayTaskState.SENT.sql()
+                                        + ", ?5) ON CONFLICT DO NOTHING")
                         .setParameter(1, command.taskId())
                         .setParameter(2, command.gatewayId())
                         .setParameter(3, command.productKey())
@@ -40,7 +42,8 @@ public class TaskStore {
         Base64.Encoder base64 = Base64.getEncoder();
         return SessionStore.rows(
                         "INSERT INTO gateway_task (task_id, gateway_id, product_key, device_key, state, command)"
-                                + " SELECT task_id, gateway_id, product_key, device_key, 'SENT', decode(command, 'base64')"
+                                + " SELECT task_id, gateway_id, product_key, device_key, " + GatewayTaskState.SENT.sql()
+                                + ", decode(command, 'base64')"
                                 + " FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]), CAST(?3 AS text[]),"
                                 + " CAST(?4 AS text[]), CAST(?5 AS text[]))"
                                 + " AS c (task_id, gateway_id, product_key, device_key, command)"
@@ -65,29 +68,33 @@ public class TaskStore {
      * Moves a task forward (SENT → ACKED → ENDED; never backwards) and returns it as it is now, locked
      * for the transaction; empty when it is unknown. One statement where a message names a task.
      */
-    public Uni<Optional<TaskRow>> advanceAndFind(String taskId, String state) {
+    public Uni<Optional<TaskRow>> advanceAndFind(String taskId, GatewayTaskState state) {
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("UPDATE gateway_task SET state = CASE WHEN state = 'SENT'"
-                                + " OR (state = 'ACKED' AND ?2 = 'ENDED') THEN ?2 ELSE state END, updated_at = now()"
+                .flatMap(s -> s.createNativeQuery("UPDATE gateway_task SET state = "
+                                + GatewayTaskState.advanceSql("state", "CAST(?2 AS text)") + ", updated_at = now()"
                                 + " WHERE task_id = ?1 RETURNING task_id, gateway_id, product_key, device_key, state")
                         .setParameter(1, taskId)
-                        .setParameter(2, state)
+                        .setParameter(2, state.name())
                         .getResultList())
                 .map(rows -> rows.stream()
                         .map(r -> (Object[]) r)
                         .findFirst()
                         .map(r -> new TaskRow(
-                                (String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4])));
+                                (String) r[0],
+                                (String) r[1],
+                                (String) r[2],
+                                (String) r[3],
+                                GatewayTaskState.valueOf((String) r[4]))));
     }
 
     /** Moves a task forward (SENT → ACKED → ENDED); never backwards. */
-    public Uni<Void> advance(String taskId, String state) {
+    public Uni<Void> advance(String taskId, GatewayTaskState state) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
-                                "UPDATE gateway_task SET state = ?2, updated_at = now() WHERE task_id = ?1"
-                                        + " AND (state = 'SENT' OR (state = 'ACKED' AND ?2 = 'ENDED'))")
+                                "UPDATE gateway_task SET state = ?2, updated_at = now() WHERE task_id = ?1" + " AND "
+                                        + GatewayTaskState.canMoveSql("state", "CAST(?2 AS text)"))
                         .setParameter(1, taskId)
-                        .setParameter(2, state)
+                        .setParameter(2, state.name())
                         .executeUpdate())
                 .replaceWithVoid();
     }
@@ -103,11 +110,12 @@ public class TaskStore {
             return Uni.createFrom().voidItem();
         }
         return SessionStore.rows(
-                        "UPDATE gateway_task t SET state = 'ENDED', updated_at = now()"
+                        "UPDATE gateway_task t SET state = " + GatewayTaskState.ENDED.sql() + ", updated_at = now()"
                                 + " FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]), CAST(?3 AS text[]))"
                                 + " AS u (product_key, device_key, gateway_id)"
                                 + " WHERE t.product_key = u.product_key AND t.device_key = u.device_key"
-                                + " AND t.gateway_id IS DISTINCT FROM u.gateway_id AND t.state <> 'ENDED'"
+                                + " AND t.gateway_id IS DISTINCT FROM u.gateway_id AND t.state <> "
+                                + GatewayTaskState.ENDED.sql()
                                 + " RETURNING t.task_id",
                         devices.stream()
                                 .map(SubDeviceStore.DeviceRow::productKey)
@@ -130,7 +138,8 @@ public class TaskStore {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "SELECT t.command FROM gateway_task t JOIN gateway g ON g.gateway_id = t.gateway_id"
-                                        + " WHERE t.state = 'SENT' AND NOT g.online ORDER BY t.sent_at, t.task_id LIMIT 20000")
+                                        + " WHERE t.state = " + GatewayTaskState.SENT.sql()
+                                        + " AND NOT g.online ORDER BY t.sent_at, t.task_id LIMIT 20000")
                         .getResultList())
                 .map(TaskStore::commands);
     }
@@ -138,8 +147,8 @@ public class TaskStore {
     /** The upgrades a gateway has not acked yet, oldest first: re-sent after its hello. */
     public Uni<List<GatewayCommand.Upgrade>> unacked(String gatewayId) {
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "SELECT command FROM gateway_task WHERE gateway_id = ?1 AND state = 'SENT' ORDER BY sent_at, task_id")
+                .flatMap(s -> s.createNativeQuery("SELECT command FROM gateway_task WHERE gateway_id = ?1 AND state = "
+                                + GatewayTaskState.SENT.sql() + " ORDER BY sent_at, task_id")
                         .setParameter(1, gatewayId)
                         .getResultList())
                 .map(TaskStore::commands);

@@ -24,6 +24,7 @@ import org.otaplatform.contract.message.SubDeviceRef;
 import org.otaplatform.contract.message.UplinkMessage;
 import org.otaplatform.contract.message.VersionReport;
 import org.otaplatform.contract.wire.ProgressState;
+import org.otaplatform.devicegateway.downlink.GatewayTaskState;
 import org.otaplatform.devicegateway.session.DeviceEvents;
 import org.otaplatform.devicegateway.session.SessionStore;
 import org.otaplatform.devicegateway.session.SubDeviceStore;
@@ -128,25 +129,24 @@ public class UplinkBatch {
      * gateway ({@link Ownership#reportsOn}), or the run fails.
      */
     private Uni<Map<String, Task>> tasks(List<Report> fresh) {
-        Map<String, String> furthest = new TreeMap<>();
+        Map<String, GatewayTaskState> furthest = new TreeMap<>();
         for (Report r : fresh) {
             if (!(r.message() instanceof VersionReport)) {
-                furthest.merge(taskId(r), UplinkService.taskState(r.message()), (a, b) -> "ENDED".equals(a) ? a : b);
+                furthest.merge(taskId(r), GatewayTaskState.after(r.message()), GatewayTaskState::furthest);
             }
         }
         if (furthest.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         return SessionStore.rows(
-                        "UPDATE gateway_task t SET state = CASE WHEN t.state = 'SENT'"
-                                + " OR (t.state = 'ACKED' AND i.state = 'ENDED') THEN i.state ELSE t.state END,"
-                                + " updated_at = now() FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]))"
+                        "UPDATE gateway_task t SET state = " + GatewayTaskState.advanceSql("t.state", "i.state")
+                                + ", updated_at = now() FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]))"
                                 + " AS i (task_id, state) WHERE t.task_id = i.task_id"
                                 + " RETURNING t.task_id, t.gateway_id, t.product_key, t.device_key,"
                                 + " (SELECT s.gateway_id FROM sub_device s"
                                 + " WHERE s.product_key = t.product_key AND s.device_key = t.device_key)",
                         furthest.keySet().toArray(String[]::new),
-                        furthest.values().toArray(String[]::new))
+                        furthest.values().stream().map(Enum::name).toArray(String[]::new))
                 .map(rows -> {
                     Map<String, Task> tasks = new HashMap<>();
                     Map<String, String> bound = new HashMap<>();

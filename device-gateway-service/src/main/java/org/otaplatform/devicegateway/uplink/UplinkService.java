@@ -27,6 +27,7 @@ import org.otaplatform.contract.message.UplinkMessage;
 import org.otaplatform.contract.message.VersionReport;
 import org.otaplatform.contract.wire.ProgressState;
 import org.otaplatform.devicegateway.downlink.GatewayDownlink;
+import org.otaplatform.devicegateway.downlink.GatewayTaskState;
 import org.otaplatform.devicegateway.downlink.TaskStore;
 import org.otaplatform.devicegateway.registry.Binding;
 import org.otaplatform.devicegateway.registry.RegistryStore;
@@ -267,25 +268,17 @@ public class UplinkService {
     }
 
     private Uni<Void> ack(String gatewayId, Ack ack) {
-        return reportedOn(gatewayId, ack.taskId(), taskState(ack)).flatMap(task -> forward(forwarded(gatewayId, ack)));
+        return reportedOn(gatewayId, ack.taskId(), GatewayTaskState.after(ack))
+                .flatMap(task -> forward(forwarded(gatewayId, ack)));
     }
 
     private Uni<Void> progress(String gatewayId, Progress progress) {
-        return reportedOn(gatewayId, progress.taskId(), taskState(progress))
+        return reportedOn(gatewayId, progress.taskId(), GatewayTaskState.after(progress))
                 .flatMap(task -> progress.state() != ProgressState.SUCCEEDED
                         ? Uni.createFrom().voidItem()
                         : newVersion(
                                 gatewayId, new SubDeviceRef(task.productKey(), task.deviceKey()), progress.version()))
                 .flatMap(v -> forward(forwarded(gatewayId, progress)));
-    }
-
-    /** Where an ack or a progress report moves the task it names (SENT → ACKED → ENDED). */
-    static String taskState(UplinkMessage report) {
-        if (report instanceof Ack ack) {
-            return ack.accept() ? "ACKED" : "ENDED";
-        }
-        ProgressState state = ((Progress) report).state();
-        return state == ProgressState.SUCCEEDED || state == ProgressState.FAILED ? "ENDED" : "ACKED";
     }
 
     /**
@@ -362,7 +355,7 @@ public class UplinkService {
      * Moves the task forward and returns it; it must have been sent to this gateway and its sub-device must
      * still be bound to it (a refusal rolls the move back with everything else).
      */
-    private Uni<TaskStore.TaskRow> reportedOn(String gatewayId, String taskId, String state) {
+    private Uni<TaskStore.TaskRow> reportedOn(String gatewayId, String taskId, GatewayTaskState state) {
         return tasks.advanceAndFind(taskId, state).flatMap(found -> {
             TaskStore.TaskRow task = found.orElse(null);
             SubDeviceRef key = task == null ? null : new SubDeviceRef(task.productKey(), task.deviceKey());

@@ -1,5 +1,6 @@
 package org.otaplatform.plan.task;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,15 +12,14 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
-import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
-import org.otaplatform.plan.device.DeviceViews;
 
 /**
  * Acks and progress from gateways (through device-gateway-service) drive the task state machine:
  * forward only, once per message, stale or foreign reports ignored; SUCCEEDED counts only with the
- * target version, otherwise the task fails with VERSION_MISMATCH.
+ * target version, otherwise the task fails with VERSION_MISMATCH. One path: a message's reports, alone or
+ * with the messages waiting with it, are applied by {@link ReportRuns} ({@link #decide} for each).
  */
 @ApplicationScoped
 public class GatewayUplinkConsumer {
@@ -27,25 +27,13 @@ public class GatewayUplinkConsumer {
     private static final Logger LOG = Logger.getLogger(GatewayUplinkConsumer.class);
 
     private final Inbox inbox;
-    private final TaskStore tasks;
     private final org.otaplatform.plan.schedule.RequestHandler requests;
-    private final FailureThreshold threshold;
-    private final DeviceViews devices;
     private final ReportRuns runs;
 
-    GatewayUplinkConsumer(
-            Inbox inbox,
-            TaskStore tasks,
-            org.otaplatform.plan.schedule.RequestHandler requests,
-            FailureThreshold threshold,
-            DeviceViews devices,
-            ReportRuns runs) {
-        this.devices = devices;
-        this.runs = runs;
+    GatewayUplinkConsumer(Inbox inbox, org.otaplatform.plan.schedule.RequestHandler requests, ReportRuns runs) {
         this.inbox = inbox;
-        this.tasks = tasks;
         this.requests = requests;
-        this.threshold = threshold;
+        this.runs = runs;
     }
 
     /** A report reduced to what the state machine needs. */
@@ -80,12 +68,11 @@ public class GatewayUplinkConsumer {
         if (reports.isEmpty()) {
             return MqttSubscriptions.Work.either(() -> consume(payload));
         }
-        Supplier<Uni<Void>> oneByOne = () -> inbox.applyOnce(message.get(), () -> applyAll(reports.get()));
+        ReportRuns.Reported reported = new ReportRuns.Reported(message.get().id(), reports.get());
+        // alone, the message is a run of one: the same statements in a transaction of its own
+        Supplier<Uni<Void>> alone = () -> Panache.withTransaction(() -> runs.reports(List.of(reported)));
         return new MqttSubscriptions.Work(
-                oneByOne,
-                new MqttSubscriptions.Batchable<>(
-                        new ReportRuns.Reported(message.get().id(), reports.get()), oneByOne),
-                null);
+                alone, new MqttSubscriptions.Batchable<>(reported, () -> runs.reports(List.of(reported))), null);
     }
 
     public Uni<Void> consume(byte[] payload) {
@@ -103,33 +90,8 @@ public class GatewayUplinkConsumer {
         if (reports.isEmpty()) {
             return Uni.createFrom().voidItem(); // not a request, ack or progress: dropped
         }
-        return inbox.applyOnce(message.get(), () -> applyAll(reports.get()));
-    }
-
-    /** Reports in order, each on what the ones before it did. */
-    private Uni<Void> applyAll(List<Report> reports) {
-        return InOrder.each(reports, this::apply);
-    }
-
-    Uni<Void> apply(Report r) {
-        return tasks.find(r.taskId()).flatMap(found -> {
-            if (found.isEmpty() || !found.get().gatewayId().equals(r.gatewayId())) {
-                return Uni.createFrom().voidItem();
-            }
-            TaskStore.TaskRow task = found.get();
-            Optional<Move> move = decide(task, r);
-            if (move.isEmpty()) {
-                return Uni.createFrom().voidItem(); // stale, repeated, or backwards: ignored
-            }
-            Move m = move.get();
-            Uni<Void> moved = tasks.move(task.id(), m.state(), m.percent(), m.errorCode(), m.errorMessage());
-            if (m.state() == TaskState.SUCCEEDED) {
-                moved = moved.flatMap(v -> devices.upgraded(task.productKey(), task.deviceKey(), task.toVersion()));
-            }
-            return m.state() == TaskState.FAILED || m.state() == TaskState.SUCCEEDED
-                    ? moved.flatMap(v -> threshold.check(task.planId()))
-                    : moved;
-        });
+        return Panache.withTransaction(
+                () -> runs.reports(List.of(new ReportRuns.Reported(message.get().id(), reports.get()))));
     }
 
     /** What a report does to its task: a move (or a new percent in the same state), or nothing. */

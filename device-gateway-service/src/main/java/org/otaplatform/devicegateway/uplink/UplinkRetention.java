@@ -1,4 +1,4 @@
-package org.otaplatform.devicegateway.session;
+package org.otaplatform.devicegateway.uplink;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.otaplatform.common.db.Retention;
+import org.otaplatform.devicegateway.downlink.GatewayTaskState;
 
 /**
  * Forgets, every minute and in short chunks: gateways' message ids older than 25 hours (the protocol's
@@ -35,7 +36,8 @@ public class UplinkRetention {
                 .flatMap(n -> Retention.purge(
                         "gateway_task",
                         "task_id",
-                        "state = 'ENDED' AND updated_at < now() - interval '" + finishedTaskSeconds + " seconds'",
+                        "state = " + GatewayTaskState.ENDED.sql() + " AND updated_at < now() - interval '"
+                                + finishedTaskSeconds + " seconds'",
                         MAX_CHUNKS_PER_RUN))
                 .replaceWithVoid();
     }
