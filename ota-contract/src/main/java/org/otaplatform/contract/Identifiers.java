@@ -21,20 +21,43 @@ public final class Identifiers {
 
     private Identifiers() {}
 
+    // The checks below say what the patterns above say, a character at a time: every uplink message is
+    // checked against them, and a regex matcher cost a sixth of device-gateway-service's CPU in a campaign.
+    // IdentifiersTest holds them to the patterns.
+
     public static boolean isGatewayId(String value) {
-        return value != null && GATEWAY_ID.matcher(value).matches();
+        return matches(value, 64, ".-_", false);
     }
 
     public static boolean isProductKey(String value) {
-        return value != null && PRODUCT_KEY.matcher(value).matches();
+        return matches(value, 64, "-_", false);
     }
 
     public static boolean isDeviceKey(String value) {
-        return value != null && DEVICE_KEY.matcher(value).matches();
+        return matches(value, 128, ".-_", true);
     }
 
     public static boolean isEntityId(String value) {
-        return value != null && ENTITY_ID.matcher(value).matches();
+        return matches(value, 64, ".-_", true);
+    }
+
+    /** 1..max characters, each an ASCII letter or digit, one of {@code others}, or ':' where allowed. */
+    private static boolean matches(String value, int max, String others, boolean colon) {
+        if (value == null || value.isEmpty() || value.length() > max) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || others.indexOf(c) >= 0
+                    || (colon && c == ':');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A version is 1–64 printable characters: no control characters, no line breaks. */
