@@ -194,6 +194,7 @@ public final class CampaignBenchmark {
         try (Fleet fleet = Fleet.start(options, secrets)) {
             String plan = silentPlan(product, devices, concurrency);
             Counters before = counters();
+            Map<String, Long> logStart = logSizes();
             Instant activated = Instant.now();
             platform.move(plan, "activate");
             say("plan %s active: upgrading %,d sub-devices ...", plan, devices);
@@ -253,7 +254,21 @@ public final class CampaignBenchmark {
             figures.put("campaign.recountSucceeded", recount);
             figures.put("campaign.statsEqualRecount", statsSucceeded == recount);
             figures.put("campaign.firstSucceededMillis", firstSuccessMillis);
-            long stallLines = stallLines();
+            long stallLines = stallLines(logStart);
+            // when the first task of the plan reached each state: where a slow start comes from
+            StringBuilder phases = new StringBuilder();
+            for (String state : List.of("NOTIFIED", "ACCEPTED", "DOWNLOADING", "DOWNLOADED", "SUCCEEDED")) {
+                long at = count("SELECT coalesce((extract(epoch FROM min(e.at)) * 1000)::bigint, 0) FROM task_event e"
+                                + " JOIN upgrade_task t ON t.id = e.task_id WHERE t.plan_id = '" + plan
+                                + "' AND e.state = '" + state + "'")
+                        - activated.toEpochMilli();
+                figures.put("campaign.firstMillis." + state, at);
+                phases.append(phases.isEmpty() ? "" : ", ")
+                        .append(state)
+                        .append(' ')
+                        .append(at)
+                        .append(" ms");
+            }
             figures.put("campaign.stallLines", stallLines);
             figures.put("campaign.simulatorErrors", fleet.stats().errorCount());
             figures.put("campaign.repeatedUpgradeDeliveries", fleet.stats().duplicateUpgrades());
@@ -284,6 +299,7 @@ public final class CampaignBenchmark {
                     "First success",
                     "activate → first SUCCEEDED recorded",
                     String.format(Locale.ROOT, "%,d ms (target ≤ 5,000)", firstSuccessMillis));
+            row("First of each state", "activate → the first task in it", phases.toString());
             row("Stalls", "\"paused\" / \"given up\" lines in the services' logs", stallLines + " (target 0)");
             row(
                     "MQTT",
@@ -355,11 +371,26 @@ public final class CampaignBenchmark {
         }
     }
 
-    /** Lines of the services' logs that say a relay pass or a consumer stalled ("paused", "given up"). */
-    private long stallLines() throws IOException {
+    /** The services' log sizes now: what they log later starts there (the files are appended to). */
+    private Map<String, Long> logSizes() throws IOException {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (ServiceProcess service : List.of(platform.firmware, platform.plan, platform.gateway)) {
+            sizes.put(service.name(), Files.size(service.log()));
+        }
+        return sizes;
+    }
+
+    /**
+     * Lines the services logged since {@code from} (their log sizes then) that say a relay pass or a
+     * consumer stalled ("paused", "given up").
+     */
+    private long stallLines(Map<String, Long> from) throws IOException {
         long n = 0;
         for (ServiceProcess service : List.of(platform.firmware, platform.plan, platform.gateway)) {
-            try (var lines = Files.lines(service.log())) {
+            byte[] all = Files.readAllBytes(service.log());
+            int start = (int) Math.min(all.length, from.getOrDefault(service.name(), 0L));
+            String since = new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8);
+            try (var lines = since.lines()) {
                 n += lines.filter(l -> l.contains("paused") || l.contains("given up"))
                         .count();
             }
