@@ -195,6 +195,8 @@ public final class CampaignBenchmark {
             String plan = silentPlan(product, devices, concurrency);
             Counters before = counters();
             Map<String, Long> logStart = logSizes();
+            Map<String, Double> cpuBefore = cpuSeconds();
+            long bytesBefore = databaseBytes();
             Instant activated = Instant.now();
             platform.move(plan, "activate");
             say("plan %s active: upgrading %,d sub-devices ...", plan, devices);
@@ -255,6 +257,24 @@ public final class CampaignBenchmark {
             figures.put("campaign.statsEqualRecount", statsSucceeded == recount);
             figures.put("campaign.firstSucceededMillis", firstSuccessMillis);
             long stallLines = stallLines(logStart);
+            Map<String, Double> cpuAfter = cpuSeconds();
+            StringBuilder cpu = new StringBuilder();
+            for (var e : cpuAfter.entrySet()) {
+                double perThousand = (e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0.0)) / devices * 1000;
+                figures.put("campaign.cpuSecondsPer1000Devices." + e.getKey(), round(perThousand));
+                cpu.append(cpu.isEmpty() ? "" : ", ")
+                        .append(e.getKey())
+                        .append(String.format(Locale.ROOT, " %.2f s", perThousand));
+            }
+            for (String database : platform.databases()) {
+                try (Connection c = DriverManager.getConnection(
+                                postgres.jdbcUrl(database), postgres.user(), postgres.password());
+                        Statement st = c.createStatement()) {
+                    st.execute("VACUUM");
+                }
+            }
+            long bytesPerDevice = (databaseBytes() - bytesBefore) / devices;
+            figures.put("campaign.databaseBytesPerDevice", bytesPerDevice);
             // when the first task of the plan reached each state: where a slow start comes from
             StringBuilder phases = new StringBuilder();
             for (String state : List.of("NOTIFIED", "ACCEPTED", "DOWNLOADING", "DOWNLOADED", "SUCCEEDED")) {
@@ -299,6 +319,11 @@ public final class CampaignBenchmark {
                     "First success",
                     "activate → first SUCCEEDED recorded",
                     String.format(Locale.ROOT, "%,d ms (target ≤ 5,000)", firstSuccessMillis));
+            row("CPU per 1,000 sub-devices", "each service's CPU time through the campaign", cpu.toString());
+            row(
+                    "Storage",
+                    "growth of the three databases per upgraded sub-device, after VACUUM (retention not yet run)",
+                    String.format(Locale.ROOT, "%,d bytes (target ≤ 4 KB, aim 1 KB)", bytesPerDevice));
             row("First of each state", "activate → the first task in it", phases.toString());
             row("Stalls", "\"paused\" / \"given up\" lines in the services' logs", stallLines + " (target 0)");
             row(
@@ -369,6 +394,27 @@ public final class CampaignBenchmark {
                     String.format(Locale.ROOT, "%.2f (target ≤ 4, aim 2)", floorRatio));
             return complete && statsSucceeded == recount && fleet.stats().errorCount() == 0;
         }
+    }
+
+    /** Each service's CPU time so far (user + system), in seconds, from /proc (Linux). */
+    private Map<String, Double> cpuSeconds() throws IOException {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        for (ServiceProcess service : List.of(platform.firmware, platform.plan, platform.gateway)) {
+            String stat = Files.readString(Path.of("/proc", Long.toString(service.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields from the state on: utime and stime are the 12th and 13th, in clock ticks (100 a second)
+            seconds.put(service.name(), (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0);
+        }
+        return seconds;
+    }
+
+    /** The three databases' size on disk, in bytes. */
+    private long databaseBytes() throws Exception {
+        long bytes = 0;
+        for (String database : platform.databases()) {
+            bytes += postgres.count(database, "SELECT pg_database_size(current_database())");
+        }
+        return bytes;
     }
 
     /** The services' log sizes now: what they log later starts there (the files are appended to). */

@@ -120,6 +120,11 @@ final class Platform {
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
     }
 
+    /** The three services' databases (firmware, plan, device-gateway). */
+    List<String> databases() {
+        return List.copyOf(databases);
+    }
+
     private String database(PostgresServer postgres, String prefix) {
         String name = postgres.createUniqueDatabase(prefix);
         databases.add(name);
