@@ -197,6 +197,7 @@ public final class CampaignBenchmark {
             Map<String, Long> logStart = logSizes();
             Map<String, Double> cpuBefore = cpuSeconds();
             long bytesBefore = databaseBytes();
+            long walBefore = walBytes();
             Instant activated = Instant.now();
             platform.move(plan, "activate");
             say("plan %s active: upgrading %,d sub-devices ...", plan, devices);
@@ -257,6 +258,8 @@ public final class CampaignBenchmark {
             figures.put("campaign.statsEqualRecount", statsSucceeded == recount);
             figures.put("campaign.firstSucceededMillis", firstSuccessMillis);
             long stallLines = stallLines(logStart);
+            long walPerDevice = (walBytes() - walBefore) / devices;
+            figures.put("campaign.walBytesPerDevice", walPerDevice);
             Map<String, Double> cpuAfter = cpuSeconds();
             StringBuilder cpu = new StringBuilder();
             for (var e : cpuAfter.entrySet()) {
@@ -324,6 +327,10 @@ public final class CampaignBenchmark {
                     "Storage",
                     "growth of the three databases per upgraded sub-device, after VACUUM (retention not yet run)",
                     String.format(Locale.ROOT, "%,d bytes (target ≤ 4 KB, aim 1 KB)", bytesPerDevice));
+            row(
+                    "WAL",
+                    "write-ahead log written by the server per upgraded sub-device (all databases)",
+                    String.format(Locale.ROOT, "%,d bytes", walPerDevice));
             row("First of each state", "activate → the first task in it", phases.toString());
             row("Stalls", "\"paused\" / \"given up\" lines in the services' logs", stallLines + " (target 0)");
             row(
@@ -406,6 +413,11 @@ public final class CampaignBenchmark {
             seconds.put(service.name(), (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0);
         }
         return seconds;
+    }
+
+    /** Where the server's write-ahead log stands, in bytes. */
+    private long walBytes() throws Exception {
+        return count("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
     }
 
     /** The three databases' size on disk, in bytes. */
