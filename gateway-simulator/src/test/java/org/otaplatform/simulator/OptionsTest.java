@@ -29,6 +29,7 @@ class OptionsTest {
             "--download-kbps",
             "64",
             "--requests",
+            "--await-publish",
             "--seed",
             "7"
         });
@@ -44,6 +45,8 @@ class OptionsTest {
         assertThat(o.untilIdle()).isEqualTo(Duration.ofSeconds(10));
         assertThat(o.downloadBytesPerSecond()).isEqualTo(64 * 1024);
         assertThat(o.requests()).isTrue();
+        assertThat(o.awaitPublish()).isTrue();
+        assertThat(Options.defaults().awaitPublish()).isFalse();
         assertThat(o.seed()).isEqualTo(7);
     }
 

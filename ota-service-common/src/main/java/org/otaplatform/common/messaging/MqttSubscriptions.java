@@ -40,6 +40,11 @@ import org.otaplatform.common.reactive.Watchdog;
  * process, holds what is not done yet (its in-flight window is the flow control), and a handler that
  * fails on a transient fault (the database restarting) is tried again before the message is let go.
  *
+ * <p>Why not quarkus-messaging-mqtt's {@code @Incoming}: its client acknowledges a QoS 1 message on
+ * receipt, before the method ran (smallrye-reactive-messaging-mqtt 4.33.0, Quarkus 3.33.2), so a message
+ * whose transaction fails or whose process dies before the commit would be lost; see
+ * {@code ConnectorAcknowledgementTest}. The connector is still used for downlinks, where it only publishes.
+ *
  * <p>With {@code ota.mqtt.instance-id} set to an id that is stable across restarts and unique among
  * replicas (a StatefulSet pod name), sessions are persistent (clean session off): what arrives while
  * the replica is down, and what it had not acknowledged when it died, is delivered when it returns.
