@@ -109,8 +109,7 @@ public class PushScheduler {
 
     /** One pass over the active plans, sharing the room left under the global in-flight cap. */
     private Uni<Void> pass() {
-        return pool.query("SELECT count(*) FROM upgrade_task WHERE state IN"
-                        + " ('NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING')")
+        return pool.query("SELECT count(*) FROM upgrade_task WHERE state IN" + " " + TaskState.IN_FLIGHT_SQL)
                 .execute()
                 .flatMap(rows -> {
                     AtomicInteger room = new AtomicInteger(config.maxInFlight()
@@ -196,7 +195,8 @@ public class PushScheduler {
             return Uni.createFrom().item(0);
         }
         return pool.preparedQuery("SELECT id, gateway_id, product_key, device_key, from_version FROM upgrade_task"
-                        + " WHERE plan_id = $1 AND state = 'PENDING' AND (not_before IS NULL OR not_before <= now())"
+                        + " WHERE plan_id = $1 AND state = " + TaskState.PENDING.sql()
+                        + " AND (not_before IS NULL OR not_before <= now())"
                         + " ORDER BY created_at, id LIMIT 1000")
                 .execute(Tuple.of(plan.id))
                 .flatMap(rows -> {
@@ -266,18 +266,21 @@ public class PushScheduler {
         // the planner believes about a task table growing fast): open anywhere, done or cooling down
         // under this plan, failed attempts under this plan.
         String sql = "WITH busy AS (SELECT gateway_id, count(*) AS n FROM upgrade_task WHERE state IN"
-                + "   ('NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING') GROUP BY gateway_id)"
+                + "   " + TaskState.IN_FLIGHT_SQL + " GROUP BY gateway_id)"
                 + " SELECT c.product_key, c.device_key, c.gateway_id, c.version, c.attempts"
                 + " FROM gateway_view g LEFT JOIN busy b ON b.gateway_id = g.gateway_id"
                 + " CROSS JOIN LATERAL (SELECT d.product_key, d.device_key, d.gateway_id, d.version, h.attempts"
                 + "   FROM device_view d CROSS JOIN LATERAL (SELECT"
-                + "     count(*) FILTER (WHERE t.plan_id = $1 AND t.state IN ('FAILED', 'TIMED_OUT')) AS attempts,"
-                + "     count(*) FILTER (WHERE t.state IN ('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED', 'ACCEPTED',"
-                + "       'DOWNLOADING', 'DOWNLOADED', 'UPGRADING')) AS open,"
-                + "     count(*) FILTER (WHERE t.plan_id = $1 AND (t.state = 'SUCCEEDED' OR (t.state = 'CANCELLED'"
+                + "     count(*) FILTER (WHERE t.plan_id = $1 AND t.state IN " + TaskState.FAILURES_SQL
+                + ") AS attempts,"
+                + "     count(*) FILTER (WHERE t.state IN " + TaskState.OPEN_SQL + ") AS open,"
+                + "     count(*) FILTER (WHERE t.plan_id = $1 AND (t.state = " + TaskState.SUCCEEDED.sql()
+                + " OR (t.state = " + TaskState.CANCELLED.sql()
                 + "       AND t.error_code IS DISTINCT FROM '" + TaskSupervisor.BINDING_CHANGED + "')"
-                + "       OR (t.state = 'REJECTED' AND t.updated_at > now() - make_interval(mins => $7))"
-                + "       OR (t.state IN ('FAILED', 'TIMED_OUT') AND t.updated_at > now() - make_interval(secs => $8))))"
+                + "       OR (t.state = " + TaskState.REJECTED.sql()
+                + " AND t.updated_at > now() - make_interval(mins => $7))"
+                + "       OR (t.state IN " + TaskState.FAILURES_SQL
+                + " AND t.updated_at > now() - make_interval(secs => $8))))"
                 + "       AS blocked"
                 + "     FROM upgrade_task t WHERE t.product_key = d.product_key AND t.device_key = d.device_key) h"
                 + "   WHERE d.gateway_id = g.gateway_id AND d.product_key = $2 AND d.attached AND (d.online OR NOT g.online)"
@@ -320,9 +323,8 @@ public class PushScheduler {
     private Uni<Map<String, Integer>> inFlight(List<Candidate> candidates) {
         String[] gateways =
                 candidates.stream().map(Candidate::gatewayId).distinct().toArray(String[]::new);
-        return pool.preparedQuery(
-                        "SELECT gateway_id, count(*) FROM upgrade_task WHERE gateway_id = ANY($1)"
-                                + " AND state IN ('NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING') GROUP BY gateway_id")
+        return pool.preparedQuery("SELECT gateway_id, count(*) FROM upgrade_task WHERE gateway_id = ANY($1)"
+                        + " AND state IN " + TaskState.IN_FLIGHT_SQL + " GROUP BY gateway_id")
                 .execute(Tuple.of(gateways))
                 .map(rows -> {
                     Map<String, Integer> busy = new HashMap<>();
@@ -381,9 +383,11 @@ public class PushScheduler {
                 + "   $6::uuid[], $7::bytea[]) AS i (id, device_key, gateway_id, from_version, attempt, message_id, payload)),"
                 + " created AS (INSERT INTO upgrade_task (id, plan_id, product_key, device_key, gateway_id, attempt, state,"
                 + "   from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds)"
-                + "   SELECT id, $8, $9, device_key, gateway_id, attempt, 'NOTIFIED', from_version, $10, $11, $12, now(), $13"
+                + "   SELECT id, $8, $9, device_key, gateway_id, attempt, " + TaskState.NOTIFIED.sql()
+                + ", from_version, $10, $11, $12, now(), $13"
                 + "   FROM input ORDER BY gateway_id, device_key ON CONFLICT DO NOTHING RETURNING id),"
-                + " history AS (INSERT INTO task_event (task_id, state) SELECT id, 'NOTIFIED' FROM created)"
+                + " history AS (INSERT INTO task_event (task_id, state) SELECT id, " + TaskState.NOTIFIED.sql()
+                + " FROM created)"
                 + " INSERT INTO outbox_message (id, topic, payload)"
                 + " SELECT i.message_id, $14, i.payload FROM input i JOIN created c ON c.id = i.id"
                 + " ORDER BY i.gateway_id, i.device_key RETURNING id";

@@ -39,10 +39,12 @@ public class FailureThreshold {
                 return Uni.createFrom().voidItem();
             }
             return Panache.getSession()
-                    .flatMap(s -> s.createNativeQuery("SELECT count(*) FILTER (WHERE state = 'SUCCEEDED'),"
-                                    + " count(*) FILTER (WHERE state = 'FAILED' AND error_code IN " + FIRMWARE_FAILURES
-                                    + ")"
-                                    + " FROM upgrade_task WHERE plan_id = ?1")
+                    .flatMap(s -> s.createNativeQuery(
+                                    "SELECT count(*) FILTER (WHERE state = " + TaskState.SUCCEEDED.sql() + "),"
+                                            + " count(*) FILTER (WHERE state = " + TaskState.FAILED.sql()
+                                            + " AND error_code IN " + FIRMWARE_FAILURES
+                                            + ")"
+                                            + " FROM upgrade_task WHERE plan_id = ?1")
                             .setParameter(1, planId)
                             .getSingleResult())
                     .flatMap(row -> {

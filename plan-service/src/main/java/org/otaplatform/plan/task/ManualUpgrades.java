@@ -52,7 +52,8 @@ public class ManualUpgrades {
         return Panache.withSession(() -> Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "SELECT t.plan_id, t.id, t.from_version, t.to_version, t.created_at FROM upgrade_task t"
-                                        + " WHERE t.product_key = ?1 AND t.device_key = ?2 AND t.state = 'AWAITING_CONFIRMATION' ORDER BY t.created_at")
+                                        + " WHERE t.product_key = ?1 AND t.device_key = ?2 AND t.state = "
+                                        + TaskState.AWAITING_CONFIRMATION.sql() + " ORDER BY t.created_at")
                         .setParameter(1, productKey)
                         .setParameter(2, deviceKey)
                         .getResultList())
@@ -117,9 +118,9 @@ public class ManualUpgrades {
                         .failure(new ApiException(ErrorCode.CONFLICT, "plan " + plan.id + " is " + plan.status));
             }
             return Panache.getSession()
-                    .flatMap(s -> s.createNativeQuery(
-                                    "SELECT id FROM upgrade_task WHERE plan_id = ?1"
-                                            + " AND product_key = ?2 AND device_key = ?3 AND state = 'AWAITING_CONFIRMATION' FOR UPDATE")
+                    .flatMap(s -> s.createNativeQuery("SELECT id FROM upgrade_task WHERE plan_id = ?1"
+                                    + " AND product_key = ?2 AND device_key = ?3 AND state = "
+                                    + TaskState.AWAITING_CONFIRMATION.sql() + " FOR UPDATE")
                             .setParameter(1, plan.id)
                             .setParameter(2, productKey)
                             .setParameter(3, deviceKey)

@@ -37,7 +37,7 @@ public class PlanResults {
 
     /** The plan's failed and timed-out tasks that are their device's latest attempt (not superseded, V12). */
     private static final String LATEST_FAILED = "SELECT coalesce(error_code, state) AS code, gateway_id"
-            + " FROM upgrade_task WHERE plan_id = $1 AND state IN ('FAILED', 'TIMED_OUT') AND NOT superseded";
+            + " FROM upgrade_task WHERE plan_id = $1 AND state IN " + TaskState.FAILURES_SQL + " AND NOT superseded";
 
     public Uni<Failures> failures(UUID planId) {
         return pool.preparedQuery("WITH failed AS MATERIALIZED (" + LATEST_FAILED + ")"
@@ -72,9 +72,11 @@ public class PlanResults {
         Instant to = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         Instant from = to.minusSeconds(60L * (minutes - 1));
         return pool.preparedQuery("SELECT (extract(epoch FROM updated_at)::bigint / 60) AS minute,"
-                        + " count(*) FILTER (WHERE state = 'SUCCEEDED'), count(*) FILTER (WHERE state <> 'SUCCEEDED')"
+                        + " count(*) FILTER (WHERE state = " + TaskState.SUCCEEDED.sql()
+                        + "), count(*) FILTER (WHERE state <> " + TaskState.SUCCEEDED.sql() + ")"
                         + " FROM upgrade_task"
-                        + " WHERE plan_id = $1 AND updated_at >= $2 AND state IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT')"
+                        + " WHERE plan_id = $1 AND updated_at >= $2 AND state IN (" + TaskState.SUCCEEDED.sql() + ", "
+                        + TaskState.FAILED.sql() + ", " + TaskState.TIMED_OUT.sql() + ")"
                         + " GROUP BY 1 ORDER BY 1")
                 .execute(Tuple.of(planId, from.atOffset(java.time.ZoneOffset.UTC)))
                 .map(rows -> {

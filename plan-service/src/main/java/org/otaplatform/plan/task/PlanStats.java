@@ -46,9 +46,8 @@ public class PlanStats {
      * the plan's index, where counting the stats reads every task of the plan.
      */
     public Uni<Boolean> anyOpen(UUID planId) {
-        return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM upgrade_task WHERE plan_id = $1 AND state IN"
-                        + " ('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED',"
-                        + " 'UPGRADING'))")
+        return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM upgrade_task WHERE plan_id = $1 AND state IN" + " "
+                        + TaskState.OPEN_SQL + ")")
                 .execute(Tuple.of(planId))
                 .map(rows -> rows.iterator().next().getBoolean(0));
     }
@@ -87,17 +86,18 @@ public class PlanStats {
             String[] whitelist,
             String[] blacklist,
             boolean recentDeviceCounts) {
-        String tasks = "SELECT count(*) FILTER (WHERE state = 'AWAITING_CONFIRMATION') AS awaiting,"
-                + " count(*) FILTER (WHERE state = 'PENDING') AS pending,"
-                + " count(*) FILTER (WHERE state IN ('NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING'))"
-                + "   AS in_progress,"
-                + " count(*) FILTER (WHERE state = 'SUCCEEDED') AS succeeded,"
-                + " count(*) FILTER (WHERE state IN ('FAILED', 'TIMED_OUT')) AS failed,"
-                + " count(*) FILTER (WHERE state = 'REJECTED') AS rejected,"
-                + " count(*) FILTER (WHERE state = 'CANCELLED') AS cancelled"
-                // a task is superseded once a newer one of its device and plan exists (V12): the rest are
-                // each device's latest attempt
-                + " FROM upgrade_task WHERE plan_id = $1 AND NOT superseded";
+        String tasks =
+                "SELECT count(*) FILTER (WHERE state = " + TaskState.AWAITING_CONFIRMATION.sql() + ") AS awaiting,"
+                        + " count(*) FILTER (WHERE state = " + TaskState.PENDING.sql() + ") AS pending,"
+                        + " count(*) FILTER (WHERE state IN " + TaskState.IN_FLIGHT_SQL + ")"
+                        + "   AS in_progress,"
+                        + " count(*) FILTER (WHERE state = " + TaskState.SUCCEEDED.sql() + ") AS succeeded,"
+                        + " count(*) FILTER (WHERE state IN " + TaskState.FAILURES_SQL + ") AS failed,"
+                        + " count(*) FILTER (WHERE state = " + TaskState.REJECTED.sql() + ") AS rejected,"
+                        + " count(*) FILTER (WHERE state = " + TaskState.CANCELLED.sql() + ") AS cancelled"
+                        // a task is superseded once a newer one of its device and plan exists (V12): the rest are
+                        // each device's latest attempt
+                        + " FROM upgrade_task WHERE plan_id = $1 AND NOT superseded";
         Uni<Row> taskCounts = pool.preparedQuery(tasks)
                 .execute(Tuple.of(planId))
                 .map(rows -> rows.iterator().next());

@@ -1,6 +1,7 @@
 package org.otaplatform.plan.task;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,9 +32,33 @@ public enum TaskState {
     /** Between NOTIFIED and UPGRADING: the task occupies its gateway's radio. */
     private static final Set<TaskState> IN_FLIGHT = EnumSet.of(NOTIFIED, ACCEPTED, DOWNLOADING, DOWNLOADED, UPGRADING);
 
-    /** The states a task is open in, as an SQL list: {@code ('AWAITING_CONFIRMATION', ...)}. */
+    /** A failed attempt: FAILED or TIMED_OUT (counted as failures, retried). */
+    private static final Set<TaskState> FAILURES = EnumSet.of(FAILED, TIMED_OUT);
+
+    // The state sets SQL uses, made from the sets above (never retyped): {@code ('NOTIFIED', ...)}.
+
+    /** The states a task is open in. */
     public static final String OPEN_SQL =
             sqlList(java.util.Arrays.stream(values()).filter(s -> !s.isFinal()).toList());
+    /** Open and confirmed (all but AWAITING_CONFIRMATION): what the timeout pass watches. */
+    public static final String CONFIRMED_OPEN_SQL = sqlList(java.util.Arrays.stream(values())
+            .filter(s -> !s.isFinal() && s != AWAITING_CONFIRMATION)
+            .toList());
+    /** Between NOTIFIED and UPGRADING: occupying a gateway's radio. */
+    public static final String IN_FLIGHT_SQL = sqlList(List.copyOf(IN_FLIGHT));
+    /** Open and not started on the device yet (a gateway may still drop it). */
+    public static final String NOT_STARTED_SQL = sqlList(List.of(AWAITING_CONFIRMATION, PENDING, NOTIFIED));
+    /** FAILED or TIMED_OUT. */
+    public static final String FAILURES_SQL = sqlList(List.copyOf(FAILURES));
+
+    /** This state as an SQL literal: {@code 'NOTIFIED'}. */
+    public String sql() {
+        return "'" + name() + "'";
+    }
+
+    public boolean isFailure() {
+        return FAILURES.contains(this);
+    }
 
     private static String sqlList(java.util.List<TaskState> states) {
         return states.stream()

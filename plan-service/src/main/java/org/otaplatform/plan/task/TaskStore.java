@@ -50,7 +50,8 @@ public class TaskStore {
                 .flatMap(s -> s.createNativeQuery(
                                 "INSERT INTO upgrade_task (id, plan_id, product_key, device_key, gateway_id,"
                                         + " attempt, state, from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds)"
-                                        + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?7 = 'NOTIFIED' THEN now() END, ?12)"
+                                        + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?7 = "
+                                        + TaskState.NOTIFIED.sql() + " THEN now() END, ?12)"
                                         + " ON CONFLICT DO NOTHING")
                         .setParameter(1, id)
                         .setParameter(2, planId)
@@ -187,9 +188,10 @@ public class TaskStore {
     /** PENDING → NOTIFIED, with fresh deadlines; false when the task is no longer PENDING. */
     public Uni<Boolean> notifyPending(UUID id, Instant ackDeadline, Instant deadline) {
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "UPDATE upgrade_task SET state = 'NOTIFIED', notified_at = now(), ack_deadline = ?2,"
-                                        + " deadline = ?3, updated_at = now() WHERE id = ?1 AND state = 'PENDING'")
+                .flatMap(s -> s.createNativeQuery("UPDATE upgrade_task SET state = " + TaskState.NOTIFIED.sql()
+                                + ", notified_at = now(), ack_deadline = ?2,"
+                                + " deadline = ?3, updated_at = now() WHERE id = ?1 AND state = "
+                                + TaskState.PENDING.sql())
                         .setParameter(1, id)
                         .setParameter(2, ackDeadline)
                         .setParameter(3, deadline)
@@ -202,9 +204,10 @@ public class TaskStore {
     /** AWAITING_CONFIRMATION → PENDING, sent when its gateway has room and its appointment (if any) has begun. */
     public Uni<Void> confirm(UUID id, Instant notBefore, Instant notAfter) {
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "UPDATE upgrade_task SET state = 'PENDING', not_before = ?2, not_after = ?3,"
-                                        + " updated_at = now() WHERE id = ?1 AND state = 'AWAITING_CONFIRMATION'")
+                .flatMap(s -> s.createNativeQuery("UPDATE upgrade_task SET state = " + TaskState.PENDING.sql()
+                                + ", not_before = ?2, not_after = ?3,"
+                                + " updated_at = now() WHERE id = ?1 AND state = "
+                                + TaskState.AWAITING_CONFIRMATION.sql())
                         .setParameter(1, id)
                         .setParameter(2, notBefore)
                         .setParameter(3, notAfter)
@@ -217,7 +220,7 @@ public class TaskStore {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "SELECT id FROM upgrade_task WHERE product_key = ?1 AND device_key = ?2 AND state IN"
-                                        + " ('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING')")
+                                        + " " + TaskState.OPEN_SQL)
                         .setParameter(1, productKey)
                         .setParameter(2, deviceKey)
                         .getResultList())
@@ -231,11 +234,14 @@ public class TaskStore {
             UUID planId, String productKey, String deviceKey, org.otaplatform.plan.plan.PlanDefinition d) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("SELECT"
-                                + " count(*) FILTER (WHERE state IN ('FAILED', 'TIMED_OUT')),"
-                                + " count(*) FILTER (WHERE state = 'SUCCEEDED' OR (state = 'CANCELLED'"
+                                + " count(*) FILTER (WHERE state IN " + TaskState.FAILURES_SQL + "),"
+                                + " count(*) FILTER (WHERE state = " + TaskState.SUCCEEDED.sql() + " OR (state = "
+                                + TaskState.CANCELLED.sql()
                                 + "   AND error_code IS DISTINCT FROM '" + TaskSupervisor.BINDING_CHANGED + "')"
-                                + "   OR (state = 'REJECTED' AND updated_at > now() - make_interval(mins => ?4))"
-                                + "   OR (state IN ('FAILED', 'TIMED_OUT') AND updated_at > now() - make_interval(secs => ?5)))"
+                                + "   OR (state = " + TaskState.REJECTED.sql()
+                                + " AND updated_at > now() - make_interval(mins => ?4))"
+                                + "   OR (state IN " + TaskState.FAILURES_SQL
+                                + " AND updated_at > now() - make_interval(secs => ?5)))"
                                 + " FROM upgrade_task WHERE plan_id = ?1 AND product_key = ?2 AND device_key = ?3")
                         .setParameter(1, planId)
                         .setParameter(2, productKey)
@@ -257,7 +263,7 @@ public class TaskStore {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "UPDATE upgrade_task SET ack_deadline = now() + make_interval(secs => ack_timeout_seconds)"
-                                        + " WHERE gateway_id = ?1 AND state = 'NOTIFIED'")
+                                        + " WHERE gateway_id = ?1 AND state = " + TaskState.NOTIFIED.sql())
                         .setParameter(1, gatewayId)
                         .executeUpdate())
                 .replaceWithVoid();

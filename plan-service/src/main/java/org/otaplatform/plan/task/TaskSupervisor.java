@@ -46,9 +46,9 @@ public class TaskSupervisor {
     Uni<Void> timeOut() {
         return pool.query(
                         "SELECT t.id FROM upgrade_task t JOIN gateway_view g ON g.gateway_id = t.gateway_id AND g.online"
-                                + " WHERE t.state = 'NOTIFIED' AND t.ack_deadline < now()"
+                                + " WHERE t.state = " + TaskState.NOTIFIED.sql() + " AND t.ack_deadline < now()"
                                 + " UNION SELECT id FROM upgrade_task WHERE deadline < now()"
-                                + " AND state IN ('PENDING', 'NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING') LIMIT 1000")
+                                + " AND state IN " + TaskState.CONFIRMED_OPEN_SQL + " LIMIT 1000")
                 .execute()
                 .map(rows -> {
                     List<UUID> ids = new ArrayList<>();
@@ -69,8 +69,8 @@ public class TaskSupervisor {
     /** Cancels the plan's tasks a gateway has not accepted yet, in the caller's transaction; accepted ones run on. */
     public Uni<Void> cancelNotAccepted(UUID planId, String reason) {
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("SELECT id FROM upgrade_task WHERE plan_id = ?1"
-                                + " AND state IN ('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED')")
+                .flatMap(s -> s.createNativeQuery("SELECT id FROM upgrade_task WHERE plan_id = ?1" + " AND state IN "
+                                + TaskState.NOT_STARTED_SQL)
                         .setParameter(1, planId)
                         .getResultList())
                 .flatMap(rows -> InOrder.each(rows, row -> end((UUID) row, TaskState.CANCELLED, null, reason)));

@@ -82,4 +82,30 @@ class TaskStateTest {
                         TaskState.CANCELLED,
                         TaskState.TIMED_OUT);
     }
+
+    /** The SQL state sets are made from the enum's sets; these are the lists the queries and indexes expect. */
+    @Test
+    void theSqlStateSetsAreTheEnumsSets() {
+        assertThat(TaskState.OPEN_SQL)
+                .isEqualTo("('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED',"
+                        + " 'UPGRADING')");
+        assertThat(TaskState.CONFIRMED_OPEN_SQL)
+                .isEqualTo("('PENDING', 'NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING')");
+        assertThat(TaskState.IN_FLIGHT_SQL)
+                .isEqualTo("('NOTIFIED', 'ACCEPTED', 'DOWNLOADING', 'DOWNLOADED', 'UPGRADING')");
+        assertThat(TaskState.NOT_STARTED_SQL).isEqualTo("('AWAITING_CONFIRMATION', 'PENDING', 'NOTIFIED')");
+        assertThat(TaskState.FAILURES_SQL).isEqualTo("('FAILED', 'TIMED_OUT')");
+        assertThat(TaskState.SUCCEEDED.sql()).isEqualTo("'SUCCEEDED'");
+        for (TaskState state : TaskState.values()) {
+            assertThat(TaskState.OPEN_SQL.contains(state.sql()))
+                    .as(state.name())
+                    .isEqualTo(!state.isFinal());
+            assertThat(TaskState.IN_FLIGHT_SQL.contains(state.sql()))
+                    .as(state.name())
+                    .isEqualTo(state.isInFlight());
+            assertThat(TaskState.FAILURES_SQL.contains(state.sql()))
+                    .as(state.name())
+                    .isEqualTo(state.isFailure());
+        }
+    }
 }
