@@ -68,8 +68,7 @@ class PushTest {
                     .path("id");
             given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
 
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> upgrades(bus, product).size() == 2);
+            awaitUpgrades(bus, product, 2);
             List<JsonNode> first = upgrades(bus, product);
             assertThat(first)
                     .allMatch(c -> c.get("gatewayId").asText().equals(gw1)
@@ -93,8 +92,7 @@ class PushTest {
                     new GatewayUplink.Progress(gw2, "m4", done, "FAILED", null, null, "OTHER", "spoofed"),
                     GatewayUplink.Progress.TYPE);
 
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> upgrades(bus, product).size() == 4);
+            awaitUpgrades(bus, product, 4);
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> given().get("/api/v1/plans/" + id)
                             .then()
@@ -126,8 +124,7 @@ class PushTest {
         try (TestMqttClient bus =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
             String id = activePlan(bus, product, gw, 2, 300);
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> upgrades(bus, product).size() == 2);
+            awaitUpgrades(bus, product, 2);
             String accepted = upgrades(bus, product).get(0).get("taskId").asText();
             String notified = upgrades(bus, product).get(1).get("taskId").asText();
             report(bus, new GatewayUplink.Ack(gw, "a1", accepted, true, null), GatewayUplink.Ack.TYPE);
@@ -234,8 +231,7 @@ class PushTest {
                 .subscribe(InternalTopics.GATEWAY_COMMANDS)
                 .subscribe(InternalTopics.PLAN_EVENTS)) {
             String id = activePlan(bus, product, gw, 3, 300);
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> upgrades(bus, product).size() == 3);
+            awaitUpgrades(bus, product, 3);
             long seq = 10;
             for (JsonNode upgrade : upgrades(bus, product)) {
                 report(
@@ -325,8 +321,7 @@ class PushTest {
                     .then()
                     .statusCode(404);
 
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> upgrades(bus, product).size() == 1);
+            awaitUpgrades(bus, product, 1);
             assertThat(upgrades(bus, product).get(0).get("deviceKey").asText()).isEqualTo("d1");
             given().get("/api/v1/plans/" + plan + "/tasks?deviceKey=d2")
                     .then()
@@ -342,8 +337,7 @@ class PushTest {
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
             String id = activePlan(
                     bus, product, gw, 3, 300, true, ",\"failureThresholdPercent\":50,\"failureThresholdMinSamples\":2");
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> upgrades(bus, product).size() == 3);
+            awaitUpgrades(bus, product, 3);
             List<JsonNode> tasks = upgrades(bus, product);
             report(bus, failed(gw, tasks.get(0), "LOW_BATTERY"), GatewayUplink.Progress.TYPE);
             report(bus, failed(gw, tasks.get(1), "INSTALL_FAILED"), GatewayUplink.Progress.TYPE);
@@ -374,11 +368,7 @@ class PushTest {
         try (TestMqttClient bus =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
             String id = activePlan(bus, product, gw, 2, 300);
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> upgrades(bus, product).size() == 2);
-            List<String> tasks = upgrades(bus, product).stream()
-                    .map(c -> c.get("taskId").asText())
-                    .toList();
+            List<String> tasks = taskIds(awaitUpgrades(bus, product, 2));
             List<GatewayUplink.Entry> entries = new java.util.ArrayList<>();
             int m = 0;
             for (String task : tasks) {
@@ -434,11 +424,7 @@ class PushTest {
         try (TestMqttClient bus =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
             String id = activePlan(bus, product, gw, 3, 300);
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> upgrades(bus, product).size() == 3);
-            List<String> tasks = upgrades(bus, product).stream()
-                    .map(c -> c.get("taskId").asText())
-                    .toList();
+            List<String> tasks = taskIds(awaitUpgrades(bus, product, 3));
             int m = 0;
             for (String task : tasks) {
                 report(bus, new GatewayUplink.Ack(gw, "a" + m++, task, true, null), GatewayUplink.Ack.TYPE);
@@ -512,8 +498,7 @@ class PushTest {
         try (TestMqttClient bus =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
             String id = activePlan(bus, product, gw, 3, 300);
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> upgrades(bus, product).size() == 3);
+            awaitUpgrades(bus, product, 3);
             JsonNode first = upgrades(bus, product).get(0);
             JsonNode second = upgrades(bus, product).get(1);
             String device = first.get("deviceKey").asText();
@@ -554,8 +539,7 @@ class PushTest {
         try (TestMqttClient bus =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
             String id = activePlan(bus, product, gw, 3, 300);
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> upgrades(bus, product).size() == 3);
+            awaitUpgrades(bus, product, 3);
             List<JsonNode> tasks = upgrades(bus, product);
             report(bus, failed(gw, tasks.get(0), "DOWNLOAD_FAILED"), GatewayUplink.Progress.TYPE);
             report(bus, failed(gw, tasks.get(1), "INSTALL_FAILED"), GatewayUplink.Progress.TYPE);
@@ -667,6 +651,17 @@ class PushTest {
                 .statusCode(200)
                 .extract()
                 .path("task.state");
+    }
+
+    /** Waits (15 s at most) until the product's {@code n} upgrade commands were sent; them. */
+    private List<JsonNode> awaitUpgrades(TestMqttClient bus, String product, int n) {
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> upgrades(bus, product).size() == n);
+        return upgrades(bus, product);
+    }
+
+    private static List<String> taskIds(List<JsonNode> upgrades) {
+        return upgrades.stream().map(c -> c.get("taskId").asText()).toList();
     }
 
     private List<JsonNode> upgrades(TestMqttClient bus, String product) {
