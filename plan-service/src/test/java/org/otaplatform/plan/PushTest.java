@@ -395,12 +395,7 @@ class PushTest {
                     .untilAsserted(
                             () -> given().get("/api/v1/plans/" + id).then().body("stats.succeeded", equalTo(2)));
             for (String task : tasks) {
-                List<String> states = given().get("/api/v1/plans/" + id + "/tasks/" + task)
-                        .then()
-                        .statusCode(200)
-                        .body("task.state", equalTo("SUCCEEDED"))
-                        .extract()
-                        .path("events.state");
+                List<String> states = succeededHistory(id, task);
                 assertThat(states)
                         .containsExactly("NOTIFIED", "ACCEPTED", "DOWNLOADING", "DOWNLOADED", "UPGRADING", "SUCCEEDED");
             }
@@ -459,12 +454,7 @@ class PushTest {
                                     product)
                             == 3);
             for (String task : tasks) {
-                List<String> states = given().get("/api/v1/plans/" + id + "/tasks/" + task)
-                        .then()
-                        .statusCode(200)
-                        .body("task.state", equalTo("SUCCEEDED"))
-                        .extract()
-                        .path("events.state");
+                List<String> states = succeededHistory(id, task);
                 assertThat(states)
                         .containsExactly(
                                 "NOTIFIED",
@@ -651,6 +641,16 @@ class PushTest {
                 .statusCode(200)
                 .extract()
                 .path("task.state");
+    }
+
+    /** The states a task of the plan went through; it must have SUCCEEDED. */
+    private static List<String> succeededHistory(String planId, String taskId) {
+        return given().get("/api/v1/plans/" + planId + "/tasks/" + taskId)
+                .then()
+                .statusCode(200)
+                .body("task.state", equalTo("SUCCEEDED"))
+                .extract()
+                .path("events.state");
     }
 
     /** Waits (15 s at most) until the product's {@code n} upgrade commands were sent; them. */
