@@ -278,6 +278,7 @@ public final class CampaignBenchmark {
             }
             long bytesPerDevice = (databaseBytes() - bytesBefore) / devices;
             figures.put("campaign.databaseBytesPerDevice", bytesPerDevice);
+            String largest = largestTables(devices);
             // when the first task of the plan reached each state: where a slow start comes from
             StringBuilder phases = new StringBuilder();
             for (String state : List.of("NOTIFIED", "ACCEPTED", "DOWNLOADING", "DOWNLOADED", "SUCCEEDED")) {
@@ -331,6 +332,7 @@ public final class CampaignBenchmark {
                     "WAL",
                     "write-ahead log written by the server per upgraded sub-device (all databases)",
                     String.format(Locale.ROOT, "%,d bytes", walPerDevice));
+            row("Largest tables", "size with indexes per sub-device, after VACUUM (whole run)", largest);
             row("First of each state", "activate → the first task in it", phases.toString());
             row("Stalls", "\"paused\" / \"given up\" lines in the services' logs", stallLines + " (target 0)");
             row(
@@ -418,6 +420,38 @@ public final class CampaignBenchmark {
     /** Where the server's write-ahead log stands, in bytes. */
     private long walBytes() throws Exception {
         return count("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
+    }
+
+    /**
+     * The five largest tables of the three databases (with their indexes and TOAST), in bytes per upgraded
+     * sub-device of the campaign: where the storage goes (the warm-up's rows are in them too).
+     */
+    private String largestTables(long devices) throws Exception {
+        List<String[]> sizes = new ArrayList<>();
+        for (String database : platform.databases()) {
+            try (Connection c = DriverManager.getConnection(
+                            postgres.jdbcUrl(database), postgres.user(), postgres.password());
+                    Statement st = c.createStatement();
+                    var rows = st.executeQuery("SELECT relname, pg_total_relation_size(oid) FROM pg_class"
+                            + " WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+                            + " ORDER BY 2 DESC LIMIT 5")) {
+                while (rows.next()) {
+                    sizes.add(new String[] {rows.getString(1), Long.toString(rows.getLong(2))});
+                }
+            }
+        }
+        sizes.sort((a, b) -> Long.compare(Long.parseLong(b[1]), Long.parseLong(a[1])));
+        StringBuilder out = new StringBuilder();
+        for (String[] table : sizes.subList(0, Math.min(5, sizes.size()))) {
+            long perDevice = Long.parseLong(table[1]) / Math.max(1, devices);
+            figures.put("campaign.tableBytesPerDevice." + table[0], perDevice);
+            out.append(out.isEmpty() ? "" : ", ")
+                    .append(table[0])
+                    .append(' ')
+                    .append(perDevice)
+                    .append(" B");
+        }
+        return out.toString();
     }
 
     /** The three databases' size on disk, in bytes. */
