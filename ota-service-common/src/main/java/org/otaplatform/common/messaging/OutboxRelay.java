@@ -308,6 +308,9 @@ public class OutboxRelay {
     /** What one relay transaction found and which of those the broker took (and were marked). */
     private record Published(int found, List<UUID> ids) {
 
+        /** Rows another transaction holds: nothing published, and the pass stops as after a failed send. */
+        static final Published LOCKED_OUT = new Published(1, List.of());
+
         boolean complete() {
             return ids.size() == found;
         }
@@ -357,7 +360,7 @@ public class OutboxRelay {
                     // a row another transaction holds (a scan of another replica publishing it): left to
                     // it, or to the next scan
                     scanSoon();
-                    return new Published(1, List.of());
+                    return Published.LOCKED_OUT;
                 });
     }
 

@@ -71,22 +71,8 @@ public class DeviceViews {
     }
 
     /**
-     * A task succeeded: the device runs {@code version} now, before device-gateway-service's next event
-     * says so (its seq is kept, so that event still applies).
-     */
-    public Uni<Void> upgraded(String productKey, String deviceKey, String version) {
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("UPDATE device_view SET version = ?3, updated_at = now()"
-                                + " WHERE product_key = ?1 AND device_key = ?2")
-                        .setParameter(1, productKey)
-                        .setParameter(2, deviceKey)
-                        .setParameter(3, version)
-                        .executeUpdate())
-                .replaceWithVoid();
-    }
-
-    /**
-     * As {@link #upgraded} for several devices at once ("productKey NUL deviceKey" → version), except for
+     * Tasks succeeded: their devices run the new versions now ("productKey NUL deviceKey" → version), before
+     * device-gateway-service's next events say so (their seq is kept, so those events still apply), except for
      * rows another transaction holds: that is a batch of device events applying what device-gateway-service
      * sent with the report (it publishes a sub-device's new version together with the success), so the
      * view gets the version from it, and a run of reports never waits for, nor deadlocks with, one.
