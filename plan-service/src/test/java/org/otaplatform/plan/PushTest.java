@@ -224,6 +224,61 @@ class PushTest {
     }
 
     @Test
+    void aLargePlanStartsWithOneThousandTasksAndAtMostDoublesWhatItSentEachPass() throws Exception {
+        String product = "ramp-" + UUID.randomUUID().toString().substring(0, 8);
+        int gateways = 250;
+        int perGateway = 10;
+        try (TestMqttClient bus = TestMqttClient.connect(MqttBroker.shared())) {
+            String firmwareId = Fixtures.firmware(bus, product, "2.0", "VERIFIED");
+            pool.preparedQuery("INSERT INTO gateway_view (gateway_id, online, seq)"
+                            + " SELECT $1 || '-gw' || g, true, 1 FROM generate_series(1, $2) g")
+                    .execute(Tuple.of(product, gateways))
+                    .await()
+                    .indefinitely();
+            pool.preparedQuery("INSERT INTO device_view (product_key, device_key, gateway_id, online, version, seq)"
+                            + " SELECT $1, 'd' || g || '-' || i, $1 || '-gw' || g, true, '1.0', 1"
+                            + " FROM generate_series(1, $2) g, generate_series(1, $3) i")
+                    .execute(Tuple.of(product, gateways, perGateway))
+                    .await()
+                    .indefinitely();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
+            String id = given().contentType(ContentType.JSON)
+                    .body("{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
+                            + firmwareId + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"],"
+                            + "\"maxConcurrentPerGateway\":" + perGateway + "}")
+                    .post("/api/v1/plans")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
+
+            int fleet = gateways * perGateway;
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> count("SELECT count(*) FROM upgrade_task WHERE product_key = $1", product) == fleet);
+            // each push transaction stamps its tasks with one notified_at
+            List<Long> passes = pool.preparedQuery("SELECT count(*) FROM upgrade_task WHERE product_key = $1"
+                            + " GROUP BY notified_at ORDER BY notified_at")
+                    .execute(Tuple.of(product))
+                    .map(rows -> {
+                        List<Long> sizes = new java.util.ArrayList<>();
+                        rows.forEach(r -> sizes.add(r.getLong(0)));
+                        return sizes;
+                    })
+                    .await()
+                    .indefinitely();
+            assertThat(passes).as("tasks sent by each push").hasSizeGreaterThanOrEqualTo(3);
+            assertThat(passes.get(0)).isEqualTo(1000L);
+            long sent = 0;
+            for (long pass : passes) {
+                assertThat(pass).as("a pass after %d sent", sent).isLessThanOrEqualTo(Math.max(1000, sent));
+                sent += pass;
+            }
+        }
+    }
+
+    @Test
     void aPlanFinishesWhenEveryTargetedDeviceRunsTheTargetAndAnnouncesIt() throws Exception {
         String product = "fin-" + UUID.randomUUID().toString().substring(0, 8);
         String gw = product + "-gw";

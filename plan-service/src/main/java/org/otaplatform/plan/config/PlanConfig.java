@@ -18,6 +18,17 @@ public interface PlanConfig {
     int maxInFlight();
 
     /**
+     * A plan's rollout starts gently: its first pushes send at most this many new tasks in a pass, and each
+     * later pass at most as many as the plan has sent so far (the pace doubles every pass) until the plan
+     * has sent {@link #maxInFlight()}; from then on only the rollout rate, the gateways' concurrency and the
+     * in-flight cap limit it. The first results come back within seconds instead of behind a fleet's worth
+     * of acknowledgements, and a bad firmware meets the failure threshold before it reached many devices.
+     * 0 turns it off.
+     */
+    @WithDefault("1000")
+    int rampStart();
+
+    /**
      * A gateway that went offline less than this long ago is still pushed to. Its `hello` after a broker
      * restart may have been lost (docs/reliability.md): it is then connected but silent, and only a
      * command brings it back. Tasks for a gateway that is really away wait for its next `hello`.

@@ -138,8 +138,9 @@ public class PushScheduler {
                 return promotePending(plan, d, fw, now, room).flatMap(promoted -> offer(plan, d, fw, now));
             }
             return promotePending(plan, d, fw, now, room)
-                    .flatMap(promoted ->
-                            pushesNew ? budget(plan, d) : Uni.createFrom().item(0))
+                    .flatMap(promoted -> pushesNew
+                            ? budget(plan, d).flatMap(rate -> ramp(plan).map(ramp -> Math.min(rate, ramp)))
+                            : Uni.createFrom().item(0))
                     .flatMap(budget -> pushNew(plan, d, fw, now, budget, room, 0));
         });
     }
@@ -252,6 +253,26 @@ public class PushScheduler {
                 .execute(Tuple.of(plan.id))
                 .map(rows ->
                         d.rolloutPerMinute() - rows.iterator().next().getLong(0).intValue());
+    }
+
+    /**
+     * How many new tasks the plan's ramp allows in this pass (see {@link PlanConfig#rampStart()}): as many
+     * as it has sent so far, at least the ramp's start; no bound once it has sent the in-flight cap. The
+     * count stops there, so it costs the same however large the plan.
+     */
+    private Uni<Integer> ramp(Plan plan) {
+        int start = config.rampStart();
+        int end = config.maxInFlight();
+        if (start <= 0 || start >= end) {
+            return Uni.createFrom().item(Integer.MAX_VALUE);
+        }
+        return pool.preparedQuery("SELECT count(*) FROM (SELECT 1 FROM upgrade_task"
+                        + " WHERE plan_id = $1 AND notified_at IS NOT NULL LIMIT $2) sent")
+                .execute(Tuple.of(plan.id, end))
+                .map(rows -> {
+                    int sent = rows.iterator().next().getLong(0).intValue();
+                    return sent >= end ? Integer.MAX_VALUE : Math.max(start, sent);
+                });
     }
 
     /**
