@@ -57,8 +57,10 @@ public class MqttSubscriptions {
     /** A message is handled in milliseconds; one without an outcome after this is retried (see Watchdog). */
     private static final java.time.Duration HANDLER_LIMIT = java.time.Duration.ofSeconds(20);
 
-    /** Back-off between attempts of a failing handler (the last one repeats while a fault lasts). */
-    private static final long[] RETRY_MILLIS = {200, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000};
+    /** Back-off between attempts of a failing handler: doubling from the first, the last repeated while a fault lasts. */
+    private static final java.time.Duration FIRST_RETRY = java.time.Duration.ofMillis(200);
+
+    private static final java.time.Duration LAST_RETRY = java.time.Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final BrokerConnection broker;
@@ -254,41 +256,6 @@ public class MqttSubscriptions {
     }
 
     /**
-     * Whether a failure comes from the infrastructure and will pass: a broken or refused connection, a
-     * closed pool, or PostgreSQL reporting a connection problem, a shutdown, too many connections, a
-     * serialization failure or a deadlock.
-     */
-    static boolean transient_(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.ConnectException
-                    || t instanceof java.io.IOException
-                    || t instanceof java.util.concurrent.TimeoutException
-                    || t.getClass().getName().contains("ClosedConnection")
-                    || t.getClass().getName().contains("ConnectTimeout")) {
-                return true;
-            }
-            String message = String.valueOf(t.getMessage());
-            if (message.contains("Pool closed")
-                    || message.contains("Connection refused")
-                    || message.contains("connection may have been lost")
-                    || message.contains("Timeout")) {
-                return true;
-            }
-            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
-                String state = pg.getSqlState();
-                if (state.startsWith("08")
-                        || state.startsWith("57P0")
-                        || state.equals("53300")
-                        || state.equals("40001")
-                        || state.equals("40P01")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /**
      * What to do with one message: {@code alone} applies it in a transaction of its own and answers it as
      * it must be answered; {@code together}, when not null, applies it inside a transaction shared with
      * the messages around it, and fails (rolling them all back) where {@code alone} would refuse it.
@@ -441,7 +408,7 @@ public class MqttSubscriptions {
                 }
             });
             if (batch.size() == 1) {
-                handle(first, 0, done);
+                handle(first, done);
                 return;
             }
             SafeContext.run(
@@ -469,7 +436,7 @@ public class MqttSubscriptions {
                 done.run();
                 return;
             }
-            handle(batch.get(index), 0, () -> alone(batch, index + 1, done));
+            handle(batch.get(index), () -> alone(batch, index + 1, done));
         }
 
         /** Acknowledges a message once its effects are committed, on the connection that delivered it. */
@@ -487,34 +454,34 @@ public class MqttSubscriptions {
             }
         }
 
-        private void handle(Received received, int attempt, Runnable done) {
-            MqttPublishMessage message = received.message();
-            SafeContext.run(
-                    vertx,
-                    () -> Watchdog.limit(
-                            received.work().alone().get(),
-                            HANDLER_LIMIT,
-                            "handling a message on " + message.topicName()),
-                    ok -> done.run(),
-                    failure -> {
-                        // a fault of the infrastructure is waited out however long it lasts (the message
-                        // stays unacknowledged, so nothing behind it is lost either); anything else gets
-                        // one more try
-                        boolean again = transient_(failure) || attempt < 1;
-                        if (again && !stopping) {
-                            long delay = RETRY_MILLIS[Math.min(attempt, RETRY_MILLIS.length - 1)];
-                            LOG.warnf(
-                                    "handling a message on %s failed (%s); trying again in %d ms (attempt %d)",
-                                    message.topicName(), failure.getMessage(), delay, attempt + 1);
-                            vertx.setTimer(delay, t -> handle(received, attempt + 1, done));
-                        } else {
-                            LOG.errorf(
-                                    failure,
-                                    "giving up a message on %s after %d attempts",
-                                    message.topicName(),
-                                    attempt + 1);
-                            done.run();
-                        }
+        /**
+         * Handles one message alone, then {@code done}. A fault of the infrastructure ({@link Failures}) is
+         * waited out however long it lasts (the message stays unacknowledged, so nothing behind it is lost
+         * either), with a back-off; anything else gets one more try and is then let go.
+         */
+        private void handle(Received received, Runnable done) {
+            String topic = received.message().topicName();
+            java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.function.Predicate<Throwable> again =
+                    failure -> !stopping && (Failures.transient_(failure) || failures.get() < 2);
+            SafeContext.<Void>uni(
+                            vertx,
+                            () -> Watchdog.limit(
+                                    received.work().alone().get(), HANDLER_LIMIT, "handling a message on " + topic))
+                    .onFailure()
+                    .invoke(failures::incrementAndGet)
+                    .onFailure(again)
+                    .invoke(failure -> LOG.warnf(
+                            "handling a message on %s failed (%s); trying again (attempt %d)",
+                            topic, failure.getMessage(), failures.get() + 1))
+                    .onFailure(again)
+                    .retry()
+                    .withBackOff(FIRST_RETRY, LAST_RETRY)
+                    .indefinitely()
+                    .subscribe()
+                    .with(ok -> done.run(), failure -> {
+                        LOG.errorf(failure, "giving up a message on %s after %d attempts", topic, failures.get());
+                        done.run();
                     });
         }
     }

@@ -23,4 +23,9 @@ public final class SafeContext {
         VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(v -> Uni.createFrom().<T>deferred(work).subscribe().with(onItem, onFailure));
     }
+
+    /** The unit as a Uni: each subscription runs {@code work} on a new safe duplicated context. */
+    public static <T> Uni<T> uni(Vertx vertx, Supplier<Uni<? extends T>> work) {
+        return Uni.createFrom().emitter(emitter -> run(vertx, work, emitter::complete, emitter::fail));
+    }
 }
