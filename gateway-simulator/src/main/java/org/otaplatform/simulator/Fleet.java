@@ -70,7 +70,7 @@ public final class Fleet implements AutoCloseable {
                     fleet.layout.nextLong(),
                     fleet.layout.nextDouble() < options.dropRatio());
             for (int d = 0; d < options.devicesPerGateway(); d++) {
-                gateway.attachAtStart(new SimGateway.Device(
+                gateway.attachAtStart(new SubDevice(
                         options.productKey(),
                         Options.deviceKey(gatewayId, d),
                         options.version(),
@@ -111,7 +111,7 @@ public final class Fleet implements AutoCloseable {
             return;
         }
         from.context.runOnContext(v -> {
-            SimGateway.Device d = from.detachOneRoamer();
+            SubDevice d = from.detachOneRoamer();
             if (d != null) {
                 to.context.runOnContext(w -> to.attach(d));
             }

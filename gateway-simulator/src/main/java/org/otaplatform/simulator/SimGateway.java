@@ -1,21 +1,13 @@
 package org.otaplatform.simulator;
 
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.mqtt.MqttClient;
-import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.otaplatform.contract.FirmwareManifest;
 import org.otaplatform.contract.GatewayTopic;
 import org.otaplatform.contract.SubDeviceProof;
 import org.otaplatform.contract.Topics;
@@ -27,7 +19,6 @@ import org.otaplatform.contract.message.Cancel;
 import org.otaplatform.contract.message.DownlinkMessage;
 import org.otaplatform.contract.message.ErrorReply;
 import org.otaplatform.contract.message.Hello;
-import org.otaplatform.contract.message.Offline;
 import org.otaplatform.contract.message.Progress;
 import org.otaplatform.contract.message.Reply;
 import org.otaplatform.contract.message.SubDeviceAuth;
@@ -37,7 +28,6 @@ import org.otaplatform.contract.message.Upgrade;
 import org.otaplatform.contract.message.UpgradeRequest;
 import org.otaplatform.contract.message.VersionReport;
 import org.otaplatform.contract.wire.FailureCode;
-import org.otaplatform.contract.wire.FirmwareType;
 import org.otaplatform.contract.wire.ProgressState;
 import org.otaplatform.contract.wire.ReplyResult;
 
@@ -57,65 +47,6 @@ final class SimGateway {
      */
     private static final long REPEAT_GRACE_MILLIS = 60_000;
 
-    static final class Device {
-        final String productKey;
-        final String deviceKey;
-        String version;
-        boolean online;
-        final boolean broken;
-        final int battery;
-        final boolean roams;
-        String task;
-
-        Device(
-                String productKey,
-                String deviceKey,
-                String version,
-                boolean online,
-                boolean broken,
-                int battery,
-                boolean roams) {
-            this.productKey = productKey;
-            this.deviceKey = deviceKey;
-            this.version = version;
-            this.online = online;
-            this.broken = broken;
-            this.battery = battery;
-            this.roams = roams;
-        }
-    }
-
-    /** One task as this gateway runs it. */
-    private static final class Run {
-        final Upgrade upgrade;
-        final Device device;
-        final long receivedAt = System.currentTimeMillis();
-        boolean accepted;
-        String reason;
-        FailureCode planned;
-        ProgressState stage;
-        boolean finished;
-        long finishedAt;
-        String outcome;
-
-        Run(Upgrade upgrade, Device device) {
-            this.upgrade = upgrade;
-            this.device = device;
-        }
-    }
-
-    /** One package on this gateway: downloaded once, checked once, flashed to many sub-devices. */
-    private static final class Package {
-        String url;
-        boolean running;
-        FailureCode failure; // null with a good package
-        boolean done;
-        int reported = -1;
-        final List<Run> waiting = new ArrayList<>();
-    }
-
-    private record Queued(UplinkType type, Object message) {}
-
     private final Fleet fleet;
     private final Options options;
     private final Stats stats;
@@ -123,22 +54,11 @@ final class SimGateway {
     final Context context;
     private final Random random;
     final boolean flaky;
-    private final Map<String, Device> devices = new LinkedHashMap<>();
-    private final Map<String, Run> runs = new HashMap<>();
-    private final Map<String, Package> packages = new HashMap<>();
-    private final Deque<Queued> queued = new ArrayDeque<>();
-    /** Sent and not yet acknowledged by the broker (PUBACK), by packet id: sent again after a reconnect. */
-    private final Map<Integer, Queued> unconfirmed = new LinkedHashMap<>();
-
-    private final String msgPrefix = Long.toString(System.currentTimeMillis(), 36);
-    private long msgCounter;
-    private MqttClient client;
-    private boolean online;
-    private boolean stopping;
-    private boolean dropped;
+    private final GatewayConnection link;
+    private final Map<String, SubDevice> devices = new LinkedHashMap<>();
+    private final Map<String, SimTask> runs = new HashMap<>();
+    private final GatewayPackages packages;
     private int active;
-    /** Uplink messages published and not yet acknowledged: at most one with {@code --await-publish}. */
-    private int inFlight;
 
     SimGateway(Fleet fleet, String id, Context context, long seed, boolean flaky) {
         this.fleet = fleet;
@@ -148,198 +68,54 @@ final class SimGateway {
         this.context = context;
         this.random = new Random(seed);
         this.flaky = flaky;
+        this.packages = new GatewayPackages(fleet, id, context, random);
+        this.link = new GatewayConnection(fleet, id, random, this::onMessage, this::hello, this::afterHello);
     }
 
-    void attachAtStart(Device d) {
+    void attachAtStart(SubDevice d) {
         devices.put(d.deviceKey, d);
     }
 
     // --- connection ------------------------------------------------------------------------------
 
     void connect() {
-        if (stopping) {
-            return;
-        }
-        MqttClientOptions o = new MqttClientOptions()
-                .setClientId(id)
-                .setUsername(id)
-                .setPassword(options.mqttPassword())
-                .setCleanSession(true)
-                .setKeepAliveInterval(30)
-                .setMaxInflightQueue(1_000)
-                .setMaxMessageSize(256 * 1024)
-                .setWillFlag(true)
-                .setWillTopic(Topics.uplink(id, UplinkType.OFFLINE))
-                .setWillMessageBytes(Buffer.buffer("{}"))
-                .setWillQoS(MqttQoS.AT_LEAST_ONCE.value());
-        MqttClient c = MqttClient.create(fleet.vertx, o);
-        client = c;
-        c.publishHandler(this::onMessage);
-        c.publishCompletionHandler(packetId -> {
-            unconfirmed.remove(packetId);
-            if (c == client) {
-                inFlight = Math.max(0, inFlight - 1);
-                sendQueued();
-            }
-        });
-        c.closeHandler(v -> onClosed(c));
-        c.connect(options.brokerPort(), options.brokerHost())
-                .compose(ack -> c.subscribe(Topics.downlinkFilter(id), MqttQoS.AT_LEAST_ONCE.value()))
-                .onSuccess(packetId -> hello())
-                .onFailure(e -> {
-                    if (client == c && !stopping && !dropped) {
-                        fleet.vertx.setTimer(1_000 + random.nextInt(1_000), t -> connect());
-                    }
-                });
+        link.connect();
     }
 
-    private void hello() {
-        online = true;
-        stats.gatewaysOnline.incrementAndGet();
-        stats.connects.incrementAndGet();
+    /** Goes offline cleanly (publishing {@code offline} itself) for a while, then comes back. */
+    void drop() {
+        link.drop();
+    }
+
+    /** A clean shutdown: {@code offline}, then DISCONNECT. */
+    io.vertx.core.Future<Void> stop() {
+        return link.stop();
+    }
+
+    /** The full topology, sent first after every connect. */
+    private Hello hello() {
         List<Hello.SubDeviceSnapshot> snapshot = devices.values().stream()
                 .map(d -> new Hello.SubDeviceSnapshot(d.productKey, d.deviceKey, d.version, d.online, proof(d)))
                 .toList();
-        send(
-                UplinkType.HELLO,
-                new Hello(msgId(), now(), new Hello.GatewayInfo(options.gatewayProductKey(), "gw-1.0"), snapshot));
-        sendQueued();
+        return new Hello(msgId(), now(), new Hello.GatewayInfo(options.gatewayProductKey(), "gw-1.0"), snapshot);
+    }
+
+    private void afterHello() {
         if (options.requests()) {
             devices.values().stream().filter(d -> d.online && d.task == null).forEach(this::request);
         }
     }
 
-    private void onClosed(MqttClient closed) {
-        if (closed != client) {
-            return;
-        }
-        if (online) {
-            online = false;
-            stats.gatewaysOnline.decrementAndGet();
-        }
-        inFlight = 0;
-        // what the broker never confirmed goes out again, first, after the next hello
-        List<Queued> again = new ArrayList<>(unconfirmed.values());
-        unconfirmed.clear();
-        for (int k = again.size() - 1; k >= 0; k--) {
-            queued.addFirst(again.get(k));
-        }
-        if (!stopping && !dropped) {
-            fleet.vertx.setTimer(1_000 + random.nextInt(1_000), t -> connect()); // the broker went away
-        }
-    }
-
-    /** Goes offline cleanly (publishing {@code offline} itself) for a while, then comes back. */
-    void drop() {
-        if (!online || stopping) {
-            return;
-        }
-        dropped = true;
-        stats.drops.incrementAndGet();
-        MqttClient c = client;
-        c.publish(
-                        Topics.uplink(id, UplinkType.OFFLINE),
-                        Buffer.buffer(MessageCodec.encode(new Offline(msgId(), now()))),
-                        MqttQoS.AT_LEAST_ONCE,
-                        false,
-                        false)
-                .onComplete(ar -> c.disconnect());
-        online = false;
-        stats.gatewaysOnline.decrementAndGet();
-        fleet.vertx.setTimer(options.dropFor().toMillis(), t -> {
-            dropped = false;
-            connect();
-        });
-    }
-
-    /** A clean shutdown: {@code offline}, then DISCONNECT. */
-    io.vertx.core.Future<Void> stop() {
-        stopping = true;
-        MqttClient c = client;
-        if (c == null || !c.isConnected()) {
-            return io.vertx.core.Future.succeededFuture();
-        }
-        if (online) {
-            online = false;
-            stats.gatewaysOnline.decrementAndGet();
-        }
-        return c.publish(
-                        Topics.uplink(id, UplinkType.OFFLINE),
-                        Buffer.buffer(MessageCodec.encode(new Offline(msgId(), now()))),
-                        MqttQoS.AT_LEAST_ONCE,
-                        false,
-                        false)
-                .transform(ar -> c.disconnect());
-    }
-
-    // --- uplink ----------------------------------------------------------------------------------
-
     private void send(UplinkType type, Object message) {
-        Queued q = new Queued(type, message);
-        if (!online || (options.awaitPublish() && (inFlight > 0 || !queued.isEmpty()))) {
-            queued.add(q); // offline, or awaiting the broker's PUBACK for the one before
-            return;
-        }
-        MqttClient c = client;
-        try {
-            publish(c, q, type, message);
-        } catch (RuntimeException e) {
-            queued.add(q); // the connection went away under us: sent after the next hello
-        }
+        link.send(type, message);
     }
 
-    /** Sends what waited: all of it, or with {@code --await-publish} the next one once nothing is in flight. */
-    private void sendQueued() {
-        while (online && !queued.isEmpty() && !(options.awaitPublish() && inFlight > 0)) {
-            Queued q = queued.poll();
-            try {
-                publish(client, q, q.type(), q.message());
-            } catch (RuntimeException e) {
-                queued.addFirst(q);
-                return;
-            }
-        }
-    }
-
-    private void publish(MqttClient c, Queued q, UplinkType type, Object message) {
-        inFlight++;
-        try {
-            publishCounted(c, q, type, message);
-        } catch (RuntimeException e) {
-            inFlight--;
-            throw e;
-        }
-    }
-
-    private void publishCounted(MqttClient c, Queued q, UplinkType type, Object message) {
-        c.publish(
-                        Topics.uplink(id, type),
-                        Buffer.buffer(MessageCodec.encode(message)),
-                        MqttQoS.AT_LEAST_ONCE,
-                        false,
-                        false)
-                .onSuccess(packetId -> {
-                    if (c == client && c.isConnected()) {
-                        unconfirmed.put(packetId, q);
-                    } else {
-                        queued.add(q);
-                    }
-                })
-                .onFailure(e -> {
-                    if (c == client) {
-                        inFlight = Math.max(0, inFlight - 1);
-                    }
-                    queued.add(q);
-                });
-    }
-
-    private void request(Device d) {
+    private void request(SubDevice d) {
         stats.requests.incrementAndGet();
         send(UplinkType.REQUEST, new UpgradeRequest(msgId(), now(), d.productKey, d.deviceKey, d.version));
     }
 
-    private void progress(
-            Run run, ProgressState state, Integer percent, String version, FailureCode code, String text) {
+    void progress(SimTask run, ProgressState state, Integer percent, String version, FailureCode code, String text) {
         run.stage = state;
         send(
                 UplinkType.PROGRESS,
@@ -385,7 +161,7 @@ final class SimGateway {
 
     private void onUpgrade(Upgrade u) {
         stats.activity();
-        Run known = runs.get(u.taskId());
+        SimTask known = runs.get(u.taskId());
         if (known != null) {
             stats.duplicateUpgrades.incrementAndGet();
             if (known.finished && System.currentTimeMillis() - known.finishedAt > REPEAT_GRACE_MILLIS) {
@@ -397,15 +173,15 @@ final class SimGateway {
             return;
         }
         stats.tasks.incrementAndGet();
-        Device d = devices.get(u.deviceKey());
-        Run run = new Run(u, d);
+        SubDevice d = devices.get(u.deviceKey());
+        SimTask run = new SimTask(this, u, d);
         runs.put(u.taskId(), run);
         if (d == null || !d.productKey.equals(u.productKey())) {
             reject(run, "the sub-device is not attached to this gateway");
             return;
         }
         if (d.task != null) {
-            Run older = runs.get(d.task);
+            SimTask older = runs.get(d.task);
             if (older != null && !older.finished && older.stage != ProgressState.UPGRADING) {
                 // the platform sends a new task only after it ended the older one (timed out, its cancel
                 // lost): the newest task wins while nothing is being installed yet
@@ -445,9 +221,9 @@ final class SimGateway {
         }
     }
 
-    private void accept(Run run) {
+    private void accept(SimTask run) {
         Upgrade u = run.upgrade;
-        Device d = run.device;
+        SubDevice d = run.device;
         run.accepted = true;
         d.task = u.taskId();
         active++;
@@ -474,7 +250,7 @@ final class SimGateway {
             return;
         }
         progress(run, ProgressState.DOWNLOADING, 0, null, null, null);
-        obtain(run);
+        packages.obtain(run.upgrade, run);
     }
 
     private FailureCode roll() {
@@ -489,7 +265,7 @@ final class SimGateway {
         return null;
     }
 
-    private void reject(Run run, String reason) {
+    private void reject(SimTask run, String reason) {
         run.accepted = false;
         run.reason = reason;
         send(UplinkType.ACK, new Ack(msgId(), now(), run.upgrade.taskId(), false, reason));
@@ -499,7 +275,7 @@ final class SimGateway {
     private void onCancel(Cancel c) {
         stats.cancels.incrementAndGet();
         stats.activity();
-        Run run = runs.get(c.taskId());
+        SimTask run = runs.get(c.taskId());
         if (run == null || run.finished || run.stage == ProgressState.UPGRADING) {
             return; // unknown, over, or installing already: too late to drop
         }
@@ -508,73 +284,7 @@ final class SimGateway {
 
     // --- download, check, flash ------------------------------------------------------------------
 
-    private void obtain(Run run) {
-        Upgrade.FirmwareRef fw = run.upgrade.firmware();
-        Package p = packages.computeIfAbsent(fw.id(), k -> new Package());
-        p.url = fw.url(); // the newest link: an older one may have expired
-        if (p.done
-                && (p.failure == null
-                        || p.failure == FailureCode.CHECKSUM_MISMATCH
-                        || p.failure == FailureCode.SIGNATURE_INVALID)) {
-            checked(run, p.failure);
-            return;
-        }
-        p.waiting.add(run);
-        if (p.running) {
-            return;
-        }
-        p.running = true;
-        p.done = false;
-        p.reported = -1;
-        String productKey = run.upgrade.productKey();
-        String toVersion = run.upgrade.toVersion();
-        String source = fw.type() == FirmwareType.DELTA ? run.upgrade.fromVersion() : null;
-        boolean interrupt = random.nextDouble() < options.interruptRatio();
-        fleet.vertx
-                .executeBlocking(
-                        () -> {
-                            Downloader.Result r = fleet.downloader.fetch(
-                                    () -> p.url,
-                                    fw.size(),
-                                    options.downloadBytesPerSecond(),
-                                    interrupt,
-                                    percent -> context.runOnContext(v -> downloading(p, percent)));
-                            if (!r.ok()) {
-                                return FailureCode.DOWNLOAD_FAILED;
-                            }
-                            if (!r.sha256().equalsIgnoreCase(fw.sha256())) {
-                                return FailureCode.CHECKSUM_MISMATCH;
-                            }
-                            FirmwareManifest manifest = new FirmwareManifest(
-                                    productKey, toVersion, fw.type(), source, fw.size(), fw.sha256());
-                            return fleet.keys.verify(p.url, fw.keyId(), fw.signature(), manifest)
-                                    ? null
-                                    : FailureCode.SIGNATURE_INVALID;
-                        },
-                        false)
-                .onComplete(ar -> context.runOnContext(v -> {
-                    p.running = false;
-                    p.done = true;
-                    p.failure = ar.succeeded() ? ar.result() : FailureCode.DOWNLOAD_FAILED;
-                    if (p.failure == null || p.failure == FailureCode.CHECKSUM_MISMATCH) {
-                        stats.downloaded(id, fw.id());
-                    }
-                    List<Run> waiting = new ArrayList<>(p.waiting);
-                    p.waiting.clear();
-                    waiting.forEach(w -> checked(w, p.failure));
-                }));
-    }
-
-    private void downloading(Package p, int percent) {
-        if (percent / 25 > p.reported / 25 && percent < 100) {
-            p.reported = percent;
-            p.waiting.stream()
-                    .filter(w -> !w.finished)
-                    .forEach(w -> progress(w, ProgressState.DOWNLOADING, percent, null, null, null));
-        }
-    }
-
-    private void checked(Run run, FailureCode failure) {
+    void checked(SimTask run, FailureCode failure) {
         if (run.finished) {
             return;
         }
@@ -607,7 +317,7 @@ final class SimGateway {
                         run.device.broken ? "the sub-device's flash is broken" : "injected by the simulator");
                 return;
             }
-            Device d = run.device;
+            SubDevice d = run.device;
             d.version = run.upgrade.toVersion();
             stats.bytesFlashed.addAndGet(run.upgrade.firmware().size());
             progress(run, ProgressState.SUCCEEDED, 100, d.version, null, null);
@@ -616,7 +326,7 @@ final class SimGateway {
         });
     }
 
-    private void fail(Run run, FailureCode code, String text) {
+    private void fail(SimTask run, FailureCode code, String text) {
         if (run.finished) {
             return;
         }
@@ -624,7 +334,7 @@ final class SimGateway {
         finish(run, "FAILED/" + code);
     }
 
-    private void finish(Run run, String outcome) {
+    private void finish(SimTask run, String outcome) {
         run.finished = true;
         run.finishedAt = System.currentTimeMillis();
         run.outcome = outcome;
@@ -639,8 +349,8 @@ final class SimGateway {
     // --- roaming ---------------------------------------------------------------------------------
 
     /** An idle roaming sub-device leaves this gateway (topology removed); null when none is idle. */
-    Device detachOneRoamer() {
-        for (Device d : devices.values()) {
+    SubDevice detachOneRoamer() {
+        for (SubDevice d : devices.values()) {
             if (d.roams && d.task == null) {
                 devices.remove(d.deviceKey);
                 send(
@@ -652,7 +362,7 @@ final class SimGateway {
         return null;
     }
 
-    void attach(Device d) {
+    void attach(SubDevice d) {
         devices.put(d.deviceKey, d);
         send(
                 UplinkType.TOPOLOGY,
@@ -677,7 +387,7 @@ final class SimGateway {
      * The proof that this gateway may speak for the sub-device, made now with its secret (protocol v1,
      * "Sub-device registration and binding"); none when the fleet was given no secrets.
      */
-    private SubDeviceAuth proof(Device d) {
+    private SubDeviceAuth proof(SubDevice d) {
         String secret = fleet.secrets.get(d.deviceKey);
         if (secret == null) {
             return null;
@@ -692,7 +402,7 @@ final class SimGateway {
     }
 
     private String msgId() {
-        return msgPrefix + "-" + (++msgCounter);
+        return link.msgId();
     }
 
     private static long now() {
