@@ -10,7 +10,7 @@ import org.otaplatform.contract.wire.FailureCode;
 
 /**
  * What the simulated fleet looks like and how it behaves. Every option has a default; {@link #parse}
- * reads {@code --name value} pairs and names the option at fault when one is wrong.
+ * reads the command line ({@link Cli}) and names the option at fault when one is wrong.
  */
 public record Options(
         String brokerHost,
@@ -98,33 +98,9 @@ public record Options(
         }
     }
 
-    /** {@code --name value} pairs; {@code --help} is handled by the caller. */
+    /** The command line ({@link Cli}); {@code --help} is handled by the caller. */
     public static Options parse(String[] args) {
-        Builder b = new Builder();
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (!name.startsWith("--")) {
-                throw new IllegalArgumentException(name + ": expected an option such as --gateways 10");
-            }
-            if (name.equals("--requests") || name.equals("--quiet") || name.equals("--await-publish")) {
-                switch (name) {
-                    case "--requests" -> b.requests = true;
-                    case "--quiet" -> b.quiet = true;
-                    default -> b.awaitPublish = true;
-                }
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(name + ": a value is missing");
-            }
-            String value = args[++i];
-            try {
-                b.set(name, value);
-            } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
-                throw new IllegalArgumentException(name + ": cannot read '" + value + "'");
-            }
-        }
-        return b.build();
+        return Cli.parse(args);
     }
 
     /** "30s", "500ms", "2m" or a number of seconds. */
@@ -166,47 +142,7 @@ public record Options(
 
     /** Text for {@code --help}. */
     public static String usage() {
-        return """
-                usage: gateway-simulator [options]
-                  --broker HOST:PORT        MQTT broker (127.0.0.1:1883)
-                  --mqtt-password TEXT      password for brokers with per-gateway accounts (username = gatewayId);
-                                            also read from OTA_SIM_MQTT_PASSWORD
-                  --gateways N              gateways (5)            --devices M   sub-devices per gateway (10)
-                  --prefix P                gateway ids P-gw000...  (sim)
-                  --product KEY             sub-devices' productKey (sim-sensor)
-                  --gateway-product KEY     gateways' productKey (sim-gateway)
-                  --version V               sub-devices' starting version (1.0.0)
-                  --seed S                  fleet layout and behaviour choices (42)
-                  --accept R                ratio of upgrades accepted (1.0); the rest are rejected
-                  --ack-delay D             time before answering an upgrade (0), as when a user confirms on the device
-                  --fail CODE=R,...         ratio of accepted tasks failing with each code, e.g. INSTALL_FAILED=0.05
-                  --broken R                ratio of sub-devices that always fail INSTALL_FAILED (0)
-                  --low-battery R           ratio of sub-devices whose battery is low, 20 percent (0)
-                  --offline R               ratio of sub-devices offline at the start (0)
-                  --flash-time D            time to flash one sub-device (2s)
-                  --download-kbps K         download speed cap per gateway in KiB/s (0 = none)
-                  --interrupt R             ratio of downloads cut half-way and resumed with Range (0)
-                  --drop R                  ratio of gateways that go offline now and then (0)
-                  --drop-every D            ... every D (30s)          --drop-for D   ... for D (5s)
-                  --roam R                  ratio of sub-devices that move to another gateway now and then (0)
-                  --roam-every D            how often a roaming sub-device moves (20s)
-                  --requests                every online sub-device sends a request after each hello
-                  --await-publish           one uplink message at a time per gateway: the next only after the
-                                            broker's PUBACK, as gateways in the field are built (default: up
-                                            to 1,000 in flight)
-                  --duration D              stop after D (0 = until interrupted or idle)
-                  --until-idle D            stop when no task changed for D after at least one task (0 = never)
-                  --status-file PATH        write the live figures as JSON there every second
-                  --quiet                   no live status line
-                  --register URL            register the fleet first at device-gateway-service (URL), with the
-                                            administrator token in OTA_API_TOKEN; the gateways sign their claims
-                  --secrets FILE            sign claims with the secrets of an import's CSV answer instead
-                                            (columns deviceKey and deviceSecret)
-                  --rogue N                 N more gateways that try to claim the fleet's sub-devices (unproven,
-                                            replayed, forged, invented); every claim must be refused
-                Durations: 500ms, 30s, 2m. Exit status 1 when a sub-device was told to flash twice for one task
-                or the platform refused a message.
-                """;
+        return Cli.usage();
     }
 
     /** Builds options; the fields are the defaults. */
@@ -244,48 +180,6 @@ public record Options(
         int rogue;
         String registerUrl;
         Path secretsFile;
-
-        void set(String name, String v) {
-            switch (name) {
-                case "--broker" -> {
-                    int colon = v.lastIndexOf(':');
-                    if (colon <= 0) {
-                        throw new IllegalArgumentException("--broker: expected HOST:PORT");
-                    }
-                    brokerHost = v.substring(0, colon);
-                    brokerPort = Integer.parseInt(v.substring(colon + 1));
-                }
-                case "--mqtt-password" -> mqttPassword = v;
-                case "--gateways" -> gateways = Integer.parseInt(v);
-                case "--devices" -> devicesPerGateway = Integer.parseInt(v);
-                case "--prefix" -> prefix = v;
-                case "--product" -> productKey = v;
-                case "--gateway-product" -> gatewayProductKey = v;
-                case "--version" -> version = v;
-                case "--seed" -> seed = Long.parseLong(v);
-                case "--accept" -> acceptRatio = Double.parseDouble(v);
-                case "--fail" -> failures = failures(v);
-                case "--ack-delay" -> ackDelay = duration(v);
-                case "--broken" -> brokenRatio = Double.parseDouble(v);
-                case "--low-battery" -> lowBatteryRatio = Double.parseDouble(v);
-                case "--offline" -> offlineRatio = Double.parseDouble(v);
-                case "--flash-time" -> flashTime = duration(v);
-                case "--download-kbps" -> downloadBytesPerSecond = Long.parseLong(v) * 1024;
-                case "--interrupt" -> interruptRatio = Double.parseDouble(v);
-                case "--drop" -> dropRatio = Double.parseDouble(v);
-                case "--drop-every" -> dropEvery = duration(v);
-                case "--drop-for" -> dropFor = duration(v);
-                case "--roam" -> roamRatio = Double.parseDouble(v);
-                case "--roam-every" -> roamEvery = duration(v);
-                case "--duration" -> duration = duration(v);
-                case "--until-idle" -> untilIdle = duration(v);
-                case "--status-file" -> statusFile = Path.of(v);
-                case "--rogue" -> rogue = Integer.parseInt(v);
-                case "--register" -> registerUrl = v;
-                case "--secrets" -> secretsFile = Path.of(v);
-                default -> throw new IllegalArgumentException(name + ": unknown option (see --help)");
-            }
-        }
 
         public Builder broker(String host, int port) {
             brokerHost = host;

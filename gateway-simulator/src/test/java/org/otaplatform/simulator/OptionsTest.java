@@ -62,7 +62,17 @@ class OptionsTest {
                 .hasMessageContaining("--fail");
         assertThatThrownBy(() -> Options.parse(new String[] {"--colour", "red"}))
                 .hasMessageContaining("--colour");
-        assertThatThrownBy(() -> Options.parse(new String[] {"--gateways"})).hasMessageContaining("value is missing");
+        assertThatThrownBy(() -> Options.parse(new String[] {"--gateways"})).hasMessageContaining("--gateways");
+        assertThatThrownBy(() -> Options.parse(new String[] {"--flash-time", "soon"}))
+                .hasMessageContaining("--flash-time");
+        assertThatThrownBy(() -> Options.parse(new String[] {"--broker", "localhost"}))
+                .hasMessageContaining("--broker");
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        assertThat(Options.usage())
+                .contains("--broker", "--await-publish", "--fail", "--rogue", "--secrets", "Durations: 500ms");
     }
 
     @Test
