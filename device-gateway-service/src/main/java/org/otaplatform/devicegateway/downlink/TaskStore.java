@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.otaplatform.contract.codec.MessageCodec;
 import org.otaplatform.contract.internal.GatewayCommand;
@@ -16,10 +15,6 @@ import org.otaplatform.devicegateway.session.SubDeviceStore;
 /** Upgrades sent to gateways: SENT until acked, ACKED until they end, then ENDED. */
 @ApplicationScoped
 public class TaskStore {
-
-    /** A task as stored: which gateway it was sent to, and where it stands. */
-    public record TaskRow(
-            String taskId, String gatewayId, String productKey, String deviceKey, GatewayTaskState state) {}
 
     /** Stores a new upgrade; false when the task is known already (a repeated command). */
     public Uni<Boolean> insert(GatewayCommand.Upgrade command) {
@@ -62,29 +57,6 @@ public class TaskStore {
                     rows.forEach(r -> stored.add((String) r[0]));
                     return stored;
                 });
-    }
-
-    /**
-     * Moves a task forward (SENT → ACKED → ENDED; never backwards) and returns it as it is now, locked
-     * for the transaction; empty when it is unknown. One statement where a message names a task.
-     */
-    public Uni<Optional<TaskRow>> advanceAndFind(String taskId, GatewayTaskState state) {
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("UPDATE gateway_task SET state = "
-                                + GatewayTaskState.advanceSql("state", "CAST(?2 AS text)") + ", updated_at = now()"
-                                + " WHERE task_id = ?1 RETURNING task_id, gateway_id, product_key, device_key, state")
-                        .setParameter(1, taskId)
-                        .setParameter(2, state.name())
-                        .getResultList())
-                .map(rows -> rows.stream()
-                        .map(r -> (Object[]) r)
-                        .findFirst()
-                        .map(r -> new TaskRow(
-                                (String) r[0],
-                                (String) r[1],
-                                (String) r[2],
-                                (String) r[3],
-                                GatewayTaskState.valueOf((String) r[4]))));
     }
 
     /** Moves a task forward (SENT → ACKED → ENDED); never backwards. */

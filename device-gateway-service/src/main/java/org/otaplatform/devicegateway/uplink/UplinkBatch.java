@@ -18,6 +18,7 @@ import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayUplink;
+import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.contract.message.Ack;
 import org.otaplatform.contract.message.Progress;
 import org.otaplatform.contract.message.SubDeviceRef;
@@ -32,14 +33,14 @@ import org.otaplatform.devicegateway.session.SubDeviceStore.Change;
 import org.otaplatform.devicegateway.session.SubDeviceStore.DeviceRow;
 
 /**
- * Applies a stretch of acks, progress and version reports, the bulk of a campaign's uplink, inside the
- * transaction of its run ({@link MqttSubscriptions#subscribeInStretches}) with a few set-based
- * statements instead of several per message: the same effects {@link UplinkService} has for each of them (de-duplication by msgId,
- * gateway seen, task moved forward and owned, a sub-device's new version, the forwarded reports and
- * device events in the outbox). Whatever the statements cannot settle the way the message-by-message
- * path would (a report that must be refused, a gateway held offline, one sub-device's version changed
- * twice) fails the run, which {@link MqttSubscriptions} then rolls back and hands message by message to
- * {@link UplinkService}.
+ * The one path of acks, progress and version reports, the bulk of a campaign's uplink: a stretch of them
+ * inside the transaction of its run ({@link MqttSubscriptions#subscribeInStretches}), or one message alone
+ * as a run of one ({@link UplinkService}), applied with a few set-based statements: de-duplication by msgId,
+ * gateway seen, task moved forward and owned ({@link Ownership}), a sub-device's new version, the
+ * forwarded reports and device events in the outbox. What a run cannot settle together (a report that must
+ * be refused, a gateway held offline to revive, one sub-device's version changed twice) fails the run,
+ * which {@link MqttSubscriptions} then rolls back and hands message by message to {@link UplinkService},
+ * which comes back here with each of them alone.
  */
 @ApplicationScoped
 public class UplinkBatch {
@@ -66,10 +67,16 @@ public class UplinkBatch {
         return firstSeen(reports)
                 .flatMap(fresh -> fresh.isEmpty()
                         ? Uni.createFrom().voidItem()
-                        : gatewaysSeen(fresh)
-                                .flatMap(v -> tasks(fresh))
-                                .flatMap(tasks -> versions(fresh, tasks))
-                                .flatMap(events -> outbox(fresh, events)));
+                        : gatewaysSeen(fresh).flatMap(v -> applied(fresh)));
+    }
+
+    /**
+     * The effects of reports seen for the first time from gateways seen online: tasks moved, versions,
+     * device events and the forwarded reports. {@link UplinkService} gives a message alone here as a run
+     * of one, after its own de-duplication and revival of a gateway held offline.
+     */
+    Uni<Void> applied(List<Report> fresh) {
+        return tasks(fresh).flatMap(tasks -> versions(fresh, tasks)).flatMap(events -> outbox(fresh, events));
     }
 
     /** Records every (gateway, msgId); the reports seen for the first time, in order. */
@@ -246,12 +253,39 @@ public class UplinkBatch {
         }
         List<GatewayUplink.Entry> forwarded = fresh.stream()
                 .filter(r -> !(r.message() instanceof VersionReport))
-                .map(r -> UplinkService.entry(r.gatewayId(), r.message()))
+                .map(r -> entry(r.gatewayId(), r.message()))
                 .toList();
         if (!forwarded.isEmpty()) {
-            entries.add(Outbox.Entry.of(InternalTopics.GATEWAY_UPLINK, UplinkService.forwarded(forwarded, millis)));
+            entries.add(Outbox.Entry.of(InternalTopics.GATEWAY_UPLINK, forwarded(forwarded, millis)));
         }
         return outbox.addAll(entries);
+    }
+
+    /**
+     * An ack or a progress report as plan-service gets it, with the gateway's identity from its topic: an
+     * entry of a {@code gateway.reports} message.
+     */
+    static GatewayUplink.Entry entry(String gatewayId, UplinkMessage report) {
+        if (report instanceof Ack ack) {
+            return GatewayUplink.Entry.ack(
+                    new GatewayUplink.Ack(gatewayId, ack.msgId(), ack.taskId(), ack.accept(), ack.reason()));
+        }
+        Progress progress = (Progress) report;
+        return GatewayUplink.Entry.progress(new GatewayUplink.Progress(
+                gatewayId,
+                progress.msgId(),
+                progress.taskId(),
+                progress.state().name(),
+                progress.percent(),
+                progress.version(),
+                progress.error() == null ? null : progress.error().code().name(),
+                progress.error() == null ? null : progress.error().message()));
+    }
+
+    /** Acks and progress reports, in order, as one internal message for plan-service. */
+    static InternalMessage forwarded(List<GatewayUplink.Entry> entries, long millis) {
+        return InternalMessage.of(
+                GatewayUplink.Reports.TYPE, DeviceEvents.SOURCE, millis, new GatewayUplink.Reports(entries));
     }
 
     private static String taskId(Report r) {

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
@@ -15,19 +14,14 @@ import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.GatewayState;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
-import org.otaplatform.contract.message.Ack;
 import org.otaplatform.contract.message.Hello;
 import org.otaplatform.contract.message.Offline;
-import org.otaplatform.contract.message.Progress;
 import org.otaplatform.contract.message.Status;
 import org.otaplatform.contract.message.SubDeviceRef;
 import org.otaplatform.contract.message.Topology;
 import org.otaplatform.contract.message.UpgradeRequest;
 import org.otaplatform.contract.message.UplinkMessage;
-import org.otaplatform.contract.message.VersionReport;
-import org.otaplatform.contract.wire.ProgressState;
 import org.otaplatform.devicegateway.downlink.GatewayDownlink;
-import org.otaplatform.devicegateway.downlink.GatewayTaskState;
 import org.otaplatform.devicegateway.downlink.TaskStore;
 import org.otaplatform.devicegateway.registry.Binding;
 import org.otaplatform.devicegateway.registry.RegistryStore;
@@ -39,7 +33,8 @@ import org.otaplatform.devicegateway.session.SubDeviceStore.DeviceRow;
 
 /**
  * Applies one valid uplink message in one transaction: its effects, the events they cause (outbox) and
- * the record that the message was seen. A duplicate has no effect. A gateway speaks only for sub-devices
+ * the record that the message was seen. A duplicate has no effect. Acks, progress and version reports
+ * take the one path they have ({@link UplinkBatch}), as a run of one. A gateway speaks only for sub-devices
  * bound to it: a claim ({@code hello}, {@code topology.added}) is judged by the binding rules ({@link
  * Claims}), every other mention of a sub-device or task by {@link Ownership}; a message with anything
  * refused throws one {@link Refusal} naming every refused entry, which rolls everything back.
@@ -58,6 +53,7 @@ public class UplinkService {
     private final GatewayDownlink downlink;
     private final Outbox outbox;
     private final DeviceEvents events;
+    private final UplinkBatch reports;
     private final Clock clock = Clock.systemUTC();
 
     UplinkService(
@@ -68,7 +64,8 @@ public class UplinkService {
             TaskStore tasks,
             GatewayDownlink downlink,
             Outbox outbox,
-            DeviceEvents events) {
+            DeviceEvents events,
+            UplinkBatch reports) {
         this.sessions = sessions;
         this.subDevices = subDevices;
         this.registry = registry;
@@ -77,6 +74,7 @@ public class UplinkService {
         this.downlink = downlink;
         this.outbox = outbox;
         this.events = events;
+        this.reports = reports;
     }
 
     public Uni<Void> handle(String gatewayId, UplinkMessage message) {
@@ -108,16 +106,11 @@ public class UplinkService {
         if (message instanceof Status status) {
             return status(gatewayId, status);
         }
-        if (message instanceof VersionReport version) {
-            return version(gatewayId, version);
-        }
         if (message instanceof UpgradeRequest request) {
             return request(gatewayId, request);
         }
-        if (message instanceof Ack ack) {
-            return ack(gatewayId, ack);
-        }
-        return progress(gatewayId, (Progress) message);
+        // acks, progress and version reports: a run of one on the set-based path
+        return reports.applied(List.of(new UplinkBatch.Report(gatewayId, message)));
     }
 
     /**
@@ -251,10 +244,6 @@ public class UplinkService {
                 });
     }
 
-    private Uni<Void> version(String gatewayId, VersionReport report) {
-        return newVersion(gatewayId, new SubDeviceRef(report.productKey(), report.deviceKey()), report.version());
-    }
-
     private Uni<Void> request(String gatewayId, UpgradeRequest request) {
         return newVersion(gatewayId, new SubDeviceRef(request.productKey(), request.deviceKey()), request.version())
                 .flatMap(v -> forward(
@@ -265,51 +254,6 @@ public class UplinkService {
                                 request.productKey(),
                                 request.deviceKey(),
                                 request.version())));
-    }
-
-    private Uni<Void> ack(String gatewayId, Ack ack) {
-        return reportedOn(gatewayId, ack.taskId(), GatewayTaskState.after(ack))
-                .flatMap(task -> forward(forwarded(gatewayId, ack)));
-    }
-
-    private Uni<Void> progress(String gatewayId, Progress progress) {
-        return reportedOn(gatewayId, progress.taskId(), GatewayTaskState.after(progress))
-                .flatMap(task -> progress.state() != ProgressState.SUCCEEDED
-                        ? Uni.createFrom().voidItem()
-                        : newVersion(
-                                gatewayId, new SubDeviceRef(task.productKey(), task.deviceKey()), progress.version()))
-                .flatMap(v -> forward(forwarded(gatewayId, progress)));
-    }
-
-    /**
-     * An ack or a progress report as plan-service gets it, with the gateway's identity from its topic: an
-     * entry of a {@code gateway.reports} message.
-     */
-    static GatewayUplink.Entry entry(String gatewayId, UplinkMessage report) {
-        if (report instanceof Ack ack) {
-            return GatewayUplink.Entry.ack(
-                    new GatewayUplink.Ack(gatewayId, ack.msgId(), ack.taskId(), ack.accept(), ack.reason()));
-        }
-        Progress progress = (Progress) report;
-        return GatewayUplink.Entry.progress(new GatewayUplink.Progress(
-                gatewayId,
-                progress.msgId(),
-                progress.taskId(),
-                progress.state().name(),
-                progress.percent(),
-                progress.version(),
-                progress.error() == null ? null : progress.error().code().name(),
-                progress.error() == null ? null : progress.error().message()));
-    }
-
-    /** Acks and progress reports, in order, as one internal message for plan-service. */
-    static InternalMessage forwarded(List<GatewayUplink.Entry> entries, long millis) {
-        return InternalMessage.of(GatewayUplink.Reports.TYPE, SOURCE, millis, new GatewayUplink.Reports(entries));
-    }
-
-    /** A report forwarded alone: a {@code gateway.reports} of one. */
-    private InternalMessage forwarded(String gatewayId, UplinkMessage report) {
-        return forwarded(List.of(entry(gatewayId, report)), clock.millis());
     }
 
     /**
@@ -349,33 +293,6 @@ public class UplinkService {
                             ? Uni.createFrom().voidItem()
                             : write(List.of(new Change(d.running(version), "VERSION", true)));
                 });
-    }
-
-    /**
-     * Moves the task forward and returns it; it must have been sent to this gateway and its sub-device must
-     * still be bound to it (a refusal rolls the move back with everything else).
-     */
-    private Uni<TaskStore.TaskRow> reportedOn(String gatewayId, String taskId, GatewayTaskState state) {
-        return tasks.advanceAndFind(taskId, state).flatMap(found -> {
-            TaskStore.TaskRow task = found.orElse(null);
-            SubDeviceRef key = task == null ? null : new SubDeviceRef(task.productKey(), task.deviceKey());
-            Uni<Map<SubDeviceRef, DeviceRow>> device =
-                    key == null ? Uni.createFrom().item(Map.of()) : subDevices.states(List.of(key));
-            return device.map(states -> {
-                DeviceRow row = key == null ? null : states.get(key);
-                Ownership.reportsOn(
-                                gatewayId,
-                                taskId,
-                                task == null ? null : task.gatewayId(),
-                                task == null ? null : task.productKey(),
-                                task == null ? null : task.deviceKey(),
-                                row == null ? null : row.gatewayId())
-                        .ifPresent(refusal -> {
-                            throw refusal;
-                        });
-                return task;
-            });
-        });
     }
 
     /**

@@ -31,9 +31,9 @@ import org.otaplatform.testkit.MqttBroker;
 import org.otaplatform.testkit.TestGateway;
 
 /**
- * The same hostile reports ({@code version}, {@code ack}, {@code progress}) through the message-by-message
- * path ({@link UplinkService}) and the set-based one ({@link UplinkBatch}): each is refused with the same
- * code on both, and neither changes anything.
+ * The same hostile reports ({@code version}, {@code ack}, {@code progress}) alone ({@link UplinkService}, which
+ * gives them to {@link UplinkBatch} as a run of one) and in a run after a valid report ({@link UplinkBatch}):
+ * each is refused with the same code both ways, and neither changes anything.
  */
 @QuarkusTest
 class OwnershipOnBothPathsTest {
