@@ -9,7 +9,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayState;
-import org.otaplatform.plan.task.TaskSupervisor;
 
 /**
  * plan-service's device and gateway view: the newest state by seq, whatever order events arrive in. A
@@ -18,12 +17,10 @@ import org.otaplatform.plan.task.TaskSupervisor;
 @ApplicationScoped
 public class DeviceViews {
 
-    private final org.otaplatform.plan.task.TaskStore tasks;
-    private final TaskSupervisor supervisor;
+    private final TaskEffects tasks;
 
-    DeviceViews(org.otaplatform.plan.task.TaskStore tasks, TaskSupervisor supervisor) {
+    DeviceViews(TaskEffects tasks) {
         this.tasks = tasks;
-        this.supervisor = supervisor;
     }
 
     public Uni<Void> apply(DeviceState d) {
@@ -35,7 +32,7 @@ public class DeviceViews {
      * it would applied one by one. A sub-device bound to no gateway keeps its row, without a gateway (a
      * tombstone an older event cannot overwrite), and its last known version when the event knows none.
      * Then the open tasks of these sub-devices that were sent to another gateway than the one each is bound
-     * to now end CANCELLED ({@link TaskSupervisor#cancelWhereNotBound}).
+     * to now end CANCELLED ({@link TaskEffects#cancelWhereNotBound}).
      */
     public Uni<Void> applyAll(List<DeviceState> states) {
         Map<String, DeviceState> newest = new TreeMap<>();
@@ -67,7 +64,7 @@ public class DeviceViews {
                         .setParameter(6, rows.stream().map(DeviceState::version).toArray(String[]::new))
                         .setParameter(7, rows.stream().map(DeviceState::seq).toArray(Long[]::new))
                         .executeUpdate())
-                .flatMap(n -> supervisor.cancelWhereNotBound(rows));
+                .flatMap(n -> tasks.cancelWhereNotBound(rows));
     }
 
     /**

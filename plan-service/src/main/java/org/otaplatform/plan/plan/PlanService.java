@@ -18,7 +18,6 @@ import org.otaplatform.contract.internal.PlanLifecycleEvent;
 import org.otaplatform.plan.config.PlanConfig;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
-import org.otaplatform.plan.task.TaskSupervisor;
 
 /**
  * Plans and their life cycle. Every change is one transaction with its history row and its
@@ -33,11 +32,10 @@ public class PlanService {
     private final FirmwareViews firmware;
     private final Outbox outbox;
     private final PlanConfig config;
-    private final TaskSupervisor supervisor;
+    private final PlanTasks supervisor;
     private final Clock clock = Clock.systemUTC();
 
-    PlanService(
-            PlanRepository plans, FirmwareViews firmware, Outbox outbox, PlanConfig config, TaskSupervisor supervisor) {
+    PlanService(PlanRepository plans, FirmwareViews firmware, Outbox outbox, PlanConfig config, PlanTasks supervisor) {
         this.plans = plans;
         this.firmware = firmware;
         this.outbox = outbox;

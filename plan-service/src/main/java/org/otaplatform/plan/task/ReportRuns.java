@@ -16,15 +16,15 @@ import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.plan.device.DeviceViews;
-import org.otaplatform.plan.task.GatewayUplinkConsumer.Move;
-import org.otaplatform.plan.task.GatewayUplinkConsumer.Report;
+import org.otaplatform.plan.task.TaskMachine.Move;
+import org.otaplatform.plan.task.TaskMachine.Report;
 
 /**
  * Applies a stretch of acks and progress reports, the bulk of a campaign's internal traffic, inside the
  * transaction of its run ({@link MqttSubscriptions#subscribeInStretches}) with a few set-based
  * statements instead of several per report: the inbox records every
  * message id at once, the named tasks are read and locked at once, the state machine decides each
- * report in order on what the earlier ones of the run did ({@link GatewayUplinkConsumer#decide}), and
+ * report in order on what the earlier ones of the run did ({@link TaskMachine#decide}), and
  * the moves, their history, the devices' new versions and the failure threshold are written in one go.
  * The effects are those of applying the reports one by one.
  */
@@ -69,7 +69,7 @@ public class ReportRuns {
                 if (task == null || !task.gatewayId().equals(r.gatewayId())) {
                     continue; // unknown, or another gateway's: ignored as one by one
                 }
-                var move = GatewayUplinkConsumer.decide(task, r);
+                var move = TaskMachine.decide(task, r);
                 if (move.isEmpty()) {
                     continue;
                 }

@@ -116,15 +116,15 @@ public class TaskStore {
      * percent as the last one that gave one), and every move is a history entry. The caller checked
      * each transition on the state the earlier moves left.
      */
-    public Uni<Void> moveAll(List<GatewayUplinkConsumer.Move> moves) {
-        Map<UUID, GatewayUplinkConsumer.Move> last = new TreeMap<>();
-        for (GatewayUplinkConsumer.Move m : moves) {
+    public Uni<Void> moveAll(List<TaskMachine.Move> moves) {
+        Map<UUID, TaskMachine.Move> last = new TreeMap<>();
+        for (TaskMachine.Move m : moves) {
             last.merge(
                     m.taskId(),
                     m,
                     (before, after) -> after.percent() != null
                             ? after
-                            : new GatewayUplinkConsumer.Move(
+                            : new TaskMachine.Move(
                                     after.taskId(),
                                     after.state(),
                                     before.percent(),
@@ -156,15 +156,12 @@ public class TaskStore {
     }
 
     /** The moves as five arrays (task, state, percent, error code, error message), from {@code at}. */
-    private static void columns(List<GatewayUplinkConsumer.Move> moves, Object[] parameters, int at) {
-        parameters[at] = moves.stream().map(GatewayUplinkConsumer.Move::taskId).toArray(UUID[]::new);
+    private static void columns(List<TaskMachine.Move> moves, Object[] parameters, int at) {
+        parameters[at] = moves.stream().map(TaskMachine.Move::taskId).toArray(UUID[]::new);
         parameters[at + 1] = moves.stream().map(m -> m.state().name()).toArray(String[]::new);
-        parameters[at + 2] =
-                moves.stream().map(GatewayUplinkConsumer.Move::percent).toArray(Integer[]::new);
-        parameters[at + 3] =
-                moves.stream().map(GatewayUplinkConsumer.Move::errorCode).toArray(String[]::new);
-        parameters[at + 4] =
-                moves.stream().map(GatewayUplinkConsumer.Move::errorMessage).toArray(String[]::new);
+        parameters[at + 2] = moves.stream().map(TaskMachine.Move::percent).toArray(Integer[]::new);
+        parameters[at + 3] = moves.stream().map(TaskMachine.Move::errorCode).toArray(String[]::new);
+        parameters[at + 4] = moves.stream().map(TaskMachine.Move::errorMessage).toArray(String[]::new);
     }
 
     /** Moves a task and records the change, in one statement; the caller checked the transition. */

@@ -19,6 +19,8 @@ import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.plan.device.TaskEffects;
+import org.otaplatform.plan.plan.PlanTasks;
 
 /**
  * Ends what will not end by itself: a task not acked within its ack time while its gateway is online,
@@ -26,7 +28,7 @@ import org.otaplatform.contract.internal.InternalMessage;
  * tasks of a plan that stops: {@link #cancelNotAccepted}.
  */
 @ApplicationScoped
-public class TaskSupervisor {
+public class TaskSupervisor implements PlanTasks, TaskEffects {
 
     private static final Logger LOG = Logger.getLogger(TaskSupervisor.class);
     private static final String SOURCE = "plan-service";
@@ -66,7 +68,13 @@ public class TaskSupervisor {
                 .recoverWithNull();
     }
 
+    @Override
+    public Uni<Void> restartAckClock(String gatewayId) {
+        return tasks.restartAckClock(gatewayId);
+    }
+
     /** Cancels the plan's tasks a gateway has not accepted yet, in the caller's transaction; accepted ones run on. */
+    @Override
     public Uni<Void> cancelNotAccepted(UUID planId, String reason) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("SELECT id FROM upgrade_task WHERE plan_id = ?1" + " AND state IN "
@@ -89,6 +97,7 @@ public class TaskSupervisor {
      * speaks for it (device-gateway-service refuses its reports). A gateway that was sent the upgrade is
      * told to drop it.
      */
+    @Override
     public Uni<Void> cancelWhereNotBound(List<DeviceState> applied) {
         // only a binding change moves a sub-device away from a gateway: the campaign's version and online
         // events cost nothing here

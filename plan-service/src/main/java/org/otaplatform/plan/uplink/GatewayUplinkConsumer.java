@@ -1,4 +1,4 @@
-package org.otaplatform.plan.task;
+package org.otaplatform.plan.uplink;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
@@ -14,12 +14,16 @@ import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.plan.schedule.RequestHandler;
+import org.otaplatform.plan.task.ReportRuns;
+import org.otaplatform.plan.task.TaskMachine.Report;
+import org.otaplatform.plan.task.TaskState;
 
 /**
  * Acks and progress from gateways (through device-gateway-service) drive the task state machine:
  * forward only, once per message, stale or foreign reports ignored; SUCCEEDED counts only with the
  * target version, otherwise the task fails with VERSION_MISMATCH. One path: a message's reports, alone or
- * with the messages waiting with it, are applied by {@link ReportRuns} ({@link #decide} for each).
+ * with the messages waiting with it, are applied by {@link ReportRuns} ({@link org.otaplatform.plan.task.TaskMachine#decide} for each).
  */
 @ApplicationScoped
 public class GatewayUplinkConsumer {
@@ -27,24 +31,14 @@ public class GatewayUplinkConsumer {
     private static final Logger LOG = Logger.getLogger(GatewayUplinkConsumer.class);
 
     private final Inbox inbox;
-    private final org.otaplatform.plan.schedule.RequestHandler requests;
+    private final RequestHandler requests;
     private final ReportRuns runs;
 
-    GatewayUplinkConsumer(Inbox inbox, org.otaplatform.plan.schedule.RequestHandler requests, ReportRuns runs) {
+    GatewayUplinkConsumer(Inbox inbox, RequestHandler requests, ReportRuns runs) {
         this.inbox = inbox;
         this.requests = requests;
         this.runs = runs;
     }
-
-    /** A report reduced to what the state machine needs. */
-    record Report(
-            String gatewayId,
-            UUID taskId,
-            TaskState state,
-            Integer percent,
-            String version,
-            String errorCode,
-            String errorMessage) {}
 
     /**
      * Subscribes at start-up; messages are acknowledged once their effects are committed. Those waiting
@@ -92,35 +86,6 @@ public class GatewayUplinkConsumer {
         }
         return Panache.withTransaction(
                 () -> runs.reports(List.of(new ReportRuns.Reported(message.get().id(), reports.get()))));
-    }
-
-    /** What a report does to its task: a move (or a new percent in the same state), or nothing. */
-    record Move(UUID taskId, TaskState state, Integer percent, String errorCode, String errorMessage) {}
-
-    /**
-     * The state machine's answer to a report about {@code task} (which the reporting gateway owns): the
-     * move it causes, or empty for one that is stale, repeated or backwards. SUCCEEDED counts only with
-     * the target version, otherwise the task fails with VERSION_MISMATCH.
-     */
-    static Optional<Move> decide(TaskStore.TaskRow task, Report r) {
-        TaskState next = r.state();
-        String code = r.errorCode();
-        String text = r.errorMessage();
-        if (next == TaskState.SUCCEEDED && !task.toVersion().equals(r.version())) {
-            next = TaskState.FAILED;
-            code = "VERSION_MISMATCH";
-            text = "reported version " + r.version() + ", expected " + task.toVersion();
-        }
-        if (next == TaskState.REJECTED && text != null) {
-            code = "REJECTED"; // the gateway's reason, shown in the task's error
-        }
-        if (next == task.state() && r.percent() != null && !next.isFinal()) {
-            return Optional.of(new Move(task.id(), next, r.percent(), null, null));
-        }
-        if (!task.state().canMoveTo(next)) {
-            return Optional.empty();
-        }
-        return Optional.of(new Move(task.id(), next, r.percent(), code, text));
     }
 
     /**
