@@ -18,12 +18,13 @@ public interface PlanConfig {
     int maxInFlight();
 
     /**
-     * A plan's rollout starts gently: its first pushes send at most this many new tasks in a pass, and each
-     * later pass at most as many as the plan has sent so far (the pace doubles every pass) until the plan
+     * A plan's rollout starts gently, like TCP's slow start: its first pushes send at most this many tasks,
+     * and a new one goes out for every task before it that a gateway answered (accepted, rejected or that
+     * ended), plus one: the pace doubles with every round trip the platform keeps up with, until the plan
      * has sent {@link #maxInFlight()}; from then on only the rollout rate, the gateways' concurrency and the
      * in-flight cap limit it. The first results come back within seconds instead of behind a fleet's worth
-     * of acknowledgements, and a bad firmware meets the failure threshold before it reached many devices.
-     * 0 turns it off.
+     * of messages, and a bad firmware meets the failure threshold before it reached many devices. 0 turns
+     * it off.
      */
     @WithDefault("1000")
     int rampStart();

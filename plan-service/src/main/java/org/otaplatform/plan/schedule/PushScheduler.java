@@ -61,6 +61,8 @@ public class PushScheduler {
     private final PlanConfig config;
     private final io.vertx.core.Vertx vertx;
     private Clock clock = Clock.systemUTC();
+    /** Plans that have sent the in-flight cap: their ramp is over (see {@link #ramp}). */
+    private final java.util.Set<UUID> rampedUp = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     PushScheduler(
             PlanRepository plans,
@@ -256,22 +258,33 @@ public class PushScheduler {
     }
 
     /**
-     * How many new tasks the plan's ramp allows in this pass (see {@link PlanConfig#rampStart()}): as many
-     * as it has sent so far, at least the ramp's start; no bound once it has sent the in-flight cap. The
-     * count stops there, so it costs the same however large the plan.
+     * How many new tasks the plan's ramp allows in this pass (see {@link PlanConfig#rampStart()}): a window
+     * of unanswered tasks that starts at the ramp's start and grows by one for every task a gateway
+     * answered (accepted, rejected, or that ended), as TCP's slow start grows by its acknowledgements: the
+     * pace doubles with every round trip the platform keeps up with and never outruns what it can process.
+     * No bound once the plan has sent the in-flight cap; the counts stop there, so they cost the same
+     * however large the plan, and a plan past its ramp is remembered and not counted again.
      */
     private Uni<Integer> ramp(Plan plan) {
         int start = config.rampStart();
         int end = config.maxInFlight();
-        if (start <= 0 || start >= end) {
+        if (start <= 0 || start >= end || rampedUp.contains(plan.id)) {
             return Uni.createFrom().item(Integer.MAX_VALUE);
         }
-        return pool.preparedQuery("SELECT count(*) FROM (SELECT 1 FROM upgrade_task"
-                        + " WHERE plan_id = $1 AND notified_at IS NOT NULL LIMIT $2) sent")
+        return pool.preparedQuery("SELECT count(*), count(*) FILTER (WHERE state NOT IN " + TaskState.NOT_STARTED_SQL
+                        + ") FROM (SELECT state FROM upgrade_task WHERE plan_id = $1 AND notified_at IS NOT NULL"
+                        + " LIMIT $2) sent")
                 .execute(Tuple.of(plan.id, end))
                 .map(rows -> {
-                    int sent = rows.iterator().next().getLong(0).intValue();
-                    return sent >= end ? Integer.MAX_VALUE : Math.max(start, sent);
+                    Row row = rows.iterator().next();
+                    long sent = row.getLong(0);
+                    long answered = row.getLong(1);
+                    if (sent >= end) {
+                        rampedUp.add(plan.id);
+                        return Integer.MAX_VALUE;
+                    }
+                    long window = start + answered;
+                    return (int) Math.max(0, window - (sent - answered));
                 });
     }
 
