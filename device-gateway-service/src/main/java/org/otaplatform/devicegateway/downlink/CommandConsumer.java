@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.messaging.Outbox;
+import org.otaplatform.common.messaging.Work;
 import org.otaplatform.contract.Identifiers;
 import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.InternalMessage;
@@ -52,17 +53,15 @@ public class CommandConsumer {
                 () -> {});
     }
 
-    MqttSubscriptions.Work prepare(byte[] payload) {
+    Work prepare(byte[] payload) {
         Optional<InternalMessage> message = InternalMessage.decode(payload);
         Optional<GatewayCommand.Upgrade> upgrade = message.flatMap(CommandConsumer::upgrade);
         if (upgrade.isEmpty()) {
-            return MqttSubscriptions.Work.either(() -> consume(payload));
+            return Work.either(() -> consume(payload));
         }
         Supplier<Uni<Void>> oneByOne = () -> consume(payload);
-        return new MqttSubscriptions.Work(
-                oneByOne,
-                new MqttSubscriptions.Batchable<>(new Upgrading(message.get().id(), upgrade.get()), oneByOne),
-                null);
+        return new Work(
+                oneByOne, new Work.Batchable<>(new Upgrading(message.get().id(), upgrade.get()), oneByOne), null);
     }
 
     /**

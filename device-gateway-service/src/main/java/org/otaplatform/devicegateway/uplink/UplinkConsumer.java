@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.MqttSubscriptions;
+import org.otaplatform.common.messaging.Work;
 import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.contract.DownlinkType;
 import org.otaplatform.contract.GatewayTopic;
@@ -112,17 +113,17 @@ public class UplinkConsumer {
      * Looks at a message once, without the database: its topic, the gateway's rate limit (a token is
      * taken here, whether the message is then applied with others or alone) and its validity.
      */
-    MqttSubscriptions.Work prepare(String topicName, byte[] payload) {
+    Work prepare(String topicName, byte[] payload) {
         Optional<GatewayTopic> topic =
                 Topics.parse(topicName).filter(t -> t.uplink().isPresent());
         if (topic.isEmpty()) {
             LOG.warn("ignoring a message on a topic that is no gateway uplink");
-            return MqttSubscriptions.Work.alone(() -> Uni.createFrom().voidItem());
+            return Work.alone(() -> Uni.createFrom().voidItem());
         }
         String gatewayId = topic.get().gatewayId();
         UplinkType type = topic.get().uplink().get();
         if (!rateLimiter.tryAcquire(gatewayId)) {
-            return MqttSubscriptions.Work.alone(() -> failed(
+            return Work.alone(() -> failed(
                     type,
                     gatewayId,
                     refuse(
@@ -133,7 +134,7 @@ public class UplinkConsumer {
         }
         Decoded<UplinkMessage> decoded = MessageCodec.decodeUplink(type, payload);
         if (decoded instanceof Decoded.Invalid<UplinkMessage> invalid) {
-            return MqttSubscriptions.Work.alone(() -> failed(
+            return Work.alone(() -> failed(
                     type,
                     gatewayId,
                     refuse(gatewayId, invalid.msgId().orElse(null), ErrorCode.MALFORMED, invalid.summary())));
@@ -142,9 +143,9 @@ public class UplinkConsumer {
         Supplier<Uni<Void>> together = () -> uplink.handle(gatewayId, valid);
         if ((valid instanceof Ack || valid instanceof Progress || valid instanceof VersionReport)
                 && valid.msgId() != null) {
-            together = new MqttSubscriptions.Batchable<>(new UplinkBatch.Report(gatewayId, valid), together);
+            together = new Work.Batchable<>(new UplinkBatch.Report(gatewayId, valid), together);
         }
-        return new MqttSubscriptions.Work(
+        return new Work(
                 () -> failed(
                         type,
                         gatewayId,

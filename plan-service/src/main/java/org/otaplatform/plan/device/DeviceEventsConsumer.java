@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
+import org.otaplatform.common.messaging.Work;
 import org.otaplatform.contract.Identifiers;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayState;
@@ -45,17 +46,16 @@ public class DeviceEventsConsumer {
                 () -> {});
     }
 
-    MqttSubscriptions.Work prepare(byte[] payload) {
+    Work prepare(byte[] payload) {
         Optional<InternalMessage> message = InternalMessage.decode(payload);
         Optional<DeviceState> state =
                 message.filter(m -> DeviceState.TYPE.equals(m.type())).flatMap(DeviceEventsConsumer::deviceState);
         Supplier<Uni<Void>> oneByOne = () -> consume(payload);
         return state.isEmpty()
-                ? MqttSubscriptions.Work.either(oneByOne)
-                : new MqttSubscriptions.Work(
+                ? Work.either(oneByOne)
+                : new Work(
                         oneByOne,
-                        new MqttSubscriptions.Batchable<>(
-                                new StateChange(message.get().id(), state.get()), oneByOne),
+                        new Work.Batchable<>(new StateChange(message.get().id(), state.get()), oneByOne),
                         null);
     }
 

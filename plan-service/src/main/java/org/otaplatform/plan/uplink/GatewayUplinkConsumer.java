@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
+import org.otaplatform.common.messaging.Work;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.plan.schedule.RequestHandler;
@@ -55,18 +56,17 @@ public class GatewayUplinkConsumer {
     }
 
     /** Decodes a message once; acks and progress reports may join a set-based run. */
-    MqttSubscriptions.Work prepare(byte[] payload) {
+    Work prepare(byte[] payload) {
         Optional<InternalMessage> message = InternalMessage.decode(payload);
         Optional<List<Report>> reports = message.filter(m -> !GatewayUplink.Request.TYPE.equals(m.type()))
                 .flatMap(GatewayUplinkConsumer::reports);
         if (reports.isEmpty()) {
-            return MqttSubscriptions.Work.either(() -> consume(payload));
+            return Work.either(() -> consume(payload));
         }
         ReportRuns.Reported reported = new ReportRuns.Reported(message.get().id(), reports.get());
         // alone, the message is a run of one: the same statements in a transaction of its own
         Supplier<Uni<Void>> alone = () -> Panache.withTransaction(() -> runs.reports(List.of(reported)));
-        return new MqttSubscriptions.Work(
-                alone, new MqttSubscriptions.Batchable<>(reported, () -> runs.reports(List.of(reported))), null);
+        return new Work(alone, new Work.Batchable<>(reported, () -> runs.reports(List.of(reported))), null);
     }
 
     public Uni<Void> consume(byte[] payload) {

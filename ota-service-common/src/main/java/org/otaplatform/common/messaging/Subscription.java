@@ -1,0 +1,155 @@
+package org.otaplatform.common.messaging;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * One subscription of {@link MqttSubscriptions}: the adapter to a Vert.x MQTT connection of its own with
+ * auto-ack off, which reconnects by itself, gives what arrives to its {@link ArrivalOrder} handler, and
+ * acknowledges each message (PUBACK, on the connection that delivered it) only once the handler says its
+ * work committed. Why not the connector: {@code ConnectorAcknowledgementTest}.
+ */
+final class Subscription {
+
+    private static final Logger LOG = Logger.getLogger(Subscription.class);
+    private final Vertx vertx;
+    private final MqttClientOptions options;
+    private final String host;
+    private final int port;
+    final String clientId;
+    private final String filter;
+    private final BiFunction<String, byte[], Work> prepare;
+    private final Runnable afterReconnect;
+    private final BooleanSupplier stopping;
+    private final ArrivalOrder handler;
+
+    final CompletableFuture<Void> firstSubscribed = new CompletableFuture<>();
+    private MqttClient client;
+    private volatile boolean subscribed;
+    private int failedConnects;
+
+    /**
+     * @param options the connection's options (client id, session, account); auto-ack is turned off here
+     * @param together applies a run of works in one transaction; null: every message alone
+     * @param afterReconnect runs each time the subscription is back after losing its connection
+     * @param stopping whether the service is shutting down (no reconnect, no retry)
+     */
+    Subscription(
+            Vertx vertx,
+            MqttClientOptions options,
+            String host,
+            int port,
+            String filter,
+            BiFunction<String, byte[], Work> prepare,
+            Function<List<Supplier<Uni<Void>>>, Uni<Void>> together,
+            Runnable afterReconnect,
+            BooleanSupplier stopping) {
+        this.vertx = vertx;
+        options.setAutoAck(false);
+        this.options = options.setMaxInflightQueue(1_000);
+        this.host = host;
+        this.port = port;
+        this.clientId = options.getClientId();
+        this.filter = filter;
+        this.prepare = prepare;
+        this.afterReconnect = afterReconnect;
+        this.stopping = stopping;
+        this.handler = new ArrivalOrder(vertx, filter, together, stopping, this::ack);
+    }
+
+    boolean subscribed() {
+        return subscribed;
+    }
+
+    void connect() {
+        if (stopping.getAsBoolean()) {
+            return;
+        }
+        MqttClient c = MqttClient.create(vertx, options);
+        client = c;
+        c.publishHandler(this::received);
+        c.subscribeCompletionHandler(suback -> {
+            subscribed = true;
+            failedConnects = 0;
+            if (!firstSubscribed.complete(null)) {
+                try {
+                    afterReconnect.run();
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "after %s reconnected", clientId);
+                }
+            }
+        });
+        c.closeHandler(v -> {
+            subscribed = false;
+            if (!stopping.getAsBoolean()) {
+                LOG.warnf("MQTT subscription %s lost its connection; reconnecting", clientId);
+                vertx.setTimer(reconnectDelay(), t -> connect());
+            }
+        });
+        c.connect(port, host)
+                .compose(ack -> c.subscribe(filter, MqttQoS.AT_LEAST_ONCE.value()))
+                .onSuccess(id -> LOG.infof(
+                        "subscribed %s to %s (%s session)",
+                        clientId, filter, options.isCleanSession() ? "clean" : "persistent"))
+                .onFailure(e -> {
+                    LOG.warnf("MQTT subscription %s cannot connect: %s", clientId, e.getMessage());
+                    if (client == c && !c.isConnected()) {
+                        vertx.setTimer(reconnectDelay(), t -> connect());
+                    }
+                });
+    }
+
+    /**
+     * Back at once: every 0.1 s for the first 5 s, then every second. After a broker restart, what gateways
+     * publish before this session is back may be lost (docs/reliability.md), and gateways reconnect within a
+     * second or two; a refused connection attempt costs next to nothing.
+     */
+    private long reconnectDelay() {
+        return failedConnects++ < 50 ? 100 : 1_000;
+    }
+
+    void disconnect() {
+        MqttClient c = client;
+        if (c != null && c.isConnected()) {
+            c.disconnect();
+        }
+    }
+
+    /** On the connection's event loop: prepare, queue, and start handling if idle. */
+    private void received(MqttPublishMessage message) {
+        Work work;
+        try {
+            work = prepare.apply(message.topicName(), message.payload().getBytes());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "cannot prepare a message on %s; dropping it", message.topicName());
+            work = Work.alone(() -> Uni.createFrom().voidItem());
+        }
+        handler.add(new ArrivalOrder.Received(message, client, work));
+    }
+
+    /** Acknowledges a message once its effects are committed, on the connection that delivered it. */
+    private void ack(ArrivalOrder.Received received) {
+        MqttPublishMessage message = received.message();
+        try {
+            // a connection lost since: the broker re-delivers it (persistent session) or forgot it
+            if (message.qosLevel() != MqttQoS.AT_MOST_ONCE
+                    && received.via() == client
+                    && received.via().isConnected()) {
+                message.ack();
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("could not acknowledge a message on %s: %s", message.topicName(), e.getMessage());
+        }
+    }
+}
