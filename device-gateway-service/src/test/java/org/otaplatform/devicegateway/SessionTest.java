@@ -47,7 +47,8 @@ class SessionTest {
                     .then()
                     .body("online", equalTo(false))
                     .body("gatewayId", equalTo(gw));
-            planService.await(m -> m.payload().contains("\"device.state\"")
+            // the hello's two sub-devices changed together: one device.states message
+            planService.await(m -> m.payload().contains("\"device.states\"")
                     && m.payload().contains(gw + "-a")
                     && m.payload().contains("BOUND"));
             planService.await(m ->

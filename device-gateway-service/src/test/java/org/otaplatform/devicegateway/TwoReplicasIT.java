@@ -111,17 +111,24 @@ class TwoReplicasIT {
         }
     }
 
-    /** (deviceKey, seq) of every device.state event of this run. */
+    /** (deviceKey, seq) of every sub-device state of this run, alone (device.state) or together (device.states). */
     private static List<String> deviceEvents(TestMqttClient client, String run) {
         List<String> events = new ArrayList<>();
         for (TestMqttClient.Received r : client.received()) {
             try {
                 var data = MessageCodec.mapper().readTree(r.payload()).get("data");
-                if (data != null
-                        && data.has("deviceKey")
-                        && data.get("deviceKey").asText().startsWith(run)) {
-                    events.add(data.get("deviceKey").asText() + "#"
-                            + data.get("seq").asLong());
+                List<com.fasterxml.jackson.databind.JsonNode> states = new ArrayList<>();
+                if (data != null && data.has("states")) {
+                    data.get("states").forEach(states::add);
+                } else if (data != null) {
+                    states.add(data);
+                }
+                for (var state : states) {
+                    if (state.has("deviceKey")
+                            && state.get("deviceKey").asText().startsWith(run)) {
+                        events.add(state.get("deviceKey").asText() + "#"
+                                + state.get("seq").asLong());
+                    }
                 }
             } catch (IOException e) {
                 throw new IllegalStateException(e);

@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.DeviceState;
+import org.otaplatform.contract.internal.DeviceStates;
 import org.otaplatform.contract.internal.GatewayState;
 import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.testkit.MqttBroker;
@@ -96,6 +97,51 @@ class DeviceViewTest {
                     .as("states of the burst went through set-based runs")
                     .isPositive();
         }
+    }
+
+    /**
+     * Several states in one {@code device.states} message are each applied as alone (the newest per
+     * sub-device counts, an older state in a later message changes nothing); a message with a malformed
+     * state is dropped whole.
+     */
+    @Test
+    void statesChangedTogetherArriveInOneMessageAndEachIsApplied() {
+        String prefix = "dv-many-" + UUID.randomUUID().toString().substring(0, 8);
+        try (TestMqttClient deviceGateway = TestMqttClient.connect(MqttBroker.shared())) {
+            deviceGateway.publish(
+                    InternalTopics.DEVICE_EVENTS,
+                    states(
+                            new DeviceState("zb-bulb", prefix + "-a", "gw-m", true, "2.0", "VERSION", 5),
+                            new DeviceState("zb-bulb", prefix + "-b", "gw-m", true, "2.0", "VERSION", 6),
+                            new DeviceState("zb-bulb", prefix + "-a", "gw-m", true, "1.0", "ATTACHED", 4)));
+            deviceGateway.publish(
+                    InternalTopics.DEVICE_EVENTS,
+                    states(
+                            new DeviceState("zb-bulb", prefix + "-c", "gw-m", true, "2.0", "VERSION", 7),
+                            new DeviceState("zb-bulb", "not a key!", "gw-m", true, "2.0", "VERSION", 8)));
+            deviceGateway.publish(
+                    InternalTopics.DEVICE_EVENTS,
+                    states(
+                            new DeviceState("zb-bulb", prefix + "-b", "gw-m", true, "1.5", "VERSION", 3),
+                            new DeviceState("zb-bulb", prefix + "-end", "gw-m", true, "1.0", "ATTACHED", 9)));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> device(prefix + "-end") != null);
+            assertThat(device(prefix + "-a").getString("version")).isEqualTo("2.0");
+            assertThat(device(prefix + "-b").getString("version")).isEqualTo("2.0");
+            assertThat(device(prefix + "-b").getLong("seq")).isEqualTo(6);
+            assertThat(device(prefix + "-c"))
+                    .as("in the message with a malformed state")
+                    .isNull();
+        }
+    }
+
+    private static byte[] states(DeviceState... states) {
+        return InternalMessage.of(
+                        DeviceStates.TYPE,
+                        "device-gateway-service",
+                        System.currentTimeMillis(),
+                        new DeviceStates(java.util.List.of(states)))
+                .encode();
     }
 
     @Inject

@@ -3,10 +3,12 @@ package org.otaplatform.devicegateway.session;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.DeviceState;
+import org.otaplatform.contract.internal.DeviceStates;
 import org.otaplatform.contract.internal.GatewayState;
 import org.otaplatform.contract.internal.InternalMessage;
 
@@ -27,12 +29,9 @@ public class DeviceEvents {
         this.outbox = outbox;
     }
 
+    /** The sub-devices' states after changes made together, as few messages as {@link #entries} makes. */
     public Uni<Void> devices(List<DeviceState> states) {
-        long millis = clock.millis();
-        return outbox.addAll(states.stream()
-                .map(s -> Outbox.Entry.of(
-                        InternalTopics.DEVICE_EVENTS, InternalMessage.of(DeviceState.TYPE, SOURCE, millis, s)))
-                .toList());
+        return states.isEmpty() ? Uni.createFrom().voidItem() : outbox.addAll(entries(states, clock.millis()));
     }
 
     public Uni<Void> gateway(GatewayState state) {
@@ -40,9 +39,24 @@ public class DeviceEvents {
                 InternalTopics.DEVICE_EVENTS, InternalMessage.of(GatewayState.TYPE, SOURCE, clock.millis(), state));
     }
 
-    /** The message of one device event, for callers that gather messages of several kinds in one statement. */
-    public Outbox.Entry entry(DeviceState state, long millis) {
-        return Outbox.Entry.of(
-                InternalTopics.DEVICE_EVENTS, InternalMessage.of(DeviceState.TYPE, SOURCE, millis, state));
+    /**
+     * The messages of device events, for callers that gather messages of several kinds in one statement:
+     * one {@code device.state} for a single event, else {@code device.states} of up to {@link
+     * DeviceStates#MAX} each (a campaign's run of successes, a {@code hello} of hundreds of sub-devices
+     * costs one outbox row and one broker message, not one per sub-device).
+     */
+    public List<Outbox.Entry> entries(List<DeviceState> states, long millis) {
+        if (states.size() == 1) {
+            return List.of(Outbox.Entry.of(
+                    InternalTopics.DEVICE_EVENTS, InternalMessage.of(DeviceState.TYPE, SOURCE, millis, states.get(0))));
+        }
+        List<Outbox.Entry> entries = new ArrayList<>();
+        for (int from = 0; from < states.size(); from += DeviceStates.MAX) {
+            List<DeviceState> chunk = states.subList(from, Math.min(states.size(), from + DeviceStates.MAX));
+            entries.add(Outbox.Entry.of(
+                    InternalTopics.DEVICE_EVENTS,
+                    InternalMessage.of(DeviceStates.TYPE, SOURCE, millis, new DeviceStates(chunk))));
+        }
+        return entries;
     }
 }

@@ -247,10 +247,7 @@ public class UplinkBatch {
      */
     private Uni<Void> outbox(List<Report> fresh, List<DeviceState> events) {
         long millis = clock.millis();
-        List<Outbox.Entry> entries = new ArrayList<>();
-        for (DeviceState event : events) {
-            entries.add(this.events.entry(event, millis));
-        }
+        List<Outbox.Entry> entries = new ArrayList<>(this.events.entries(events, millis));
         List<GatewayUplink.Entry> forwarded = fresh.stream()
                 .filter(r -> !(r.message() instanceof VersionReport))
                 .map(r -> entry(r.gatewayId(), r.message()))

@@ -13,6 +13,7 @@ import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.messaging.Work;
 import org.otaplatform.contract.Identifiers;
 import org.otaplatform.contract.internal.DeviceState;
+import org.otaplatform.contract.internal.DeviceStates;
 import org.otaplatform.contract.internal.GatewayState;
 import org.otaplatform.contract.internal.InternalMessage;
 
@@ -30,8 +31,8 @@ public class DeviceEventsConsumer {
         this.views = views;
     }
 
-    /** A sub-device's state and the id of the message that carried it. */
-    record StateChange(String messageId, DeviceState state) {}
+    /** Sub-devices' states and the id of the message that carried them. */
+    record StateChange(String messageId, List<DeviceState> states) {}
 
     /**
      * Subscribes at start-up; messages are acknowledged once their effects are committed. Those waiting
@@ -48,14 +49,13 @@ public class DeviceEventsConsumer {
 
     Work prepare(byte[] payload) {
         Optional<InternalMessage> message = InternalMessage.decode(payload);
-        Optional<DeviceState> state =
-                message.filter(m -> DeviceState.TYPE.equals(m.type())).flatMap(DeviceEventsConsumer::deviceState);
+        Optional<List<DeviceState>> states = message.flatMap(DeviceEventsConsumer::deviceStates);
         Supplier<Uni<Void>> oneByOne = () -> consume(payload);
-        return state.isEmpty()
+        return states.isEmpty()
                 ? Work.either(oneByOne)
                 : new Work(
                         oneByOne,
-                        new Work.Batchable<>(new StateChange(message.get().id(), state.get()), oneByOne),
+                        new Work.Batchable<>(new StateChange(message.get().id(), states.get()), oneByOne),
                         null);
     }
 
@@ -64,7 +64,8 @@ public class DeviceEventsConsumer {
         return inbox.firstTimeOnly(run, StateChange::messageId)
                 .flatMap(fresh -> fresh.isEmpty()
                         ? Uni.createFrom().voidItem()
-                        : views.applyAll(fresh.stream().map(StateChange::state).toList()));
+                        : views.applyAll(
+                                fresh.stream().flatMap(c -> c.states().stream()).toList()));
     }
 
     public Uni<Void> consume(byte[] payload) {
@@ -79,8 +80,8 @@ public class DeviceEventsConsumer {
 
     private Optional<Uni<Void>> applying(InternalMessage message) {
         return switch (message.type()) {
-            case DeviceState.TYPE ->
-                deviceState(message).map(d -> Uni.createFrom().deferred(() -> views.apply(d)));
+            case DeviceState.TYPE, DeviceStates.TYPE ->
+                deviceStates(message).map(d -> Uni.createFrom().deferred(() -> views.applyAll(d)));
             case GatewayState.TYPE ->
                 message.dataAs(GatewayState.class)
                         .filter(g -> Identifiers.isGatewayId(g.gatewayId()))
@@ -89,12 +90,30 @@ public class DeviceEventsConsumer {
         };
     }
 
+    /**
+     * The sub-device states a message carries: one ({@code device.state}) or several ({@code device.states},
+     * device-gateway-service's for changes made together since 2026-12), each valid; empty for anything
+     * else or when any state is malformed (the message is dropped whole, as a single one would be).
+     */
+    private static Optional<List<DeviceState>> deviceStates(InternalMessage message) {
+        List<DeviceState> states = switch (message.type()) {
+            case DeviceState.TYPE ->
+                message.dataAs(DeviceState.class).map(List::of).orElse(List.of());
+            case DeviceStates.TYPE ->
+                message.dataAs(DeviceStates.class).map(DeviceStates::states).orElse(List.of());
+            default -> List.of();
+        };
+        return states.isEmpty() || !states.stream().allMatch(DeviceEventsConsumer::valid)
+                ? Optional.empty()
+                : Optional.of(states);
+    }
+
     /** A sub-device's state; its version is null while none was reported (bound by an operator before). */
-    private static Optional<DeviceState> deviceState(InternalMessage message) {
-        return message.dataAs(DeviceState.class)
-                .filter(d -> Identifiers.isProductKey(d.productKey())
-                        && Identifiers.isDeviceKey(d.deviceKey())
-                        && (d.gatewayId() == null || Identifiers.isGatewayId(d.gatewayId()))
-                        && (d.version() == null || Identifiers.isVersion(d.version())));
+    private static boolean valid(DeviceState d) {
+        return d != null
+                && Identifiers.isProductKey(d.productKey())
+                && Identifiers.isDeviceKey(d.deviceKey())
+                && (d.gatewayId() == null || Identifiers.isGatewayId(d.gatewayId()))
+                && (d.version() == null || Identifiers.isVersion(d.version()));
     }
 }

@@ -23,10 +23,6 @@ public class DeviceViews {
         this.tasks = tasks;
     }
 
-    public Uni<Void> apply(DeviceState d) {
-        return applyAll(List.of(d));
-    }
-
     /**
      * Applies states in one statement: of the states of one sub-device the newest (highest seq) counts, as
      * it would applied one by one. A sub-device bound to no gateway keeps its row, without a gateway (a
