@@ -145,6 +145,9 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Map<String, String> environment = builder.environment();
+            // glibc's malloc keeps up to 8 arenas per core for the JVM's native threads; two are enough
+            // and keep the resident size near the heap's (as ./ota and the cluster run the services)
+            environment.putIfAbsent("MALLOC_ARENA_MAX", "2");
             environment.put("OTA_MQTT_HOST", mqtt.host());
             environment.put("OTA_MQTT_PORT", Integer.toString(mqtt.port()));
             environment.put("OTA_DOWNLOAD_LINK_SECRET", LINK_SECRET);
