@@ -35,6 +35,16 @@ public class Outbox {
         relay.expect(ids);
     }
 
+    /**
+     * The statement that adds the rows {@code select} yields (id uuid, topic text, payload bytea) to the
+     * outbox and returns their ids, for a caller that writes a state change and its messages in one
+     * statement (a common table expression); after its commit it hands the ids to {@link
+     * #committedElsewhere}.
+     */
+    public static String insertReturningIds(String select) {
+        return "INSERT INTO outbox_message (id, topic, payload) " + select + " RETURNING id";
+    }
+
     /** A message for {@link #addAll}. */
     public record Entry(String topic, UUID id, byte[] payload) {
 

@@ -1,6 +1,5 @@
 package org.otaplatform.common.messaging;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -12,7 +11,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -160,42 +158,10 @@ public class OutboxRelay {
                 });
     }
 
-    /** How far back a broker restart may have swallowed what this service published. */
-    private static final Duration REPUBLISH_WINDOW = Duration.ofSeconds(90);
-
-    /**
-     * The broker restarted (this service's subscriptions had to reconnect). An internal message it acknowledged
-     * while a consumer's shared subscription was not back yet may be gone: Mosquitto does not keep a
-     * persistent session's shared subscriptions across its restart. So what was published shortly
-     * before is published again, once the consumers have had time to resubscribe and once more later.
-     * Consumers apply each message once (by its id), so a second copy changes nothing.
-     */
-    void onBrokerBack(@Observes BrokerReconnected event) {
-        Instant since = event.at().minus(REPUBLISH_WINDOW);
-        for (long delay : new long[] {5_000, 30_000}) {
-            vertx.setTimer(delay, t -> {
-                SafeContext.run(
-                        vertx,
-                        () -> Watchdog.limit(republishSince(since), "republishing after a broker restart"),
-                        n -> {
-                            LOG.infof("the broker restarted: %d recent messages published again", n);
-                            nextScan = 0;
-                            wakeAfterCommit();
-                        },
-                        e -> LOG.warnf("republishing after a broker restart failed: %s", e.getMessage()));
-            });
-        }
-    }
-
-    private Uni<Integer> republishSince(Instant since) {
-        return Panache.withTransaction(() -> Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "UPDATE outbox_message SET published_at = NULL WHERE published_at >= ?1 AND topic LIKE ?2")
-                        .setParameter(1, since)
-                        // only the services' own topics: a gateway must never be told twice to flash for one
-                        // task (its unacked upgrades are sent again by device-gateway-service instead)
-                        .setParameter(2, org.otaplatform.contract.InternalTopics.ROOT + "%")
-                        .executeUpdate()));
+    /** Messages were made unpublished again (see {@link OutboxRepublisher}): the next pass is a scan. */
+    void scanNow() {
+        nextScan = 0;
+        wakeAfterCommit();
     }
 
     /** Asks for a pass soon: called when a transaction added a message. */

@@ -6,16 +6,13 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -31,9 +28,9 @@ import org.otaplatform.plan.plan.PlanDefinition;
 import org.otaplatform.plan.plan.PlanMode;
 import org.otaplatform.plan.plan.PlanRepository;
 import org.otaplatform.plan.plan.PlanStatus;
+import org.otaplatform.plan.schedule.PushSelection.Candidate;
 import org.otaplatform.plan.task.TaskState;
 import org.otaplatform.plan.task.TaskStore;
-import org.otaplatform.plan.task.TaskSupervisor;
 
 /**
  * Pushes silent plans: each pass selects, per active plan inside its period and push window, the
@@ -60,9 +57,8 @@ public class PushScheduler {
     private final Pool pool;
     private final PlanConfig config;
     private final io.vertx.core.Vertx vertx;
+    private final PushSelection selection;
     private Clock clock = Clock.systemUTC();
-    /** Plans that have sent the in-flight cap: their ramp is over (see {@link #ramp}). */
-    private final java.util.Set<UUID> rampedUp = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     PushScheduler(
             PlanRepository plans,
@@ -71,7 +67,9 @@ public class PushScheduler {
             Outbox outbox,
             Pool pool,
             PlanConfig config,
-            io.vertx.core.Vertx vertx) {
+            io.vertx.core.Vertx vertx,
+            PushSelection selection) {
+        this.selection = selection;
         this.vertx = vertx;
         this.plans = plans;
         this.firmware = firmware;
@@ -80,8 +78,6 @@ public class PushScheduler {
         this.pool = pool;
         this.config = config;
     }
-
-    private record Candidate(String productKey, String deviceKey, String gatewayId, String version, int attempts) {}
 
     /**
      * A pass now, besides the regular ones (a plan was just activated or resumed: its first tasks need not
@@ -141,7 +137,9 @@ public class PushScheduler {
             }
             return promotePending(plan, d, fw, now, room)
                     .flatMap(promoted -> pushesNew
-                            ? budget(plan, d).flatMap(rate -> ramp(plan).map(ramp -> Math.min(rate, ramp)))
+                            ? selection
+                                    .budget(plan, d)
+                                    .flatMap(rate -> selection.ramp(plan).map(ramp -> Math.min(rate, ramp)))
                             : Uni.createFrom().item(0))
                     .flatMap(budget -> pushNew(plan, d, fw, now, budget, room, 0));
         });
@@ -157,7 +155,8 @@ public class PushScheduler {
         if (limit <= 0) {
             return Uni.createFrom().item(0);
         }
-        return candidates(plan, d, fw, limit, d.maxConcurrentPerGateway())
+        return selection
+                .candidates(plan, d, fw, limit, d.maxConcurrentPerGateway())
                 .flatMap(chosen -> chosen.isEmpty() ? Uni.createFrom().item(0) : create(plan, d, fw, chosen, now))
                 .invoke(sent -> room.addAndGet(-sent))
                 .flatMap(sent -> sent == limit && round + 1 < ROUNDS
@@ -168,7 +167,8 @@ public class PushScheduler {
 
     /** Manual plans: every eligible device gets an offer (AWAITING_CONFIRMATION) its end user can confirm. */
     private Uni<Integer> offer(Plan plan, PlanDefinition d, FirmwareView fw, Instant now) {
-        return candidates(plan, d, fw, BATCH, Integer.MAX_VALUE)
+        return selection
+                .candidates(plan, d, fw, BATCH, Integer.MAX_VALUE)
                 .flatMap(list -> list.isEmpty()
                         ? Uni.createFrom().item(0)
                         : Panache.withTransaction(() -> Multi.createFrom()
@@ -212,8 +212,8 @@ public class PushScheduler {
                     if (pending.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
-                    return inFlight(pending).flatMap(busy -> {
-                        List<Candidate> chosen = pick(pending, busy, d, room.get());
+                    return selection.inFlight(pending).flatMap(busy -> {
+                        List<Candidate> chosen = PushSelection.pick(pending, busy, d, room.get());
                         Instant deadline = now.plusSeconds(d.taskTimeoutSeconds());
                         return Panache.withTransaction(() -> Multi.createFrom()
                                 .iterable(chosen)
@@ -243,145 +243,6 @@ public class PushScheduler {
                     });
                 })
                 .invoke(sent -> room.addAndGet(-sent));
-    }
-
-    /** How many may be pushed now: the rollout rate left in this minute. */
-    private Uni<Integer> budget(Plan plan, PlanDefinition d) {
-        if (d.rolloutPerMinute() == null) {
-            return Uni.createFrom().item(Integer.MAX_VALUE);
-        }
-        return pool.preparedQuery(
-                        "SELECT count(*) FROM upgrade_task WHERE plan_id = $1 AND notified_at > now() - interval '1 minute'")
-                .execute(Tuple.of(plan.id))
-                .map(rows ->
-                        d.rolloutPerMinute() - rows.iterator().next().getLong(0).intValue());
-    }
-
-    /**
-     * How many new tasks the plan's ramp allows in this pass (see {@link PlanConfig#rampStart()}): a window
-     * of unanswered tasks that starts at the ramp's start and grows by one for every task a gateway
-     * answered (accepted, rejected, or that ended), as TCP's slow start grows by its acknowledgements: the
-     * pace doubles with every round trip the platform keeps up with and never outruns what it can process.
-     * No bound once the plan has sent the in-flight cap; the counts stop there, so they cost the same
-     * however large the plan, and a plan past its ramp is remembered and not counted again.
-     */
-    private Uni<Integer> ramp(Plan plan) {
-        int start = config.rampStart();
-        int end = config.maxInFlight();
-        if (start <= 0 || start >= end || rampedUp.contains(plan.id)) {
-            return Uni.createFrom().item(Integer.MAX_VALUE);
-        }
-        return pool.preparedQuery("SELECT count(*), count(*) FILTER (WHERE state NOT IN " + TaskState.NOT_STARTED_SQL
-                        + ") FROM (SELECT state FROM upgrade_task WHERE plan_id = $1 AND notified_at IS NOT NULL"
-                        + " LIMIT $2) sent")
-                .execute(Tuple.of(plan.id, end))
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    long sent = row.getLong(0);
-                    long answered = row.getLong(1);
-                    if (sent >= end) {
-                        rampedUp.add(plan.id);
-                        return Integer.MAX_VALUE;
-                    }
-                    long window = start + answered;
-                    return (int) Math.max(0, window - (sent - answered));
-                });
-    }
-
-    /**
-     * The next eligible devices, at most as many per gateway as the gateway has room for under
-     * {@code perGateway} (what runs there under any plan counts): the plan's concurrency for pushes, no
-     * bound for manual offers, which do not run on the gateway. Gateways are walked in order and each one's
-     * devices are looked up by its own index, so a pass never stalls on the first gateways of a large fleet
-     * while the others idle, and its cost follows the gateways with room, not the fleet's size.
-     */
-    private Uni<List<Candidate>> candidates(Plan plan, PlanDefinition d, FirmwareView fw, int limit, int perGateway) {
-        // Each device's history is one aggregate over its own tasks (an index lookup per device, whatever
-        // the planner believes about a task table growing fast): open anywhere, done or cooling down
-        // under this plan, failed attempts under this plan.
-        String sql = "WITH busy AS (SELECT gateway_id, count(*) AS n FROM upgrade_task WHERE state IN"
-                + "   " + TaskState.IN_FLIGHT_SQL + " GROUP BY gateway_id)"
-                + " SELECT c.product_key, c.device_key, c.gateway_id, c.version, c.attempts"
-                + " FROM gateway_view g LEFT JOIN busy b ON b.gateway_id = g.gateway_id"
-                + " CROSS JOIN LATERAL (SELECT d.product_key, d.device_key, d.gateway_id, d.version, h.attempts"
-                + "   FROM device_view d CROSS JOIN LATERAL (SELECT"
-                + "     count(*) FILTER (WHERE t.plan_id = $1 AND t.state IN " + TaskState.FAILURES_SQL
-                + ") AS attempts,"
-                + "     count(*) FILTER (WHERE t.state IN " + TaskState.OPEN_SQL + ") AS open,"
-                + "     count(*) FILTER (WHERE t.plan_id = $1 AND (t.state = " + TaskState.SUCCEEDED.sql()
-                + " OR (t.state = " + TaskState.CANCELLED.sql()
-                + "       AND t.error_code IS DISTINCT FROM '" + TaskSupervisor.BINDING_CHANGED + "')"
-                + "       OR (t.state = " + TaskState.REJECTED.sql()
-                + " AND t.updated_at > now() - make_interval(mins => $7))"
-                + "       OR (t.state IN " + TaskState.FAILURES_SQL
-                + " AND t.updated_at > now() - make_interval(secs => $8))))"
-                + "       AS blocked"
-                + "     FROM upgrade_task t WHERE t.product_key = d.product_key AND t.device_key = d.device_key) h"
-                + "   WHERE d.gateway_id = g.gateway_id AND d.product_key = $2 AND d.attached AND (d.online OR NOT g.online)"
-                + "   AND d.version <> $3"
-                + "   AND (cardinality($4::text[]) = 0 OR d.version = ANY($4))"
-                + "   AND (cardinality($5::text[]) = 0 OR d.device_key = ANY($5))"
-                + "   AND NOT (d.device_key = ANY($6))"
-                + "   AND h.open = 0 AND h.blocked = 0 AND h.attempts < $11"
-                + "   ORDER BY d.device_key LIMIT $12 - coalesce(b.n, 0)) c"
-                + " WHERE (g.online OR g.updated_at > now() - make_interval(secs => $10)) AND coalesce(b.n, 0) < $12"
-                + " ORDER BY g.gateway_id, c.device_key LIMIT $9";
-        Tuple params = Tuple.tuple()
-                .addUUID(plan.id)
-                .addString(plan.productKey)
-                .addString(fw.version())
-                .addArrayOfString(d.sourceVersions().toArray(new String[0]))
-                .addArrayOfString(d.whitelist().toArray(new String[0]))
-                .addArrayOfString(d.blacklist().toArray(new String[0]))
-                .addInteger(d.repushAfterRejectMinutes())
-                .addInteger(d.retry().backoffSeconds())
-                .addInteger(limit)
-                .addDouble((double) config.offlinePushGrace().toSeconds())
-                .addLong((long) d.retry().maxAttempts())
-                .addLong((long) perGateway);
-        return pool.preparedQuery(sql).execute(params).map(rows -> {
-            List<Candidate> list = new ArrayList<>();
-            for (Row r : rows) {
-                list.add(new Candidate(
-                        r.getString(0),
-                        r.getString(1),
-                        r.getString(2),
-                        r.getString(3),
-                        r.getLong(4).intValue()));
-            }
-            return list;
-        });
-    }
-
-    /** Tasks between NOTIFIED and UPGRADING on each candidate's gateway, over all plans. */
-    private Uni<Map<String, Integer>> inFlight(List<Candidate> candidates) {
-        String[] gateways =
-                candidates.stream().map(Candidate::gatewayId).distinct().toArray(String[]::new);
-        return pool.preparedQuery("SELECT gateway_id, count(*) FROM upgrade_task WHERE gateway_id = ANY($1)"
-                        + " AND state IN " + TaskState.IN_FLIGHT_SQL + " GROUP BY gateway_id")
-                .execute(Tuple.of(gateways))
-                .map(rows -> {
-                    Map<String, Integer> busy = new HashMap<>();
-                    rows.forEach(r -> busy.put(r.getString(0), r.getLong(1).intValue()));
-                    return busy;
-                });
-    }
-
-    private static List<Candidate> pick(
-            List<Candidate> candidates, Map<String, Integer> busy, PlanDefinition d, int budget) {
-        Map<String, Integer> load = new HashMap<>(busy);
-        List<Candidate> chosen = new ArrayList<>();
-        for (Candidate c : candidates) {
-            if (chosen.size() >= budget) {
-                break;
-            }
-            int used = load.getOrDefault(c.gatewayId(), 0);
-            if (used < d.maxConcurrentPerGateway()) {
-                load.put(c.gatewayId(), used + 1);
-                chosen.add(c);
-            }
-        }
-        return chosen;
     }
 
     /**
@@ -422,9 +283,9 @@ public class PushScheduler {
                 + "   FROM input ORDER BY gateway_id, device_key ON CONFLICT DO NOTHING RETURNING id),"
                 + " history AS (INSERT INTO task_event (task_id, state) SELECT id, " + TaskState.NOTIFIED.sql()
                 + " FROM created)"
-                + " INSERT INTO outbox_message (id, topic, payload)"
-                + " SELECT i.message_id, $14, i.payload FROM input i JOIN created c ON c.id = i.id"
-                + " ORDER BY i.gateway_id, i.device_key RETURNING id";
+                + " "
+                + Outbox.insertReturningIds("SELECT i.message_id, $14, i.payload FROM input i"
+                        + " JOIN created c ON c.id = i.id ORDER BY i.gateway_id, i.device_key");
         Tuple params = Tuple.tuple()
                 .addArrayOfUUID(ids)
                 .addArrayOfString(devices)
