@@ -39,7 +39,8 @@ final class Cli {
     static Options parse(String[] args) {
         Cli cli = new Cli();
         try {
-            new CommandLine(cli).parseArgs(args);
+            // a later value of an option wins (./ota demo puts its defaults before the user's options)
+            new CommandLine(cli).setOverwrittenOptionsAllowed(true).parseArgs(args);
         } catch (CommandLine.PicocliException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

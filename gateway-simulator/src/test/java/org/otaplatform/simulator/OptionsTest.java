@@ -51,6 +51,13 @@ class OptionsTest {
     }
 
     @Test
+    void aLaterValueOfAnOptionWins() {
+        Options o = Options.parse(new String[] {"--gateways", "20", "--devices", "5", "--gateways", "4"});
+        assertThat(o.gateways()).isEqualTo(4);
+        assertThat(o.devicesPerGateway()).isEqualTo(5);
+    }
+
+    @Test
     void namesTheOptionAtFault() {
         assertThatThrownBy(() -> Options.parse(new String[] {"--gateways", "many"}))
                 .hasMessageContaining("--gateways");
