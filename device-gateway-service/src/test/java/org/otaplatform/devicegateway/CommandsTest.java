@@ -71,10 +71,23 @@ class CommandsTest {
                                             && r.payload().contains("t1-" + gw))
                                     .count()
                             == 2);
+            assertThat(Gateways.count(
+                            pool,
+                            "SELECT count(*) FROM gateway_task WHERE gateway_id = $1 AND command IS NOT NULL",
+                            gw))
+                    .as("an unacked task keeps its command")
+                    .isEqualTo(1);
             gateway.publish(UplinkType.ACK, Gateways.ack(Gateways.msgId(), "t1-" + gw, true));
             String marker = Gateways.msgId();
             gateway.publish(UplinkType.ACK, Gateways.ack(marker, "t-none", true));
             gateway.awaitDownlink(DownlinkType.ERROR, p -> p.contains(marker));
+            assertThat(Gateways.count(
+                            pool,
+                            "SELECT count(*) FROM gateway_task WHERE gateway_id = $1 AND command IS NULL"
+                                    + " AND state = 'ACKED'",
+                            gw))
+                    .as("an acked task no longer holds its command")
+                    .isEqualTo(1);
             gateway.publish(
                     UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-d", "1.0", true)));
             String marker2 = Gateways.msgId();

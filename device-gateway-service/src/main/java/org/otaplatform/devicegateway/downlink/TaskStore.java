@@ -62,9 +62,11 @@ public class TaskStore {
     /** Moves a task forward (SENT → ACKED → ENDED); never backwards. */
     public Uni<Void> advance(String taskId, GatewayTaskState state) {
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "UPDATE gateway_task SET state = ?2, updated_at = now() WHERE task_id = ?1" + " AND "
-                                        + GatewayTaskState.canMoveSql("state", "CAST(?2 AS text)"))
+                .flatMap(s -> s.createNativeQuery("UPDATE gateway_task SET state = ?2, updated_at = now(),"
+                                // past SENT the command is not sent again (V5)
+                                + " command = CASE WHEN CAST(?2 AS text) = " + GatewayTaskState.SENT.sql()
+                                + " THEN command END WHERE task_id = ?1 AND "
+                                + GatewayTaskState.canMoveSql("state", "CAST(?2 AS text)"))
                         .setParameter(1, taskId)
                         .setParameter(2, state.name())
                         .executeUpdate())
@@ -82,7 +84,8 @@ public class TaskStore {
             return Uni.createFrom().voidItem();
         }
         return SessionStore.rows(
-                        "UPDATE gateway_task t SET state = " + GatewayTaskState.ENDED.sql() + ", updated_at = now()"
+                        "UPDATE gateway_task t SET state = " + GatewayTaskState.ENDED.sql()
+                                + ", command = NULL, updated_at = now()"
                                 + " FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]), CAST(?3 AS text[]))"
                                 + " AS u (product_key, device_key, gateway_id)"
                                 + " WHERE t.product_key = u.product_key AND t.device_key = u.device_key"

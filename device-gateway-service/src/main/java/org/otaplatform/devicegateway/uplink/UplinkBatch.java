@@ -147,7 +147,8 @@ public class UplinkBatch {
         }
         return SessionStore.rows(
                         "UPDATE gateway_task t SET state = " + GatewayTaskState.advanceSql("t.state", "i.state")
-                                + ", updated_at = now() FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]))"
+                                // a report moves a task past SENT: its command is not sent again (V5)
+                                + ", command = NULL, updated_at = now() FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]))"
                                 + " AS i (task_id, state) WHERE t.task_id = i.task_id"
                                 + " RETURNING t.task_id, t.gateway_id, t.product_key, t.device_key,"
                                 + " (SELECT s.gateway_id FROM sub_device s"
