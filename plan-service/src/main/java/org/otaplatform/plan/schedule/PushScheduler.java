@@ -113,9 +113,23 @@ public class PushScheduler {
                     AtomicInteger room = new AtomicInteger(config.maxInFlight()
                             - rows.iterator().next().getLong(0).intValue());
                     return Panache.withSession(() -> plans.list("status", PlanStatus.ACTIVE))
-                            .flatMap(active -> InOrder.each(active, plan -> push(plan, room)));
+                            .flatMap(active -> InOrder.each(active, plan -> timed(plan, room)));
                 })
                 .replaceWithVoid();
+    }
+
+    /** A push pass over one plan that takes longer than this is logged: it delays every plan's pushes. */
+    private static final long SLOW_PUSH_MILLIS = 5_000;
+
+    /** {@link #push}, logged when slow. */
+    private Uni<Integer> timed(Plan plan, AtomicInteger room) {
+        long started = System.nanoTime();
+        return push(plan, room).invoke(sent -> {
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            if (millis > SLOW_PUSH_MILLIS) {
+                LOG.warnf("pushing plan %s took %d ms (%d tasks sent)", plan.id, millis, sent);
+            }
+        });
     }
 
     /** One pass over one plan; returns how many tasks it sent, each taken from {@code room}. */
