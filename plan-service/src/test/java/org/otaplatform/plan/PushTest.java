@@ -285,6 +285,45 @@ class PushTest {
     }
 
     @Test
+    void devicesBehindManyGatewaysWithNothingToDoAreStillFound() throws Exception {
+        String product = "walk-" + UUID.randomUUID().toString().substring(0, 8);
+        try (TestMqttClient bus = TestMqttClient.connect(MqttBroker.shared())) {
+            String firmwareId = Fixtures.firmware(bus, product, "2.0", "VERIFIED");
+            // 600 gateways in order; the first 550 have only sub-devices at the target already
+            pool.preparedQuery("INSERT INTO gateway_view (gateway_id, online, seq)"
+                            + " SELECT $1 || '-gw' || lpad(g::text, 4, '0'), true, 1 FROM generate_series(1, 600) g")
+                    .execute(Tuple.of(product))
+                    .await()
+                    .indefinitely();
+            pool.preparedQuery("INSERT INTO device_view (product_key, device_key, gateway_id, online, version, seq)"
+                            + " SELECT $1, 'd' || g, $1 || '-gw' || lpad(g::text, 4, '0'), true,"
+                            + " CASE WHEN g <= 550 THEN '2.0' ELSE '1.0' END, 1 FROM generate_series(1, 600) g")
+                    .execute(Tuple.of(product))
+                    .await()
+                    .indefinitely();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
+            String id = given().contentType(ContentType.JSON)
+                    .body("{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
+                            + firmwareId + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"]}")
+                    .post("/api/v1/plans")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
+
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> count("SELECT count(*) FROM upgrade_task WHERE product_key = $1", product) == 50);
+            assertThat(count(
+                            "SELECT count(*) FROM upgrade_task WHERE product_key = $1 AND gateway_id <= $1 || '-gw0550'",
+                            product))
+                    .as("tasks for devices at the target")
+                    .isZero();
+        }
+    }
+
+    @Test
     void aPlanFinishesWhenEveryTargetedDeviceRunsTheTargetAndAnnouncesIt() throws Exception {
         String product = "fin-" + UUID.randomUUID().toString().substring(0, 8);
         String gw = product + "-gw";

@@ -86,16 +86,63 @@ class PushSelection {
     /**
      * The next eligible devices, at most as many per gateway as the gateway has room for under
      * {@code perGateway} (what runs there under any plan counts): the plan's concurrency for pushes, no
-     * bound for manual offers, which do not run on the gateway. Gateways are walked in order and each one's
-     * devices are looked up by its own index, so a pass never stalls on the first gateways of a large fleet
-     * while the others idle, and its cost follows the gateways with room, not the fleet's size.
+     * bound for manual offers, which do not run on the gateway. Gateways are walked in order, a chunk at a
+     * time ({@link #chunk}), each one's devices looked up by its own index, until {@code limit} devices
+     * are found: a pass never stalls on the first gateways of a large fleet while the others idle, and one
+     * statement never looks at more than a chunk of gateways, whatever plan the database chooses. (The one
+     * statement over all gateways this replaces took 26 s for a plan's first push over 100,000 devices
+     * registered just before, on a stock PostgreSQL, in two runs out of four.)
      */
     Uni<List<Candidate>> candidates(Plan plan, PlanDefinition d, FirmwareView fw, int limit, int perGateway) {
+        return candidatesAfter(plan, d, fw, limit, perGateway, "", new ArrayList<>());
+    }
+
+    /**
+     * How many gateways one candidates statement looks at: enough for {@code wanted} devices at {@code
+     * perGateway} each (at most 100 counted a gateway), and some to spare for gateways with none left.
+     */
+    static int chunk(int wanted, int perGateway) {
+        int each = Math.max(1, Math.min(perGateway, 100));
+        return Math.max(10, Math.min(500, wanted / each + 10));
+    }
+
+    private Uni<List<Candidate>> candidatesAfter(
+            Plan plan,
+            PlanDefinition d,
+            FirmwareView fw,
+            int limit,
+            int perGateway,
+            String after,
+            List<Candidate> found) {
+        int size = chunk(limit - found.size(), perGateway);
+        return pool.preparedQuery(
+                        "SELECT gateway_id FROM gateway_view WHERE gateway_id > $1 ORDER BY gateway_id LIMIT $2")
+                .execute(Tuple.of(after, size))
+                .flatMap(rows -> {
+                    List<String> chunk = new ArrayList<>();
+                    rows.forEach(r -> chunk.add(r.getString(0)));
+                    if (chunk.isEmpty()) {
+                        return Uni.createFrom().item(found);
+                    }
+                    return inChunk(plan, d, fw, limit - found.size(), perGateway, chunk)
+                            .flatMap(more -> {
+                                found.addAll(more);
+                                return found.size() >= limit || chunk.size() < size
+                                        ? Uni.createFrom().item(found)
+                                        : candidatesAfter(
+                                                plan, d, fw, limit, perGateway, chunk.get(chunk.size() - 1), found);
+                            });
+                });
+    }
+
+    /** The eligible devices of these gateways, in gateway and device order, at most {@code limit}. */
+    private Uni<List<Candidate>> inChunk(
+            Plan plan, PlanDefinition d, FirmwareView fw, int limit, int perGateway, List<String> gateways) {
         // Each device's history is one aggregate over its own tasks (an index lookup per device, whatever
         // the planner believes about a task table growing fast): open anywhere, done or cooling down
         // under this plan, failed attempts under this plan.
         String sql = "WITH busy AS (SELECT gateway_id, count(*) AS n FROM upgrade_task WHERE state IN"
-                + "   " + TaskState.IN_FLIGHT_SQL + " GROUP BY gateway_id)"
+                + "   " + TaskState.IN_FLIGHT_SQL + " AND gateway_id = ANY($13) GROUP BY gateway_id)"
                 + " SELECT c.product_key, c.device_key, c.gateway_id, c.version, c.attempts"
                 + " FROM gateway_view g LEFT JOIN busy b ON b.gateway_id = g.gateway_id"
                 + " CROSS JOIN LATERAL (SELECT d.product_key, d.device_key, d.gateway_id, d.version, h.attempts"
@@ -119,7 +166,8 @@ class PushSelection {
                 + "   AND NOT (d.device_key = ANY($6))"
                 + "   AND h.open = 0 AND h.blocked = 0 AND h.attempts < $11"
                 + "   ORDER BY d.device_key LIMIT $12 - coalesce(b.n, 0)) c"
-                + " WHERE (g.online OR g.updated_at > now() - make_interval(secs => $10)) AND coalesce(b.n, 0) < $12"
+                + " WHERE g.gateway_id = ANY($13)"
+                + "   AND (g.online OR g.updated_at > now() - make_interval(secs => $10)) AND coalesce(b.n, 0) < $12"
                 + " ORDER BY g.gateway_id, c.device_key LIMIT $9";
         Tuple params = Tuple.tuple()
                 .addUUID(plan.id)
@@ -133,7 +181,8 @@ class PushSelection {
                 .addInteger(limit)
                 .addDouble((double) config.offlinePushGrace().toSeconds())
                 .addLong((long) d.retry().maxAttempts())
-                .addLong((long) perGateway);
+                .addLong((long) perGateway)
+                .addArrayOfString(gateways.toArray(new String[0]));
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<Candidate> list = new ArrayList<>();
             for (Row r : rows) {
