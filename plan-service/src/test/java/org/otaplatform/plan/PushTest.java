@@ -59,14 +59,7 @@ class PushTest {
             String plan = "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
                     + firmwareId + "\","
                     + "\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"],\"blacklist\":[\"d6\"],\"maxConcurrentPerGateway\":2}";
-            String id = given().contentType(ContentType.JSON)
-                    .body(plan)
-                    .post("/api/v1/plans")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("id");
-            given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
+            String id = activated(plan);
 
             awaitUpgrades(bus, product, 2);
             List<JsonNode> first = upgrades(bus, product);
@@ -230,29 +223,20 @@ class PushTest {
         int perGateway = 10;
         try (TestMqttClient bus = TestMqttClient.connect(MqttBroker.shared())) {
             String firmwareId = Fixtures.firmware(bus, product, "2.0", "VERIFIED");
-            pool.preparedQuery("INSERT INTO gateway_view (gateway_id, online, seq)"
-                            + " SELECT $1 || '-gw' || g, true, 1 FROM generate_series(1, $2) g")
-                    .execute(Tuple.of(product, gateways))
-                    .await()
-                    .indefinitely();
-            pool.preparedQuery("INSERT INTO device_view (product_key, device_key, gateway_id, online, version, seq)"
+            execute(
+                    "INSERT INTO gateway_view (gateway_id, online, seq)"
+                            + " SELECT $1 || '-gw' || g, true, 1 FROM generate_series(1, $2) g",
+                    Tuple.of(product, gateways));
+            execute(
+                    "INSERT INTO device_view (product_key, device_key, gateway_id, online, version, seq)"
                             + " SELECT $1, 'd' || g || '-' || i, $1 || '-gw' || g, true, '1.0', 1"
-                            + " FROM generate_series(1, $2) g, generate_series(1, $3) i")
-                    .execute(Tuple.of(product, gateways, perGateway))
-                    .await()
-                    .indefinitely();
+                            + " FROM generate_series(1, $2) g, generate_series(1, $3) i",
+                    Tuple.of(product, gateways, perGateway));
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
-            String id = given().contentType(ContentType.JSON)
-                    .body("{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
-                            + firmwareId + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"],"
-                            + "\"maxConcurrentPerGateway\":" + perGateway + "}")
-                    .post("/api/v1/plans")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("id");
-            given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
+            String id = activated("{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
+                    + firmwareId + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"],"
+                    + "\"maxConcurrentPerGateway\":" + perGateway + "}");
 
             String tasks = "SELECT count(*) FROM upgrade_task WHERE product_key = $1";
             await().atMost(Duration.ofSeconds(15)).until(() -> count(tasks, product) == 1000);
@@ -290,28 +274,19 @@ class PushTest {
         try (TestMqttClient bus = TestMqttClient.connect(MqttBroker.shared())) {
             String firmwareId = Fixtures.firmware(bus, product, "2.0", "VERIFIED");
             // 600 gateways in order; the first 550 have only sub-devices at the target already
-            pool.preparedQuery("INSERT INTO gateway_view (gateway_id, online, seq)"
-                            + " SELECT $1 || '-gw' || lpad(g::text, 4, '0'), true, 1 FROM generate_series(1, 600) g")
-                    .execute(Tuple.of(product))
-                    .await()
-                    .indefinitely();
-            pool.preparedQuery("INSERT INTO device_view (product_key, device_key, gateway_id, online, version, seq)"
+            execute(
+                    "INSERT INTO gateway_view (gateway_id, online, seq)"
+                            + " SELECT $1 || '-gw' || lpad(g::text, 4, '0'), true, 1 FROM generate_series(1, 600) g",
+                    Tuple.of(product));
+            execute(
+                    "INSERT INTO device_view (product_key, device_key, gateway_id, online, version, seq)"
                             + " SELECT $1, 'd' || g, $1 || '-gw' || lpad(g::text, 4, '0'), true,"
-                            + " CASE WHEN g <= 550 THEN '2.0' ELSE '1.0' END, 1 FROM generate_series(1, 600) g")
-                    .execute(Tuple.of(product))
-                    .await()
-                    .indefinitely();
+                            + " CASE WHEN g <= 550 THEN '2.0' ELSE '1.0' END, 1 FROM generate_series(1, 600) g",
+                    Tuple.of(product));
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
-            String id = given().contentType(ContentType.JSON)
-                    .body("{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
-                            + firmwareId + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"]}")
-                    .post("/api/v1/plans")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("id");
-            given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
+            String id = activated("{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
+                    + firmwareId + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"]}");
 
             await().atMost(Duration.ofSeconds(15))
                     .until(() -> count("SELECT count(*) FROM upgrade_task WHERE product_key = $1", product) == 50);
@@ -373,14 +348,7 @@ class PushTest {
                     "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
                             + "\",\"mode\":\"MANUAL\",\"timeZone\":\"UTC\",\"maxConcurrentPerGateway\":1,"
                             + "\"upgradeNotes\":{\"en\":\"Fixes pairing\"}}";
-            String plan = given().contentType(ContentType.JSON)
-                    .body(body)
-                    .post("/api/v1/plans")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("id");
-            given().post("/api/v1/plans/" + plan + "/activate").then().statusCode(200);
+            String plan = activated(body);
 
             await().atMost(Duration.ofSeconds(15))
                     .untilAsserted(() -> given().get("/api/v1/devices/" + product + "/d1/upgrade")
@@ -724,14 +692,7 @@ class PushTest {
         String plan = "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
                 + "\"," + "\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"maxConcurrentPerGateway\":" + concurrency
                 + ",\"ackTimeoutSeconds\":" + ackTimeout + ",\"pushActively\":" + pushActively + extra + "}";
-        String id = given().contentType(ContentType.JSON)
-                .body(plan)
-                .post("/api/v1/plans")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
+        String id = activated(plan);
         return id;
     }
 
@@ -758,6 +719,23 @@ class PushTest {
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> upgrades(bus, product).size() == n);
         return upgrades(bus, product);
+    }
+
+    private void execute(String sql, Tuple params) {
+        pool.preparedQuery(sql).execute(params).await().indefinitely();
+    }
+
+    /** Creates the plan and activates it; its id. */
+    private static String activated(String planJson) {
+        String id = given().contentType(ContentType.JSON)
+                .body(planJson)
+                .post("/api/v1/plans")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
+        return id;
     }
 
     private static List<String> taskIds(List<JsonNode> upgrades) {

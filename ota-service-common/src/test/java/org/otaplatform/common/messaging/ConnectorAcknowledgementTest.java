@@ -2,20 +2,13 @@ package org.otaplatform.common.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSession;
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSessionOptions;
 import io.smallrye.reactive.messaging.mqtt.session.RequestedQoS;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
-import io.vertx.mqtt.MqttEndpoint;
-import io.vertx.mqtt.MqttServer;
-import io.vertx.mqtt.MqttServerOptions;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -37,35 +30,17 @@ import org.junit.jupiter.api.Test;
 class ConnectorAcknowledgementTest {
 
     private Vertx vertx;
-    private MqttServer server;
-    private final List<Integer> pubacks = new CopyOnWriteArrayList<>();
+    private StandInBroker broker;
 
     @BeforeEach
     void broker() throws Exception {
         vertx = Vertx.vertx();
-        server = MqttServer.create(
-                vertx, new MqttServerOptions().setHost("127.0.0.1").setPort(0));
-        server.endpointHandler(this::accept);
-        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        broker = new StandInBroker(vertx);
     }
 
     @AfterEach
     void close() {
         vertx.close();
-    }
-
-    /** A one-topic broker: after a client subscribes it gets one QoS 1 message; PUBACKs are recorded. */
-    private void accept(MqttEndpoint endpoint) {
-        endpoint.publishAcknowledgeHandler(pubacks::add);
-        endpoint.subscribeHandler(subscribe -> {
-            endpoint.subscribeAcknowledge(
-                    subscribe.messageId(),
-                    subscribe.topicSubscriptions().stream()
-                            .map(t -> t.qualityOfService())
-                            .toList());
-            endpoint.publish("ota/test", Buffer.buffer("{}"), MqttQoS.AT_LEAST_ONCE, false, false);
-        });
-        endpoint.accept(false);
     }
 
     @Test
@@ -75,15 +50,17 @@ class ConnectorAcknowledgementTest {
                 vertx,
                 new MqttClientSessionOptions()
                         .setHostname("127.0.0.1")
-                        .setPort(server.actualPort())
+                        .setPort(broker.port())
                         .setClientId("connector-like"));
         session.messageHandler(message -> received.complete(null)); // the work never completes
         session.start();
         session.subscribe("ota/test", RequestedQoS.QOS_1);
 
         received.get(10, TimeUnit.SECONDS);
-        awaitPubacks(1);
-        assertThat(pubacks).as("PUBACK sent though the handler never finished").hasSize(1);
+        broker.awaitPubacks(1);
+        assertThat(broker.pubacks())
+                .as("PUBACK sent though the handler never finished")
+                .hasSize(1);
         session.stop();
     }
 
@@ -94,26 +71,19 @@ class ConnectorAcknowledgementTest {
         options.setAutoAck(false); // as MqttSubscriptions
         MqttClient client = MqttClient.create(vertx, options);
         client.publishHandler(received::complete);
-        onContext(c -> client.connect(server.actualPort(), "127.0.0.1")
+        onContext(c -> client.connect(broker.port(), "127.0.0.1")
                 .compose(ack -> client.subscribe("ota/test", 1))
                 .onComplete(ar -> {}));
 
         io.vertx.mqtt.messages.MqttPublishMessage message = received.get(10, TimeUnit.SECONDS);
         Thread.sleep(500);
-        assertThat(pubacks).as("no PUBACK before the work committed").isEmpty();
+        assertThat(broker.pubacks()).as("no PUBACK before the work committed").isEmpty();
         message.ack(); // what MqttSubscriptions does after the commit
-        awaitPubacks(1);
-        assertThat(pubacks).hasSize(1);
+        broker.awaitPubacks(1);
+        assertThat(broker.pubacks()).hasSize(1);
     }
 
     private void onContext(Consumer<Void> action) {
         vertx.runOnContext(v -> action.accept(null));
-    }
-
-    private void awaitPubacks(int n) throws InterruptedException {
-        long until = System.currentTimeMillis() + 10_000;
-        while (pubacks.size() < n && System.currentTimeMillis() < until) {
-            Thread.sleep(20);
-        }
     }
 }

@@ -69,7 +69,11 @@ public class GatewayUplinkConsumer {
         return new Work(alone, new Work.Batchable<>(reported, () -> runs.reports(List.of(reported))), null);
     }
 
-    public Uni<Void> consume(byte[] payload) {
+    /**
+     * A message that carries no reports ({@link #prepare} found none): a device's request is handled once;
+     * anything else is dropped.
+     */
+    private Uni<Void> consume(byte[] payload) {
         Optional<InternalMessage> message = InternalMessage.decode(payload);
         Optional<GatewayUplink.Request> request = message.filter(m -> GatewayUplink.Request.TYPE.equals(m.type()))
                 .flatMap(m -> m.dataAs(GatewayUplink.Request.class))
@@ -80,12 +84,7 @@ public class GatewayUplinkConsumer {
         if (request.isPresent()) {
             return inbox.applyOnce(message.get(), () -> requests.handle(request.get()));
         }
-        Optional<List<Report>> reports = message.flatMap(GatewayUplinkConsumer::reports);
-        if (reports.isEmpty()) {
-            return Uni.createFrom().voidItem(); // not a request, ack or progress: dropped
-        }
-        return Panache.withTransaction(
-                () -> runs.reports(List.of(new ReportRuns.Reported(message.get().id(), reports.get()))));
+        return Uni.createFrom().voidItem(); // not a request, ack or progress: dropped
     }
 
     /**
