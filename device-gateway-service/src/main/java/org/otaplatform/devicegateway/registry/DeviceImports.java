@@ -56,8 +56,8 @@ public class DeviceImports {
      */
     public ImportRows read(NodeType type, java.io.InputStream body, java.nio.charset.Charset csvCharset)
             throws java.io.IOException {
-        var rule = RegistryService.deviceKeyRule(type);
-        String text = RegistryService.deviceKeyRuleText(type);
+        var rule = RegistryRules.deviceKeyRule(type);
+        String text = RegistryRules.deviceKeyRuleText(type);
         return (csvCharset != null
                         ? ImportRows.csv(body, csvCharset, maxRows, rule, text)
                         : ImportRows.json(body, maxRows, rule, text))

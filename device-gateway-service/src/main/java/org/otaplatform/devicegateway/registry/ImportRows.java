@@ -239,7 +239,7 @@ public final class ImportRows {
             errors.add(new FieldError(keyField, "'" + shown(key) + "' " + keyRuleText));
             ok = false;
         }
-        if (name != null && !RegistryService.validName(name)) {
+        if (name != null && !RegistryRules.validName(name)) {
             errors.add(new FieldError(nameField, "must be 1–100 printable characters"));
             ok = false;
         }

@@ -38,6 +38,7 @@ import org.otaplatform.common.security.Roles;
 import org.otaplatform.devicegateway.registry.DeviceImports;
 import org.otaplatform.devicegateway.registry.ImportRows;
 import org.otaplatform.devicegateway.registry.NodeType;
+import org.otaplatform.devicegateway.registry.ProductRegistry;
 import org.otaplatform.devicegateway.registry.RegisteredDevice;
 import org.otaplatform.devicegateway.registry.RegistryService;
 
@@ -53,10 +54,12 @@ public class ProductResource {
 
     static final String CSV = "text/csv";
 
+    private final ProductRegistry products;
     private final RegistryService registry;
     private final DeviceImports imports;
 
-    ProductResource(RegistryService registry, DeviceImports imports) {
+    ProductResource(ProductRegistry products, RegistryService registry, DeviceImports imports) {
+        this.products = products;
         this.registry = registry;
         this.imports = imports;
     }
@@ -65,11 +68,11 @@ public class ProductResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
     public Uni<Response> create(
-            RegistryService.ProductRequest request,
+            ProductRegistry.ProductRequest request,
             @Context SecurityContext security,
             @Context HttpServerRequest http) {
-        return registry.createProduct(
-                        request == null ? new RegistryService.ProductRequest(null, null, null, null, null) : request,
+        return products.createProduct(
+                        request == null ? new ProductRegistry.ProductRequest(null, null, null, null, null) : request,
                         Actors.of(security, http))
                 .map(created -> Secrets.noStore(Response.status(Response.Status.CREATED))
                         .entity(ProductView.of(created.product(), created.productSecret()))
@@ -80,7 +83,7 @@ public class ProductResource {
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
     public Uni<Page<ProductView>> list(
             @QueryParam("nodeType") String nodeType, @QueryParam("page") String page, @QueryParam("size") String size) {
-        return registry.products(
+        return products.products(
                         QueryParams.enumValue("nodeType", nodeType, NodeType.class), PageRequest.of(page, size))
                 .map(p -> p.map(ProductView::of));
     }
@@ -89,7 +92,7 @@ public class ProductResource {
     @Path("/{productKey}")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
     public Uni<ProductView> get(@PathParam("productKey") String productKey) {
-        return registry.product(Ids.productKey("productKey", productKey)).map(ProductView::of);
+        return products.product(Ids.productKey("productKey", productKey)).map(ProductView::of);
     }
 
     @PATCH
@@ -98,12 +101,12 @@ public class ProductResource {
     @RolesAllowed(Roles.ADMIN)
     public Uni<Response> update(
             @PathParam("productKey") String productKey,
-            RegistryService.ProductPatch patch,
+            ProductRegistry.ProductPatch patch,
             @Context SecurityContext security,
             @Context HttpServerRequest http) {
-        return registry.updateProduct(
+        return products.updateProduct(
                         Ids.productKey("productKey", productKey),
-                        patch == null ? new RegistryService.ProductPatch(null, null, null, null) : patch,
+                        patch == null ? new ProductRegistry.ProductPatch(null, null, null, null) : patch,
                         Actors.of(security, http))
                 .map(updated -> Secrets.noStore(Response.ok())
                         .entity(ProductView.of(updated.product(), updated.productSecret()))
@@ -117,7 +120,7 @@ public class ProductResource {
             @PathParam("productKey") String productKey,
             @Context SecurityContext security,
             @Context HttpServerRequest http) {
-        return registry.deleteProduct(Ids.productKey("productKey", productKey), Actors.of(security, http))
+        return products.deleteProduct(Ids.productKey("productKey", productKey), Actors.of(security, http))
                 .replaceWith(Response.noContent().build());
     }
 
@@ -130,7 +133,7 @@ public class ProductResource {
             @Context SecurityContext security,
             @Context HttpServerRequest http) {
         String key = Ids.productKey("productKey", productKey);
-        return registry.rotateProductSecret(key, Actors.of(security, http))
+        return products.rotateProductSecret(key, Actors.of(security, http))
                 .map(secret -> Secrets.noStore(Response.ok())
                         .entity(Map.of("productKey", key, "productSecret", secret))
                         .build());
