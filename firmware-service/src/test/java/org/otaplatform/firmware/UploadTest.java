@@ -218,9 +218,11 @@ class UploadTest {
     }
 
     @Test
-    void refusesABodyOverTheHttpLimitWith413() {
+    void refusesABodyOverTheHttpLimitWith413AsAProblem() {
         Fixtures.uploadFull(Fixtures.uniqueProduct(), "1", Fixtures.bytes(4 * 1024 * 1024, 12))
-                .statusCode(413);
+                .statusCode(413)
+                .contentType("application/problem+json")
+                .body("code", equalTo("PAYLOAD_TOO_LARGE"));
     }
 
     @Test

@@ -15,19 +15,20 @@ class BodyLimitTest {
     private static final int LIMIT = 64 * 1024;
 
     @Test
-    void aBodyOfExactlyTheLimitIsReadAndOneByteMoreIsRefusedWith413() {
+    void aBodyOfExactlyTheLimitIsReadAndOneByteMoreIsRefusedWithA413Problem() {
         int atLimit = given().contentType(ContentType.JSON)
                 .body(planNamed(LIMIT))
                 .post("/api/v1/plans")
                 .statusCode();
-        int overLimit = given().contentType(ContentType.JSON)
-                .body(planNamed(LIMIT + 1))
-                .post("/api/v1/plans")
-                .statusCode();
+        var overLimit =
+                given().contentType(ContentType.JSON).body(planNamed(LIMIT + 1)).post("/api/v1/plans");
 
         // read in full and judged: a name of 64 KiB is no valid plan name
         assertThat(atLimit).isEqualTo(422);
-        assertThat(overLimit).isEqualTo(413);
+        assertThat(overLimit.statusCode()).isEqualTo(413);
+        assertThat(overLimit.contentType()).isEqualTo("application/problem+json");
+        assertThat(overLimit.jsonPath().getString("code")).isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(overLimit.jsonPath().getString("detail")).contains("limit of " + LIMIT + " bytes");
     }
 
     /** A plan body of exactly {@code bytes} bytes whose name fills it. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.otaplatform.common.messaging.Failures;
 
 /**
  * Turns every failure of a REST call into {@code application/problem+json}. A client never sees a
@@ -20,6 +21,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    /** What a 503 asks the caller to wait before trying again. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private static final java.util.concurrent.atomic.AtomicLong lastUnavailableLog =
+            new java.util.concurrent.atomic.AtomicLong();
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
@@ -96,10 +103,14 @@ public class ProblemMappers {
 
     /**
      * Reading the request failed (a broken or malformed body, such as multipart data that ends early):
-     * the client's fault, 400.
+     * the client's fault, 400. A refused or broken database connection is an {@code IOException} too:
+     * that is 503.
      */
     @ServerExceptionMapper
     public Response unreadableBody(java.io.IOException e, UriInfo uri) {
+        if (Failures.unavailable(e)) {
+            return unavailable(e, uri);
+        }
         LOG.debugf("unreadable request body for %s: %s", path(uri), e.getMessage());
         return respond(Problem.of(
                 ErrorCode.MALFORMED_REQUEST,
@@ -110,12 +121,43 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (Failures.unavailable(e)) {
+            return unavailable(e, uri);
+        }
         LOG.errorf(e, "unexpected failure serving %s", path(uri));
         return respond(Problem.of(
                 ErrorCode.INTERNAL_ERROR,
                 "the request failed unexpectedly; see the service log",
                 path(uri),
                 List.of()));
+    }
+
+    /**
+     * The database is away (down, failing over, out of connections): 503 {@code UNAVAILABLE} with {@code
+     * Retry-After}, logged once a minute at most, so that an outage does not flood the log.
+     */
+    static Response unavailable(Throwable e, UriInfo uri) {
+        long now = System.currentTimeMillis();
+        long last = lastUnavailableLog.get();
+        if (now - last > 60_000 && lastUnavailableLog.compareAndSet(last, now)) {
+            LOG.warnf("answering 503: the database cannot serve now (%s)", rootOf(e));
+        }
+        return Response.fromResponse(respond(Problem.of(
+                        ErrorCode.UNAVAILABLE,
+                        "the service's database cannot be reached or is failing over; try again in "
+                                + RETRY_AFTER_SECONDS + " s",
+                        path(uri),
+                        List.of())))
+                .header("Retry-After", RETRY_AFTER_SECONDS)
+                .build();
+    }
+
+    private static String rootOf(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     static Response respond(Problem problem) {

@@ -56,6 +56,29 @@ public final class Failures {
         return false;
     }
 
+    /**
+     * Whether {@code failure} says the database cannot serve now (refused or broken connections, a closed
+     * pool, a standby in failover, a server shutting down, a statement or pool wait timed out): a REST
+     * call answers 503 and the caller tries again. Unlike {@link #transient_}, an {@code IOException} of
+     * its own does not count (reading a broken request body throws those); a socket's does.
+     */
+    public static boolean unavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DatabaseException db && db.getSqlState() != null) {
+                return transientState(db.getSqlState());
+            }
+            if (t instanceof java.net.SocketException
+                    || t instanceof java.net.SocketTimeoutException
+                    || t instanceof TimeoutException
+                    || t instanceof ClosedConnectionException
+                    || t instanceof NoStackTraceThrowable
+                    || (t.getClass() == VertxException.class && t.getCause() == null)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a database error with this SQLSTATE passes by itself (see {@link #TRANSIENT_CLASSES}). */
     static boolean transientState(String sqlState) {
         return TRANSIENT_STATES.contains(sqlState)
