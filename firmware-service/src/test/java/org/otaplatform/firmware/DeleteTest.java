@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.FirmwareEvent;
@@ -23,10 +24,15 @@ class DeleteTest {
     @Inject
     Pool pool;
 
+    @ConfigProperty(name = "ota.firmware.download.cache-dir")
+    String cacheDir;
+
     @Test
-    void deletesAnUnusedPackageItsContentAndAnnouncesIt() {
+    void deletesAnUnusedPackageItsContentItsCachedFileAndAnnouncesIt() throws Exception {
         byte[] content = Fixtures.bytes(1000, 21);
         String id = Fixtures.createdFull(Fixtures.uniqueProduct(), "1", content);
+        given().get("/api/v1/firmware/" + id + "/content").then().statusCode(200);
+        assertThat(cachedFiles(Fixtures.sha256(content))).isOne();
         try (TestMqttClient listener =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.FIRMWARE_EVENTS)) {
 
@@ -37,6 +43,16 @@ class DeleteTest {
                     .isZero();
             listener.await(m ->
                     m.payload().contains(FirmwareEvent.DELETED) && m.payload().contains(id));
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> assertThat(cachedFiles(Fixtures.sha256(content))).isZero());
+    }
+
+    private long cachedFiles(String sha256) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of(cacheDir))) {
+            return files.filter(f -> f.getFileName().toString().startsWith(sha256))
+                    .count();
         }
     }
 

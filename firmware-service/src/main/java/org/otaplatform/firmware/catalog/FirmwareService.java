@@ -23,6 +23,7 @@ import org.otaplatform.firmware.config.FirmwareConfig;
 import org.otaplatform.firmware.download.PackageLookup;
 import org.otaplatform.firmware.signing.KeyRing;
 import org.otaplatform.firmware.storage.BlobStore;
+import org.otaplatform.firmware.storage.DiskCache;
 import org.otaplatform.firmware.usage.PlanUsageRepository;
 
 /** The firmware catalogue: uploads, reads and deletes, each change with its event in one transaction. */
@@ -37,6 +38,7 @@ public class FirmwareService {
     private final Outbox outbox;
     private final PlanUsageRepository usage;
     private final PackageLookup lookup;
+    private final DiskCache cache;
     private final Vertx vertx;
     private final long maxSize;
     private final Clock clock = Clock.systemUTC();
@@ -48,6 +50,7 @@ public class FirmwareService {
             Outbox outbox,
             PlanUsageRepository usage,
             PackageLookup lookup,
+            DiskCache cache,
             Vertx vertx,
             FirmwareConfig config) {
         this.repository = repository;
@@ -56,6 +59,7 @@ public class FirmwareService {
         this.outbox = outbox;
         this.usage = usage;
         this.lookup = lookup;
+        this.cache = cache;
         this.vertx = vertx;
         this.maxSize = config.upload().maxSize().asLongValue();
     }
@@ -122,8 +126,13 @@ public class FirmwareService {
                 });
     }
 
-    /** Deletes a package no unfinished plan uses; its content goes too unless another package shares it. */
+    /**
+     * Deletes a package no unfinished plan uses; its content goes too unless another package shares it,
+     * and then its file in this replica's disk cache (the others' go at their next sweep).
+     */
     public Uni<Void> delete(UUID id) {
+        java.util.concurrent.atomic.AtomicReference<String> contentGone =
+                new java.util.concurrent.atomic.AtomicReference<>();
         return Panache.withTransaction(() -> repository
                         .findById(id)
                         .onItem()
@@ -141,6 +150,7 @@ public class FirmwareService {
                                     .delete(firmware)
                                     .flatMap(v -> repository.flush())
                                     .flatMap(v -> blobs.deleteIfUnreferenced(firmware.sha256))
+                                    .invoke(gone -> contentGone.set(gone ? firmware.sha256 : null))
                                     .flatMap(v -> Panache.getSession()
                                             .flatMap(s -> s.createNativeQuery(
                                                             "DELETE FROM download_stat WHERE firmware_id = ?1")
@@ -148,7 +158,12 @@ public class FirmwareService {
                                                     .executeUpdate()))
                                     .flatMap(v -> publish(FirmwareEvent.DELETED, firmware));
                         })))
-                .invoke(() -> lookup.forget(id));
+                .invoke(() -> {
+                    lookup.forget(id);
+                    if (contentGone.get() != null) {
+                        cache.forget(contentGone.get());
+                    }
+                });
     }
 
     @WithSession

@@ -46,6 +46,13 @@ public interface FirmwareConfig {
         /** Where hot packages are cached on local disk; content never changes, so the cache needs no invalidation. */
         @WithDefault("${java.io.tmpdir}/ota-firmware-cache")
         String cacheDir();
+
+        /**
+         * The most the cache holds on disk; keep it below the volume's size (least recently used files go
+         * first, never one being served).
+         */
+        @WithDefault("1536M")
+        MemorySize cacheMaxSize();
     }
 
     interface Verification {

@@ -104,17 +104,19 @@ public class DownloadRoute {
             return;
         }
         boolean reachesEnd = first + length == pkg.size();
-        cache.file(pkg.sha256(), pkg.size())
+        cache.lease(pkg.sha256(), pkg.size())
                 .subscribe()
                 .with(
-                        file -> {
-                            response.sendFile(file.toString(), first, length).onComplete(result -> {
-                                stats.record(
-                                        pkg.id(),
-                                        gatewayId,
-                                        result.succeeded() ? length : response.bytesWritten(),
-                                        result.succeeded() && reachesEnd);
-                            });
+                        lease -> {
+                            response.sendFile(lease.path().toString(), first, length)
+                                    .onComplete(result -> {
+                                        lease.close();
+                                        stats.record(
+                                                pkg.id(),
+                                                gatewayId,
+                                                result.succeeded() ? length : response.bytesWritten(),
+                                                result.succeeded() && reachesEnd);
+                                    });
                         },
                         failure -> fail(ctx, failure));
     }

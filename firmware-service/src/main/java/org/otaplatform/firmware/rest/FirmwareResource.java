@@ -108,10 +108,11 @@ public class FirmwareResource {
     @Path("/{id}/content")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     @RolesAllowed(Roles.ADMIN)
-    public Uni<Response> content(@PathParam("id") String id) {
+    public Uni<Response> content(@PathParam("id") String id, io.vertx.ext.web.RoutingContext http) {
         return firmware.get(Ids.uuid("id", id))
-                .flatMap(f -> cache.file(f.sha256, f.size)
-                        .map(file -> Response.ok(file)
+                .flatMap(f -> cache.lease(f.sha256, f.size)
+                        .invoke(lease -> http.addEndHandler(ended -> lease.close()))
+                        .map(lease -> Response.ok(lease.path())
                                 .type(MediaType.APPLICATION_OCTET_STREAM)
                                 .header("ETag", "\"" + f.sha256 + "\"")
                                 .header(

@@ -15,8 +15,14 @@ public interface BlobStore {
      */
     Uni<Boolean> store(String sha256, long size, Path source);
 
-    /** Removes the content when no package refers to it any more; in the caller's transaction. */
-    Uni<Void> deleteIfUnreferenced(String sha256);
+    /**
+     * Removes the content when no package refers to it any more; in the caller's transaction. True when
+     * it was removed.
+     */
+    Uni<Boolean> deleteIfUnreferenced(String sha256);
+
+    /** Which of these contents are stored. */
+    Uni<java.util.Set<String>> existing(java.util.List<String> sha256s);
 
     /** Writes the whole content into {@code target}, chunk by chunk, never holding it all in memory. */
     Uni<Void> copyTo(String sha256, Path target);

@@ -67,13 +67,24 @@ public class PostgresBlobStore implements BlobStore {
     }
 
     @Override
-    public Uni<Void> deleteIfUnreferenced(String sha256) {
+    public Uni<Boolean> deleteIfUnreferenced(String sha256) {
         return Panache.getSession()
                 .flatMap(session -> session.createNativeQuery("DELETE FROM blob b WHERE b.sha256 = ?1"
                                 + " AND NOT EXISTS (SELECT 1 FROM firmware f WHERE f.sha256 = b.sha256)")
                         .setParameter(1, sha256)
                         .executeUpdate())
-                .replaceWithVoid();
+                .map(deleted -> deleted > 0);
+    }
+
+    @Override
+    public Uni<java.util.Set<String>> existing(java.util.List<String> sha256s) {
+        return pool.preparedQuery("SELECT sha256 FROM blob WHERE sha256 = ANY($1)")
+                .execute(Tuple.of(sha256s.toArray(String[]::new)))
+                .map(rows -> {
+                    java.util.Set<String> found = new java.util.HashSet<>();
+                    rows.forEach(row -> found.add(row.getString(0)));
+                    return found;
+                });
     }
 
     @Override
