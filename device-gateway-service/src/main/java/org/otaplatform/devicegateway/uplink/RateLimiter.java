@@ -1,8 +1,7 @@
 package org.otaplatform.devicegateway.uplink;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import org.otaplatform.common.rate.TokenBuckets;
 import org.otaplatform.devicegateway.config.DeviceGatewayConfig;
 
 /**
@@ -15,23 +14,11 @@ public class RateLimiter {
 
     private static final int MAX_BUCKETS = 200_000;
 
-    private final double perSecond;
-    private final double burst;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-
-    private static final class Bucket {
-        double tokens;
-        long at;
-
-        Bucket(double tokens, long at) {
-            this.tokens = tokens;
-            this.at = at;
-        }
-    }
+    private final TokenBuckets buckets;
 
     RateLimiter(DeviceGatewayConfig config) {
-        this.perSecond = config.rateLimit().perSecond();
-        this.burst = config.rateLimit().burst();
+        this.buckets = new TokenBuckets(
+                config.rateLimit().perSecond(), config.rateLimit().burst(), MAX_BUCKETS);
     }
 
     /** Takes a token for the gateway; false when its bucket is empty. */
@@ -40,19 +27,6 @@ public class RateLimiter {
     }
 
     boolean tryAcquire(String gatewayId, long nowNanos) {
-        if (buckets.size() > MAX_BUCKETS) {
-            buckets.clear(); // idle gateways come back with a full bucket, which is what they would have
-        }
-        Bucket bucket = buckets.computeIfAbsent(gatewayId, id -> new Bucket(burst, nowNanos));
-        synchronized (bucket) {
-            double elapsed = (nowNanos - bucket.at) / 1e9;
-            bucket.tokens = Math.min(burst, bucket.tokens + elapsed * perSecond);
-            bucket.at = nowNanos;
-            if (bucket.tokens < 1) {
-                return false;
-            }
-            bucket.tokens -= 1;
-            return true;
-        }
+        return buckets.waitFor(gatewayId, 1, nowNanos) == 0;
     }
 }

@@ -53,6 +53,25 @@ public interface FirmwareConfig {
          */
         @WithDefault("1536M")
         MemorySize cacheMaxSize();
+
+        /** Requests to {@code /download} per second, per replica; 429 with Retry-After above them. */
+        RateLimit rateLimit();
+    }
+
+    interface RateLimit {
+        /** Per link (one package for one gateway): a leaked link cannot be replayed at will. */
+        @WithDefault("20")
+        double perLink();
+
+        @WithDefault("100")
+        int perLinkBurst();
+
+        /** Per gateway, over all its links. */
+        @WithDefault("50")
+        double perGateway();
+
+        @WithDefault("200")
+        int perGatewayBurst();
     }
 
     interface Verification {

@@ -15,13 +15,17 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.error.ErrorCode;
 import org.otaplatform.common.error.Problem;
+import org.otaplatform.common.rate.TokenBuckets;
 import org.otaplatform.contract.DownloadLinks;
+import org.otaplatform.firmware.config.FirmwareConfig;
 import org.otaplatform.firmware.storage.DiskCache;
 
 /**
  * {@code GET|HEAD /download/{id}?gw=&exp=&sig=}: the package for the gateway the link was minted for,
  * until it expires. Range, If-Range, ETag (the SHA-256) and If-None-Match are honoured; the bytes go
  * out with sendfile from the local disk cache, never through the heap and never blocking an event loop.
+ * Requests are limited per link and per gateway (token buckets, per replica): above either, 429 with
+ * {@code Retry-After}, before any work is done.
  */
 @ApplicationScoped
 public class DownloadRoute {
@@ -32,14 +36,22 @@ public class DownloadRoute {
     private final DiskCache cache;
     private final DownloadLinks links;
     private final DownloadStats stats;
+    private final TokenBuckets perLink;
+    private final TokenBuckets perGateway;
     private final Clock clock = Clock.systemUTC();
 
-    DownloadRoute(PackageLookup packages, DiskCache cache, DownloadLinks links, DownloadStats stats) {
+    DownloadRoute(
+            PackageLookup packages, DiskCache cache, DownloadLinks links, DownloadStats stats, FirmwareConfig config) {
         this.packages = packages;
         this.cache = cache;
         this.links = links;
         this.stats = stats;
+        FirmwareConfig.RateLimit limit = config.download().rateLimit();
+        this.perLink = new TokenBuckets(limit.perLink(), limit.perLinkBurst(), MAX_BUCKETS);
+        this.perGateway = new TokenBuckets(limit.perGateway(), limit.perGatewayBurst(), MAX_BUCKETS);
     }
+
+    private static final int MAX_BUCKETS = 100_000;
 
     void register(@Observes Router router) {
         router.get("/download/:id").handler(this::serve);
@@ -52,6 +64,21 @@ public class DownloadRoute {
         String gatewayId = request.getParam("gw");
         if (!links.isValid(id, gatewayId, request.getParam("exp"), request.getParam("sig"), clock.millis() / 1000)) {
             problem(ctx.response(), ErrorCode.FORBIDDEN, "the download link is invalid, altered or expired");
+            return;
+        }
+        long now = System.nanoTime();
+        long wait = perGateway.waitFor(gatewayId, 1, now);
+        String limited = "gateway " + gatewayId;
+        if (wait == 0) {
+            wait = perLink.waitFor(id + '|' + gatewayId + '|' + request.getParam("exp"), 1, now);
+            limited = "this link";
+        }
+        if (wait > 0) {
+            ctx.response().putHeader("Retry-After", Long.toString(wait));
+            problem(
+                    ctx.response(),
+                    ErrorCode.RATE_LIMITED,
+                    "too many download requests for " + limited + "; try again in " + wait + " s");
             return;
         }
         UUID firmwareId;

@@ -161,6 +161,10 @@ class DiskCacheTest {
                     public MemorySize cacheMaxSize() {
                         return new MemorySize(BigInteger.valueOf(maxBytes));
                     }
+
+                    public RateLimit rateLimit() {
+                        return null;
+                    }
                 };
             }
         };

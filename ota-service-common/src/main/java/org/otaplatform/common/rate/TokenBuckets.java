@@ -1,0 +1,64 @@
+package org.otaplatform.common.rate;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A token bucket per key (a gateway, a download link): {@code perSecond} tokens flow in, up to {@code
+ * burst}. Each replica keeps its own buckets, so the limit protects a replica, not an exact quota. Work
+ * may cost more than one token; work that costs more than the whole burst is admitted when the bucket is
+ * full and leaves it empty, so it is slowed, never starved.
+ */
+public final class TokenBuckets {
+
+    private final double perSecond;
+    private final double burst;
+    private final int maxBuckets;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    private static final class Bucket {
+        double tokens;
+        long at;
+
+        Bucket(double tokens, long at) {
+            this.tokens = tokens;
+            this.at = at;
+        }
+    }
+
+    public TokenBuckets(double perSecond, double burst, int maxBuckets) {
+        if (perSecond <= 0 || burst < 1) {
+            throw new IllegalArgumentException("a token bucket needs a positive rate and a burst of at least 1");
+        }
+        this.perSecond = perSecond;
+        this.burst = burst;
+        this.maxBuckets = maxBuckets;
+    }
+
+    /** Takes one token for {@code key}; false when its bucket is empty. */
+    public boolean tryTake(String key) {
+        return waitFor(key, 1, System.nanoTime()) == 0;
+    }
+
+    /**
+     * Takes {@code cost} tokens for {@code key} when it has them and answers 0; otherwise takes nothing
+     * and answers how many whole seconds (at least 1) until it would have them: a {@code Retry-After}.
+     */
+    public long waitFor(String key, double cost, long nowNanos) {
+        if (buckets.size() > maxBuckets) {
+            buckets.clear(); // idle keys come back with a full bucket, which is what they would have
+        }
+        double needed = Math.min(cost, burst);
+        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, nowNanos));
+        synchronized (bucket) {
+            double elapsed = Math.max(0, nowNanos - bucket.at) / 1e9;
+            bucket.tokens = Math.min(burst, bucket.tokens + elapsed * perSecond);
+            bucket.at = nowNanos;
+            if (bucket.tokens + 1e-9 < needed) {
+                return Math.max(1, (long) Math.ceil((needed - bucket.tokens) / perSecond));
+            }
+            bucket.tokens -= needed;
+            return 0;
+        }
+    }
+}
