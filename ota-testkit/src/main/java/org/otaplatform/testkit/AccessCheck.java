@@ -112,9 +112,33 @@ public final class AccessCheck {
                 + "." + parts[2];
         assertInvalid(endpoint, forged, "a token whose claims were changed after signing");
         assertInvalid(endpoint, parts[0] + "." + parts[1] + ".", "an unsigned token");
+        assertInvalid(endpoint, withHeader("{\"alg\":\"none\",\"typ\":\"JWT\"}", parts[1], null), "alg none");
+        // the classic confusion: HMAC keyed with the verification key, which is public
+        byte[] pem = dev.publicKeyPem().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertInvalid(
+                endpoint,
+                withHeader("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", parts[1], pem),
+                "HS256 keyed with the public key");
+        assertInvalid(
+                endpoint,
+                dev.token("t", Duration.ofDays(31), Instant.now(), allAdmin),
+                "a token living longer than the 30-day maximum");
         assertInvalid(endpoint, "not-a-jwt", "a token that is not a JWT");
         Response noRoles = endpoint.send(given().auth().oauth2(dev.token("t")));
         assertProblem(noRoles, 403, "FORBIDDEN", endpoint + " with a valid token without roles");
+    }
+
+    /** A token of {@code header} and the base64url {@code claims}, HMAC-SHA256 keyed with {@code key}, or unsigned. */
+    private static String withHeader(String header, String claims, byte[] key) throws Exception {
+        var encoder = java.util.Base64.getUrlEncoder().withoutPadding();
+        String input = encoder.encodeToString(header.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + claims;
+        if (key == null) {
+            return input + ".";
+        }
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        return input + "."
+                + encoder.encodeToString(mac.doFinal(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 
     /**

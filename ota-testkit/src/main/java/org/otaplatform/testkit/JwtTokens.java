@@ -28,6 +28,10 @@ import java.util.stream.Collectors;
 public final class JwtTokens {
 
     public static final String ISSUER = "ota-platform";
+
+    /** The audience every token carries: what `OTA_JWT_AUDIENCE` names in deploy/. */
+    public static final String AUDIENCE = "ota-platform";
+
     public static final String ADMIN = "ota-admin";
     public static final String OPERATOR = "ota-operator";
     public static final String VIEWER = "ota-viewer";
@@ -109,7 +113,8 @@ public final class JwtTokens {
     public String token(String issuer, String subject, Duration ttl, Instant issuedAt, List<String> roles) {
         long iat = issuedAt.getEpochSecond();
         String groups = roles.stream().map(r -> "\"" + r + "\"").collect(Collectors.joining(",", "[", "]"));
-        String claims = "{\"iss\":\"" + issuer + "\",\"sub\":\"" + subject + "\",\"upn\":\"" + subject
+        String claims = "{\"iss\":\"" + issuer + "\",\"aud\":\"" + AUDIENCE + "\",\"sub\":\"" + subject
+                + "\",\"upn\":\"" + subject
                 + "\",\"groups\":" + groups + ",\"iat\":" + iat + ",\"exp\":" + (iat + ttl.toSeconds())
                 + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
         String signingInput = base64Url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + base64Url(claims);
