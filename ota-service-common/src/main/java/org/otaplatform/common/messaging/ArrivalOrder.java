@@ -39,14 +39,21 @@ final class ArrivalOrder {
     /** The most messages applied in one shared transaction (the broker sends at most 100 unacknowledged). */
     private static final int MAX_BATCH = 100;
 
-    /** A message as received, with the connection that delivered it (its PUBACK goes there). */
-    record Received(MqttPublishMessage message, MqttClient via, Work work) {}
+    /** Attempts of a message that fails for a reason of its own before it becomes a dead letter. */
+    static final int ATTEMPTS = 3;
+
+    /**
+     * A message as received, with the connection that delivered it (its PUBACK goes there); {@code message}
+     * and {@code via} are null for a dead letter replayed.
+     */
+    record Received(String topic, byte[] payload, MqttPublishMessage message, MqttClient via, Work work) {}
 
     private final Vertx vertx;
     private final String filter;
     private final Function<List<Supplier<Uni<Void>>>, Uni<Void>> together;
     private final BooleanSupplier stopping;
     private final Consumer<Received> handled;
+    private final DeadLetters deadLetters;
     /** Received and not handled yet. */
     private final Deque<Received> queue = new ArrayDeque<>();
 
@@ -61,12 +68,14 @@ final class ArrivalOrder {
             String filter,
             Function<List<Supplier<Uni<Void>>>, Uni<Void>> together,
             BooleanSupplier stopping,
-            Consumer<Received> handled) {
+            Consumer<Received> handled,
+            DeadLetters deadLetters) {
         this.vertx = vertx;
         this.filter = filter;
         this.together = together;
         this.stopping = stopping;
         this.handled = handled;
+        this.deadLetters = deadLetters;
     }
 
     /** Queues a message and starts handling if idle. */
@@ -140,13 +149,14 @@ final class ArrivalOrder {
     /**
      * Handles one message alone, then {@code done}. A fault of the infrastructure ({@link Failures}) is waited
      * out however long it lasts (the message stays unacknowledged, so nothing behind it is lost either), with
-     * a back-off; anything else gets one more try and is then let go.
+     * a back-off; a failure of the message's own gets {@link #ATTEMPTS} tries and the message is then kept as
+     * a dead letter ({@link DeadLetters}), stored before it is acknowledged.
      */
     private void handle(Received received, Runnable done) {
-        String topic = received.message().topicName();
+        String topic = received.topic();
         AtomicInteger failures = new AtomicInteger();
         Predicate<Throwable> again =
-                failure -> !stopping.getAsBoolean() && (Failures.transient_(failure) || failures.get() < 2);
+                failure -> !stopping.getAsBoolean() && (Failures.transient_(failure) || failures.get() < ATTEMPTS);
         SafeContext.<Void>uni(
                         vertx,
                         () -> Watchdog.limit(
@@ -163,8 +173,22 @@ final class ArrivalOrder {
                 .indefinitely()
                 .subscribe()
                 .with(ok -> done.run(), failure -> {
-                    LOG.errorf(failure, "giving up a message on %s after %d attempts", topic, failures.get());
-                    done.run();
+                    if (stopping.getAsBoolean()) {
+                        return; // not acknowledged: the broker delivers it again to whoever takes over
+                    }
+                    deadLetter(received, failure, failures.get(), done);
                 });
+    }
+
+    /** Stores a dead letter, waiting out the infrastructure's faults as the work did, then {@code done}. */
+    private void deadLetter(Received received, Throwable failure, int attempts, Runnable done) {
+        SafeContext.<Void>uni(
+                        vertx, () -> deadLetters.store(filter, received.topic(), received.payload(), failure, attempts))
+                .onFailure(f -> !stopping.getAsBoolean())
+                .retry()
+                .withBackOff(FIRST_RETRY, LAST_RETRY)
+                .indefinitely()
+                .subscribe()
+                .with(ok -> done.run(), f -> LOG.warnf("a dead letter on %s is not stored: %s", received.topic(), f));
     }
 }

@@ -30,7 +30,8 @@ import org.jboss.logging.Logger;
  * waiting together, where the subscriber allows it, in one transaction: see {@link Work}), and a QoS 1
  * message is acknowledged (PUBACK) only when its handler's Uni completed, so the broker, not this process,
  * holds what is not done yet (its in-flight window is the flow control), and a handler that fails on a
- * transient fault (the database restarting) is tried again before the message is let go.
+ * transient fault (the database restarting) is tried again for as long as the fault lasts; one that fails
+ * for a reason of its own is kept as a dead letter ({@link DeadLetters}) before it is acknowledged.
  *
  * <p>Why not quarkus-messaging-mqtt's {@code @Incoming}: its client acknowledges a QoS 1 message on
  * receipt, before the method ran (smallrye-reactive-messaging-mqtt 4.33.0, Quarkus 3.33.2), so a message
@@ -56,14 +57,17 @@ public class MqttSubscriptions {
     private final AtomicLong lastBrokerBack = new AtomicLong();
     private final Event<BrokerReconnected> brokerReconnected;
     private final MeterRegistry registry;
+    private final DeadLetters deadLetters;
 
     MqttSubscriptions(
             Vertx vertx,
             BrokerConnection broker,
             @ConfigProperty(name = "ota.mqtt.instance-id") Optional<String> instanceId,
             Event<BrokerReconnected> brokerReconnected,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            DeadLetters deadLetters) {
         this.vertx = vertx;
+        this.deadLetters = deadLetters;
         this.registry = registry;
         this.broker = broker;
         this.brokerReconnected = brokerReconnected;
@@ -153,7 +157,8 @@ public class MqttSubscriptions {
                     brokerBack();
                     afterReconnect.run();
                 },
-                () -> stopping);
+                () -> stopping,
+                deadLetters);
         synchronized (subscriptions) {
             subscriptions.add(s);
         }
@@ -186,6 +191,25 @@ public class MqttSubscriptions {
         if (now - last > 10_000 && lastBrokerBack.compareAndSet(last, now)) {
             brokerReconnected.fire(new BrokerReconnected(Instant.ofEpochMilli(now)));
         }
+    }
+
+    /**
+     * Runs a dead letter's message again through the subscription it came from, alone and once: the Uni
+     * fails as the work fails (or when no subscription of this service takes the topic).
+     */
+    public Uni<Void> replay(String topic, byte[] payload) {
+        Subscription match;
+        synchronized (subscriptions) {
+            match = subscriptions.stream()
+                    .filter(s -> s.matches(topic))
+                    .findFirst()
+                    .orElse(null);
+        }
+        if (match == null) {
+            return Uni.createFrom()
+                    .failure(new IllegalStateException("no subscription of this service takes " + topic));
+        }
+        return match.replay(topic, payload);
     }
 
     /** Whether every subscription is connected (readiness). */

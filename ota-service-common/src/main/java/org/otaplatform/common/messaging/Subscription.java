@@ -54,7 +54,8 @@ final class Subscription {
             BiFunction<String, byte[], Work> prepare,
             Function<List<Supplier<Uni<Void>>>, Uni<Void>> together,
             Runnable afterReconnect,
-            BooleanSupplier stopping) {
+            BooleanSupplier stopping,
+            DeadLetters deadLetters) {
         this.vertx = vertx;
         options.setAutoAck(false);
         this.options = options.setMaxInflightQueue(1_000);
@@ -65,7 +66,7 @@ final class Subscription {
         this.prepare = prepare;
         this.afterReconnect = afterReconnect;
         this.stopping = stopping;
-        this.handler = new ArrivalOrder(vertx, filter, together, stopping, this::ack);
+        this.handler = new ArrivalOrder(vertx, filter, together, stopping, this::ack, deadLetters);
     }
 
     boolean subscribed() {
@@ -128,14 +129,49 @@ final class Subscription {
 
     /** On the connection's event loop: prepare, queue, and start handling if idle. */
     private void received(MqttPublishMessage message) {
-        Work work;
+        byte[] payload = message.payload().getBytes();
+        handler.add(new ArrivalOrder.Received(
+                message.topicName(), payload, message, client, prepared(message.topicName(), payload)));
+    }
+
+    /** What to do with a message; one that cannot even be prepared becomes a dead letter. */
+    private Work prepared(String topic, byte[] payload) {
         try {
-            work = prepare.apply(message.topicName(), message.payload().getBytes());
+            return prepare.apply(topic, payload);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "cannot prepare a message on %s; dropping it", message.topicName());
-            work = Work.alone(() -> Uni.createFrom().voidItem());
+            LOG.errorf(e, "cannot prepare a message on %s", topic);
+            return Work.alone(() -> Uni.createFrom().failure(e));
         }
-        handler.add(new ArrivalOrder.Received(message, client, work));
+    }
+
+    /** Whether a message on {@code topic} is one of this subscription's. */
+    boolean matches(String topic) {
+        return !topic.contains("+") && !topic.contains("#") && topicMatches(filter, topic);
+    }
+
+    /** Runs a replayed message's work alone (no acknowledgement: it came from the dead letters). */
+    Uni<Void> replay(String topic, byte[] payload) {
+        return org.otaplatform.common.reactive.SafeContext.uni(
+                vertx, () -> prepared(topic, payload).alone().get());
+    }
+
+    /**
+     * MQTT topic filter matching: {@code +} one level, a trailing {@code #} the rest; a shared
+     * subscription's {@code $share/group/} prefix is not part of the topics it matches.
+     */
+    static boolean topicMatches(String filter, String topic) {
+        String plain = filter.startsWith("$share/") ? filter.substring(filter.indexOf('/', 7) + 1) : filter;
+        String[] f = plain.split("/", -1);
+        String[] t = topic.split("/", -1);
+        for (int i = 0; i < f.length; i++) {
+            if (f[i].equals("#")) {
+                return true;
+            }
+            if (i >= t.length || !(f[i].equals("+") || f[i].equals(t[i]))) {
+                return false;
+            }
+        }
+        return f.length == t.length;
     }
 
     /** Acknowledges a message once its effects are committed, on the connection that delivered it. */
@@ -143,7 +179,8 @@ final class Subscription {
         MqttPublishMessage message = received.message();
         try {
             // a connection lost since: the broker re-delivers it (persistent session) or forgot it
-            if (message.qosLevel() != MqttQoS.AT_MOST_ONCE
+            if (message != null
+                    && message.qosLevel() != MqttQoS.AT_MOST_ONCE
                     && received.via() == client
                     && received.via().isConnected()) {
                 message.ack();

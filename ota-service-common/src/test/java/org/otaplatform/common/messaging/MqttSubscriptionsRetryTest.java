@@ -29,6 +29,7 @@ class MqttSubscriptionsRetryTest {
     private Vertx vertx;
     private StandInBroker broker;
     private MqttSubscriptions subscriptions;
+    private final java.util.List<String> deadLetters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void broker() throws Exception {
@@ -36,8 +37,18 @@ class MqttSubscriptionsRetryTest {
         broker = new StandInBroker(vertx);
         BrokerConnection connection = new BrokerConnection(
                 "127.0.0.1", broker.port(), 262_144, "retry-test", Optional.empty(), Optional.empty());
-        subscriptions =
-                new MqttSubscriptions(vertx, connection, Optional.empty(), new NoEvents(), new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        DeadLetters stored = new DeadLetters(registry) {
+            @Override
+            Uni<Void> store(String subscription, String topic, byte[] payload, Throwable failure, int attempts) {
+                assertThat(broker.pubacks())
+                        .as("stored before it is acknowledged")
+                        .isEmpty();
+                deadLetters.add(topic + " " + new String(payload) + " after " + attempts + ": " + reasonOf(failure));
+                return Uni.createFrom().voidItem();
+            }
+        };
+        subscriptions = new MqttSubscriptions(vertx, connection, Optional.empty(), new NoEvents(), registry, stored);
     }
 
     @AfterEach
@@ -68,7 +79,7 @@ class MqttSubscriptionsRetryTest {
     }
 
     @Test
-    void aMessageItsWorkCannotApplyIsTriedTwiceAndLetGo() throws Exception {
+    void aMessageItsWorkCannotApplyIsTriedThreeTimesThenKeptAsADeadLetterAndAcknowledged() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         subscriptions.subscribe("refused", "ota/test", (topic, payload) -> {
             attempts.incrementAndGet();
@@ -78,7 +89,24 @@ class MqttSubscriptionsRetryTest {
         broker.awaitPubacks(1);
         assertThat(broker.pubacks()).hasSize(1);
         Thread.sleep(1_000);
-        assertThat(attempts).hasValue(2);
+        assertThat(attempts).hasValue(3);
+        assertThat(deadLetters)
+                .singleElement()
+                .asString()
+                .startsWith("ota/test ")
+                .contains("after 3: PgException");
+    }
+
+    @Test
+    void sharedSubscriptionFiltersMatchTheirTopicsForAReplay() {
+        assertThat(Subscription.topicMatches("$share/dg/ota/v1/gw/+/up/#", "ota/v1/gw/g1/up/progress"))
+                .isTrue();
+        assertThat(Subscription.topicMatches("ota/internal/v1/device/events", "ota/internal/v1/device/events"))
+                .isTrue();
+        assertThat(Subscription.topicMatches("ota/v1/gw/+/up/ack", "ota/v1/gw/g1/up/progress"))
+                .isFalse();
+        assertThat(Subscription.topicMatches("ota/v1/gw/+/up/ack", "ota/v1/gw/g1/x/up/ack"))
+                .isFalse();
     }
 
     /** Nobody observes a reconnection here. */
