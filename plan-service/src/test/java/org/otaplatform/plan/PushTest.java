@@ -136,6 +136,43 @@ class PushTest {
     }
 
     @Test
+    void anOutageGivesTheOpenTasksTheirTimeBackSoThatNoneTimesOutBecauseOfIt() throws Exception {
+        String product = "outage-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String id = activePlan(bus, product, gw, 1, 10);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> upgrades(bus, product).size() >= 1);
+            String task = upgrades(bus, product).get(0).get("taskId").asText();
+
+            // as after 60 s without a timeout pass, during which the task's ack time ran out
+            pool.withTransaction(c -> c.query("UPDATE timeout_clock SET last_pass = now() - interval '60 s'")
+                            .execute()
+                            .flatMap(v -> c.preparedQuery("UPDATE upgrade_task SET ack_deadline = now() - interval"
+                                            + " '1 s' WHERE id = $1")
+                                    .execute(Tuple.of(UUID.fromString(task)))))
+                    .await()
+                    .indefinitely();
+
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> state(id, task).equals("NOTIFIED"));
+            long secondsLeft = pool.preparedQuery(
+                            "SELECT extract(epoch FROM ack_deadline - now())::bigint FROM upgrade_task WHERE id = $1")
+                    .execute(Tuple.of(UUID.fromString(task)))
+                    .await()
+                    .indefinitely()
+                    .iterator()
+                    .next()
+                    .getLong(0);
+            assertThat(secondsLeft)
+                    .as("the 60 s given back, less the 1 s overdue and the 3 s waited")
+                    .isBetween(50L, 60L);
+        }
+    }
+
+    @Test
     void anUpgradeNotAckedInTimeTimesOutAndStaysTimedOutWhateverComesLate() throws Exception {
         String product = "ackto-" + UUID.randomUUID().toString().substring(0, 8);
         String gw = product + "-gw";

@@ -44,8 +44,54 @@ public class TaskSupervisor implements PlanTasks, TaskEffects {
         this.outbox = outbox;
     }
 
+    /**
+     * A pass that finds the last one further back than this knows the platform could not process meanwhile
+     * (the pass runs every second).
+     */
+    static final long OUTAGE_SECONDS = 10;
+
     @Scheduled(every = "${ota.plan.timeouts.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> timeOut() {
+        return outageAccounted()
+                .flatMap(v -> timeOutExpired())
+                .plug(Watchdog.limit("the timeout pass"))
+                .onFailure()
+                .invoke(e -> LOG.warnf("timeout pass failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    /**
+     * Notes this pass in {@code timeout_clock}; when the previous one was more than {@link #OUTAGE_SECONDS}
+     * ago (the database away or read-only, every replica down), the open tasks' ack deadlines and deadlines
+     * move on by the whole gap, in the same transaction, so that an outage times out no task: the gateways'
+     * answers waited in the broker meanwhile. The row lock lets one replica account for a gap, once.
+     */
+    Uni<Void> outageAccounted() {
+        return pool.withTransaction(c -> c.query("WITH prev AS (SELECT last_pass FROM timeout_clock WHERE id = 1"
+                        + " FOR UPDATE), now AS (UPDATE timeout_clock SET last_pass = now() WHERE id = 1)"
+                        + " SELECT extract(epoch FROM now() - last_pass)::bigint FROM prev")
+                .execute()
+                .flatMap(rows -> {
+                    long gap = rows.iterator().next().getLong(0);
+                    if (gap <= OUTAGE_SECONDS) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return c.preparedQuery("UPDATE upgrade_task SET"
+                                    + " ack_deadline = ack_deadline + make_interval(secs => $1),"
+                                    + " deadline = deadline + make_interval(secs => $1)"
+                                    + " WHERE state IN " + TaskState.OPEN_SQL
+                                    + " AND (ack_deadline IS NOT NULL OR deadline IS NOT NULL)")
+                            .execute(io.vertx.mutiny.sqlclient.Tuple.of((double) gap))
+                            .invoke(moved -> LOG.warnf(
+                                    "no timeout pass for %d s (the database was away or every replica"
+                                            + " down): %d open tasks get that time back",
+                                    gap, moved.rowCount()))
+                            .replaceWithVoid();
+                }));
+    }
+
+    private Uni<Void> timeOutExpired() {
         return pool.query(
                         "SELECT t.id FROM upgrade_task t JOIN gateway_view g ON g.gateway_id = t.gateway_id AND g.online"
                                 + " WHERE t.state = " + TaskState.NOTIFIED.sql() + " AND t.ack_deadline < now()"
@@ -60,12 +106,7 @@ public class TaskSupervisor implements PlanTasks, TaskEffects {
                 .flatMap(ids -> ids.isEmpty()
                         ? Uni.createFrom().voidItem()
                         : Panache.withTransaction(() -> InOrder.each(
-                                ids, id -> end(id, TaskState.TIMED_OUT, "TIMED_OUT", "no answer in time"))))
-                .plug(Watchdog.limit("the timeout pass"))
-                .onFailure()
-                .invoke(e -> LOG.warnf("timeout pass failed: %s", e.getMessage()))
-                .onFailure()
-                .recoverWithNull();
+                                ids, id -> end(id, TaskState.TIMED_OUT, "TIMED_OUT", "no answer in time"))));
     }
 
     @Override
