@@ -43,6 +43,10 @@ public final class Failures {
             if (t instanceof DatabaseException db && db.getSqlState() != null) {
                 return transientState(db.getSqlState());
             }
+            // Hibernate Reactive reports the server's error as a JDBC one (GenericJDBCException ← SQLException)
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return transientState(sql.getSQLState());
+            }
             if ((t instanceof IOException && !(t instanceof JacksonException))
                     || t instanceof TimeoutException
                     || t instanceof ClosedConnectionException
@@ -66,6 +70,10 @@ public final class Failures {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof DatabaseException db && db.getSqlState() != null) {
                 return transientState(db.getSqlState());
+            }
+            // Hibernate Reactive reports the server's error as a JDBC one (GenericJDBCException ← SQLException)
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return transientState(sql.getSQLState());
             }
             if (t instanceof java.net.SocketException
                     || t instanceof java.net.SocketTimeoutException

@@ -54,6 +54,20 @@ class FailuresTest {
     }
 
     @Test
+    void hibernateReactivesJdbcWrappingOfAServerErrorIsToldByItsSqlState() {
+        // as Hibernate Reactive reports a write refused by a read-only server (seen in DatabaseOutageIT)
+        var readOnly = new org.hibernate.exception.GenericJDBCException(
+                "error executing SQL statement",
+                new java.sql.SQLException("ERROR: cannot execute INSERT in a read-only transaction (25006)", "25006"));
+        var duplicate = new org.hibernate.exception.GenericJDBCException(
+                "error executing SQL statement", new java.sql.SQLException("ERROR: duplicate key", "23505"));
+
+        assertThat(Failures.transient_(new CompletionException(readOnly))).isTrue();
+        assertThat(Failures.unavailable(readOnly)).isTrue();
+        assertThat(Failures.transient_(duplicate)).isFalse();
+    }
+
+    @Test
     void connectionsPoolsAndTimeLimitsPass() {
         assertThat(Failures.transient_(ClosedConnectionException.INSTANCE)).isTrue();
         assertThat(Failures.transient_(new NoStackTraceThrowable("Pool closed")))
