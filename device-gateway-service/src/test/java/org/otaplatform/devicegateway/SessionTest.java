@@ -1,21 +1,32 @@
 package org.otaplatform.devicegateway;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.otaplatform.common.messaging.BrokerReconnected;
+import org.otaplatform.contract.DownlinkType;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.UplinkType;
+import org.otaplatform.contract.codec.Decoded;
+import org.otaplatform.contract.codec.MessageCodec;
+import org.otaplatform.contract.message.Resync;
 import org.otaplatform.testkit.MqttBroker;
 import org.otaplatform.testkit.TestGateway;
 import org.otaplatform.testkit.TestMqttClient;
 
 @QuarkusTest
 class SessionTest {
+
+    @Inject
+    Event<BrokerReconnected> brokerBack;
 
     @Test
     void helloOpensTheSessionWithItsTopologyAndAnnouncesEachSubDevice() {
@@ -146,6 +157,57 @@ class SessionTest {
                     .then()
                     .body("online", equalTo(true))
                     .body("version", equalTo("1.1"));
+        }
+    }
+
+    @Test
+    void aGatewayHeldOfflineThatSendsAMessageIsAskedToResyncOnceAMinuteAtMost() {
+        String gw = Gateways.id("gw-resync");
+        Registry.bulbs(gw + "-a");
+        try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
+            gateway.publish(
+                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
+            gateway.publish(UplinkType.OFFLINE, "{}");
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(false)));
+
+            gateway.publish(UplinkType.VERSION, Gateways.version(Gateways.msgId(), gw + "-a", "1.1"));
+
+            TestGateway.Received resync = gateway.awaitDownlink(DownlinkType.RESYNC, payload -> true);
+            var decoded = MessageCodec.decodeDownlink(
+                    DownlinkType.RESYNC, resync.payload().getBytes());
+            assertThat(decoded).isInstanceOf(Decoded.Valid.class);
+            assertThat(((Resync) ((Decoded.Valid<?>) decoded).message()).reason())
+                    .contains("held offline");
+            // offline and back again within the minute: not asked a second time
+            gateway.publish(UplinkType.OFFLINE, "{}");
+            gateway.publish(UplinkType.VERSION, Gateways.version(Gateways.msgId(), gw + "-a", "1.2"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + gw + "-a")
+                            .then()
+                            .body("version", equalTo("1.2")));
+            Gateways.sleep(500);
+            assertThat(gateway.received().stream().filter(r -> r.type() == DownlinkType.RESYNC))
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void afterABrokerRestartEveryGatewayHeldOnlineIsAskedToResync() {
+        String gw = Gateways.id("gw-broker-back");
+        Registry.bulbs(gw + "-a");
+        try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
+            gateway.publish(
+                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(true)));
+
+            brokerBack.fire(new BrokerReconnected(java.time.Instant.now()));
+
+            TestGateway.Received resync = gateway.awaitDownlink(DownlinkType.RESYNC, payload -> true);
+            assertThat(resync.payload()).contains("the broker restarted");
         }
     }
 

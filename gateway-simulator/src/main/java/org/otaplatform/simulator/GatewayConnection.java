@@ -188,6 +188,11 @@ final class GatewayConnection {
                 false);
     }
 
+    /** The platform asked for the topology again ({@code down/resync}): a fresh {@code hello}, in turn. */
+    void resync() {
+        send(UplinkType.HELLO, hello.get());
+    }
+
     /** Sends an uplink message now, or keeps it for later (offline, or another one awaiting its PUBACK). */
     void send(UplinkType type, Object message) {
         Queued q = new Queued(type, message);

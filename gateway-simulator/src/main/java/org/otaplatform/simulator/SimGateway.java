@@ -21,6 +21,7 @@ import org.otaplatform.contract.message.ErrorReply;
 import org.otaplatform.contract.message.Hello;
 import org.otaplatform.contract.message.Progress;
 import org.otaplatform.contract.message.Reply;
+import org.otaplatform.contract.message.Resync;
 import org.otaplatform.contract.message.SubDeviceAuth;
 import org.otaplatform.contract.message.SubDeviceRef;
 import org.otaplatform.contract.message.Topology;
@@ -154,6 +155,9 @@ final class SimGateway {
             } else {
                 stats.replyNoUpgrade.incrementAndGet();
             }
+        } else if (message instanceof Resync) {
+            stats.resyncs.incrementAndGet();
+            link.resync();
         } else if (message instanceof ErrorReply e) {
             stats.errorReply(e.code().name(), id + ": " + e.message());
         }

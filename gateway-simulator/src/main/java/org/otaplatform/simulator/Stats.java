@@ -27,6 +27,7 @@ public final class Stats {
     final AtomicInteger replyUpgrade = new AtomicInteger();
     final AtomicInteger replyNoUpgrade = new AtomicInteger();
     final AtomicInteger cancels = new AtomicInteger();
+    final AtomicInteger resyncs = new AtomicInteger();
     final AtomicInteger downloads = new AtomicInteger();
     final AtomicInteger resumes = new AtomicInteger();
     final AtomicInteger roams = new AtomicInteger();
@@ -146,6 +147,11 @@ public final class Stats {
 
     public int cancels() {
         return cancels.get();
+    }
+
+    /** How often the platform asked a gateway for its topology again ({@code down/resync}). */
+    public int resyncs() {
+        return resyncs.get();
     }
 
     public int replies(boolean upgrade) {

@@ -8,7 +8,8 @@ public enum DownlinkType {
     UPGRADE("upgrade"),
     CANCEL("cancel"),
     REPLY("reply"),
-    ERROR("error");
+    ERROR("error"),
+    RESYNC("resync");
 
     private final String suffix;
 

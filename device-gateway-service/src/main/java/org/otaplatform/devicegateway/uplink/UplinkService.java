@@ -22,6 +22,7 @@ import org.otaplatform.contract.message.Topology;
 import org.otaplatform.contract.message.UpgradeRequest;
 import org.otaplatform.contract.message.UplinkMessage;
 import org.otaplatform.devicegateway.downlink.GatewayDownlink;
+import org.otaplatform.devicegateway.downlink.Resyncs;
 import org.otaplatform.devicegateway.downlink.TaskStore;
 import org.otaplatform.devicegateway.registry.Binding;
 import org.otaplatform.devicegateway.registry.RegistryStore;
@@ -56,6 +57,8 @@ public class UplinkService {
     private final UplinkBatch reports;
     private final Clock clock = Clock.systemUTC();
 
+    private final Resyncs resyncs;
+
     UplinkService(
             SessionStore sessions,
             SubDeviceStore subDevices,
@@ -65,7 +68,8 @@ public class UplinkService {
             GatewayDownlink downlink,
             Outbox outbox,
             DeviceEvents events,
-            UplinkBatch reports) {
+            UplinkBatch reports,
+            Resyncs resyncs) {
         this.sessions = sessions;
         this.subDevices = subDevices;
         this.registry = registry;
@@ -75,6 +79,7 @@ public class UplinkService {
         this.outbox = outbox;
         this.events = events;
         this.reports = reports;
+        this.resyncs = resyncs;
     }
 
     public Uni<Void> handle(String gatewayId, UplinkMessage message) {
@@ -120,8 +125,11 @@ public class UplinkService {
      * {@code hello} or {@code status} corrects any of them that is really away.
      */
     private Uni<Void> revive(String gatewayId, long seq) {
-        LOG.infof("gateway %s sent a message while held offline: online again", gatewayId);
-        return events.gateway(new GatewayState(gatewayId, true, seq))
+        LOG.infof(
+                "gateway %s sent a message while held offline: online again (asked to resync, once a minute at most)",
+                gatewayId);
+        return resyncs.heldOffline(gatewayId)
+                .flatMap(v -> events.gateway(new GatewayState(gatewayId, true, seq)))
                 .flatMap(v -> boundTo(gatewayId))
                 .flatMap(bound -> write(bound.stream()
                         .filter(d -> d.attached() && !d.online())

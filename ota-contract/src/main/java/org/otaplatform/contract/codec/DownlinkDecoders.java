@@ -6,6 +6,7 @@ import org.otaplatform.contract.message.Cancel;
 import org.otaplatform.contract.message.DownlinkMessage;
 import org.otaplatform.contract.message.ErrorReply;
 import org.otaplatform.contract.message.Reply;
+import org.otaplatform.contract.message.Resync;
 import org.otaplatform.contract.message.Upgrade;
 import org.otaplatform.contract.wire.ErrorCode;
 import org.otaplatform.contract.wire.FirmwareType;
@@ -24,6 +25,7 @@ final class DownlinkDecoders {
             case CANCEL -> cancel(r);
             case REPLY -> reply(r);
             case ERROR -> error(r);
+            case RESYNC -> resync(r);
         };
     }
 
@@ -71,6 +73,12 @@ final class DownlinkDecoders {
                                 firmware,
                                 conditions,
                                 notes));
+    }
+
+    private static Decoded<Resync> resync(JsonObjectReader r) {
+        Header h = Header.read(r);
+        String reason = r.string("reason", Rule.TEXT, true);
+        return h.violations().result(h.msgId(), () -> new Resync(h.msgIdValue(), h.ts(), reason));
     }
 
     private static Decoded<Cancel> cancel(JsonObjectReader r) {
