@@ -38,6 +38,10 @@ public interface DeviceGatewayConfig {
         /** Messages a gateway may send in a burst. */
         @WithDefault("100")
         int burst();
+
+        /** A message costs one token more for every this many sub-devices it names (hello, topology, status). */
+        @WithDefault("10")
+        int subDevicesPerToken();
     }
 
     /** The registry of products and devices. */

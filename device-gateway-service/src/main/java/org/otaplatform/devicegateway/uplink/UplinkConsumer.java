@@ -22,7 +22,10 @@ import org.otaplatform.contract.codec.Decoded;
 import org.otaplatform.contract.codec.MessageCodec;
 import org.otaplatform.contract.message.Ack;
 import org.otaplatform.contract.message.ErrorReply;
+import org.otaplatform.contract.message.Hello;
 import org.otaplatform.contract.message.Progress;
+import org.otaplatform.contract.message.Status;
+import org.otaplatform.contract.message.Topology;
 import org.otaplatform.contract.message.UplinkMessage;
 import org.otaplatform.contract.message.VersionReport;
 import org.otaplatform.contract.wire.ErrorCode;
@@ -140,6 +143,7 @@ public class UplinkConsumer {
                     refuse(gatewayId, invalid.msgId().orElse(null), ErrorCode.MALFORMED, invalid.summary())));
         }
         UplinkMessage valid = ((Decoded.Valid<UplinkMessage>) decoded).message();
+        rateLimiter.charge(gatewayId, subDevicesNamed(valid));
         Supplier<Uni<Void>> together = () -> uplink.handle(gatewayId, valid);
         if ((valid instanceof Ack || valid instanceof Progress || valid instanceof VersionReport)
                 && valid.msgId() != null) {
@@ -154,6 +158,17 @@ public class UplinkConsumer {
                                 .recoverWithUni(r -> refuse(gatewayId, valid.msgId(), (Refusal) r))),
                 together,
                 () -> accepted(type));
+    }
+
+    /** How many sub-devices a message names: what it costs the database beyond itself. */
+    static int subDevicesNamed(UplinkMessage message) {
+        if (message instanceof Hello hello) {
+            return hello.subDevices().size();
+        }
+        if (message instanceof Topology topology) {
+            return topology.added().size() + topology.removed().size();
+        }
+        return message instanceof Status status ? status.subDevices().size() : 0;
     }
 
     private Uni<Void> applied(UplinkType type, String gatewayId, UplinkMessage valid) {

@@ -56,6 +56,31 @@ class RateLimiterTest {
         assertThat(limiter.tryAcquire("gw-quiet", START)).isTrue();
     }
 
+    @Test
+    void aMessageNamingManySubDevicesCostsOneTokenForEveryTenWhichTheGatewayPaysBackFirst() {
+        assertThat(limiter.tryAcquire("gw-big", START)).isTrue(); // 39 left
+        limiter.charge("gw-big", 600, START); // a hello of 600: 60 more, 21 in debt
+
+        // 20 per second: 22 tokens after 1.1 s, not before
+        assertThat(limiter.tryAcquire("gw-big", START + 1_090_000_000L)).isFalse();
+        assertThat(limiter.tryAcquire("gw-big", START + 1_100_000_000L)).isTrue();
+        assertThat(limiter.tryAcquire("gw-quiet", START)).isTrue();
+    }
+
+    @Test
+    void aGatewayFloodingMaximumHellosGetsOneThroughEveryFewSecondsNotTwentyASecond() {
+        int admitted = 0;
+        for (long ms = 0; ms < 30_000; ms += 50) { // a hello every 50 ms for 30 s
+            if (limiter.tryAcquire("gw-flood", START + ms * 1_000_000L)) {
+                admitted++;
+                limiter.charge("gw-flood", 600, START + ms * 1_000_000L);
+            }
+        }
+
+        // 40 tokens at first, then 20 a second for 61-token hellos
+        assertThat(admitted).isBetween(10, 12);
+    }
+
     private static DeviceGatewayConfig config(double perSecond, int burst) {
         return new DeviceGatewayConfig() {
             @Override
@@ -79,6 +104,11 @@ class RateLimiterTest {
                     @Override
                     public int burst() {
                         return burst;
+                    }
+
+                    @Override
+                    public int subDevicesPerToken() {
+                        return 10;
                     }
                 };
             }

@@ -41,6 +41,23 @@ public final class TokenBuckets {
     }
 
     /**
+     * Charges {@code cost} more tokens for work already admitted, whatever the bucket holds: it may go into
+     * debt (at most ten bursts deep), which the key pays back before anything more of it is admitted. For a
+     * cost known only once the work was looked at.
+     */
+    public void charge(String key, double cost, long nowNanos) {
+        if (cost <= 0) {
+            return;
+        }
+        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, nowNanos));
+        synchronized (bucket) {
+            double elapsed = Math.max(0, nowNanos - bucket.at) / 1e9;
+            bucket.tokens = Math.max(-10 * burst, Math.min(burst, bucket.tokens + elapsed * perSecond) - cost);
+            bucket.at = nowNanos;
+        }
+    }
+
+    /**
      * Takes {@code cost} tokens for {@code key} when it has them and answers 0; otherwise takes nothing
      * and answers how many whole seconds (at least 1) until it would have them: a {@code Retry-After}.
      */
