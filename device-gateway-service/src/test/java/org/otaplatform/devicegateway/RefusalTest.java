@@ -79,6 +79,14 @@ class RefusalTest {
             assertThat(gateway.awaitDownlink(DownlinkType.ERROR, p -> p.contains("RATE_LIMITED"))
                             .payload())
                     .contains("inReplyTo");
+            // 40 over the limit, and answered once a second at most: the answers cannot flood the broker
+            Gateways.sleep(1_000);
+            long answered = gateway.received().stream()
+                    .filter(r -> r.type() == DownlinkType.ERROR && r.payload().contains("RATE_LIMITED"))
+                    .count();
+            assertThat(answered)
+                    .as("answers to 40 refused messages sent within a second or two")
+                    .isBetween(1L, 3L);
         }
     }
 

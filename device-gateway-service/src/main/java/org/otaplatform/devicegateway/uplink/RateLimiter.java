@@ -21,6 +21,8 @@ public class RateLimiter {
 
     private final TokenBuckets buckets;
     private final int subDevicesPerToken;
+    /** One answered refusal a second per gateway. */
+    private final TokenBuckets answers = new TokenBuckets(1, 1, MAX_BUCKETS);
 
     RateLimiter(DeviceGatewayConfig config) {
         this.buckets = new TokenBuckets(
@@ -35,6 +37,11 @@ public class RateLimiter {
 
     boolean tryAcquire(String gatewayId, long nowNanos) {
         return buckets.waitFor(gatewayId, 1, nowNanos) == 0;
+    }
+
+    /** Whether a refusal of this gateway is answered now: once a second at most. */
+    public boolean answerRefusal(String gatewayId) {
+        return answers.tryTake(gatewayId);
     }
 
     /** Charges an admitted message for the sub-devices it names. */

@@ -126,6 +126,13 @@ public class UplinkConsumer {
         String gatewayId = topic.get().gatewayId();
         UplinkType type = topic.get().uplink().get();
         if (!rateLimiter.tryAcquire(gatewayId)) {
+            // refused unread, and answered once a second at most: a gateway flooding far over its limit costs
+            // the ordered uplink channel next to nothing, and its answers cannot flood the broker in turn
+            if (!rateLimiter.answerRefusal(gatewayId)) {
+                counter("ota.uplink.refused", "code", ErrorCode.RATE_LIMITED.name())
+                        .increment();
+                return Work.alone(() -> Uni.createFrom().voidItem());
+            }
             return Work.alone(() -> failed(
                     type,
                     gatewayId,
@@ -133,7 +140,8 @@ public class UplinkConsumer {
                             gatewayId,
                             peekMsgId(payload),
                             ErrorCode.RATE_LIMITED,
-                            "gateway " + gatewayId + " sends faster than its limit; slow down and send again")));
+                            "gateway " + gatewayId + " sends faster than its limit; slow down and send again"
+                                    + " (messages sent within the next second are refused unanswered)")));
         }
         Decoded<UplinkMessage> decoded = MessageCodec.decodeUplink(type, payload);
         if (decoded instanceof Decoded.Invalid<UplinkMessage> invalid) {
@@ -221,13 +229,24 @@ public class UplinkConsumer {
     }
 
     /** The msgId of a payload that was not read in full (rate limited), when it is plainly there. */
-    private static String peekMsgId(byte[] payload) {
-        try {
-            var node = MessageCodec.mapper().readTree(payload);
-            var msgId = node == null ? null : node.get("msgId");
-            return msgId != null && msgId.isTextual() && org.otaplatform.contract.Identifiers.isMsgId(msgId.textValue())
-                    ? msgId.textValue()
-                    : null;
+    /** The message's top-level {@code msgId}, read token by token: what follows it is never parsed. */
+    static String peekMsgId(byte[] payload) {
+        try (var parser = MessageCodec.mapper().getFactory().createParser(payload)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (var token = parser.nextToken();
+                    token == com.fasterxml.jackson.core.JsonToken.FIELD_NAME;
+                    token = parser.nextToken()) {
+                String field = parser.currentName();
+                var value = parser.nextToken();
+                if ("msgId".equals(field)) {
+                    String text = value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? parser.getText() : null;
+                    return text != null && org.otaplatform.contract.Identifiers.isMsgId(text) ? text : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }
