@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.reactive.InOrder;
+import org.otaplatform.common.reactive.RepeatedWarning;
 import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
@@ -26,6 +27,7 @@ import org.otaplatform.plan.task.PlanStats;
 public class PlanFinisher {
 
     private static final Logger LOG = Logger.getLogger(PlanFinisher.class);
+    private final RepeatedWarning passFailed = new RepeatedWarning(LOG, "the finishing pass");
 
     private final PlanRepository plans;
     private final PlanService service;
@@ -48,7 +50,7 @@ public class PlanFinisher {
                 .replaceWithVoid()
                 .plug(Watchdog.limit("the finishing pass"))
                 .onFailure()
-                .invoke(e -> LOG.warnf("finishing pass failed: %s", e.getMessage()))
+                .invoke(passFailed::failed)
                 .onFailure()
                 .recoverWithNull();
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
+import org.otaplatform.common.reactive.RepeatedWarning;
 import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.plan.config.PlanConfig;
@@ -44,6 +45,7 @@ import org.otaplatform.plan.task.TaskStore;
 public class PushScheduler {
 
     private static final Logger LOG = Logger.getLogger(PushScheduler.class);
+    private final RepeatedWarning passFailed = new RepeatedWarning(LOG, "the push pass");
     private static final int BATCH = 5_000;
     /** At most this many rounds of {@link #BATCH} per plan and pass. */
     private static final int ROUNDS = 10;
@@ -100,7 +102,7 @@ public class PushScheduler {
                                                 .query("SELECT pg_advisory_unlock(" + PUSH_LOCK + ")")
                                                 .execute())))
                 .onFailure()
-                .invoke(e -> LOG.warnf("push pass failed: %s", e.getMessage()))
+                .invoke(passFailed::failed)
                 .onFailure()
                 .recoverWithNull();
     }

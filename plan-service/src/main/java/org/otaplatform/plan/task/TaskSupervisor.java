@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
+import org.otaplatform.common.reactive.RepeatedWarning;
 import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.DeviceState;
@@ -31,6 +32,7 @@ import org.otaplatform.plan.plan.PlanTasks;
 public class TaskSupervisor implements PlanTasks, TaskEffects {
 
     private static final Logger LOG = Logger.getLogger(TaskSupervisor.class);
+    private final RepeatedWarning passFailed = new RepeatedWarning(LOG, "the timeout pass");
     private static final String SOURCE = "plan-service";
 
     private final Pool pool;
@@ -56,7 +58,7 @@ public class TaskSupervisor implements PlanTasks, TaskEffects {
                 .flatMap(v -> timeOutExpired())
                 .plug(Watchdog.limit("the timeout pass"))
                 .onFailure()
-                .invoke(e -> LOG.warnf("timeout pass failed: %s", e.getMessage()))
+                .invoke(passFailed::failed)
                 .onFailure()
                 .recoverWithNull();
     }

@@ -19,6 +19,7 @@ import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.InOrder;
+import org.otaplatform.common.reactive.RepeatedWarning;
 import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.FirmwareEvent;
@@ -44,6 +45,7 @@ import org.otaplatform.plan.plan.PlanStatus;
 public class VerificationRuns {
 
     private static final Logger LOG = Logger.getLogger(VerificationRuns.class);
+    private final RepeatedWarning passFailed = new RepeatedWarning(LOG, "the verification pass");
 
     private final Inbox inbox;
     private final Outbox outbox;
@@ -139,7 +141,7 @@ public class VerificationRuns {
                 .replaceWithVoid()
                 .plug(Watchdog.limit("the verification pass"))
                 .onFailure()
-                .invoke(e -> LOG.warnf("verification pass failed: %s", e.getMessage()))
+                .invoke(passFailed::failed)
                 .onFailure()
                 .recoverWithNull();
     }
