@@ -39,25 +39,7 @@ public final class Failures {
      * JSON error, though Jackson's are {@code IOException}s.
      */
     public static boolean transient_(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof DatabaseException db && db.getSqlState() != null) {
-                return transientState(db.getSqlState());
-            }
-            // Hibernate Reactive reports the server's error as a JDBC one (GenericJDBCException ← SQLException)
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                return transientState(sql.getSQLState());
-            }
-            if ((t instanceof IOException && !(t instanceof JacksonException))
-                    || t instanceof TimeoutException
-                    || t instanceof ClosedConnectionException
-                    // Vert.x's own connection and pool states ("Pool closed", "Connection is not active")
-                    || t instanceof NoStackTraceThrowable
-                    // and its plain exceptions: waiting for a pooled connection timed out, a connection closed
-                    || (t.getClass() == VertxException.class && t.getCause() == null)) {
-                return true;
-            }
-        }
-        return false;
+        return infrastructure(failure, t -> t instanceof IOException && !(t instanceof JacksonException));
     }
 
     /**
@@ -67,6 +49,16 @@ public final class Failures {
      * its own does not count (reading a broken request body throws those); a socket's does.
      */
     public static boolean unavailable(Throwable failure) {
+        return infrastructure(
+                failure, t -> t instanceof java.net.SocketException || t instanceof java.net.SocketTimeoutException);
+    }
+
+    /**
+     * Walks the cause chain: the first database error decides by its SQLSTATE; otherwise a time limit, a
+     * closed connection, one of Vert.x's connection and pool states, or an I/O failure that {@code io}
+     * accepts is the infrastructure's.
+     */
+    private static boolean infrastructure(Throwable failure, java.util.function.Predicate<Throwable> io) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof DatabaseException db && db.getSqlState() != null) {
                 return transientState(db.getSqlState());
@@ -75,11 +67,12 @@ public final class Failures {
             if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
                 return transientState(sql.getSQLState());
             }
-            if (t instanceof java.net.SocketException
-                    || t instanceof java.net.SocketTimeoutException
+            if (io.test(t)
                     || t instanceof TimeoutException
                     || t instanceof ClosedConnectionException
+                    // Vert.x's own connection and pool states ("Pool closed", "Connection is not active")
                     || t instanceof NoStackTraceThrowable
+                    // and its plain exceptions: waiting for a pooled connection timed out, a connection closed
                     || (t.getClass() == VertxException.class && t.getCause() == null)) {
                 return true;
             }
