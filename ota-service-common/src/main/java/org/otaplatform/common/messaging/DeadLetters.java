@@ -24,6 +24,8 @@ public class DeadLetters {
 
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
     private static final int MAX_REASON = 2_000;
+    /** What {@link #of} reads, in its order. */
+    private static final String COLUMNS = "id, subscription, topic, payload, reason, attempts, failed_at, replayed_at";
 
     private final MeterRegistry registry;
 
@@ -72,7 +74,7 @@ public class DeadLetters {
     public Uni<Page<DeadLetter>> list(PageRequest page) {
         return Panache.withSession(() -> Panache.getSession()
                 .flatMap(session -> session.createNativeQuery(
-                                "SELECT id, subscription, topic, payload, reason, attempts, failed_at, replayed_at"
+                                "SELECT " + COLUMNS
                                         + " FROM dead_letter ORDER BY failed_at DESC, id LIMIT ?1 OFFSET ?2",
                                 Object[].class)
                         .setParameter(1, page.size())
@@ -87,9 +89,7 @@ public class DeadLetters {
     public Uni<Optional<DeadLetter>> find(UUID id) {
         return Panache.withSession(() -> Panache.getSession()
                 .flatMap(session -> session.createNativeQuery(
-                                "SELECT id, subscription, topic, payload, reason, attempts, failed_at, replayed_at"
-                                        + " FROM dead_letter WHERE id = ?1",
-                                Object[].class)
+                                "SELECT " + COLUMNS + " FROM dead_letter WHERE id = ?1", Object[].class)
                         .setParameter(1, id)
                         .getResultList()
                         .map(rows -> rows.stream().findFirst().map(DeadLetters::of))));
