@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import org.otaplatform.common.messaging.BrokerReconnected;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.common.reactive.SafeContext;
+import org.otaplatform.contract.Direction;
 import org.otaplatform.contract.DownlinkType;
 import org.otaplatform.contract.Topics;
 
@@ -55,9 +56,8 @@ public class Resyncs {
 
     /** Asks {@code gatewayId}, or every gateway held online when null; the outbox rows' ids. */
     private Uni<List<UUID>> ask(String gatewayId, String reason) {
-        String prefix = Topics.downlink("x", DownlinkType.RESYNC);
-        String suffix = prefix.substring(prefix.indexOf("/x/") + 2);
-        String root = prefix.substring(0, prefix.indexOf("/x/") + 1);
+        // ota/v1/gw/{gatewayId}/down/resync, put together in SQL for each gateway
+        String suffix = "/" + Direction.DOWN.segment() + "/" + DownlinkType.RESYNC.suffix();
         String sql = "WITH due AS (UPDATE gateway SET resync_at = now() WHERE"
                 + (gatewayId == null ? " online" : " gateway_id = ?4")
                 + " AND (resync_at IS NULL OR resync_at < now() - interval '1 minute')"
@@ -69,7 +69,7 @@ public class Resyncs {
         return Panache.getSession()
                 .flatMap(s -> {
                     var query = s.createNativeQuery(sql)
-                            .setParameter(1, root)
+                            .setParameter(1, Topics.ROOT)
                             .setParameter(2, suffix)
                             .setParameter(3, reason);
                     if (gatewayId != null) {
