@@ -67,18 +67,16 @@ public class DownloadRoute {
             return;
         }
         long now = System.nanoTime();
-        long wait = perGateway.waitFor(gatewayId, 1, now);
-        String limited = "gateway " + gatewayId;
-        if (wait == 0) {
-            wait = perLink.waitFor(id + '|' + gatewayId + '|' + request.getParam("exp"), 1, now);
-            limited = "this link";
-        }
+        long gatewayWait = perGateway.waitFor(gatewayId, 1, now);
+        // a link is one signature (over the package, the gateway and the expiry): its bucket's key
+        long wait = gatewayWait > 0 ? gatewayWait : perLink.waitFor(request.getParam("sig"), 1, now);
         if (wait > 0) {
             ctx.response().putHeader("Retry-After", Long.toString(wait));
             problem(
                     ctx.response(),
                     ErrorCode.RATE_LIMITED,
-                    "too many download requests for " + limited + "; try again in " + wait + " s");
+                    "too many download requests for " + (gatewayWait > 0 ? "gateway " + gatewayId : "this link")
+                            + "; try again in " + wait + " s");
             return;
         }
         UUID firmwareId;
