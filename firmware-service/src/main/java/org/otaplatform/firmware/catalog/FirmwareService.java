@@ -7,6 +7,7 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.exception.ConstraintViolationException;
 import org.otaplatform.common.error.ApiException;
@@ -131,8 +132,6 @@ public class FirmwareService {
      * and then its file in this replica's disk cache (the others' go at their next sweep).
      */
     public Uni<Void> delete(UUID id) {
-        java.util.concurrent.atomic.AtomicReference<String> contentGone =
-                new java.util.concurrent.atomic.AtomicReference<>();
         return Panache.withTransaction(() -> repository
                         .findById(id)
                         .onItem()
@@ -150,20 +149,21 @@ public class FirmwareService {
                                     .delete(firmware)
                                     .flatMap(v -> repository.flush())
                                     .flatMap(v -> blobs.deleteIfUnreferenced(firmware.sha256))
-                                    .invoke(gone -> contentGone.set(gone ? firmware.sha256 : null))
-                                    .flatMap(v -> Panache.getSession()
+                                    .flatMap(gone -> Panache.getSession()
                                             .flatMap(s -> s.createNativeQuery(
                                                             "DELETE FROM download_stat WHERE firmware_id = ?1")
                                                     .setParameter(1, id)
-                                                    .executeUpdate()))
-                                    .flatMap(v -> publish(FirmwareEvent.DELETED, firmware));
+                                                    .executeUpdate())
+                                            .flatMap(v -> publish(FirmwareEvent.DELETED, firmware))
+                                            // the content that went with it, whose cached file goes too
+                                            .replaceWith(
+                                                    gone ? Optional.of(firmware.sha256) : Optional.<String>empty()));
                         })))
-                .invoke(() -> {
+                .invoke(contentGone -> {
                     lookup.forget(id);
-                    if (contentGone.get() != null) {
-                        cache.forget(contentGone.get());
-                    }
-                });
+                    contentGone.ifPresent(cache::forget);
+                })
+                .replaceWithVoid();
     }
 
     @WithSession
