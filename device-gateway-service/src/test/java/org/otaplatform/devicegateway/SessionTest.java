@@ -116,17 +116,12 @@ class SessionTest {
         String gw = Gateways.id("gw-offline");
         Registry.bulbs(gw + "-a");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
-            gateway.publish(
-                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(
-                            () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(true)));
+            helloWithBulb(gateway, gw);
+            awaitOnline(gw, true);
 
             gateway.publish(UplinkType.OFFLINE, "{}");
 
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(
-                            () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(false)));
+            awaitOnline(gw, false);
             given().get("/api/v1/devices/zb-bulb/" + gw + "-a")
                     .then()
                     .body("online", equalTo(false))
@@ -140,19 +135,14 @@ class SessionTest {
         String gw = Gateways.id("gw-revived");
         Registry.bulbs(gw + "-a");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
-            gateway.publish(
-                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
+            helloWithBulb(gateway, gw);
             // its last will overtook the hello of its reconnect, or that hello was lost with a broker restart
             gateway.publish(UplinkType.OFFLINE, "{}");
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(
-                            () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(false)));
+            awaitOnline(gw, false);
 
             gateway.publish(UplinkType.VERSION, Gateways.version(Gateways.msgId(), gw + "-a", "1.1"));
 
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(
-                            () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(true)));
+            awaitOnline(gw, true);
             given().get("/api/v1/devices/zb-bulb/" + gw + "-a")
                     .then()
                     .body("online", equalTo(true))
@@ -165,12 +155,9 @@ class SessionTest {
         String gw = Gateways.id("gw-resync");
         Registry.bulbs(gw + "-a");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
-            gateway.publish(
-                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
+            helloWithBulb(gateway, gw);
             gateway.publish(UplinkType.OFFLINE, "{}");
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(
-                            () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(false)));
+            awaitOnline(gw, false);
 
             gateway.publish(UplinkType.VERSION, Gateways.version(Gateways.msgId(), gw + "-a", "1.1"));
 
@@ -198,11 +185,8 @@ class SessionTest {
         String gw = Gateways.id("gw-broker-back");
         Registry.bulbs(gw + "-a");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
-            gateway.publish(
-                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(
-                            () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(true)));
+            helloWithBulb(gateway, gw);
+            awaitOnline(gw, true);
 
             brokerBack.fire(new BrokerReconnected(java.time.Instant.now()));
 
@@ -263,8 +247,7 @@ class SessionTest {
         String gw = Gateways.id("gw-status");
         Registry.bulbs(gw + "-a");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw)) {
-            gateway.publish(
-                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
+            helloWithBulb(gateway, gw);
             gateway.publish(
                     UplinkType.STATUS,
                     "{\"msgId\":\"" + Gateways.msgId()
@@ -278,5 +261,17 @@ class SessionTest {
                             .body("online", equalTo(false))
                             .body("version", equalTo("2.0")));
         }
+    }
+
+    /** The gateway opens its session with its one sub-device, {@code <gw>-a} at 1.0. */
+    private static void helloWithBulb(TestGateway gateway, String gw) {
+        gateway.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-a", "1.0", true)));
+    }
+
+    /** Until the service holds the gateway online, or offline. */
+    private static void awaitOnline(String gw, boolean online) {
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> given().get("/api/v1/gateways/" + gw).then().body("online", equalTo(online)));
     }
 }
