@@ -50,7 +50,8 @@ class DeadLetterTest {
                 .statusCode(200)
                 .body("replayedAt", notNullValue());
 
-        assertThat(count("SELECT count(*) FROM device_view WHERE device_key = $1 AND version = '1.4'", device))
+        assertThat(Fixtures.count(
+                        pool, "SELECT count(*) FROM device_view WHERE device_key = $1 AND version = '1.4'", device))
                 .isOne();
         given().post("/api/v1/dead-letters/" + id + "/replay")
                 .then()
@@ -94,15 +95,5 @@ class DeadLetterTest {
                 .await()
                 .indefinitely();
         return id;
-    }
-
-    private long count(String sql, String param) {
-        return pool.preparedQuery(sql)
-                .execute(Tuple.of(param))
-                .await()
-                .indefinitely()
-                .iterator()
-                .next()
-                .getLong(0);
     }
 }

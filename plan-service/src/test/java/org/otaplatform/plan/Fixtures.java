@@ -73,8 +73,13 @@ final class Fixtures {
                 "{\"name\":\"" + product + "-" + UUID.randomUUID().toString().substring(0, 4)
                         + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
                         + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\"" + extra + "}";
+        return activated(plan);
+    }
+
+    /** Creates the plan and activates it; its id. */
+    static String activated(String planJson) {
         String id = given().contentType(ContentType.JSON)
-                .body(plan)
+                .body(planJson)
                 .post("/api/v1/plans")
                 .then()
                 .statusCode(201)
@@ -82,6 +87,17 @@ final class Fixtures {
                 .path("id");
         given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
         return id;
+    }
+
+    /** A single count from the service's database. */
+    static long count(io.vertx.mutiny.sqlclient.Pool pool, String sql, Object... params) {
+        return pool.preparedQuery(sql)
+                .execute(io.vertx.mutiny.sqlclient.Tuple.from(params))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     /** The commands of {@code type} (e.g. {@code gateway.upgrade}) for the product's devices seen on the bus. */

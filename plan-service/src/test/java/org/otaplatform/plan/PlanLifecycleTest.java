@@ -179,15 +179,7 @@ class PlanLifecycleTest {
         String firmware = knownFirmware("zb-bulb", "1.6", FirmwareType.FULL, null, "UNVERIFIED");
         String body = plan("ended-" + UUID.randomUUID(), firmware, "SILENT")
                 .replace("\"mode\"", "\"startAt\":\"2020-01-01T00:00:00\",\"endAt\":\"2020-01-02T00:00:00\",\"mode\"");
-        String id = given().contentType(ContentType.JSON)
-                .body(body)
-                .post("/api/v1/plans")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-
-        given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
+        String id = Fixtures.activated(body);
 
         await().atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> given().get("/api/v1/plans/" + id).then().body("status", equalTo("FINISHED")));

@@ -59,7 +59,7 @@ class PushTest {
             String plan = "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
                     + firmwareId + "\","
                     + "\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"],\"blacklist\":[\"d6\"],\"maxConcurrentPerGateway\":2}";
-            String id = activated(plan);
+            String id = Fixtures.activated(plan);
 
             awaitUpgrades(bus, product, 2);
             List<JsonNode> first = upgrades(bus, product);
@@ -142,9 +142,7 @@ class PushTest {
         try (TestMqttClient bus =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
             String id = activePlan(bus, product, gw, 1, 10);
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> upgrades(bus, product).size() >= 1);
-            String task = upgrades(bus, product).get(0).get("taskId").asText();
+            String task = awaitUpgrades(bus, product, 1).get(0).get("taskId").asText();
 
             // as after 60 s without a timeout pass, during which the task's ack time ran out
             pool.withTransaction(c -> c.query("UPDATE timeout_clock SET last_pass = now() - interval '60 s'")
@@ -179,9 +177,7 @@ class PushTest {
         try (TestMqttClient bus =
                 TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
             String id = activePlan(bus, product, gw, 1, 10);
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> upgrades(bus, product).size() >= 1);
-            String task = upgrades(bus, product).get(0).get("taskId").asText();
+            String task = awaitUpgrades(bus, product, 1).get(0).get("taskId").asText();
 
             await().atMost(Duration.ofSeconds(20)).until(() -> state(id, task).equals("TIMED_OUT"));
             bus.await(m -> m.payload().contains("gateway.cancel") && m.payload().contains(task));
@@ -271,9 +267,10 @@ class PushTest {
                     Tuple.of(product, gateways, perGateway));
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
-            String id = activated("{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
-                    + firmwareId + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"],"
-                    + "\"maxConcurrentPerGateway\":" + perGateway + "}");
+            String id = Fixtures.activated(
+                    "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
+                            + firmwareId + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"],"
+                            + "\"maxConcurrentPerGateway\":" + perGateway + "}");
 
             String tasks = "SELECT count(*) FROM upgrade_task WHERE product_key = $1";
             await().atMost(Duration.ofSeconds(15)).until(() -> count(tasks, product) == 1000);
@@ -322,8 +319,9 @@ class PushTest {
                     Tuple.of(product));
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
-            String id = activated("{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
-                    + firmwareId + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"]}");
+            String id = Fixtures.activated(
+                    "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
+                            + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"sourceVersions\":[\"1.0\"]}");
 
             await().atMost(Duration.ofSeconds(15))
                     .until(() -> count("SELECT count(*) FROM upgrade_task WHERE product_key = $1", product) == 50);
@@ -385,7 +383,7 @@ class PushTest {
                     "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
                             + "\",\"mode\":\"MANUAL\",\"timeZone\":\"UTC\",\"maxConcurrentPerGateway\":1,"
                             + "\"upgradeNotes\":{\"en\":\"Fixes pairing\"}}";
-            String plan = activated(body);
+            String plan = Fixtures.activated(body);
 
             await().atMost(Duration.ofSeconds(15))
                     .untilAsserted(() -> given().get("/api/v1/devices/" + product + "/d1/upgrade")
@@ -729,7 +727,7 @@ class PushTest {
         String plan = "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
                 + "\"," + "\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"maxConcurrentPerGateway\":" + concurrency
                 + ",\"ackTimeoutSeconds\":" + ackTimeout + ",\"pushActively\":" + pushActively + extra + "}";
-        String id = activated(plan);
+        String id = Fixtures.activated(plan);
         return id;
     }
 
@@ -762,19 +760,6 @@ class PushTest {
         pool.preparedQuery(sql).execute(params).await().indefinitely();
     }
 
-    /** Creates the plan and activates it; its id. */
-    private static String activated(String planJson) {
-        String id = given().contentType(ContentType.JSON)
-                .body(planJson)
-                .post("/api/v1/plans")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        given().post("/api/v1/plans/" + id + "/activate").then().statusCode(200);
-        return id;
-    }
-
     private static List<String> taskIds(List<JsonNode> upgrades) {
         return upgrades.stream().map(c -> c.get("taskId").asText()).toList();
     }
@@ -797,12 +782,6 @@ class PushTest {
     }
 
     private long count(String sql, String param) {
-        return pool.preparedQuery(sql)
-                .execute(Tuple.of(param))
-                .await()
-                .indefinitely()
-                .iterator()
-                .next()
-                .getLong(0);
+        return Fixtures.count(pool, sql, param);
     }
 }
