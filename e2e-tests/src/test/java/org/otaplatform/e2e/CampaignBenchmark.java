@@ -65,19 +65,19 @@ public final class CampaignBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int gateways = intOption(args, "--gateways", 1_000);
-        int devices = intOption(args, "--devices", 100);
-        int concurrency = intOption(args, "--concurrency", 10);
-        int schedulerDevices = intOption(args, "--scheduler-devices", 1_000_000);
-        int warmup = intOption(args, "--warmup", 10_000);
+        int gateways = BenchArgs.integer(args, "--gateways", 1_000);
+        int devices = BenchArgs.integer(args, "--devices", 100);
+        int concurrency = BenchArgs.integer(args, "--concurrency", 10);
+        int schedulerDevices = BenchArgs.integer(args, "--scheduler-devices", 1_000_000);
+        int warmup = BenchArgs.integer(args, "--warmup", 10_000);
         Path results = Path.of("..", "bench", "results").toAbsolutePath().normalize();
         Files.createDirectories(results);
         // "--postgres stock": a PostgreSQL of its own with the server's default settings (autovacuum on,
         // synchronous commit on) instead of the machine's, whose configuration may differ (CI's has no autovacuum)
-        boolean stock = "stock".equals(stringOption(args, "--postgres", "machine"));
+        boolean stock = "stock".equals(BenchArgs.string(args, "--postgres", "machine"));
         // "--shape field" (the default): each gateway publishes one message at a time, the next after the
         // broker's PUBACK, as gateways in the field are built; "pipelined": up to 1,000 in flight per gateway
-        String shape = stringOption(args, "--shape", "field");
+        String shape = BenchArgs.string(args, "--shape", "field");
         if (!shape.equals("field") && !shape.equals("pipelined")) {
             throw new IllegalArgumentException("--shape: expected field or pipelined");
         }
@@ -737,19 +737,6 @@ public final class CampaignBenchmark {
 
     private static double round(double value) {
         return Math.round(value * 100) / 100.0;
-    }
-
-    private static String stringOption(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
-    }
-
-    private static int intOption(String[] args, String name, int fallback) {
-        return Integer.parseInt(stringOption(args, name, Integer.toString(fallback)));
     }
 
     private static void say(String format, Object... args) {

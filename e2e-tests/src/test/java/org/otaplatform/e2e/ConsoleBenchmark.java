@@ -33,8 +33,8 @@ public final class ConsoleBenchmark {
     private ConsoleBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int devices = option(args, "--devices", 1_000_000);
-        int samples = option(args, "--samples", 8);
+        int devices = BenchArgs.integer(args, "--devices", 1_000_000);
+        int samples = BenchArgs.integer(args, "--samples", 8);
         PostgresServer postgres = PostgresServer.shared();
         Platform platform = new Platform(postgres, MqttBroker.shared(), null, "bench-console-logs");
         StringBuilder out = new StringBuilder("| measure | result |\n|---|---|\n");
@@ -189,15 +189,6 @@ public final class ConsoleBenchmark {
                 sorted.size());
         System.out.print(line);
         return line;
-    }
-
-    private static int option(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
     }
 
     private static void say(String format, Object... args) {

@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.restassured.response.Response;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,9 +43,9 @@ class DatabaseOutageIT {
 
     @BeforeAll
     static void startOwnInfrastructure() throws Exception {
-        postgres = PostgresServer.startEmbedded(Ports.free(), fresh(Path.of("target", "outage-pg")));
-        broker = MqttBroker.startRestartable(fresh(Path.of("target", "outage-broker")));
-        fresh(Path.of("target", "outage-logs")); // the logs are read for what this run wrote
+        postgres = PostgresServer.startEmbedded(Ports.free(), Platform.freshDirectory(Path.of("target", "outage-pg")));
+        broker = MqttBroker.startRestartable(Platform.freshDirectory(Path.of("target", "outage-broker")));
+        Platform.freshDirectory(Path.of("target", "outage-logs")); // the logs are read for what this run wrote
         platform = new Platform(postgres, broker, "outage", "outage-logs");
     }
 
@@ -171,18 +167,5 @@ class DatabaseOutageIT {
 
     private static long count(String database, String sql) throws Exception {
         return postgres.count(database, sql);
-    }
-
-    private static Path fresh(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                List<Path> all =
-                        new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
-                for (Path p : all) {
-                    Files.delete(p);
-                }
-            }
-        }
-        return Files.createDirectories(dir);
     }
 }

@@ -48,9 +48,9 @@ public final class FairUplinkBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int gateways = option(args, "--gateways", 200);
-        int devices = option(args, "--devices", 20);
-        int concurrency = option(args, "--concurrency", 10);
+        int gateways = BenchArgs.integer(args, "--gateways", 200);
+        int devices = BenchArgs.integer(args, "--devices", 20);
+        int concurrency = BenchArgs.integer(args, "--concurrency", 10);
         PostgresServer postgres = PostgresServer.shared();
         MqttBroker broker = MqttBroker.shared();
         Platform platform = new Platform(postgres, broker, null, "bench-logs");
@@ -265,15 +265,6 @@ public final class FairUplinkBenchmark {
         double seconds() {
             return (stoppedAt - startedAt) / 1e9;
         }
-    }
-
-    private static int option(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
     }
 
     private static void say(String format, Object... args) {

@@ -5,19 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,9 +44,9 @@ class FaultInjectionIT {
 
     @BeforeAll
     static void startOwnInfrastructure() throws Exception {
-        Path pgData = fresh(Path.of("target", "fault-pg"));
+        Path pgData = Platform.freshDirectory(Path.of("target", "fault-pg"));
         postgres = PostgresServer.startEmbedded(Ports.free(), pgData);
-        broker = MqttBroker.startRestartable(fresh(Path.of("target", "fault-broker")));
+        broker = MqttBroker.startRestartable(Platform.freshDirectory(Path.of("target", "fault-broker")));
         platform = new Platform(postgres, broker, "fault", "fault-logs");
     }
 
@@ -208,18 +205,5 @@ class FaultInjectionIT {
     private static Connection connection() throws Exception {
         return DriverManager.getConnection(
                 postgres.jdbcUrl(platform.planDatabase), postgres.user(), postgres.password());
-    }
-
-    private static Path fresh(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                List<Path> all =
-                        new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
-                for (Path p : all) {
-                    Files.delete(p);
-                }
-            }
-        }
-        return Files.createDirectories(dir);
     }
 }

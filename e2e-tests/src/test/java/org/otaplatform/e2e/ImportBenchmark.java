@@ -36,8 +36,8 @@ public final class ImportBenchmark {
     private ImportBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int devices = option(args, "--devices", 100_000);
-        int rounds = option(args, "--rounds", 3);
+        int devices = BenchArgs.integer(args, "--devices", 100_000);
+        int rounds = BenchArgs.integer(args, "--rounds", 3);
         PostgresServer postgres = PostgresServer.shared();
         String database = postgres.createUniqueDatabase("ota_bench_import");
         Path root = Path.of("..").toAbsolutePath().normalize();
@@ -163,15 +163,6 @@ public final class ImportBenchmark {
                     .getBytes(StandardCharsets.UTF_8));
         }
         return out.toByteArray();
-    }
-
-    private static int option(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
     }
 
     private static void say(String format, Object... args) {

@@ -333,4 +333,17 @@ final class Platform {
                 .extract()
                 .jsonPath();
     }
+
+    /** {@code dir}, emptied (made when missing): the data or logs of a test's own servers, from scratch. */
+    static java.nio.file.Path freshDirectory(java.nio.file.Path dir) throws java.io.IOException {
+        if (java.nio.file.Files.exists(dir)) {
+            try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(dir)) {
+                for (java.nio.file.Path p :
+                        walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(p);
+                }
+            }
+        }
+        return java.nio.file.Files.createDirectories(dir);
+    }
 }
