@@ -57,7 +57,9 @@ final class ArrivalOrder {
     /** Received and not handled yet. */
     private final Deque<Received> queue = new ArrayDeque<>();
 
-    private boolean busy;
+    private volatile boolean busy;
+    /** When the run being handled started (ms). */
+    private volatile long runStarted;
 
     /**
      * @param together applies a run of works in one transaction; null: every message alone
@@ -86,6 +88,19 @@ final class ArrivalOrder {
         }
     }
 
+    /** Whether nothing is waiting or being handled. */
+    boolean idle() {
+        return !busy && queue.isEmpty();
+    }
+
+    /**
+     * How long the run being handled has been at it (0 when idle): milliseconds normally; a channel that
+     * waits out a fault grows it, and meanwhile the broker queues this subscription's messages.
+     */
+    long stalledMillis() {
+        return busy ? System.currentTimeMillis() - runStarted : 0;
+    }
+
     /**
      * Takes the next message and those waiting behind it that may share its transaction; should the shared
      * transaction fail, it is rolled back and each of its messages is handled alone.
@@ -97,6 +112,7 @@ final class ArrivalOrder {
             return;
         }
         busy = true;
+        runStarted = System.currentTimeMillis();
         List<Received> batch = new ArrayList<>();
         batch.add(first);
         while (together != null

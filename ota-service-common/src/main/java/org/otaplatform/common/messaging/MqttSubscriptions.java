@@ -1,6 +1,7 @@
 package org.otaplatform.common.messaging;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
@@ -10,8 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -51,8 +53,13 @@ public class MqttSubscriptions {
     private final Vertx vertx;
     private final BrokerConnection broker;
     private final String clientIdBase;
+    private final String instanceId;
     private final boolean persistent;
-    private final List<Subscription> subscriptions = new ArrayList<>();
+    /** By name (the end of the client id). */
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    /** How long a session must have been silent before a hand-over counts it empty. */
+    static final long QUIET_MS = 1_000;
+
     private volatile boolean stopping;
     private final AtomicLong lastBrokerBack = new AtomicLong();
     private final Event<BrokerReconnected> brokerReconnected;
@@ -72,10 +79,10 @@ public class MqttSubscriptions {
         this.broker = broker;
         this.brokerReconnected = brokerReconnected;
         this.persistent = instanceId.filter(id -> !id.isBlank()).isPresent();
-        this.clientIdBase = broker.application() + "-"
-                + instanceId
-                        .filter(id -> !id.isBlank())
-                        .orElse(UUID.randomUUID().toString().substring(0, 8));
+        this.instanceId = instanceId
+                .filter(id -> !id.isBlank())
+                .orElse(UUID.randomUUID().toString().substring(0, 8));
+        this.clientIdBase = broker.application() + "-" + this.instanceId;
     }
 
     /**
@@ -160,8 +167,14 @@ public class MqttSubscriptions {
                 () -> stopping,
                 deadLetters);
         synchronized (subscriptions) {
-            subscriptions.add(s);
+            subscriptions.put(name, s);
         }
+        Gauge.builder("ota.messages.stalled", s, x -> x.stalledMillis() / 1000.0)
+                .description("how long the message being handled has waited for its work to commit; meanwhile"
+                        + " the broker queues this subscription's messages")
+                .baseUnit("seconds")
+                .tag("subscription", name)
+                .register(registry);
         vertx.getOrCreateContext().runOnContext(v -> s.connect());
         if (!Context.isOnEventLoopThread()) {
             // at start-up: the service is not up before it listens (it keeps trying in the background)
@@ -180,8 +193,65 @@ public class MqttSubscriptions {
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
         synchronized (subscriptions) {
-            subscriptions.forEach(Subscription::disconnect);
+            subscriptions.values().forEach(Subscription::disconnect);
         }
+    }
+
+    /** Whether the sessions are persistent (a stable instance id), the only ones that can strand messages. */
+    public boolean persistent() {
+        return persistent;
+    }
+
+    /** This replica's instance id (random for clean sessions). */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /**
+     * Before this replica leaves for good, while other replicas stay: every subscription stops taking the
+     * group's messages, handles what is on its way, disconnects and discards its session (see
+     * {@link SessionHandover}). Yields how many messages arrived meanwhile.
+     */
+    public Uni<Long> handOver() {
+        return all(s -> s.handOver(QUIET_MS));
+    }
+
+    /**
+     * Empties the sessions a departed replica of this service left on the broker: each of this service's
+     * subscriptions, under that replica's client id, handles what the session held (see {@link
+     * SessionHandover}). Fails if the replica takes its sessions back meanwhile. Yields the messages handled.
+     */
+    public Uni<Long> empty(String departedInstanceId) {
+        String base = broker.application() + "-" + departedInstanceId + "-";
+        return all((name, s) -> s.forSession(base + name).empty(QUIET_MS));
+    }
+
+    /** Removes a departed replica's (emptied) sessions from the broker. */
+    public Uni<Long> discard(String departedInstanceId) {
+        String base = broker.application() + "-" + departedInstanceId + "-";
+        return all((name, s) -> s.forSession(base + name).discard().map(0L));
+    }
+
+    private Uni<Long> all(Function<Subscription, io.vertx.core.Future<Long>> each) {
+        return all((name, s) -> each.apply(s));
+    }
+
+    private Uni<Long> all(BiFunction<String, Subscription, io.vertx.core.Future<Long>> each) {
+        List<Uni<Long>> unis;
+        synchronized (subscriptions) {
+            unis = subscriptions.entrySet().stream()
+                    .map(e -> Uni.createFrom()
+                            .completionStage(
+                                    () -> each.apply(e.getKey(), e.getValue()).toCompletionStage()))
+                    .toList();
+        }
+        if (unis.isEmpty()) {
+            return Uni.createFrom().item(0L);
+        }
+        return Uni.join()
+                .all(unis)
+                .andFailFast()
+                .map(counts -> counts.stream().mapToLong(Long::longValue).sum());
     }
 
     /** Once per outage (the subscriptions reconnect within moments of each other). */
@@ -200,7 +270,7 @@ public class MqttSubscriptions {
     public Uni<Void> replay(String topic, byte[] payload) {
         Subscription match;
         synchronized (subscriptions) {
-            match = subscriptions.stream()
+            match = subscriptions.values().stream()
                     .filter(s -> s.matches(topic))
                     .findFirst()
                     .orElse(null);
@@ -215,7 +285,7 @@ public class MqttSubscriptions {
     /** Whether every subscription is connected (readiness). */
     public boolean connected() {
         synchronized (subscriptions) {
-            return subscriptions.stream().allMatch(Subscription::subscribed);
+            return subscriptions.values().stream().allMatch(Subscription::subscribed);
         }
     }
 }

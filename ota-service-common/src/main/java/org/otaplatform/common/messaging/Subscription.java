@@ -2,6 +2,8 @@ package org.otaplatform.common.messaging;
 
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
@@ -30,14 +32,22 @@ final class Subscription {
     final String clientId;
     private final String filter;
     private final BiFunction<String, byte[], Work> prepare;
+    private final Function<List<Supplier<Uni<Void>>>, Uni<Void>> together;
     private final Runnable afterReconnect;
     private final BooleanSupplier stopping;
+    private final DeadLetters deadLetters;
     private final ArrivalOrder handler;
 
     final CompletableFuture<Void> firstSubscribed = new CompletableFuture<>();
     private MqttClient client;
     private volatile boolean subscribed;
     private int failedConnects;
+    /** Set once the session is being handed over or emptied: a lost connection is not replaced. */
+    private volatile boolean leaving;
+    /** When the last message arrived (ms); how a hand-over knows the session is empty. */
+    private volatile long lastArrival;
+    /** Messages received on this connection: what an emptied session held. */
+    private long received;
 
     /**
      * @param options the connection's options (client id, session, account); auto-ack is turned off here
@@ -64,8 +74,10 @@ final class Subscription {
         this.clientId = options.getClientId();
         this.filter = filter;
         this.prepare = prepare;
+        this.together = together;
         this.afterReconnect = afterReconnect;
         this.stopping = stopping;
+        this.deadLetters = deadLetters;
         this.handler = new ArrivalOrder(vertx, filter, together, stopping, this::ack, deadLetters);
     }
 
@@ -74,7 +86,7 @@ final class Subscription {
     }
 
     void connect() {
-        if (stopping.getAsBoolean()) {
+        if (stopping.getAsBoolean() || leaving) {
             return;
         }
         MqttClient c = MqttClient.create(vertx, options);
@@ -93,7 +105,7 @@ final class Subscription {
         });
         c.closeHandler(v -> {
             subscribed = false;
-            if (!stopping.getAsBoolean()) {
+            if (!stopping.getAsBoolean() && !leaving) {
                 LOG.warnf("MQTT subscription %s lost its connection; reconnecting", clientId);
                 vertx.setTimer(reconnectDelay(), t -> connect());
             }
@@ -127,8 +139,94 @@ final class Subscription {
         }
     }
 
+    /**
+     * The same subscription under another client id, to empty a departed replica's session
+     * ({@link #empty()}): its messages are handled as this subscription's own.
+     */
+    Subscription forSession(String otherClientId) {
+        return new Subscription(
+                vertx,
+                new MqttClientOptions(options).setClientId(otherClientId).setCleanSession(false),
+                host,
+                port,
+                filter,
+                prepare,
+                together,
+                () -> {},
+                stopping,
+                deadLetters);
+    }
+
+    /**
+     * Hands this replica's share over to the other members of the group before it leaves for good: stops
+     * taking new messages (UNSUBSCRIBE: the broker gives the group's messages to the others), handles what
+     * is on its way until nothing arrived for {@code quiet}, disconnects and discards the session. Returns
+     * how many messages came after the unsubscribe. On failure the session is left as it is.
+     */
+    Future<Long> handOver(long quiet) {
+        leaving = true;
+        MqttClient c = client;
+        if (c == null || !c.isConnected()) {
+            return Future.failedFuture(clientId + " is not connected");
+        }
+        received = 0;
+        Promise<Long> drained = Promise.promise();
+        c.closeHandler(v -> {
+            subscribed = false;
+            drained.tryFail(clientId + " lost its connection while handing over");
+        });
+        c.unsubscribeCompletionHandler(id -> whenQuiet(quiet, drained));
+        c.unsubscribe(filter).onFailure(drained::tryFail);
+        return drained.future()
+                .compose(n -> c.disconnect().compose(v -> discard()).map(n));
+    }
+
+    /**
+     * Empties the session of a replica that is gone (this subscription came from {@link #forSession}):
+     * connects as it, unsubscribes at once, handles what the session held until nothing arrived for
+     * {@code quiet}, and disconnects. Fails if the connection is lost meanwhile: its owner came back and
+     * took its session over, and carries on with what is left. Returns how many messages it held.
+     */
+    Future<Long> empty(long quiet) {
+        leaving = true;
+        MqttClient c = MqttClient.create(vertx, options);
+        client = c;
+        Promise<Long> drained = Promise.promise();
+        c.publishHandler(this::received);
+        c.closeHandler(v -> drained.tryFail(clientId + " was taken over (its replica is back?)"));
+        c.unsubscribeCompletionHandler(id -> whenQuiet(quiet, drained));
+        c.connect(port, host).compose(ack -> c.unsubscribe(filter)).onFailure(drained::tryFail);
+        return drained.future().compose(n -> c.disconnect().map(n));
+    }
+
+    /** Removes this client id's session from the broker: a clean connection, at once closed. */
+    Future<Void> discard() {
+        MqttClient c = MqttClient.create(vertx, new MqttClientOptions(options).setCleanSession(true));
+        return c.connect(port, host).compose(ack -> c.disconnect());
+    }
+
+    /** Completes {@code done} with the messages received once none arrived for {@code quiet} ms and all are handled. */
+    private void whenQuiet(long quiet, Promise<Long> done) {
+        lastArrival = System.currentTimeMillis();
+        vertx.setPeriodic(Math.max(50, quiet / 4), timer -> {
+            if (done.future().isComplete()) {
+                vertx.cancelTimer(timer);
+            } else if (handler.idle() && System.currentTimeMillis() - lastArrival >= quiet) {
+                vertx.cancelTimer(timer);
+                done.tryComplete(received);
+            }
+        });
+    }
+
+    /** How long the message being handled has been waiting for its work to commit (0: none). */
+    long stalledMillis() {
+        return handler.stalledMillis();
+    }
+
     /** On the connection's event loop: prepare, queue, and start handling if idle. */
     private void received(MqttPublishMessage message) {
+        lastArrival = System.currentTimeMillis();
+        received++;
         byte[] payload = message.payload().getBytes();
         handler.add(new ArrivalOrder.Received(
                 message.topicName(), payload, message, client, prepared(message.topicName(), payload)));

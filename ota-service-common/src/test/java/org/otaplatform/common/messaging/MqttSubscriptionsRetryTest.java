@@ -6,13 +6,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
-import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.NotificationOptions;
-import jakarta.enterprise.util.TypeLiteral;
-import java.lang.annotation.Annotation;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -107,36 +102,5 @@ class MqttSubscriptionsRetryTest {
                 .isFalse();
         assertThat(Subscription.topicMatches("ota/v1/gw/+/up/ack", "ota/v1/gw/g1/x/up/ack"))
                 .isFalse();
-    }
-
-    /** Nobody observes a reconnection here. */
-    private static final class NoEvents implements Event<BrokerReconnected> {
-        @Override
-        public void fire(BrokerReconnected event) {}
-
-        @Override
-        public <U extends BrokerReconnected> CompletionStage<U> fireAsync(U event) {
-            return CompletableFuture.completedFuture(event);
-        }
-
-        @Override
-        public <U extends BrokerReconnected> CompletionStage<U> fireAsync(U event, NotificationOptions options) {
-            return CompletableFuture.completedFuture(event);
-        }
-
-        @Override
-        public Event<BrokerReconnected> select(Annotation... qualifiers) {
-            return this;
-        }
-
-        @Override
-        public <U extends BrokerReconnected> Event<U> select(Class<U> subtype, Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <U extends BrokerReconnected> Event<U> select(TypeLiteral<U> subtype, Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
-        }
     }
 }
