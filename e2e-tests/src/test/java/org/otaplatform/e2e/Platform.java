@@ -39,6 +39,12 @@ final class Platform {
     final MqttBroker broker;
     /** plan-service's database, for tests that recount from the task table. */
     final String planDatabase;
+    /** device-gateway-service's database. */
+    final String gatewayDatabase;
+
+    private final Path root;
+    private final Map<String, String> planEnvironment;
+    private final Map<String, String> everyService;
     /** The three services' databases, made for this platform and dropped when it closes. */
     private final List<String> databases = new ArrayList<>();
 
@@ -71,13 +77,27 @@ final class Platform {
             String logDir,
             Map<String, String> planEnvironment)
             throws Exception {
+        this(postgres, broker, instanceId, logDir, planEnvironment, Map.of());
+    }
+
+    /** @param everyService variables given to every service's process (and to later replicas) */
+    Platform(
+            PostgresServer postgres,
+            MqttBroker broker,
+            String instanceId,
+            String logDir,
+            Map<String, String> planEnvironment,
+            Map<String, String> everyService)
+            throws Exception {
         this.broker = broker;
         // the suites act as an administrator unless a call names another role
         JwtTokens.restAssuredAsDevAdmin();
-        Path root = Path.of("..").toAbsolutePath().normalize();
+        this.root = Path.of("..").toAbsolutePath().normalize();
         Path logs = Path.of("target", logDir).toAbsolutePath();
         String id = instanceId == null ? "" : instanceId;
         this.postgres = postgres;
+        this.planEnvironment = Map.copyOf(planEnvironment);
+        this.everyService = Map.copyOf(everyService);
         this.planDatabase = postgres.createUniqueDatabase("ota_e2e_plan");
         databases.add(planDatabase);
         var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
@@ -96,28 +116,48 @@ final class Platform {
                 .env(
                         "OTA_FIRMWARE_CACHE_DIR",
                         Path.of("target", "firmware-cache").toAbsolutePath().toString())
+                .environment(everyService)
                 .logDir(logs)
                 .start();
-        plan = ServiceProcess.of("plan-service", jar(root, "plan-service"), "OTA_PLAN_PORT")
+        plan = planService(id).logDir(logs).start();
+        this.gatewayDatabase = database(postgres, "ota_e2e_device_gateway");
+        gateway = gatewayService(id).logDir(logs).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+    }
+
+    private ServiceProcess.Builder planService(String instanceId) {
+        return ServiceProcess.of("plan-service", jar(root, "plan-service"), "OTA_PLAN_PORT")
                 .postgres(postgres)
                 .broker(broker)
-                .env("OTA_INSTANCE_ID", id)
+                .env("OTA_INSTANCE_ID", instanceId)
                 .env("OTA_DB_PASSWORD", DB_PASSWORD)
                 .database("OTA_PLAN_DB", planDatabase)
                 .environment(planEnvironment)
-                .logDir(logs)
-                .start();
-        gateway = ServiceProcess.of(
+                .environment(everyService);
+    }
+
+    private ServiceProcess.Builder gatewayService(String instanceId) {
+        return ServiceProcess.of(
                         "device-gateway-service", jar(root, "device-gateway-service"), "OTA_DEVICE_GATEWAY_PORT")
                 .postgres(postgres)
                 .broker(broker)
-                .env("OTA_INSTANCE_ID", id)
+                .env("OTA_INSTANCE_ID", instanceId)
                 .env("OTA_DB_PASSWORD", DB_PASSWORD)
-                .database("OTA_DEVICE_GATEWAY_DB", database(postgres, "ota_e2e_device_gateway"))
+                .database("OTA_DEVICE_GATEWAY_DB", gatewayDatabase)
                 .env("OTA_FIRMWARE_PUBLIC_URL", firmware.baseUrl())
-                .logDir(logs)
-                .start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+                .environment(everyService);
+    }
+
+    /**
+     * Another replica of plan-service or device-gateway-service on the same database and broker, as a
+     * StatefulSet scaled out would add it; its log goes to {@code <logs>/<instanceId>/}. Stopped by the caller.
+     */
+    ServiceProcess replica(ServiceProcess of, String instanceId) throws java.io.IOException {
+        ServiceProcess.Builder builder = of == plan ? planService(instanceId) : gatewayService(instanceId);
+        if (of != plan && of != gateway) {
+            throw new IllegalArgumentException("replicas of " + of.name() + " are not needed by any test");
+        }
+        return builder.logDir(logs.resolve(instanceId)).start();
     }
 
     /** The three services' databases (firmware, plan, device-gateway). */

@@ -211,6 +211,19 @@ public final class PostgresServer {
         }
     }
 
+    /** The first column of every row a query returns from {@code database}, as text. */
+    public java.util.List<String> strings(String database, String sql) throws SQLException {
+        try (Connection c = connect(database);
+                Statement statement = c.createStatement();
+                java.sql.ResultSet rs = statement.executeQuery(sql)) {
+            java.util.List<String> values = new java.util.ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        }
+    }
+
     private Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), user, password);
     }

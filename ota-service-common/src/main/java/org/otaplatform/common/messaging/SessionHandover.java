@@ -199,7 +199,7 @@ public class SessionHandover {
             return;
         }
         try {
-            long messages = mqtt.handOver().await().atMost(Duration.ofSeconds(30));
+            long messages = mqtt.handOver().await().atMost(Duration.ofSeconds(20));
             SafeContext.uni(
                             vertx,
                             () -> Panache.withTransaction(() -> Panache.getSession()

@@ -24,6 +24,7 @@ class MqttSubscriptionsRetryTest {
     private Vertx vertx;
     private StandInBroker broker;
     private MqttSubscriptions subscriptions;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final java.util.List<String> deadLetters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -32,7 +33,6 @@ class MqttSubscriptionsRetryTest {
         broker = new StandInBroker(vertx);
         BrokerConnection connection = new BrokerConnection(
                 "127.0.0.1", broker.port(), 262_144, "retry-test", Optional.empty(), Optional.empty());
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DeadLetters stored = new DeadLetters(registry) {
             @Override
             Uni<Void> store(String subscription, String topic, byte[] payload, Throwable failure, int attempts) {
@@ -56,8 +56,13 @@ class MqttSubscriptionsRetryTest {
     void aDatabaseThatIsAwayIsWaitedOutAndTheMessageAcknowledgedOnlyAfterItsWorkSucceeded() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         CompletableFuture<Void> succeeded = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<Double> stalledAtFourth =
+                new java.util.concurrent.atomic.AtomicReference<>();
         subscriptions.subscribe("retry", "ota/test", (topic, payload) -> {
-            if (attempts.incrementAndGet() <= 4) {
+            if (attempts.incrementAndGet() == 4) {
+                stalledAtFourth.set(stalledSeconds("retry"));
+            }
+            if (attempts.get() <= 4) {
                 assertThat(broker.pubacks())
                         .as("no PUBACK while the work has not succeeded")
                         .isEmpty();
@@ -71,6 +76,19 @@ class MqttSubscriptionsRetryTest {
         broker.awaitPubacks(1);
         assertThat(attempts).hasValue(5);
         assertThat(broker.pubacks()).hasSize(1);
+        assertThat(stalledAtFourth.get())
+                .as("the stalled gauge after three failures (0.2 + 0.4 + 0.8 s of back-off)")
+                .isGreaterThanOrEqualTo(1.0);
+        assertThat(stalledSeconds("retry"))
+                .as("the stalled gauge once it went through")
+                .isZero();
+    }
+
+    private double stalledSeconds(String subscription) {
+        return registry.get("ota.messages.stalled")
+                .tag("subscription", subscription)
+                .gauge()
+                .value();
     }
 
     @Test
