@@ -20,8 +20,9 @@ import org.otaplatform.plan.plan.PlanStatus;
 import org.otaplatform.plan.task.PlanStats;
 
 /**
- * Finishes plans: at {@code endAt} in the plan's time zone, or when every targeted device runs the
- * target version and no task is open. Finishing cancels the tasks no gateway accepted.
+ * Finishes plans: at {@code endAt} in the plan's time zone, or when no task is open and no targeted device is
+ * left to upgrade (each runs the target version or has used up its attempts under the plan). Finishing
+ * cancels the tasks no gateway accepted.
  */
 @ApplicationScoped
 public class PlanFinisher {
@@ -69,19 +70,38 @@ public class PlanFinisher {
                                         fw.isEmpty() ? Uni.createFrom().voidItem() : finishIfDone(plan, d, fw.get())));
     }
 
+    /**
+     * Finishes the plan when no targeted device is left to upgrade (the REST contract's words): each runs the
+     * target or has no attempt left under this plan (docs/state-machines.md, "When a plan finishes").
+     */
     private Uni<Void> finishIfDone(Plan plan, PlanDefinition d, FirmwareView fw) {
-        return stats.of(
-                        plan.id,
-                        plan.productKey,
-                        fw.version(),
-                        d.sourceVersions().toArray(new String[0]),
-                        d.whitelist().toArray(new String[0]),
-                        d.blacklist().toArray(new String[0]))
-                .flatMap(s -> s.targeted() > 0
-                                && s.upToDate() == s.targeted()
-                                && s.inProgress() + s.pending() + s.awaitingConfirmation() == 0
-                        ? finish(plan, "every targeted device runs the target version")
-                        : Uni.createFrom().voidItem());
+        String[] sources = d.sourceVersions().toArray(new String[0]);
+        String[] whitelist = d.whitelist().toArray(new String[0]);
+        String[] blacklist = d.blacklist().toArray(new String[0]);
+        return stats.of(plan.id, plan.productKey, fw.version(), sources, whitelist, blacklist)
+                .flatMap(s -> {
+                    if (s.targeted() == 0 || s.inProgress() + s.pending() + s.awaitingConfirmation() > 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    if (s.upToDate() == s.targeted()) {
+                        return finish(plan, "every targeted device runs the target version");
+                    }
+                    return stats.withoutAttemptsLeft(
+                                    plan.id,
+                                    plan.productKey,
+                                    fw.version(),
+                                    sources,
+                                    whitelist,
+                                    blacklist,
+                                    d.retry().maxAttempts())
+                            .flatMap(usedUp -> s.upToDate() + usedUp >= s.targeted()
+                                    ? finish(
+                                            plan,
+                                            "no targeted device is left to upgrade: " + s.upToDate()
+                                                    + " run the target version, " + usedUp
+                                                    + " have no attempt left")
+                                    : Uni.createFrom().voidItem());
+                });
     }
 
     private Uni<Void> finish(Plan stale, String reason) {

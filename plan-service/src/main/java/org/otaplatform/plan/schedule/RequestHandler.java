@@ -25,8 +25,9 @@ import org.otaplatform.plan.task.TaskStore;
 /**
  * A sub-device asks for an upgrade: the oldest active silent plan it is eligible for gives it a task
  * (PENDING: the push pass sends it within a second, under the gateway's concurrency and the global cap)
- * and the answer is UPGRADE with the taskId; a device with an open task is told about that one; anything else gets NO_UPGRADE. The reply
- * and the task commit together. In the caller's transaction.
+ * and the answer is UPGRADE with the taskId; a device with an open task is told about that one, unless it is a
+ * manual offer still awaiting the application's confirmation; anything else gets NO_UPGRADE. The reply and the
+ * task commit together. In the caller's transaction.
  */
 @ApplicationScoped
 public class RequestHandler {
@@ -49,7 +50,11 @@ public class RequestHandler {
     public Uni<Void> handle(GatewayUplink.Request request) {
         return tasks.openTask(request.productKey(), request.deviceKey()).flatMap(open -> {
             if (open.isPresent()) {
-                return reply(request, ReplyResult.UPGRADE, open.get().toString());
+                // an offer the application has not confirmed is no upgrade yet: the gateway would wait for an
+                // upgrade that may never come (it is sent once the end user confirms)
+                return open.get().state() == TaskState.AWAITING_CONFIRMATION
+                        ? reply(request, ReplyResult.NO_UPGRADE, null)
+                        : reply(request, ReplyResult.UPGRADE, open.get().id().toString());
             }
             return plans.list(
                             "status = ?1 and productKey = ?2 and mode = ?3 order by createdAt",

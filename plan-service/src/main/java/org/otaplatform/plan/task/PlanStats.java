@@ -124,6 +124,47 @@ public class PlanStats {
     }
 
     /**
+     * How many of the devices the plan targets (as in {@link #of}) are not on the target and have no attempt
+     * left under this plan ({@code maxAttempts} failed or timed-out tasks): they are not left to upgrade,
+     * so the plan can finish without them. Read by the finisher only, once no task of the plan is open.
+     */
+    public Uni<Long> withoutAttemptsLeft(
+            UUID planId,
+            String productKey,
+            String targetVersion,
+            String[] sources,
+            String[] whitelist,
+            String[] blacklist,
+            int maxAttempts) {
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM (SELECT product_key, device_key FROM upgrade_task"
+                + " WHERE plan_id = $1 AND state IN " + TaskState.FAILURES_SQL
+                + " GROUP BY product_key, device_key HAVING count(*) >= $2) used_up"
+                + " JOIN device_view d ON d.product_key = used_up.product_key AND d.device_key = used_up.device_key"
+                + " WHERE d.product_key = $3 AND d.gateway_id IS NOT NULL AND d.version IS NOT NULL"
+                + " AND d.version <> $4");
+        Tuple params = Tuple.tuple()
+                .addUUID(planId)
+                .addInteger(maxAttempts)
+                .addString(productKey)
+                .addString(targetVersion);
+        if (sources.length > 0) {
+            params.addArrayOfString(sources);
+            sql.append(" AND d.version = ANY($").append(params.size()).append(")");
+        }
+        if (whitelist.length > 0) {
+            params.addArrayOfString(whitelist);
+            sql.append(" AND d.device_key = ANY($").append(params.size()).append(")");
+        }
+        if (blacklist.length > 0) {
+            params.addArrayOfString(blacklist);
+            sql.append(" AND NOT (d.device_key = ANY($").append(params.size()).append("))");
+        }
+        return pool.preparedQuery(sql.toString())
+                .execute(params)
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /**
      * The devices the plan targets (its product, bound to a gateway, on a source version or the target, on
      * the whitelist if any, not on the blacklist) and how many of them run the target. Without lists and
      * source versions this is an index-only count of the index of bound devices by product and version.

@@ -213,15 +213,21 @@ public class TaskStore {
     }
 
     /** The open task of a device, under any plan. */
-    public Uni<java.util.Optional<UUID>> openTask(String productKey, String deviceKey) {
+    /** A device's open task: its id and state. */
+    public record OpenTask(UUID id, TaskState state) {}
+
+    public Uni<java.util.Optional<OpenTask>> openTask(String productKey, String deviceKey) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
-                                "SELECT id FROM upgrade_task WHERE product_key = ?1 AND device_key = ?2 AND state IN"
-                                        + " " + TaskState.OPEN_SQL)
+                                "SELECT id, state FROM upgrade_task WHERE product_key = ?1 AND device_key = ?2"
+                                        + " AND state IN " + TaskState.OPEN_SQL,
+                                Object[].class)
                         .setParameter(1, productKey)
                         .setParameter(2, deviceKey)
                         .getResultList())
-                .map(rows -> rows.stream().findFirst().map(r -> (UUID) r));
+                .map(rows -> rows.stream()
+                        .findFirst()
+                        .map(r -> new OpenTask((UUID) r[0], TaskState.valueOf((String) r[1]))));
     }
 
     /** What a device's earlier tasks under a plan allow: a new attempt, or not yet, or never. */

@@ -1,0 +1,150 @@
+package org.otaplatform.plan;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.codec.MessageCodec;
+import org.otaplatform.contract.internal.DeviceState;
+import org.otaplatform.contract.internal.GatewayUplink;
+import org.otaplatform.testkit.MqttBroker;
+import org.otaplatform.testkit.TestMqttClient;
+
+/**
+ * Behaviours the plan audit (issue #22) found broken: each test failed before its fix. A request for a device
+ * whose manual offer awaits confirmation; a plan without an end whose devices used up their attempts.
+ */
+@QuarkusTest
+class PlanCorrectnessTest {
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void aRequestForADeviceWhoseManualOfferAwaitsConfirmationGetsNoUpgradeUntilTheUserConfirms() throws Exception {
+        String product = "offer-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String firmwareId = Fixtures.firmware(bus, product, "2.0", "UNVERIFIED");
+            Fixtures.gateway(bus, gw, true, 1);
+            device(bus, product, "d1", gw, "1.0", 1);
+            awaitViews(product, 1);
+            String plan = Fixtures.activated(
+                    "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
+                            + "\",\"mode\":\"MANUAL\",\"timeZone\":\"UTC\",\"upgradeNotes\":{\"en\":\"Fixes pairing\"}}");
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> count(
+                                    "SELECT count(*) FROM upgrade_task WHERE product_key = $1"
+                                            + " AND state = 'AWAITING_CONFIRMATION'",
+                                    product)
+                            == 1);
+
+            request(bus, gw, "before", product, "d1");
+            JsonNode before = reply(bus, "before");
+            assertThat(before.get("result").asText())
+                    .as("an offer the end user has not confirmed is no upgrade: none would follow")
+                    .isEqualTo("NO_UPGRADE");
+            assertThat(before.path("taskId").isMissingNode()
+                            || before.get("taskId").isNull())
+                    .isTrue();
+
+            given().contentType(ContentType.JSON)
+                    .body("{\"planId\":\"" + plan + "\"}")
+                    .post("/api/v1/devices/" + product + "/d1/upgrade/confirm")
+                    .then()
+                    .statusCode(204);
+            request(bus, gw, "after", product, "d1");
+            JsonNode after = reply(bus, "after");
+            assertThat(after.get("result").asText()).isEqualTo("UPGRADE");
+            String taskId = after.get("taskId").asText();
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> Fixtures.commands(bus, "gateway.upgrade", product).stream()
+                            .anyMatch(u -> u.get("taskId").asText().equals(taskId)));
+        }
+    }
+
+    @Test
+    void aPlanWithoutAnEndFinishesWhenEveryTargetedDeviceRunsTheTargetOrHasNoAttemptLeft() throws Exception {
+        String product = "used-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String firmwareId = Fixtures.firmware(bus, product, "2.0", "UNVERIFIED");
+            Fixtures.gateway(bus, gw, true, 1);
+            device(bus, product, "d1", gw, "1.0", 1);
+            device(bus, product, "d2", gw, "1.0", 1);
+            awaitViews(product, 2);
+            String plan = Fixtures.activeSilentPlan(
+                    product, firmwareId, ",\"maxConcurrentPerGateway\":2,\"retry\":{\"maxAttempts\":1}");
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() ->
+                            Fixtures.commands(bus, "gateway.upgrade", product).size() == 2);
+            List<JsonNode> upgrades = Fixtures.commands(bus, "gateway.upgrade", product);
+            for (JsonNode upgrade : upgrades) {
+                String task = upgrade.get("taskId").asText();
+                boolean fails = upgrade.get("deviceKey").asText().equals("d1");
+                report(
+                        bus,
+                        fails
+                                ? new GatewayUplink.Progress(
+                                        gw, "f-" + task, task, "FAILED", null, null, "INSTALL_FAILED", "test")
+                                : new GatewayUplink.Progress(
+                                        gw, "s-" + task, task, "SUCCEEDED", 100, "2.0", null, null));
+            }
+            device(bus, product, "d2", gw, "2.0", 2);
+
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> given().get("/api/v1/plans/" + plan)
+                            .then()
+                            .body("status", equalTo("FINISHED"))
+                            .body("stats.upToDate", equalTo(1))
+                            .body("stats.failed", equalTo(1)));
+        }
+    }
+
+    private static void request(TestMqttClient bus, String gw, String msgId, String product, String device) {
+        report(bus, new GatewayUplink.Request(gw, msgId, product, device, "1.0"));
+    }
+
+    /** The data of plan-service's reply to the request {@code msgId}. */
+    private static JsonNode reply(TestMqttClient bus, String msgId) throws Exception {
+        return MessageCodec.mapper()
+                .readTree(bus.await(m -> m.payload().contains("\"inReplyTo\":\"" + msgId + "\""))
+                        .payload())
+                .get("data");
+    }
+
+    private static void report(TestMqttClient bus, GatewayUplink.Request request) {
+        Fixtures.publish(bus, InternalTopics.GATEWAY_UPLINK, GatewayUplink.Request.TYPE, request);
+    }
+
+    private static void report(TestMqttClient bus, GatewayUplink.Progress progress) {
+        Fixtures.publish(bus, InternalTopics.GATEWAY_UPLINK, GatewayUplink.Progress.TYPE, progress);
+    }
+
+    private static void device(TestMqttClient bus, String product, String key, String gw, String version, long seq) {
+        Fixtures.device(bus, new DeviceState(product, key, gw, true, version, "ATTACHED", seq));
+    }
+
+    private void awaitViews(String product, int devices) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> count("SELECT count(*) FROM device_view WHERE product_key = $1", product) == devices
+                        && count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
+    }
+
+    private long count(String sql, String product) {
+        return Fixtures.count(pool, sql, product);
+    }
+}
