@@ -118,7 +118,9 @@ class ConsoleIT {
             admin.getByLabel("Name", new Page.GetByLabelOptions().setExact(true))
                     .fill("console " + product);
             admin.getByLabel("Time zone").fill("Mars/Olympus_Mons");
-            admin.getByLabel("Attempts per device").fill("1");
+            // a second attempt only after an hour: the plan stays open for the operator's retry below
+            admin.getByLabel("Attempts per device").fill("2");
+            admin.getByLabel("Seconds between attempts").fill("3600");
             admin.getByLabel("Ack timeout (s)").fill("30");
             admin.getByRole(
                             com.microsoft.playwright.options.AriaRole.BUTTON,

@@ -207,7 +207,12 @@ class PlatformIT {
         String prefix = Platform.prefix();
         String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
         String plan = platform.createPlan(
-                product, product, firmware, "\"mode\":\"SILENT\",\"retry\":{\"maxAttempts\":1,\"backoffSeconds\":0}");
+                product,
+                product,
+                firmware,
+                // a second attempt is due only in an hour: the plan stays open for the operator's retry (a plan
+                // whose devices have no attempt left finishes)
+                "\"mode\":\"SILENT\",\"retry\":{\"maxAttempts\":2,\"backoffSeconds\":3600}");
         String device;
         try (Fleet failing = platform.fleet(fleetOptions(prefix, product)
                 .gateways(1)
@@ -224,7 +229,7 @@ class PlatformIT {
                 fleetOptions(prefix, product).gateways(1).devicesPerGateway(2).build())) {
             Platform.sleep(2_000);
             assertThat(repaired.stats().tasks())
-                    .as("no automatic attempt after maxAttempts")
+                    .as("no automatic attempt before the backoff")
                     .isZero();
             given().baseUri(platform.plan.baseUrl())
                     .post("/api/v1/plans/" + plan + "/devices/" + product + "/" + device + "/retry")

@@ -23,7 +23,9 @@ import org.otaplatform.testkit.TestMqttClient;
 
 /**
  * Behaviours the plan audit (issue #22) found broken: each test failed before its fix. A request for a device
- * whose manual offer awaits confirmation; a plan without an end whose devices used up their attempts.
+ * whose manual offer awaits confirmation; a plan without an end whose devices used up their attempts; an end
+ * user's rejection that the plan overrode after the silent plans' delay; offers only for online devices; an
+ * appointment window whose end nobody read.
  */
 @QuarkusTest
 class PlanCorrectnessTest {
@@ -112,6 +114,147 @@ class PlanCorrectnessTest {
                             .body("stats.upToDate", equalTo(1))
                             .body("stats.failed", equalTo(1)));
         }
+    }
+
+    @Test
+    void anEndUsersRejectionStandsUntilTheApplicationConfirmsAgain() throws Exception {
+        String product = "no-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String plan = manualPlan(bus, product, gw, true, ",\"repushAfterRejectMinutes\":10");
+            awaitTasks(product, "AWAITING_CONFIRMATION", 1);
+            answer(plan, product, "d1", "reject", "").statusCode(204);
+            // the silent plans' re-push delay has long passed, as far as the task says
+            execute("UPDATE upgrade_task SET updated_at = now() - interval '1 day' WHERE product_key = $1", product);
+
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> count("SELECT count(*) FROM upgrade_task WHERE product_key = $1", product) == 1);
+            given().get("/api/v1/devices/" + product + "/d1/upgrade")
+                    .then()
+                    .statusCode(200)
+                    .body("size()", equalTo(0));
+
+            answer(plan, product, "d1", "confirm", "").statusCode(204);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() ->
+                            Fixtures.commands(bus, "gateway.upgrade", product).size() == 1);
+        }
+    }
+
+    @Test
+    void aDeviceWhoseGatewayIsOfflineIsOfferedTheUpgradeWithThePlansPeriodAndFollowsItsProgress() throws Exception {
+        String product = "away-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String plan = manualPlan(
+                    bus, product, gw, false, ",\"startAt\":\"2020-01-01T00:00:00\",\"endAt\":\"2099-12-31T23:00:00\"");
+
+            await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> given().get("/api/v1/devices/" + product + "/d1/upgrade")
+                            .then()
+                            .statusCode(200)
+                            .body("size()", equalTo(1))
+                            .body("[0].planId", equalTo(plan))
+                            .body("[0].state", equalTo("AWAITING_CONFIRMATION"))
+                            .body("[0].timeZone", equalTo("UTC"))
+                            .body("[0].planStartAt", equalTo("2020-01-01T00:00:00"))
+                            .body("[0].planEndAt", equalTo("2099-12-31T23:00:00"))
+                            .body("[0].upgradeNotes.en", equalTo("Fixes pairing")));
+            answer(plan, product, "d1", "confirm", "").statusCode(204);
+
+            // the gateway comes back: the confirmed upgrade goes out, and the application sees it run
+            Fixtures.gateway(bus, gw, true, 2);
+            device(bus, product, "d1", gw, "1.0", 2);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() ->
+                            Fixtures.commands(bus, "gateway.upgrade", product).size() == 1);
+            String task = Fixtures.commands(bus, "gateway.upgrade", product)
+                    .get(0)
+                    .get("taskId")
+                    .asText();
+            report(bus, new GatewayUplink.Progress(gw, "p-" + task, task, "DOWNLOADING", 40, null, null, null));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/devices/" + product + "/d1/upgrade")
+                            .then()
+                            .body("[0].taskId", equalTo(task))
+                            .body("[0].state", equalTo("DOWNLOADING"))
+                            .body("[0].percent", equalTo(40)));
+        }
+    }
+
+    @Test
+    void anAppointmentThatEndsBeforeTheUpgradeCouldBeSentIsOfferedAgainWithTheReason() throws Exception {
+        String product = "appt-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String plan = manualPlan(bus, product, gw, true, "");
+            awaitTasks(product, "AWAITING_CONFIRMATION", 1);
+            java.time.Instant from = java.time.Instant.now().plus(Duration.ofHours(1));
+            answer(
+                            plan,
+                            product,
+                            "d1",
+                            "confirm",
+                            ",\"appointment\":{\"from\":\"" + from + "\",\"to\":\"" + from.plus(Duration.ofHours(1))
+                                    + "\"}")
+                    .statusCode(204);
+            awaitTasks(product, "PENDING", 1);
+            // the window passed while the gateway could not take it (as far as the task says)
+            execute(
+                    "UPDATE upgrade_task SET not_before = now() - interval '2 hours', not_after = now() - interval"
+                            + " '1 hour' WHERE product_key = $1",
+                    product);
+
+            awaitTasks(product, "AWAITING_CONFIRMATION", 1);
+            given().get("/api/v1/devices/" + product + "/d1/upgrade")
+                    .then()
+                    .body("[0].state", equalTo("AWAITING_CONFIRMATION"))
+                    .body("[0].appointment", org.hamcrest.Matchers.nullValue())
+                    .body("[0].note", org.hamcrest.Matchers.containsString("appointment ended"));
+            assertThat(Fixtures.commands(bus, "gateway.upgrade", product))
+                    .as("nothing sent outside the appointment")
+                    .isEmpty();
+        }
+    }
+
+    /** A manual plan to 2.0 over device d1 on 1.0, its gateway online or not; the plan's id. */
+    private String manualPlan(TestMqttClient bus, String product, String gw, boolean online, String extra) {
+        String firmwareId = Fixtures.firmware(bus, product, "2.0", "UNVERIFIED");
+        Fixtures.gateway(bus, gw, online, 1);
+        Fixtures.device(bus, new DeviceState(product, "d1", gw, online, "1.0", "ATTACHED", 1));
+        awaitViews(product, 1);
+        return Fixtures.activated("{\"name\":\"" + product + "\",\"productKey\":\"" + product
+                + "\",\"firmwareId\":\"" + firmwareId + "\",\"mode\":\"MANUAL\",\"timeZone\":\"UTC\","
+                + "\"upgradeNotes\":{\"en\":\"Fixes pairing\"}" + extra + "}");
+    }
+
+    private static io.restassured.response.ValidatableResponse answer(
+            String plan, String product, String device, String what, String extra) {
+        return given().contentType(ContentType.JSON)
+                .body("{\"planId\":\"" + plan + "\"" + extra + "}")
+                .post("/api/v1/devices/" + product + "/" + device + "/upgrade/" + what)
+                .then();
+    }
+
+    private void awaitTasks(String product, String state, int n) {
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> Fixtures.count(
+                                pool,
+                                "SELECT count(*) FROM upgrade_task WHERE product_key = $1 AND state = $2",
+                                product,
+                                state)
+                        == n);
+    }
+
+    private void execute(String sql, String product) {
+        pool.preparedQuery(sql)
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(product))
+                .await()
+                .indefinitely();
     }
 
     private static void request(TestMqttClient bus, String gw, String msgId, String product, String device) {

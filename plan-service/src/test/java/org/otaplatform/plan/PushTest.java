@@ -418,11 +418,6 @@ class PushTest {
                     .post("/api/v1/devices/" + product + "/d2/upgrade/reject")
                     .then()
                     .statusCode(204);
-            given().contentType(ContentType.JSON)
-                    .body("{\"planId\":\"" + plan + "\"}")
-                    .post("/api/v1/devices/" + product + "/d2/upgrade/confirm")
-                    .then()
-                    .statusCode(404);
 
             awaitUpgrades(bus, product, 1);
             assertThat(upgrades(bus, product).get(0).get("deviceKey").asText()).isEqualTo("d1");

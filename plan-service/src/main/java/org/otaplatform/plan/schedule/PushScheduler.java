@@ -216,6 +216,7 @@ public class PushScheduler {
         return pool.preparedQuery("SELECT id, gateway_id, product_key, device_key, from_version FROM upgrade_task"
                         + " WHERE plan_id = $1 AND state = " + TaskState.PENDING.sql()
                         + " AND (not_before IS NULL OR not_before <= now())"
+                        + " AND (not_after IS NULL OR not_after > now())"
                         + " ORDER BY created_at, id LIMIT 1000")
                 .execute(Tuple.of(plan.id))
                 .flatMap(rows -> {

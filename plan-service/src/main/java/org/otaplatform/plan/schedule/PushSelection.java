@@ -30,6 +30,9 @@ class PushSelection {
     /** A device a push may reach, with its gateway, version and failed attempts under the plan. */
     record Candidate(String productKey, String deviceKey, String gatewayId, String version, int attempts) {}
 
+    /** 100 years: a manual plan's rejection stands until the application confirms again. */
+    private static final int FOREVER_MINUTES = 100 * 365 * 24 * 60;
+
     private final Pool pool;
     private final PlanConfig config;
     /** Plans that have sent the in-flight cap: their ramp is over (see {@link #ramp}). */
@@ -86,7 +89,8 @@ class PushSelection {
     /**
      * The next eligible devices, at most as many per gateway as the gateway has room for under
      * {@code perGateway} (what runs there under any plan counts): the plan's concurrency for pushes, no
-     * bound for manual offers, which do not run on the gateway. Gateways are walked in order, a chunk at a
+     * bound for manual offers, which do not run on the gateway (and wait for the end user, so an offline
+     * device gets its offer too; a rejected one is not offered again by the plan). Gateways are walked in order, a chunk at a
      * time ({@link #chunk}), each one's devices looked up by its own index, until {@code limit} devices
      * are found: a pass never stalls on the first gateways of a large fleet while the others idle, and one
      * statement never looks at more than a chunk of gateways, whatever plan the database chooses. (The one
@@ -138,6 +142,7 @@ class PushSelection {
     /** The eligible devices of these gateways, in gateway and device order, at most {@code limit}. */
     private Uni<List<Candidate>> inChunk(
             Plan plan, PlanDefinition d, FirmwareView fw, int limit, int perGateway, List<String> gateways) {
+        boolean manual = plan.mode == org.otaplatform.plan.plan.PlanMode.MANUAL;
         // Each device's history is one aggregate over its own tasks (an index lookup per device, whatever
         // the planner believes about a task table growing fast): open anywhere, done or cooling down
         // under this plan, failed attempts under this plan.
@@ -159,7 +164,8 @@ class PushSelection {
                 + " AND t.updated_at > now() - make_interval(secs => $8))))"
                 + "       AS blocked"
                 + "     FROM upgrade_task t WHERE t.product_key = d.product_key AND t.device_key = d.device_key) h"
-                + "   WHERE d.gateway_id = g.gateway_id AND d.product_key = $2 AND d.attached AND (d.online OR NOT g.online)"
+                + "   WHERE d.gateway_id = g.gateway_id AND d.product_key = $2 AND d.attached"
+                + "   AND ($14 OR d.online OR NOT g.online)"
                 + "   AND d.version <> $3"
                 + "   AND (cardinality($4::text[]) = 0 OR d.version = ANY($4))"
                 + "   AND (cardinality($5::text[]) = 0 OR d.device_key = ANY($5))"
@@ -167,7 +173,8 @@ class PushSelection {
                 + "   AND h.open = 0 AND h.blocked = 0 AND h.attempts < $11"
                 + "   ORDER BY d.device_key LIMIT $12 - coalesce(b.n, 0)) c"
                 + " WHERE g.gateway_id = ANY($13)"
-                + "   AND (g.online OR g.updated_at > now() - make_interval(secs => $10)) AND coalesce(b.n, 0) < $12"
+                + "   AND ($14 OR g.online OR g.updated_at > now() - make_interval(secs => $10))"
+                + "   AND coalesce(b.n, 0) < $12"
                 + " ORDER BY g.gateway_id, c.device_key LIMIT $9";
         Tuple params = Tuple.tuple()
                 .addUUID(plan.id)
@@ -176,13 +183,16 @@ class PushSelection {
                 .addArrayOfString(d.sourceVersions().toArray(new String[0]))
                 .addArrayOfString(d.whitelist().toArray(new String[0]))
                 .addArrayOfString(d.blacklist().toArray(new String[0]))
-                .addInteger(d.repushAfterRejectMinutes())
+                // a silent plan offers again after the delay; an end user's no stands
+                .addInteger(manual ? FOREVER_MINUTES : d.repushAfterRejectMinutes())
                 .addInteger(d.retry().backoffSeconds())
                 .addInteger(limit)
                 .addDouble((double) config.offlinePushGrace().toSeconds())
                 .addLong((long) d.retry().maxAttempts())
                 .addLong((long) perGateway)
-                .addArrayOfString(gateways.toArray(new String[0]));
+                .addArrayOfString(gateways.toArray(new String[0]))
+                // an offer waits for the end user, not for the gateway: offline devices get theirs too
+                .addBoolean(manual);
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<Candidate> list = new ArrayList<>();
             for (Row r : rows) {

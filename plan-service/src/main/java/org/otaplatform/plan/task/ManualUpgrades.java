@@ -18,21 +18,34 @@ import org.otaplatform.plan.plan.PlanRepository;
 import org.otaplatform.plan.plan.PlanStatus;
 
 /**
- * Manual upgrades for applications: the offers a device has, and the end user's confirmation (now, or
- * inside an appointment window) or rejection. Only a confirmed task is sent; the gateway still acks it.
+ * Manual upgrades for applications: the offers a device has (whether its gateway is online or not) and the
+ * confirmed upgrades it is going through, and the end user's confirmation (now, or inside an appointment
+ * window) or rejection. Only a confirmed task is sent; the gateway still acks it. A rejection stands: the
+ * plan does not offer again, but the application may confirm later (a new task).
  */
 @ApplicationScoped
 public class ManualUpgrades {
 
-    /** An offer as the application shows it to the end user. */
+    /**
+     * An offer as the application shows it to the end user, or an upgrade the user confirmed, with its
+     * progress ({@code state} past AWAITING_CONFIRMATION); the plan's period (local date-times in its time
+     * zone, null for none) and notes; {@code note}: why it is offered again (an appointment missed).
+     */
     public record Offer(
             UUID planId,
             String planName,
             UUID taskId,
+            String state,
+            Integer percent,
             String fromVersion,
             String toVersion,
             Map<String, String> upgradeNotes,
-            Instant offeredAt) {}
+            Instant offeredAt,
+            String timeZone,
+            LocalDateTime planStartAt,
+            LocalDateTime planEndAt,
+            Appointment appointment,
+            String note) {}
 
     /** The end user's answer. */
     public record Answer(UUID planId, String reason, Appointment appointment) {}
@@ -51,33 +64,49 @@ public class ManualUpgrades {
     public Uni<List<Offer>> offers(String productKey, String deviceKey) {
         return Panache.withSession(() -> Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
-                                "SELECT t.plan_id, t.id, t.from_version, t.to_version, t.created_at FROM upgrade_task t"
-                                        + " WHERE t.product_key = ?1 AND t.device_key = ?2 AND t.state = "
-                                        + TaskState.AWAITING_CONFIRMATION.sql() + " ORDER BY t.created_at")
+                                "SELECT t.plan_id, t.id, t.state, t.percent, t.from_version,"
+                                        + " t.to_version, t.created_at, t.not_before, t.not_after, t.error_message"
+                                        + " FROM upgrade_task t JOIN plan p ON p.id = t.plan_id AND p.mode = 'MANUAL'"
+                                        + " WHERE t.product_key = ?1 AND t.device_key = ?2 AND t.state IN "
+                                        + TaskState.OPEN_SQL + " ORDER BY t.created_at",
+                                Object[].class)
                         .setParameter(1, productKey)
                         .setParameter(2, deviceKey)
                         .getResultList())
                 .flatMap(rows -> io.smallrye.mutiny.Multi.createFrom()
                         .iterable(rows)
                         .onItem()
-                        .transformToUniAndConcatenate(row -> {
-                            Object[] r = (Object[]) row;
-                            return plans.findById((UUID) r[0])
-                                    .map(plan -> new Offer(
+                        .transformToUniAndConcatenate(r -> plans.findById((UUID) r[0])
+                                .map(plan -> {
+                                    PlanDefinition d = plan.definition();
+                                    Instant from = toInstant(r[7]);
+                                    Instant to = toInstant(r[8]);
+                                    return new Offer(
                                             plan.id,
                                             plan.name,
                                             (UUID) r[1],
                                             (String) r[2],
-                                            (String) r[3],
-                                            plan.definition().upgradeNotes(),
-                                            toInstant(r[4])));
-                        })
+                                            r[3] == null ? null : ((Number) r[3]).intValue(),
+                                            (String) r[4],
+                                            (String) r[5],
+                                            d.upgradeNotes(),
+                                            toInstant(r[6]),
+                                            d.timeZone(),
+                                            d.startAt(),
+                                            d.endAt(),
+                                            from == null ? null : new Appointment(from, to),
+                                            (String) r[9]);
+                                }))
                         .collect()
                         .asList()));
     }
 
+    /**
+     * Confirms the device's offer under the plan; after an end user's rejection, the application's new
+     * confirmation offers the upgrade again and confirms it at once (a new task).
+     */
     public Uni<Void> confirm(String productKey, String deviceKey, Answer answer) {
-        return Panache.withTransaction(() -> offer(productKey, deviceKey, answer)
+        return Panache.withTransaction(() -> offerOrRenewed(productKey, deviceKey, answer)
                 .flatMap(found -> {
                     Appointment appointment = answer.appointment();
                     if (appointment != null) {
@@ -87,6 +116,18 @@ public class ManualUpgrades {
                             found.taskId(),
                             appointment == null ? null : appointment.from(),
                             appointment == null ? null : appointment.to());
+                }));
+    }
+
+    private Uni<Found> offerOrRenewed(String productKey, String deviceKey, Answer answer) {
+        return offer(productKey, deviceKey, answer)
+                .onFailure(e -> e instanceof ApiException a && a.code() == ErrorCode.NOT_FOUND)
+                .recoverWithUni(notOffered -> plans.findById(answer.planId()).flatMap(plan -> {
+                    if (plan == null || plan.mode != org.otaplatform.plan.plan.PlanMode.MANUAL) {
+                        return Uni.createFrom().failure(notOffered);
+                    }
+                    return tasks.reofferAfterRejection(plan.id, productKey, deviceKey)
+                            .map(renewed -> new Found(plan, renewed.orElseThrow(() -> (ApiException) notOffered)));
                 }));
     }
 

@@ -80,7 +80,8 @@ public enum TaskState {
             return false;
         }
         return switch (next) {
-            case AWAITING_CONFIRMATION -> false;
+            // a confirmed upgrade whose appointment ended before it could be sent is offered again
+            case AWAITING_CONFIRMATION -> this == PENDING;
             case PENDING -> this == AWAITING_CONFIRMATION;
             case NOTIFIED -> this == PENDING;
             case REJECTED -> this == AWAITING_CONFIRMATION || this == NOTIFIED;

@@ -212,6 +212,57 @@ public class TaskStore {
                 .flatMap(n -> event(id, TaskState.PENDING, null, null, null));
     }
 
+    /**
+     * After an end user's rejection, the application's new confirmation: a new offer of the plan's upgrade to
+     * the device (AWAITING_CONFIRMATION, from the version it runs now), when its latest task under the plan
+     * was REJECTED and it is bound and not on the target; its id, or empty.
+     */
+    public Uni<Optional<UUID>> reofferAfterRejection(UUID planId, String productKey, String deviceKey) {
+        UUID id = UUID.randomUUID();
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("INSERT INTO upgrade_task (id, plan_id, product_key, device_key,"
+                                + " gateway_id, attempt, state, from_version, to_version, ack_timeout_seconds)"
+                                + " SELECT ?1, t.plan_id, t.product_key, t.device_key, d.gateway_id, t.attempt, "
+                                + TaskState.AWAITING_CONFIRMATION.sql() + ", d.version, t.to_version,"
+                                + " t.ack_timeout_seconds FROM (SELECT * FROM upgrade_task WHERE plan_id = ?2"
+                                + " AND product_key = ?3 AND device_key = ?4 ORDER BY created_at DESC LIMIT 1) t"
+                                + " JOIN device_view d ON d.product_key = t.product_key AND d.device_key = t.device_key"
+                                + " WHERE t.state = " + TaskState.REJECTED.sql()
+                                + " AND d.gateway_id IS NOT NULL AND d.version IS NOT NULL AND d.version <> t.to_version"
+                                + " ON CONFLICT DO NOTHING")
+                        .setParameter(1, id)
+                        .setParameter(2, planId)
+                        .setParameter(3, productKey)
+                        .setParameter(4, deviceKey)
+                        .executeUpdate())
+                .flatMap(n -> n == 1
+                        ? event(id, TaskState.AWAITING_CONFIRMATION, null, null, null)
+                                .replaceWith(Optional.of(id))
+                        : Uni.createFrom().item(Optional.<UUID>empty()));
+    }
+
+    /**
+     * A confirmed task whose appointment window ended before it could be sent goes back to
+     * AWAITING_CONFIRMATION with the reason: the end user confirms again (now, or for another window).
+     */
+    public Uni<Boolean> appointmentMissed(UUID id) {
+        String reason = "the appointment ended before the upgrade could be sent (its gateway was offline or busy);"
+                + " confirm again";
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("UPDATE upgrade_task SET state = "
+                                + TaskState.AWAITING_CONFIRMATION.sql()
+                                + ", not_before = NULL, not_after = NULL, error_code = 'APPOINTMENT_MISSED',"
+                                + " error_message = ?2, updated_at = now() WHERE id = ?1 AND state = "
+                                + TaskState.PENDING.sql() + " AND not_after < now()")
+                        .setParameter(1, id)
+                        .setParameter(2, reason)
+                        .executeUpdate())
+                .flatMap(n -> n == 1
+                        ? event(id, TaskState.AWAITING_CONFIRMATION, null, "APPOINTMENT_MISSED", reason)
+                                .replaceWith(true)
+                        : Uni.createFrom().item(false));
+    }
+
     /** The open task of a device, under any plan. */
     /** A device's open task: its id and state. */
     public record OpenTask(UUID id, TaskState state) {}

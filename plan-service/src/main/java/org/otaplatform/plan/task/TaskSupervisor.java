@@ -56,6 +56,7 @@ public class TaskSupervisor implements PlanTasks, TaskEffects {
     Uni<Void> timeOut() {
         return outageAccounted()
                 .flatMap(v -> timeOutExpired())
+                .flatMap(v -> appointmentsMissed())
                 .plug(Watchdog.limit("the timeout pass"))
                 .onFailure()
                 .invoke(passFailed::failed)
@@ -109,6 +110,22 @@ public class TaskSupervisor implements PlanTasks, TaskEffects {
                         ? Uni.createFrom().voidItem()
                         : Panache.withTransaction(() -> InOrder.each(
                                 ids, id -> end(id, TaskState.TIMED_OUT, "TIMED_OUT", "no answer in time"))));
+    }
+
+    /** Confirmed tasks whose appointment ended before they could be sent: offered again, with the reason. */
+    private Uni<Void> appointmentsMissed() {
+        return pool.query("SELECT id FROM upgrade_task WHERE state = " + TaskState.PENDING.sql()
+                        + " AND not_after < now() LIMIT 1000")
+                .execute()
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getUUID(0)));
+                    return ids;
+                })
+                .flatMap(ids -> ids.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : Panache.withTransaction(() -> InOrder.each(
+                                ids, id -> tasks.appointmentMissed(id).replaceWithVoid())));
     }
 
     @Override
