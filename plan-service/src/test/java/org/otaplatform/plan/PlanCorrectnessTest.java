@@ -25,7 +25,8 @@ import org.otaplatform.testkit.TestMqttClient;
  * Behaviours the plan audit (issue #22) found broken: each test failed before its fix. A request for a device
  * whose manual offer awaits confirmation; a plan without an end whose devices used up their attempts; an end
  * user's rejection that the plan overrode after the silent plans' delay; offers only for online devices; an
- * appointment window whose end nobody read.
+ * appointment window whose end nobody read. (A plan page whose device counts lagged its task counts:
+ * {@link PlanPageConsistencyTest}.)
  */
 @QuarkusTest
 class PlanCorrectnessTest {

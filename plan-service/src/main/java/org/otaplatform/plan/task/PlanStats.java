@@ -109,9 +109,13 @@ public class PlanStats {
             long succeeded = r.getLong("succeeded");
             long failed = r.getLong("failed");
             Double rate = succeeded + failed == 0 ? null : (double) succeeded / (succeeded + failed);
+            // a reader's figures agree with each other: its device counts may be a few seconds old, its task
+            // counts are not, and a device this plan just upgraded runs the target (the finisher counts both
+            // afresh and needs no such floor)
+            long upToDate = recentDeviceCounts ? Math.max(devices.upToDate(), succeeded) : devices.upToDate();
             return new Stats(
-                    devices.targeted(),
-                    devices.upToDate(),
+                    recentDeviceCounts ? Math.max(devices.targeted(), upToDate) : devices.targeted(),
+                    upToDate,
                     r.getLong("awaiting"),
                     r.getLong("pending"),
                     r.getLong("in_progress"),
