@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -111,8 +112,38 @@ class DeleteTest {
     }
 
     @Test
+    void refusesToDeleteAnyOfThePackagesOfAPlanWithSeveralUntilItFinishes() {
+        String product = Fixtures.uniqueProduct();
+        String main = Fixtures.createdFull(product, "2", Fixtures.bytes(100, 25));
+        String other = Fixtures.createdFull(product, "2b", Fixtures.bytes(100, 26));
+        String planId = UUID.randomUUID().toString();
+        try (TestMqttClient planService = TestMqttClient.connect(MqttBroker.shared())) {
+            planService.publish(InternalTopics.PLAN_EVENTS, event(planId, main, List.of(main, other), "ACTIVE", 1));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().delete("/api/v1/firmware/" + other)
+                            .then()
+                            .statusCode(409)
+                            .body("detail", org.hamcrest.Matchers.containsString(planId)));
+
+            planService.publish(InternalTopics.PLAN_EVENTS, event(planId, main, List.of(main, other), "FINISHED", 2));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() ->
+                            given().delete("/api/v1/firmware/" + other).then().statusCode(204));
+        }
+    }
+
+    @Test
     void answersNotFoundForAnUnknownPackage() {
         given().delete("/api/v1/firmware/" + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    private static byte[] event(String planId, String firmwareId, List<String> all, String status, long version) {
+        return InternalMessage.of(
+                        PlanLifecycleEvent.TYPE,
+                        "plan-service",
+                        System.currentTimeMillis(),
+                        new PlanLifecycleEvent(planId, firmwareId, "p", status, version, all))
+                .encode();
     }
 
     private static byte[] event(String planId, String firmwareId, String status, long version) {

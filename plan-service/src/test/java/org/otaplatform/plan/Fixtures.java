@@ -48,6 +48,16 @@ final class Fixtures {
 
     /** A full package of the product to {@code version}, announced by firmware-service; its id. */
     static String firmware(TestMqttClient bus, String product, String version, String verification) {
+        return firmware(bus, product, version, null, verification);
+    }
+
+    /** A DELTA package of the product from {@code source} to {@code version}; its id. */
+    static String delta(TestMqttClient bus, String product, String version, String source) {
+        return firmware(bus, product, version, source, "UNVERIFIED");
+    }
+
+    private static String firmware(
+            TestMqttClient bus, String product, String version, String deltaFrom, String verification) {
         String firmwareId = UUID.randomUUID().toString();
         publish(
                 bus,
@@ -57,8 +67,8 @@ final class Fixtures {
                         firmwareId,
                         product,
                         version,
-                        FirmwareType.FULL,
-                        null,
+                        deltaFrom == null ? FirmwareType.FULL : FirmwareType.DELTA,
+                        deltaFrom,
                         2048,
                         "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                         "c2ln",

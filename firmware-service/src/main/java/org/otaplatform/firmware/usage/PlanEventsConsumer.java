@@ -4,6 +4,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -49,7 +50,11 @@ public class PlanEventsConsumer {
             LOG.warnf("dropping a plan event that is not a valid %s", PlanLifecycleEvent.TYPE);
             return Uni.createFrom().voidItem();
         }
-        return inbox.applyOnce(message.get(), () -> usage.apply(event.get(), planId.get(), firmwareId.get()));
+        List<UUID> packages = event.get().packages().stream()
+                .map(PlanEventsConsumer::uuid)
+                .flatMap(Optional::stream)
+                .toList();
+        return inbox.applyOnce(message.get(), () -> usage.apply(event.get(), planId.get(), firmwareId.get(), packages));
     }
 
     private static Optional<UUID> uuid(String value) {

@@ -12,12 +12,13 @@ import org.otaplatform.contract.internal.PlanLifecycleEvent;
 public class PlanUsageRepository {
 
     /** Applies the event unless a newer one of the same plan was applied already; in the caller's transaction. */
-    public Uni<Void> apply(PlanLifecycleEvent event, UUID planId, UUID firmwareId) {
+    public Uni<Void> apply(PlanLifecycleEvent event, UUID planId, UUID firmwareId, List<UUID> packages) {
         return Panache.getSession()
                 .flatMap(session -> session.createNativeQuery(
-                                "INSERT INTO plan_usage (plan_id, firmware_id, status, in_use, version, updated_at)"
-                                        + " VALUES (?1, ?2, ?3, ?4, ?5, now()) ON CONFLICT (plan_id) DO UPDATE SET"
-                                        + " firmware_id = EXCLUDED.firmware_id, status = EXCLUDED.status,"
+                                "INSERT INTO plan_usage (plan_id, firmware_id, status, in_use, version, updated_at,"
+                                        + " firmware_ids) VALUES (?1, ?2, ?3, ?4, ?5, now(), ?6)"
+                                        + " ON CONFLICT (plan_id) DO UPDATE SET firmware_id = EXCLUDED.firmware_id,"
+                                        + " firmware_ids = EXCLUDED.firmware_ids, status = EXCLUDED.status,"
                                         + " in_use = EXCLUDED.in_use, version = EXCLUDED.version, updated_at = now()"
                                         + " WHERE plan_usage.version < EXCLUDED.version")
                         .setParameter(1, planId)
@@ -25,15 +26,17 @@ public class PlanUsageRepository {
                         .setParameter(3, event.status())
                         .setParameter(4, event.usesFirmware())
                         .setParameter(5, event.version())
+                        .setParameter(6, packages.toArray(new UUID[0]))
                         .executeUpdate())
                 .replaceWithVoid();
     }
 
-    /** Ids of the plans that are not finished and use the package. */
+    /** Ids of the plans that are not finished and use the package (as their main one or another). */
     public Uni<List<String>> plansUsing(UUID firmwareId) {
         return Panache.getSession()
                 .flatMap(session -> session.createNativeQuery(
-                                "SELECT CAST(plan_id AS varchar) FROM plan_usage WHERE firmware_id = ?1 AND in_use ORDER BY 1",
+                                "SELECT CAST(plan_id AS varchar) FROM plan_usage WHERE in_use AND (firmware_id = ?1"
+                                        + " OR ?1 = ANY(firmware_ids)) ORDER BY 1",
                                 String.class)
                         .setParameter(1, firmwareId)
                         .getResultList());

@@ -35,9 +35,11 @@ public record PlanDefinition(
         int repushAfterRejectMinutes,
         Integer minBatteryPercent,
         Integer minSignalDbm,
-        Map<String, String> upgradeNotes) {
+        Map<String, String> upgradeNotes,
+        List<String> packages) {
 
-    static PlanDefinition of(PlanRequest r, PlanConfig.Defaults defaults) {
+    /** @param packages the ids of the plan's packages, its main one first */
+    static PlanDefinition of(PlanRequest r, PlanConfig.Defaults defaults, List<String> packages) {
         PlanRequest.Retry retry = new PlanRequest.Retry(
                 r.retry() == null || r.retry().maxAttempts() == null
                         ? defaults.retryMaxAttempts()
@@ -69,7 +71,8 @@ public record PlanDefinition(
                         : r.repushAfterRejectMinutes(),
                 r.minBatteryPercent(),
                 r.minSignalDbm(),
-                r.upgradeNotes() == null ? Map.of() : Map.copyOf(r.upgradeNotes()));
+                r.upgradeNotes() == null ? Map.of() : Map.copyOf(r.upgradeNotes()),
+                List.copyOf(packages));
     }
 
     private static final ObjectMapper JSON = JsonMapper.builder()

@@ -5,7 +5,11 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 
-/** A plan as a client writes it (create and update); checked by {@link PlanValidator}. */
+/**
+ * A plan as a client writes it (create and update); checked by {@link PlanValidator}. {@code firmwareIds}
+ * (an addition to the contract) names several packages to one target version; {@code firmwareId} alone,
+ * as before, one.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PlanRequest(
         String name,
@@ -31,7 +35,19 @@ public record PlanRequest(
         Integer repushAfterRejectMinutes,
         Integer minBatteryPercent,
         Integer minSignalDbm,
-        Map<String, String> upgradeNotes) {
+        Map<String, String> upgradeNotes,
+        List<String> firmwareIds) {
+
+    /**
+     * The ids of the packages the plan names: {@code firmwareIds} when given (a full package and/or one delta
+     * per source version), else the one {@code firmwareId}.
+     */
+    public List<String> packageIds() {
+        if (firmwareIds != null && !firmwareIds.isEmpty()) {
+            return firmwareIds;
+        }
+        return firmwareId == null ? List.of() : List.of(firmwareId);
+    }
 
     /** A daily window in the plan's time zone, {@code "HH:mm"}; it may cross midnight. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.exception.ConstraintViolationException;
@@ -81,7 +82,7 @@ public class PlanService {
         plan.createdAt = clock.instant();
         plan.verificationRun = runId;
         plan.verificationDevices = devices;
-        fill(plan, request, PlanDefinition.of(request, config.defaults()));
+        fill(plan, request, PlanDefinition.of(request, config.defaults(), List.of(request.firmwareId())));
         return plans.persistAndFlush(plan)
                 .flatMap(p -> history(p, null, "verification run " + runId))
                 .flatMap(v -> event(plan))
@@ -102,7 +103,12 @@ public class PlanService {
         return Panache.withTransaction(() -> draft(id).flatMap(plan -> {
             plan.version++;
             PlanLifecycleEvent deleted = new PlanLifecycleEvent(
-                    plan.id.toString(), plan.firmwareId.toString(), plan.productKey, "DELETED", plan.version);
+                    plan.id.toString(),
+                    plan.firmwareId.toString(),
+                    plan.productKey,
+                    "DELETED",
+                    plan.version,
+                    packageIds(plan));
             return plans.delete(plan)
                     .flatMap(v -> outbox.add(
                             InternalTopics.PLAN_EVENTS,
@@ -162,31 +168,47 @@ public class PlanService {
 
     private Uni<Void> activatable(Plan plan) {
         PlanDefinition definition = plan.definition();
-        return firmware.find(plan.firmwareId).flatMap(found -> {
-            if (found.isEmpty() || found.get().deleted()) {
-                return Uni.createFrom()
-                        .failure(new ApiException(ErrorCode.CONFLICT, "the plan's firmware package no longer exists"));
-            }
-            if (definition.requireVerifiedFirmware()
-                    && !"VERIFIED".equals(found.get().verification())) {
+        List<UUID> ids = PlanPackages.ids(plan);
+        return PlanPackages.of(plan, firmware).flatMap(found -> {
+            List<FirmwareView> all = found.map(p -> {
+                        List<FirmwareView> views =
+                                new java.util.ArrayList<>(p.deltas().values());
+                        if (p.full() != null) {
+                            views.add(p.full());
+                        }
+                        return views;
+                    })
+                    .orElse(List.of());
+            if (all.size() < ids.size()) {
                 return Uni.createFrom()
                         .failure(new ApiException(
-                                ErrorCode.CONFLICT,
-                                "the plan requires verified firmware and the package is "
-                                        + found.get().verification()));
+                                ErrorCode.CONFLICT, "a firmware package of the plan no longer exists"));
             }
-            return Uni.createFrom().voidItem();
+            return all.stream()
+                    .filter(f -> definition.requireVerifiedFirmware() && !"VERIFIED".equals(f.verification()))
+                    .findFirst()
+                    .<Uni<Void>>map(f -> Uni.createFrom()
+                            .failure(new ApiException(
+                                    ErrorCode.CONFLICT,
+                                    "the plan requires verified firmware and package " + f.firmwareId() + " is "
+                                            + f.verification())))
+                    .orElse(Uni.createFrom().voidItem());
         });
     }
 
     /** The request checked; {@code self} is the plan being updated, which may keep its own name. */
     private Uni<PlanDefinition> checked(PlanRequest request, UUID self) {
-        Optional<UUID> firmwareId = uuid(request.firmwareId());
-        Uni<Optional<FirmwareView>> view = firmwareId.isPresent()
-                ? firmware.find(firmwareId.get())
-                : Uni.createFrom().item(Optional.empty());
-        return view.flatMap(f -> {
-            List<FieldError> errors = PlanValidator.check(request, f, config.maxListEntries());
+        List<String> ids = request.packageIds();
+        Map<String, Optional<FirmwareView>> views = new java.util.LinkedHashMap<>();
+        Uni<Void> lookups = Uni.createFrom().voidItem();
+        for (String id : ids) {
+            Optional<UUID> uuid = uuid(id);
+            lookups = lookups.flatMap(v -> uuid.isPresent()
+                    ? firmware.find(uuid.get()).invoke(f -> views.put(id, f)).replaceWithVoid()
+                    : Uni.createFrom().voidItem().invoke(() -> views.put(id, Optional.empty())));
+        }
+        return lookups.flatMap(f -> {
+            List<FieldError> errors = PlanValidator.check(request, views, config.maxListEntries());
             if (!errors.isEmpty()) {
                 return Uni.createFrom().failure(ApiException.invalid(errors));
             }
@@ -194,14 +216,38 @@ public class PlanService {
                     .firstResult()
                     .flatMap(same -> same != null && !same.id.equals(self)
                             ? Uni.createFrom().failure(nameTaken(request.name()))
-                            : Uni.createFrom().item(PlanDefinition.of(request, config.defaults())));
+                            : Uni.createFrom()
+                                    .item(PlanDefinition.of(request, config.defaults(), mainFirst(request, views))));
         });
+    }
+
+    /**
+     * The package ids, the plan's main one first: the {@code firmwareId} given, else the FULL package, else
+     * the first named.
+     */
+    private static List<String> mainFirst(PlanRequest request, Map<String, Optional<FirmwareView>> views) {
+        List<String> ids = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(request.packageIds()));
+        String main = request.firmwareId() != null
+                ? request.firmwareId()
+                : ids.stream()
+                        .filter(id -> views.get(id)
+                                .map(f -> !"DELTA".equals(f.type()))
+                                .orElse(false))
+                        .findFirst()
+                        .orElse(ids.get(0));
+        ids.remove(main);
+        ids.add(0, main);
+        return ids;
+    }
+
+    private static List<String> packageIds(Plan plan) {
+        return PlanPackages.ids(plan).stream().map(UUID::toString).toList();
     }
 
     private void fill(Plan plan, PlanRequest request, PlanDefinition definition) {
         plan.name = request.name();
         plan.productKey = request.productKey();
-        plan.firmwareId = UUID.fromString(request.firmwareId());
+        plan.firmwareId = UUID.fromString(definition.packages().get(0));
         plan.mode = request.mode();
         plan.definition = definition.toJson();
         plan.updatedAt = clock.instant();
@@ -236,7 +282,12 @@ public class PlanService {
 
     private Uni<Void> event(Plan plan) {
         PlanLifecycleEvent event = new PlanLifecycleEvent(
-                plan.id.toString(), plan.firmwareId.toString(), plan.productKey, plan.status.name(), plan.version);
+                plan.id.toString(),
+                plan.firmwareId.toString(),
+                plan.productKey,
+                plan.status.name(),
+                plan.version,
+                packageIds(plan));
         return outbox.add(
                 InternalTopics.PLAN_EVENTS, InternalMessage.of(PlanLifecycleEvent.TYPE, SOURCE, clock.millis(), event));
     }

@@ -24,14 +24,17 @@ final class PlanValidator {
         this.maxList = maxList;
     }
 
-    /** The faults of {@code r}, given the firmware it names as plan-service knows it (empty when unknown). */
-    static List<FieldError> check(PlanRequest r, Optional<FirmwareView> firmware, int maxListEntries) {
+    /**
+     * The faults of {@code r}, given the packages it names as plan-service knows them (by id; empty when
+     * unknown).
+     */
+    static List<FieldError> check(PlanRequest r, Map<String, Optional<FirmwareView>> firmware, int maxListEntries) {
         PlanValidator v = new PlanValidator(maxListEntries);
         v.run(r, firmware);
         return v.errors;
     }
 
-    private void run(PlanRequest r, Optional<FirmwareView> firmware) {
+    private void run(PlanRequest r, Map<String, Optional<FirmwareView>> firmware) {
         if (!Identifiers.isPrintable(r.name(), 100)) {
             fault("name", "is required: 1–100 printable characters");
         }
@@ -62,28 +65,83 @@ final class PlanValidator {
         notes(r);
     }
 
-    private void firmware(PlanRequest r, Optional<FirmwareView> firmware) {
-        if (r.firmwareId() == null || r.firmwareId().isBlank()) {
-            fault("firmwareId", "is required");
+    /**
+     * The packages: each known, of the plan's product, verified where the plan requires it, all to one
+     * target version; at most one full package and one delta per source version; and every source version
+     * the plan names covered by a delta from it or the full package (a delta pushed to a device on another
+     * version fails there).
+     */
+    private void firmware(PlanRequest r, Map<String, Optional<FirmwareView>> firmware) {
+        boolean several = r.firmwareIds() != null && !r.firmwareIds().isEmpty();
+        if (!several && (r.firmwareId() == null || r.firmwareId().isBlank())) {
+            fault("firmwareId", "is required (or firmwareIds)");
             return;
         }
-        if (firmware.isEmpty() || firmware.get().deleted()) {
-            fault("firmwareId", "names no firmware package");
+        if (several && r.firmwareIds().size() > 50) {
+            fault("firmwareIds", "must name at most 50 packages");
             return;
         }
-        FirmwareView f = firmware.get();
-        if (r.productKey() != null && !f.productKey().equals(r.productKey())) {
-            fault("firmwareId", "is a package of product " + f.productKey() + ", not " + r.productKey());
+        if (several && r.firmwareId() != null && !r.firmwareIds().contains(r.firmwareId())) {
+            fault("firmwareId", "must be one of firmwareIds");
         }
-        if (Boolean.TRUE.equals(r.requireVerifiedFirmware()) && !"VERIFIED".equals(f.verification())) {
-            fault("firmwareId", "is " + f.verification() + " but the plan requires verified firmware");
+        List<String> ids = r.packageIds();
+        List<FirmwareView> known = new ArrayList<>();
+        FirmwareView full = null;
+        Map<String, FirmwareView> deltas = new java.util.HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String field = several ? "firmwareIds[" + i + "]" : "firmwareId";
+            Optional<FirmwareView> found = firmware.getOrDefault(ids.get(i), Optional.empty());
+            if (found.isEmpty() || found.get().deleted()) {
+                fault(field, "names no firmware package");
+                continue;
+            }
+            FirmwareView f = found.get();
+            if (r.productKey() != null && !f.productKey().equals(r.productKey())) {
+                fault(field, "is a package of product " + f.productKey() + ", not " + r.productKey());
+            }
+            if (Boolean.TRUE.equals(r.requireVerifiedFirmware()) && !"VERIFIED".equals(f.verification())) {
+                fault(field, "is " + f.verification() + " but the plan requires verified firmware");
+            }
+            if (!known.isEmpty() && !known.get(0).version().equals(f.version())) {
+                fault(
+                        field,
+                        "installs " + f.version() + ", not " + known.get(0).version()
+                                + " as the plan's other packages");
+            }
+            if ("DELTA".equals(f.type())) {
+                if (deltas.putIfAbsent(f.sourceVersion(), f) != null) {
+                    fault(field, "is a second DELTA from " + f.sourceVersion());
+                }
+            } else if (full != null) {
+                fault(field, "is a second FULL package");
+            } else {
+                full = f;
+            }
+            known.add(f);
         }
+        if (known.isEmpty()) {
+            return;
+        }
+        String target = known.get(0).version();
         List<String> sources = r.sourceVersions() == null ? List.of() : r.sourceVersions();
-        if ("DELTA".equals(f.type()) && !sources.contains(f.sourceVersion())) {
-            fault("sourceVersions", "must contain " + f.sourceVersion() + ", the source version of the DELTA package");
+        if (sources.contains(target)) {
+            fault("sourceVersions", "must not contain the target version " + target);
         }
-        if (sources.contains(f.version())) {
-            fault("sourceVersions", "must not contain the target version " + f.version());
+        if (full == null && sources.isEmpty()) {
+            fault(
+                    "sourceVersions",
+                    "must name the versions to upgrade: without a FULL package only the DELTAs' source versions "
+                            + new java.util.TreeSet<>(deltas.keySet()) + " can be upgraded");
+        }
+        if (full == null) {
+            for (String source : sources) {
+                if (!source.equals(target) && !deltas.containsKey(source)) {
+                    fault(
+                            "sourceVersions",
+                            "contains " + source + ", which no package of the plan upgrades (no FULL package, no"
+                                    + " DELTA from " + source + ")");
+                }
+            }
         }
     }
 

@@ -11,7 +11,10 @@ import org.otaplatform.plan.plan.PlanMode;
 import org.otaplatform.plan.plan.PlanRequest;
 import org.otaplatform.plan.plan.PlanStatus;
 
-/** A plan as the REST contract shows it: every field of its definition, its status and why. */
+/**
+ * A plan as the REST contract shows it: every field of its definition, its status and why; {@code
+ * firmwareIds} (an addition) every package it uses, its main one ({@code firmwareId}) first.
+ */
 public record PlanView(
         UUID id,
         String name,
@@ -41,7 +44,8 @@ public record PlanView(
         PlanStatus status,
         String suspendedReason,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        List<UUID> firmwareIds) {
 
     static PlanView of(Plan p) {
         PlanDefinition d = p.definition();
@@ -74,6 +78,7 @@ public record PlanView(
                 p.status,
                 p.suspendedReason,
                 p.createdAt,
-                p.updatedAt);
+                p.updatedAt,
+                org.otaplatform.plan.plan.PlanPackages.ids(p));
     }
 }

@@ -22,11 +22,11 @@ import org.otaplatform.common.reactive.RepeatedWarning;
 import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.plan.config.PlanConfig;
-import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
 import org.otaplatform.plan.plan.PlanMode;
+import org.otaplatform.plan.plan.PlanPackages;
 import org.otaplatform.plan.plan.PlanRepository;
 import org.otaplatform.plan.plan.PlanStatus;
 import org.otaplatform.plan.schedule.PushSelection.Candidate;
@@ -143,11 +143,11 @@ public class PushScheduler {
         }
         // PENDING tasks (answered requests, confirmations) go out in any plan; new ones in silent plans that push
         boolean pushesNew = plan.mode == PlanMode.SILENT && d.pushActively();
-        return Panache.withSession(() -> firmware.find(plan.firmwareId)).flatMap(found -> {
-            if (found.isEmpty() || found.get().deleted()) {
+        return Panache.withSession(() -> PlanPackages.of(plan, firmware)).flatMap(found -> {
+            if (found.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
-            FirmwareView fw = found.get();
+            PlanPackages fw = found.get();
             if (plan.mode == PlanMode.MANUAL) {
                 return promotePending(plan, d, fw, now, room).flatMap(promoted -> offer(plan, d, fw, now));
             }
@@ -166,7 +166,7 @@ public class PushScheduler {
      * back full and the budget and the room last; how many were sent, each taken from {@code room}.
      */
     private Uni<Integer> pushNew(
-            Plan plan, PlanDefinition d, FirmwareView fw, Instant now, int budget, AtomicInteger room, int round) {
+            Plan plan, PlanDefinition d, PlanPackages fw, Instant now, int budget, AtomicInteger room, int round) {
         int limit = Math.min(Math.min(budget, room.get()), BATCH);
         if (limit <= 0) {
             return Uni.createFrom().item(0);
@@ -182,7 +182,7 @@ public class PushScheduler {
     }
 
     /** Manual plans: every eligible device gets an offer (AWAITING_CONFIRMATION) its end user can confirm. */
-    private Uni<Integer> offer(Plan plan, PlanDefinition d, FirmwareView fw, Instant now) {
+    private Uni<Integer> offer(Plan plan, PlanDefinition d, PlanPackages fw, Instant now) {
         return selection
                 .candidates(plan, d, fw, BATCH, Integer.MAX_VALUE)
                 .flatMap(list -> list.isEmpty()
@@ -199,7 +199,7 @@ public class PushScheduler {
                                                 c.attempts() + 1,
                                                 TaskState.AWAITING_CONFIRMATION,
                                                 c.version(),
-                                                fw.version(),
+                                                fw.target(),
                                                 null,
                                                 null,
                                                 d.ackTimeoutSeconds())
@@ -209,7 +209,7 @@ public class PushScheduler {
     }
 
     /** Sends the plan's PENDING tasks (requests, confirmations) whose gateways have room again. */
-    private Uni<Integer> promotePending(Plan plan, PlanDefinition d, FirmwareView fw, Instant now, AtomicInteger room) {
+    private Uni<Integer> promotePending(Plan plan, PlanDefinition d, PlanPackages fw, Instant now, AtomicInteger room) {
         if (room.get() <= 0) {
             return Uni.createFrom().item(0);
         }
@@ -223,8 +223,12 @@ public class PushScheduler {
                     List<Candidate> pending = new ArrayList<>();
                     List<UUID> ids = new ArrayList<>();
                     rows.forEach(r -> {
-                        ids.add(r.getUUID(0));
-                        pending.add(new Candidate(r.getString(2), r.getString(3), r.getString(1), r.getString(4), 0));
+                        // a task whose package is gone (deleted since) waits for the plan's end
+                        if (fw.forVersion(r.getString(4)) != null) {
+                            ids.add(r.getUUID(0));
+                            pending.add(
+                                    new Candidate(r.getString(2), r.getString(3), r.getString(1), r.getString(4), 0));
+                        }
                     });
                     if (pending.isEmpty()) {
                         return Uni.createFrom().item(0);
@@ -245,7 +249,7 @@ public class PushScheduler {
                                                                     PushCommands.message(
                                                                             plan,
                                                                             d,
-                                                                            fw,
+                                                                            fw.forVersion(c.version()),
                                                                             id,
                                                                             c.gatewayId(),
                                                                             c.productKey(),
@@ -267,7 +271,7 @@ public class PushScheduler {
      * another replica or a request, is skipped by the unique index), their first history entry, and
      * the upgrade command of each task that was created, all in one statement.
      */
-    private Uni<Integer> create(Plan plan, PlanDefinition d, FirmwareView fw, List<Candidate> chosen, Instant now) {
+    private Uni<Integer> create(Plan plan, PlanDefinition d, PlanPackages fw, List<Candidate> chosen, Instant now) {
         Instant ackDeadline = now.plusSeconds(d.ackTimeoutSeconds());
         Instant deadline = now.plusSeconds(d.taskTimeoutSeconds());
         int n = chosen.size();
@@ -286,8 +290,18 @@ public class PushScheduler {
             gateways[i] = c.gatewayId();
             fromVersions[i] = c.version();
             attempts[i] = c.attempts() + 1;
+            // the delta from the device's version, else the full package (candidates are of versions one fits)
             var message = PushCommands.message(
-                    plan, d, fw, ids[i], c.gatewayId(), c.productKey(), c.deviceKey(), c.version(), deadline, millis);
+                    plan,
+                    d,
+                    fw.forVersion(c.version()),
+                    ids[i],
+                    c.gatewayId(),
+                    c.productKey(),
+                    c.deviceKey(),
+                    c.version(),
+                    deadline,
+                    millis);
             messageIds[i] = UUID.fromString(message.id());
             payloads[i] = Buffer.buffer(message.encode());
         }
@@ -313,7 +327,7 @@ public class PushScheduler {
                 .addValue(payloads)
                 .addUUID(plan.id)
                 .addString(plan.productKey)
-                .addString(fw.version())
+                .addString(fw.target())
                 .addOffsetDateTime(ackDeadline.atOffset(ZoneOffset.UTC))
                 .addOffsetDateTime(deadline.atOffset(ZoneOffset.UTC))
                 .addInteger(d.ackTimeoutSeconds())

@@ -16,6 +16,7 @@ import org.otaplatform.plan.config.PlanConfig;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
+import org.otaplatform.plan.plan.PlanPackages;
 import org.otaplatform.plan.task.TaskState;
 import org.otaplatform.plan.task.TaskSupervisor;
 
@@ -97,8 +98,28 @@ class PushSelection {
      * statement over all gateways this replaces took 26 s for a plan's first push over 100,000 devices
      * registered just before, on a stock PostgreSQL, in two runs out of four.)
      */
-    Uni<List<Candidate>> candidates(Plan plan, PlanDefinition d, FirmwareView fw, int limit, int perGateway) {
-        return candidatesAfter(plan, d, fw, limit, perGateway, "", new ArrayList<>());
+    Uni<List<Candidate>> candidates(Plan plan, PlanDefinition d, PlanPackages packages, int limit, int perGateway) {
+        String[] sources = sources(d, packages);
+        if (sources == null) {
+            return Uni.createFrom().item(List.of());
+        }
+        return candidatesAfter(plan, d, packages.main(), sources, limit, perGateway, "", new ArrayList<>());
+    }
+
+    /**
+     * The versions a push may take devices from: the plan's source versions (none: any other than the
+     * target) where a full package covers every version, else only those a delta of the plan starts from;
+     * null when none is left.
+     */
+    static String[] sources(PlanDefinition d, PlanPackages packages) {
+        if (packages.full() != null) {
+            return d.sourceVersions().toArray(new String[0]);
+        }
+        List<String> covered = (d.sourceVersions().isEmpty()
+                        ? new ArrayList<>(packages.deltas().keySet())
+                        : d.sourceVersions())
+                .stream().filter(packages.deltas()::containsKey).sorted().toList();
+        return covered.isEmpty() ? null : covered.toArray(new String[0]);
     }
 
     /**
@@ -114,6 +135,7 @@ class PushSelection {
             Plan plan,
             PlanDefinition d,
             FirmwareView fw,
+            String[] sources,
             int limit,
             int perGateway,
             String after,
@@ -128,20 +150,33 @@ class PushSelection {
                     if (chunk.isEmpty()) {
                         return Uni.createFrom().item(found);
                     }
-                    return inChunk(plan, d, fw, limit - found.size(), perGateway, chunk)
+                    return inChunk(plan, d, fw, sources, limit - found.size(), perGateway, chunk)
                             .flatMap(more -> {
                                 found.addAll(more);
                                 return found.size() >= limit || chunk.size() < size
                                         ? Uni.createFrom().item(found)
                                         : candidatesAfter(
-                                                plan, d, fw, limit, perGateway, chunk.get(chunk.size() - 1), found);
+                                                plan,
+                                                d,
+                                                fw,
+                                                sources,
+                                                limit,
+                                                perGateway,
+                                                chunk.get(chunk.size() - 1),
+                                                found);
                             });
                 });
     }
 
     /** The eligible devices of these gateways, in gateway and device order, at most {@code limit}. */
     private Uni<List<Candidate>> inChunk(
-            Plan plan, PlanDefinition d, FirmwareView fw, int limit, int perGateway, List<String> gateways) {
+            Plan plan,
+            PlanDefinition d,
+            FirmwareView fw,
+            String[] sources,
+            int limit,
+            int perGateway,
+            List<String> gateways) {
         boolean manual = plan.mode == org.otaplatform.plan.plan.PlanMode.MANUAL;
         // Each device's history is one aggregate over its own tasks (an index lookup per device, whatever
         // the planner believes about a task table growing fast): open anywhere, done or cooling down
@@ -180,7 +215,7 @@ class PushSelection {
                 .addUUID(plan.id)
                 .addString(plan.productKey)
                 .addString(fw.version())
-                .addArrayOfString(d.sourceVersions().toArray(new String[0]))
+                .addArrayOfString(sources)
                 .addArrayOfString(d.whitelist().toArray(new String[0]))
                 .addArrayOfString(d.blacklist().toArray(new String[0]))
                 // a silent plan offers again after the delay; an end user's no stands

@@ -12,11 +12,11 @@ import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.contract.wire.ReplyResult;
-import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
 import org.otaplatform.plan.plan.PlanMode;
+import org.otaplatform.plan.plan.PlanPackages;
 import org.otaplatform.plan.plan.PlanRepository;
 import org.otaplatform.plan.plan.PlanStatus;
 import org.otaplatform.plan.task.TaskState;
@@ -72,8 +72,8 @@ public class RequestHandler {
         Plan plan = active.get(index);
         PlanDefinition d = plan.definition();
         Instant now = clock.instant();
-        return firmware.find(plan.firmwareId).flatMap(found -> {
-            if (found.isEmpty() || found.get().deleted() || !eligible(d, found.get(), request, now)) {
+        return PlanPackages.of(plan, firmware).flatMap(found -> {
+            if (found.isEmpty() || !eligible(d, found.get(), request, now)) {
                 return firstEligible(active, index + 1, request);
             }
             return tasks.history(plan.id, request.productKey(), request.deviceKey(), d)
@@ -83,8 +83,10 @@ public class RequestHandler {
         });
     }
 
-    private static boolean eligible(PlanDefinition d, FirmwareView fw, GatewayUplink.Request r, Instant now) {
-        return !fw.version().equals(r.version())
+    /** Whether the plan takes the device: on a source version one of its packages fits, listed, in time. */
+    private static boolean eligible(PlanDefinition d, PlanPackages fw, GatewayUplink.Request r, Instant now) {
+        return !fw.target().equals(r.version())
+                && fw.forVersion(r.version()) != null
                 && (d.sourceVersions().isEmpty() || d.sourceVersions().contains(r.version()))
                 && (d.whitelist().isEmpty() || d.whitelist().contains(r.deviceKey()))
                 && !d.blacklist().contains(r.deviceKey())
@@ -92,7 +94,7 @@ public class RequestHandler {
     }
 
     private Uni<Void> start(
-            Plan plan, PlanDefinition d, FirmwareView fw, GatewayUplink.Request r, int attempt, Instant now) {
+            Plan plan, PlanDefinition d, PlanPackages fw, GatewayUplink.Request r, int attempt, Instant now) {
         // PENDING: the push pass sends it (within a second) under the same lock, gateway concurrency
         // and global cap as every other task; the reply tells the gateway an upgrade follows
         UUID taskId = UUID.randomUUID();
@@ -105,7 +107,7 @@ public class RequestHandler {
                         attempt,
                         TaskState.PENDING,
                         r.version(),
-                        fw.version(),
+                        fw.target(),
                         null,
                         null,
                         d.ackTimeoutSeconds())

@@ -42,10 +42,10 @@ public class Retries {
                     return conflict("the last task of " + productKey + "/" + deviceKey
                             + " under this plan did not fail or time out");
                 }
-                return firmware.find(plan.firmwareId)
+                return org.otaplatform.plan.plan.PlanPackages.of(plan, firmware)
                         .flatMap(fw -> version(productKey, deviceKey).flatMap(device -> {
                             PlanDefinition d = plan.definition();
-                            String target = fw.map(f -> f.version()).orElse("");
+                            String target = fw.map(p -> p.target()).orElse("");
                             if (device == null || device[1] == null || device[0] == null) {
                                 return conflict("device " + productKey + "/" + deviceKey
                                         + " is not bound to a gateway (or its version is not known yet)");
@@ -57,6 +57,10 @@ public class Retries {
                             if (!source) {
                                 return conflict("device " + productKey + "/" + deviceKey + " runs " + version
                                         + ", not a source version");
+                            }
+                            if (fw.isEmpty() || fw.get().forVersion(version) == null) {
+                                return conflict("no package of the plan upgrades " + version + " (device " + productKey
+                                        + "/" + deviceKey + ")");
                             }
                             UUID id = UUID.randomUUID();
                             int attempt = ((Number) last[0]).intValue() + 1;

@@ -123,7 +123,8 @@ public class VerificationRuns {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                null);
         return firmware.apply(FirmwareEvent.CREATED, fw)
                 .flatMap(v -> plans.createVerification(
                         request,
