@@ -4,12 +4,12 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.common.reactive.RepeatedWarning;
 import org.otaplatform.common.reactive.Watchdog;
+import org.otaplatform.plan.config.PlanClock;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
@@ -34,9 +34,10 @@ public class PlanFinisher {
     private final PlanService service;
     private final PlanStats stats;
     private final FirmwareViews firmware;
-    private final Clock clock = Clock.systemUTC();
+    private final PlanClock clock;
 
-    PlanFinisher(PlanRepository plans, PlanService service, PlanStats stats, FirmwareViews firmware) {
+    PlanFinisher(PlanRepository plans, PlanService service, PlanStats stats, FirmwareViews firmware, PlanClock clock) {
+        this.clock = clock;
         this.plans = plans;
         this.service = service;
         this.stats = stats;
@@ -58,7 +59,7 @@ public class PlanFinisher {
 
     private Uni<Void> check(Plan plan) {
         PlanDefinition d = plan.definition();
-        if (PushTime.ended(d.timeZone(), d.endAt(), clock.instant())) {
+        if (PushTime.ended(d.timeZone(), d.endAt(), clock.now())) {
             return finish(plan, "the plan reached its end " + d.endAt() + " (" + d.timeZone() + ")");
         }
         // an open task keeps the plan going whatever the counts: asked first, as it is the cheap question

@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import org.otaplatform.common.reactive.InOrder;
 import org.otaplatform.common.reactive.RepeatedWarning;
 import org.otaplatform.common.reactive.Watchdog;
 import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.plan.config.PlanClock;
 import org.otaplatform.plan.config.PlanConfig;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
@@ -60,7 +60,7 @@ public class PushScheduler {
     private final PlanConfig config;
     private final io.vertx.core.Vertx vertx;
     private final PushSelection selection;
-    private Clock clock = Clock.systemUTC();
+    private final PlanClock clock;
 
     PushScheduler(
             PlanRepository plans,
@@ -70,7 +70,9 @@ public class PushScheduler {
             Pool pool,
             PlanConfig config,
             io.vertx.core.Vertx vertx,
-            PushSelection selection) {
+            PushSelection selection,
+            PlanClock clock) {
+        this.clock = clock;
         this.selection = selection;
         this.vertx = vertx;
         this.plans = plans;
@@ -137,7 +139,7 @@ public class PushScheduler {
     /** One pass over one plan; returns how many tasks it sent, each taken from {@code room}. */
     private Uni<Integer> push(Plan plan, AtomicInteger room) {
         PlanDefinition d = plan.definition();
-        Instant now = clock.instant();
+        Instant now = clock.now();
         if (!PushTime.allows(d.timeZone(), d.startAt(), d.endAt(), d.pushWindows(), now)) {
             return Uni.createFrom().item(0);
         }
@@ -215,10 +217,10 @@ public class PushScheduler {
         }
         return pool.preparedQuery("SELECT id, gateway_id, product_key, device_key, from_version FROM upgrade_task"
                         + " WHERE plan_id = $1 AND state = " + TaskState.PENDING.sql()
-                        + " AND (not_before IS NULL OR not_before <= now())"
-                        + " AND (not_after IS NULL OR not_after > now())"
+                        + " AND (not_before IS NULL OR not_before <= $2)"
+                        + " AND (not_after IS NULL OR not_after > $2)"
                         + " ORDER BY created_at, id LIMIT 1000")
-                .execute(Tuple.of(plan.id))
+                .execute(Tuple.of(plan.id, now.atOffset(ZoneOffset.UTC)))
                 .flatMap(rows -> {
                     List<Candidate> pending = new ArrayList<>();
                     List<UUID> ids = new ArrayList<>();
@@ -241,7 +243,8 @@ public class PushScheduler {
                                 .onItem()
                                 .transformToUniAndConcatenate(c -> {
                                     UUID id = ids.get(pending.indexOf(c));
-                                    return tasks.notifyPending(id, now.plusSeconds(d.ackTimeoutSeconds()), deadline)
+                                    return tasks.notifyPending(
+                                                    id, now, now.plusSeconds(d.ackTimeoutSeconds()), deadline)
                                             .flatMap(moved -> !moved
                                                     ? Uni.createFrom().item(0)
                                                     : outbox.add(
@@ -310,7 +313,7 @@ public class PushScheduler {
                 + " created AS (INSERT INTO upgrade_task (id, plan_id, product_key, device_key, gateway_id, attempt, state,"
                 + "   from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds)"
                 + "   SELECT id, $8, $9, device_key, gateway_id, attempt, " + TaskState.NOTIFIED.sql()
-                + ", from_version, $10, $11, $12, now(), $13"
+                + ", from_version, $10, $11, $12, $15, $13"
                 + "   FROM input ORDER BY gateway_id, device_key ON CONFLICT DO NOTHING RETURNING id),"
                 + " history AS (INSERT INTO task_event (task_id, state) SELECT id, " + TaskState.NOTIFIED.sql()
                 + " FROM created)"
@@ -331,17 +334,13 @@ public class PushScheduler {
                 .addOffsetDateTime(ackDeadline.atOffset(ZoneOffset.UTC))
                 .addOffsetDateTime(deadline.atOffset(ZoneOffset.UTC))
                 .addInteger(d.ackTimeoutSeconds())
-                .addString(InternalTopics.GATEWAY_COMMANDS);
+                .addString(InternalTopics.GATEWAY_COMMANDS)
+                .addOffsetDateTime(now.atOffset(ZoneOffset.UTC));
         return pool.withTransaction(c -> c.preparedQuery(sql).execute(params)).map(rows -> {
             List<UUID> messages = new ArrayList<>();
             rows.forEach(r -> messages.add(r.getUUID(0)));
             outbox.committedElsewhere(messages);
             return messages.size();
         });
-    }
-
-    /** For tests of time windows: the clock the scheduler reads. */
-    void useClock(Clock clock) {
-        this.clock = clock;
     }
 }

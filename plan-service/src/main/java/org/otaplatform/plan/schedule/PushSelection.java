@@ -36,10 +36,12 @@ class PushSelection {
 
     private final Pool pool;
     private final PlanConfig config;
+    private final org.otaplatform.plan.config.PlanClock clock;
     /** Plans that have sent the in-flight cap: their ramp is over (see {@link #ramp}). */
     private final Set<UUID> rampedUp = ConcurrentHashMap.newKeySet();
 
-    PushSelection(Pool pool, PlanConfig config) {
+    PushSelection(Pool pool, PlanConfig config, org.otaplatform.plan.config.PlanClock clock) {
+        this.clock = clock;
         this.pool = pool;
         this.config = config;
     }
@@ -50,8 +52,8 @@ class PushSelection {
             return Uni.createFrom().item(Integer.MAX_VALUE);
         }
         return pool.preparedQuery(
-                        "SELECT count(*) FROM upgrade_task WHERE plan_id = $1 AND notified_at > now() - interval '1 minute'")
-                .execute(Tuple.of(plan.id))
+                        "SELECT count(*) FROM upgrade_task WHERE plan_id = $1 AND notified_at > CAST($2 AS timestamptz) - interval '1 minute'")
+                .execute(Tuple.of(plan.id, clock.nowUtc()))
                 .map(rows ->
                         d.rolloutPerMinute() - rows.iterator().next().getLong(0).intValue());
     }
@@ -194,9 +196,9 @@ class PushSelection {
                 + " OR (t.state = " + TaskState.CANCELLED.sql()
                 + "       AND t.error_code IS DISTINCT FROM '" + TaskSupervisor.BINDING_CHANGED + "')"
                 + "       OR (t.state = " + TaskState.REJECTED.sql()
-                + " AND t.updated_at > now() - make_interval(mins => $7))"
+                + " AND t.updated_at > CAST($15 AS timestamptz) - make_interval(mins => $7))"
                 + "       OR (t.state IN " + TaskState.FAILURES_SQL
-                + " AND t.updated_at > now() - make_interval(secs => $8))))"
+                + " AND t.updated_at > CAST($15 AS timestamptz) - make_interval(secs => $8))))"
                 + "       AS blocked"
                 + "     FROM upgrade_task t WHERE t.product_key = d.product_key AND t.device_key = d.device_key) h"
                 + "   WHERE d.gateway_id = g.gateway_id AND d.product_key = $2 AND d.attached"
@@ -208,7 +210,7 @@ class PushSelection {
                 + "   AND h.open = 0 AND h.blocked = 0 AND h.attempts < $11"
                 + "   ORDER BY d.device_key LIMIT $12 - coalesce(b.n, 0)) c"
                 + " WHERE g.gateway_id = ANY($13)"
-                + "   AND ($14 OR g.online OR g.updated_at > now() - make_interval(secs => $10))"
+                + "   AND ($14 OR g.online OR g.updated_at > CAST($15 AS timestamptz) - make_interval(secs => $10))"
                 + "   AND coalesce(b.n, 0) < $12"
                 + " ORDER BY g.gateway_id, c.device_key LIMIT $9";
         Tuple params = Tuple.tuple()
@@ -227,7 +229,8 @@ class PushSelection {
                 .addLong((long) perGateway)
                 .addArrayOfString(gateways.toArray(new String[0]))
                 // an offer waits for the end user, not for the gateway: offline devices get theirs too
-                .addBoolean(manual);
+                .addBoolean(manual)
+                .addOffsetDateTime(clock.nowUtc());
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<Candidate> list = new ArrayList<>();
             for (Row r : rows) {

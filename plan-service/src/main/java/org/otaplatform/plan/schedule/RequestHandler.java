@@ -2,7 +2,6 @@ package org.otaplatform.plan.schedule;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -12,6 +11,7 @@ import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.contract.wire.ReplyResult;
+import org.otaplatform.plan.config.PlanClock;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
@@ -38,9 +38,10 @@ public class RequestHandler {
     private final FirmwareViews firmware;
     private final TaskStore tasks;
     private final Outbox outbox;
-    private final Clock clock = Clock.systemUTC();
+    private final PlanClock clock;
 
-    RequestHandler(PlanRepository plans, FirmwareViews firmware, TaskStore tasks, Outbox outbox) {
+    RequestHandler(PlanRepository plans, FirmwareViews firmware, TaskStore tasks, Outbox outbox, PlanClock clock) {
+        this.clock = clock;
         this.plans = plans;
         this.firmware = firmware;
         this.tasks = tasks;
@@ -71,7 +72,7 @@ public class RequestHandler {
         }
         Plan plan = active.get(index);
         PlanDefinition d = plan.definition();
-        Instant now = clock.instant();
+        Instant now = clock.now();
         return PlanPackages.of(plan, firmware).flatMap(found -> {
             if (found.isEmpty() || !eligible(d, found.get(), request, now)) {
                 return firstEligible(active, index + 1, request);

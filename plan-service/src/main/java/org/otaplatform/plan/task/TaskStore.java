@@ -16,6 +16,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class TaskStore {
 
+    private final org.otaplatform.plan.config.PlanClock clock;
+
+    TaskStore(org.otaplatform.plan.config.PlanClock clock) {
+        this.clock = clock;
+    }
+
     /** A task as the state machine needs it. */
     public record TaskRow(
             UUID id,
@@ -51,7 +57,7 @@ public class TaskStore {
                                 "INSERT INTO upgrade_task (id, plan_id, product_key, device_key, gateway_id,"
                                         + " attempt, state, from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds)"
                                         + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?7 = "
-                                        + TaskState.NOTIFIED.sql() + " THEN now() END, ?12)"
+                                        + TaskState.NOTIFIED.sql() + " THEN CAST(?13 AS timestamptz) END, ?12)"
                                         + " ON CONFLICT DO NOTHING")
                         .setParameter(1, id)
                         .setParameter(2, planId)
@@ -65,6 +71,7 @@ public class TaskStore {
                         .setParameter(10, ackDeadline)
                         .setParameter(11, deadline)
                         .setParameter(12, ackTimeoutSeconds)
+                        .setParameter(13, clock.now())
                         .executeUpdate())
                 .flatMap(n -> n == 1
                         ? event(id, state, null, null, null).replaceWith(true)
@@ -131,14 +138,15 @@ public class TaskStore {
                                     after.errorCode(),
                                     after.errorMessage()));
         }
-        Object[] parameters = new Object[10];
+        Object[] parameters = new Object[11];
         columns(List.copyOf(last.values()), parameters, 0);
         columns(moves, parameters, 5);
+        parameters[10] = clock.now();
         return Panache.getSession()
                 .flatMap(s -> {
                     var query = s.createNativeQuery("WITH moved AS (UPDATE upgrade_task t SET state = f.state,"
                             + " percent = coalesce(f.percent, t.percent), error_code = f.error_code,"
-                            + " error_message = f.error_message, updated_at = now()"
+                            + " error_message = f.error_message, updated_at = ?11"
                             + " FROM unnest(CAST(?1 AS uuid[]), CAST(?2 AS varchar[]), CAST(?3 AS integer[]),"
                             + "   CAST(?4 AS varchar[]), CAST(?5 AS varchar[])) AS f (id, state, percent, error_code, error_message)"
                             + " WHERE t.id = f.id)"
@@ -170,7 +178,7 @@ public class TaskStore {
                 .flatMap(s -> s.createNativeQuery(
                                 "WITH moved AS (UPDATE upgrade_task SET state = CAST(?2 AS varchar),"
                                         + " percent = coalesce(CAST(?3 AS integer), percent), error_code = CAST(?4 AS varchar),"
-                                        + " error_message = CAST(?5 AS varchar), updated_at = now() WHERE id = ?1 RETURNING id)"
+                                        + " error_message = CAST(?5 AS varchar), updated_at = ?6 WHERE id = ?1 RETURNING id)"
                                         + " INSERT INTO task_event (task_id, state, percent, error_code, error_message)"
                                         + " SELECT id, CAST(?2 AS varchar), CAST(?3 AS integer), CAST(?4 AS varchar), CAST(?5 AS varchar) FROM moved")
                         .setParameter(1, id)
@@ -178,20 +186,22 @@ public class TaskStore {
                         .setParameter(3, percent)
                         .setParameter(4, errorCode)
                         .setParameter(5, errorMessage)
+                        .setParameter(6, clock.now())
                         .executeUpdate())
                 .replaceWithVoid();
     }
 
     /** PENDING → NOTIFIED, with fresh deadlines; false when the task is no longer PENDING. */
-    public Uni<Boolean> notifyPending(UUID id, Instant ackDeadline, Instant deadline) {
+    public Uni<Boolean> notifyPending(UUID id, Instant now, Instant ackDeadline, Instant deadline) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("UPDATE upgrade_task SET state = " + TaskState.NOTIFIED.sql()
-                                + ", notified_at = now(), ack_deadline = ?2,"
-                                + " deadline = ?3, updated_at = now() WHERE id = ?1 AND state = "
+                                + ", notified_at = ?4, ack_deadline = ?2,"
+                                + " deadline = ?3, updated_at = ?4 WHERE id = ?1 AND state = "
                                 + TaskState.PENDING.sql())
                         .setParameter(1, id)
                         .setParameter(2, ackDeadline)
                         .setParameter(3, deadline)
+                        .setParameter(4, now)
                         .executeUpdate())
                 .flatMap(n -> n == 1
                         ? event(id, TaskState.NOTIFIED, null, null, null).replaceWith(true)
@@ -203,11 +213,12 @@ public class TaskStore {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("UPDATE upgrade_task SET state = " + TaskState.PENDING.sql()
                                 + ", not_before = ?2, not_after = ?3,"
-                                + " updated_at = now() WHERE id = ?1 AND state = "
+                                + " updated_at = ?4 WHERE id = ?1 AND state = "
                                 + TaskState.AWAITING_CONFIRMATION.sql())
                         .setParameter(1, id)
                         .setParameter(2, notBefore)
                         .setParameter(3, notAfter)
+                        .setParameter(4, clock.now())
                         .executeUpdate())
                 .flatMap(n -> event(id, TaskState.PENDING, null, null, null));
     }
@@ -252,10 +263,11 @@ public class TaskStore {
                 .flatMap(s -> s.createNativeQuery("UPDATE upgrade_task SET state = "
                                 + TaskState.AWAITING_CONFIRMATION.sql()
                                 + ", not_before = NULL, not_after = NULL, error_code = 'APPOINTMENT_MISSED',"
-                                + " error_message = ?2, updated_at = now() WHERE id = ?1 AND state = "
-                                + TaskState.PENDING.sql() + " AND not_after < now()")
+                                + " error_message = ?2, updated_at = ?3 WHERE id = ?1 AND state = "
+                                + TaskState.PENDING.sql() + " AND not_after < ?3")
                         .setParameter(1, id)
                         .setParameter(2, reason)
+                        .setParameter(3, clock.now())
                         .executeUpdate())
                 .flatMap(n -> n == 1
                         ? event(id, TaskState.AWAITING_CONFIRMATION, null, "APPOINTMENT_MISSED", reason)
@@ -293,15 +305,16 @@ public class TaskStore {
                                 + TaskState.CANCELLED.sql()
                                 + "   AND error_code IS DISTINCT FROM '" + TaskSupervisor.BINDING_CHANGED + "')"
                                 + "   OR (state = " + TaskState.REJECTED.sql()
-                                + " AND updated_at > now() - make_interval(mins => ?4))"
+                                + " AND updated_at > CAST(?6 AS timestamptz) - make_interval(mins => ?4))"
                                 + "   OR (state IN " + TaskState.FAILURES_SQL
-                                + " AND updated_at > now() - make_interval(secs => ?5)))"
+                                + " AND updated_at > CAST(?6 AS timestamptz) - make_interval(secs => ?5)))"
                                 + " FROM upgrade_task WHERE plan_id = ?1 AND product_key = ?2 AND device_key = ?3")
                         .setParameter(1, planId)
                         .setParameter(2, productKey)
                         .setParameter(3, deviceKey)
                         .setParameter(4, d.repushAfterRejectMinutes())
                         .setParameter(5, d.retry().backoffSeconds())
+                        .setParameter(6, clock.now())
                         .getSingleResult())
                 .map(row -> {
                     Object[] r = (Object[]) row;
@@ -316,9 +329,10 @@ public class TaskStore {
     public Uni<Void> restartAckClock(String gatewayId) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
-                                "UPDATE upgrade_task SET ack_deadline = now() + make_interval(secs => ack_timeout_seconds)"
+                                "UPDATE upgrade_task SET ack_deadline = CAST(?2 AS timestamptz) + make_interval(secs => ack_timeout_seconds)"
                                         + " WHERE gateway_id = ?1 AND state = " + TaskState.NOTIFIED.sql())
                         .setParameter(1, gatewayId)
+                        .setParameter(2, clock.now())
                         .executeUpdate())
                 .replaceWithVoid();
     }

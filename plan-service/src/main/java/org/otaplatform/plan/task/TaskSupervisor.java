@@ -5,7 +5,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,9 +37,10 @@ public class TaskSupervisor implements PlanTasks, TaskEffects {
     private final Pool pool;
     private final TaskStore tasks;
     private final Outbox outbox;
-    private final Clock clock = Clock.systemUTC();
+    private final org.otaplatform.plan.config.PlanClock clock;
 
-    TaskSupervisor(Pool pool, TaskStore tasks, Outbox outbox) {
+    TaskSupervisor(Pool pool, TaskStore tasks, Outbox outbox, org.otaplatform.plan.config.PlanClock clock) {
+        this.clock = clock;
         this.pool = pool;
         this.tasks = tasks;
         this.outbox = outbox;
@@ -95,12 +95,12 @@ public class TaskSupervisor implements PlanTasks, TaskEffects {
     }
 
     private Uni<Void> timeOutExpired() {
-        return pool.query(
+        return pool.preparedQuery(
                         "SELECT t.id FROM upgrade_task t JOIN gateway_view g ON g.gateway_id = t.gateway_id AND g.online"
-                                + " WHERE t.state = " + TaskState.NOTIFIED.sql() + " AND t.ack_deadline < now()"
-                                + " UNION SELECT id FROM upgrade_task WHERE deadline < now()"
+                                + " WHERE t.state = " + TaskState.NOTIFIED.sql() + " AND t.ack_deadline < $1"
+                                + " UNION SELECT id FROM upgrade_task WHERE deadline < $1"
                                 + " AND state IN " + TaskState.CONFIRMED_OPEN_SQL + " LIMIT 1000")
-                .execute()
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(clock.nowUtc()))
                 .map(rows -> {
                     List<UUID> ids = new ArrayList<>();
                     rows.forEach(r -> ids.add(r.getUUID(0)));
@@ -114,9 +114,9 @@ public class TaskSupervisor implements PlanTasks, TaskEffects {
 
     /** Confirmed tasks whose appointment ended before they could be sent: offered again, with the reason. */
     private Uni<Void> appointmentsMissed() {
-        return pool.query("SELECT id FROM upgrade_task WHERE state = " + TaskState.PENDING.sql()
-                        + " AND not_after < now() LIMIT 1000")
-                .execute()
+        return pool.preparedQuery("SELECT id FROM upgrade_task WHERE state = " + TaskState.PENDING.sql()
+                        + " AND not_after < $1 LIMIT 1000")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(clock.nowUtc()))
                 .map(rows -> {
                     List<UUID> ids = new ArrayList<>();
                     rows.forEach(r -> ids.add(r.getUUID(0)));
