@@ -17,11 +17,11 @@ import org.otaplatform.contract.wire.FirmwareType;
 import org.otaplatform.testkit.TestMqttClient;
 
 /** What plan-service's tests play of the other services: their events on the internal topics. */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {}
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -30,7 +30,7 @@ final class Fixtures {
         }
     }
 
-    static void publish(TestMqttClient bus, String topic, String type, Object data) {
+    public static void publish(TestMqttClient bus, String topic, String type, Object data) {
         bus.publish(
                 topic,
                 InternalMessage.of(type, "test", System.currentTimeMillis(), data)
@@ -38,21 +38,21 @@ final class Fixtures {
     }
 
     /** A sub-device's state as device-gateway-service announces it. */
-    static void device(TestMqttClient bus, DeviceState state) {
+    public static void device(TestMqttClient bus, DeviceState state) {
         publish(bus, InternalTopics.DEVICE_EVENTS, DeviceState.TYPE, state);
     }
 
-    static void gateway(TestMqttClient bus, String gatewayId, boolean online, long seq) {
+    public static void gateway(TestMqttClient bus, String gatewayId, boolean online, long seq) {
         publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gatewayId, online, seq));
     }
 
     /** A full package of the product to {@code version}, announced by firmware-service; its id. */
-    static String firmware(TestMqttClient bus, String product, String version, String verification) {
+    public static String firmware(TestMqttClient bus, String product, String version, String verification) {
         return firmware(bus, product, version, null, verification);
     }
 
     /** A DELTA package of the product from {@code source} to {@code version}; its id. */
-    static String delta(TestMqttClient bus, String product, String version, String source) {
+    public static String delta(TestMqttClient bus, String product, String version, String source) {
         return firmware(bus, product, version, source, "UNVERIFIED");
     }
 
@@ -78,7 +78,7 @@ final class Fixtures {
     }
 
     /** Creates and activates a silent plan of the product to the firmware, with {@code extra} JSON fields. */
-    static String activeSilentPlan(String product, String firmwareId, String extra) {
+    public static String activeSilentPlan(String product, String firmwareId, String extra) {
         String plan =
                 "{\"name\":\"" + product + "-" + UUID.randomUUID().toString().substring(0, 4)
                         + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
@@ -87,7 +87,7 @@ final class Fixtures {
     }
 
     /** Creates the plan and activates it; its id. */
-    static String activated(String planJson) {
+    public static String activated(String planJson) {
         String id = given().contentType(ContentType.JSON)
                 .body(planJson)
                 .post("/api/v1/plans")
@@ -100,7 +100,7 @@ final class Fixtures {
     }
 
     /** A single count from the service's database. */
-    static long count(io.vertx.mutiny.sqlclient.Pool pool, String sql, Object... params) {
+    public static long count(io.vertx.mutiny.sqlclient.Pool pool, String sql, Object... params) {
         return pool.preparedQuery(sql)
                 .execute(io.vertx.mutiny.sqlclient.Tuple.from(params))
                 .await()
@@ -111,7 +111,7 @@ final class Fixtures {
     }
 
     /** The commands of {@code type} (e.g. {@code gateway.upgrade}) for the product's devices seen on the bus. */
-    static List<JsonNode> commands(TestMqttClient bus, String type, String product) {
+    public static List<JsonNode> commands(TestMqttClient bus, String type, String product) {
         return bus.received().stream()
                 .map(m -> {
                     try {

@@ -109,6 +109,22 @@ public class PushScheduler {
                 .recoverWithNull();
     }
 
+    /**
+     * One pass that waits its turn for the lock instead of skipping: for tests that move the clock, so that
+     * every step of theirs gets a pass at its time.
+     */
+    Uni<Void> passInTurn() {
+        return org.otaplatform.common.reactive.SafeContext.uni(
+                vertx,
+                () -> pool.withConnection(lockHolder -> lockHolder
+                        .query("SELECT pg_advisory_lock(" + PUSH_LOCK + ")")
+                        .execute()
+                        .flatMap(locked -> Watchdog.limit(pass(), "the push pass")
+                                .eventually(() -> lockHolder
+                                        .query("SELECT pg_advisory_unlock(" + PUSH_LOCK + ")")
+                                        .execute()))));
+    }
+
     /** One pass over the active plans, sharing the room left under the global in-flight cap. */
     private Uni<Void> pass() {
         return pool.query("SELECT count(*) FROM upgrade_task WHERE state IN" + " " + TaskState.IN_FLIGHT_SQL)
