@@ -201,6 +201,72 @@ class PlatformIT {
         }
     }
 
+    /**
+     * A signing key rotation as an operator rolls it out: firmware-service restarts with a second key made
+     * active and the first kept. A package uploaded afterwards is signed with the new key, one uploaded before
+     * keeps its signature by the old key, both keys are published, and simulated gateways (which check every
+     * package's Ed25519 signature against the published keys) flash both.
+     */
+    @Test
+    void afterASigningKeyRotationNewPackagesUseTheNewKeyAndOldOnesStillVerifyOnDevices() throws Exception {
+        String before = Platform.product("before-rotation");
+        String after = Platform.product("after-rotation");
+        String oldPackage = platform.uploadFirmware(before, "2.0.0", 64 * 1024);
+
+        var pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String newKey =
+                java.util.Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
+        platform.firmware.restartWith(java.util.Map.of(
+                "OTA_FIRMWARE_SIGNING_PRIVATE_KEYS",
+                "e2e-key:" + platform.signingPrivateKey + ",e2e-key-2:" + newKey,
+                "OTA_FIRMWARE_SIGNING_ACTIVE_KEY_ID",
+                "e2e-key-2"));
+        String newPackage = platform.uploadFirmware(after, "2.0.0", 64 * 1024);
+
+        JsonPath keys = given().baseUri(platform.firmware.baseUrl())
+                .get("/api/v1/signing-keys")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(keys.getList("keyId", String.class)).contains("e2e-key", "e2e-key-2");
+        assertThat(firmwareKey(oldPackage))
+                .as("the package signed before the rotation")
+                .isEqualTo("e2e-key");
+        assertThat(firmwareKey(newPackage)).as("a package signed after it").isEqualTo("e2e-key-2");
+
+        try (Fleet old = platform.fleet(fleetOptions(Platform.prefix(), before)
+                        .gateways(1)
+                        .devicesPerGateway(2)
+                        .build());
+                Fleet fresh = platform.fleet(fleetOptions(Platform.prefix(), after)
+                        .gateways(1)
+                        .devicesPerGateway(2)
+                        .build())) {
+            String oldPlan = platform.createPlan(before, before, oldPackage, "\"mode\":\"SILENT\"");
+            String newPlan = platform.createPlan(after, after, newPackage, "\"mode\":\"SILENT\"");
+            platform.move(oldPlan, "activate");
+            platform.move(newPlan, "activate");
+            platform.awaitStatus(oldPlan, "FINISHED", 60);
+            platform.awaitStatus(newPlan, "FINISHED", 60);
+            for (Fleet fleet : java.util.List.of(old, fresh)) {
+                assertThat(fleet.stats().outcome("SUCCEEDED")).isEqualTo(2);
+                assertThat(fleet.stats().errors())
+                        .as("refusals (a signature not verified)")
+                        .isEmpty();
+            }
+        }
+    }
+
+    private static String firmwareKey(String firmwareId) {
+        return given().baseUri(platform.firmware.baseUrl())
+                .get("/api/v1/firmware/" + firmwareId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("keyId");
+    }
+
     @Test
     void anOperatorRetriesAFailedDevice() {
         String product = Platform.product("retry");

@@ -261,6 +261,17 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the process (SIGTERM), then starts it again on the same port with these variables changed, as a
+     * deployment rolls out a new configuration (a rotated key, say).
+     */
+    public void restartWith(Map<String, String> changed) throws IOException {
+        close();
+        builder.environment(changed);
+        process = builder.launch(port, log);
+        awaitReady(Duration.ofSeconds(90));
+    }
+
     /** Kills the process at once (SIGKILL), then starts it again with the same settings and port. */
     public void killAndRestart() throws IOException {
         kill();
