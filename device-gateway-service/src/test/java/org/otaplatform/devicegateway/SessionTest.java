@@ -174,9 +174,13 @@ class SessionTest {
                     .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + gw + "-a")
                             .then()
                             .body("version", equalTo("1.2")));
-            Gateways.sleep(500);
-            assertThat(gateway.received().stream().filter(r -> r.type() == DownlinkType.RESYNC))
-                    .hasSize(1);
+            // one resync, and no second one while the first is answered
+            await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> gateway.received().stream()
+                                    .filter(r -> r.type() == DownlinkType.RESYNC)
+                                    .count()
+                            == 1);
         }
     }
 

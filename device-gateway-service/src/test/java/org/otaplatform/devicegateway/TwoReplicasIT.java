@@ -99,8 +99,10 @@ class TwoReplicasIT {
 
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> deviceEvents(planService, run).size() == devices * 2);
-            Thread.sleep(500);
-            assertThat(deviceEvents(planService, run)).hasSize(devices * 2).doesNotHaveDuplicates();
+            await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> deviceEvents(planService, run).size() == devices * 2);
+            assertThat(deviceEvents(planService, run)).doesNotHaveDuplicates();
             long first = Math.round(replicas.get(0).metric("ota_uplink_accepted_total"));
             long second = Math.round(replicas.get(1).metric("ota_uplink_accepted_total"));
             assertThat(first).as("messages handled by replica 1").isPositive();

@@ -125,7 +125,11 @@ class TwoReplicasIT {
                                 .body("stats.succeeded", equalTo(devices))
                                 .body("stats.failed", equalTo(0)));
             }
-            Thread.sleep(1_500); // a late second push would show now
+            // a late second push would show within this
+            await().during(Duration.ofMillis(1_500))
+                    .atMost(Duration.ofSeconds(3))
+                    .ignoreExceptions() // the map is read while the fleet's thread writes it
+                    .until(() -> fleet.commandsPerDevice.values().stream().allMatch(n -> n == 1));
             fleet.answer();
 
             assertThat(fleet.commandsPerDevice.values())
