@@ -188,11 +188,11 @@ class PlatformIT {
         String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
         String plan = platform.createPlan(product, product, firmware, "\"mode\":\"SILENT\"");
         platform.move(plan, "activate");
-        Platform.sleep(3_000);
-        assertThat(platform.plan(plan).getInt("stats.inProgress"))
-                .as("nothing pushed to offline gateways")
-                .isZero();
-        assertThat(platform.tasks(plan, "").getInt("total")).isZero();
+        // nothing pushed to offline gateways, pass after pass
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> platform.plan(plan).getInt("stats.inProgress") == 0
+                        && platform.tasks(plan, "").getInt("total") == 0);
 
         try (Fleet back = platform.fleet(options)) {
             platform.awaitStatus(plan, "FINISHED", 60);
@@ -293,10 +293,10 @@ class PlatformIT {
         }
         try (Fleet repaired = platform.fleet(
                 fleetOptions(prefix, product).gateways(1).devicesPerGateway(2).build())) {
-            Platform.sleep(2_000);
-            assertThat(repaired.stats().tasks())
-                    .as("no automatic attempt before the backoff")
-                    .isZero();
+            // no automatic attempt before the backoff
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(4))
+                    .until(() -> repaired.stats().tasks() == 0);
             given().baseUri(platform.plan.baseUrl())
                     .post("/api/v1/plans/" + plan + "/devices/" + product + "/" + device + "/retry")
                     .then()
@@ -333,16 +333,19 @@ class PlatformIT {
             platform.move(plan, "suspend");
             // the two tasks sent before suspending run to their end; nothing new is sent
             await().atMost(Duration.ofSeconds(20)).until(() -> fleet.stats().outcome("SUCCEEDED") == 2);
-            Platform.sleep(2_500);
-            assertThat(fleet.stats().tasks()).isEqualTo(2);
+            await().during(Duration.ofMillis(2_500))
+                    .atMost(Duration.ofSeconds(4))
+                    .until(() -> fleet.stats().tasks() == 2);
 
             platform.move(plan, "resume");
             await().atMost(Duration.ofSeconds(15)).until(() -> fleet.stats().tasks() >= 4);
             platform.move(plan, "terminate"); // the two new tasks are NOTIFIED, waiting for their OK
             await().atMost(Duration.ofSeconds(15)).until(() -> fleet.stats().cancels() >= 2);
-            Platform.sleep(4_000); // past the ack delay: a cancelled task must not be flashed
-            assertThat(fleet.stats().outcome("CANCELLED")).isEqualTo(2);
-            assertThat(fleet.stats().outcome("SUCCEEDED")).isEqualTo(2);
+            // past the ack delay: a cancelled task must not be flashed
+            await().during(Duration.ofSeconds(4))
+                    .atMost(Duration.ofSeconds(6))
+                    .until(() -> fleet.stats().outcome("CANCELLED") == 2
+                            && fleet.stats().outcome("SUCCEEDED") == 2);
             JsonPath p = platform.plan(plan);
             assertThat(p.getString("status")).isEqualTo("TERMINATED");
             assertThat(p.getInt("stats.cancelled")).isEqualTo(2);
@@ -372,8 +375,10 @@ class PlatformIT {
             assertThat(p.getString("suspendedReason")).containsIgnoringCase("threshold");
             assertThat(p.getInt("stats.failed")).isGreaterThanOrEqualTo(4);
             int sent = fleet.stats().tasks();
-            Platform.sleep(3_000);
-            assertThat(fleet.stats().tasks()).as("nothing sent once suspended").isEqualTo(sent);
+            // nothing sent once suspended
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> fleet.stats().tasks() == sent);
             assertThat(sent).isLessThan(8);
         }
     }
@@ -422,9 +427,10 @@ class PlatformIT {
                             + now.plusHours(2).format(hhmm) + "\",\"to\":\""
                             + now.plusHours(3).format(hhmm) + "\"}]");
             platform.move(later, "activate");
-            Platform.sleep(3_000);
-            assertThat(fleet.stats().tasks()).isZero();
-            assertThat(platform.tasks(later, "").getInt("total")).isZero();
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> fleet.stats().tasks() == 0
+                            && platform.tasks(later, "").getInt("total") == 0);
             platform.move(later, "terminate");
 
             String open = platform.createPlan(
