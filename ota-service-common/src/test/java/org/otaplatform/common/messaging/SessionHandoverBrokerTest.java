@@ -88,7 +88,7 @@ class SessionHandoverBrokerTest {
             return null;
         });
 
-        Thread.sleep(100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= 10); // the stream is flowing
         leaving.handOver().await().atMost(Duration.ofSeconds(30));
         stream.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
@@ -106,7 +106,7 @@ class SessionHandoverBrokerTest {
 
         Uni<Long> emptying = adopter.empty("back").memoize().indefinitely();
         emptying.subscribe().with(n -> {}, f -> {});
-        Thread.sleep(1_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= 2); // the adopter is at it
         replica("back");
 
         assertThatThrownBy(() -> emptying.await().atMost(Duration.ofSeconds(30)))
