@@ -161,6 +161,9 @@ class ConsoleIT {
             // the breakdowns and the chart follow every few live intervals
             assertThat(admin.getByTestId("failures-by-code"))
                     .containsText("INSTALL_FAILED", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+            // the simulator's broken devices fail installing: the firmware's fault, not the transport's
+            assertThat(admin.getByTestId("failures-by-cause")).containsText("firmware");
+            assertThat(admin.getByTestId("failures-by-version")).containsText("1.0.0");
             assertThat(admin.getByTestId("chart")).isVisible();
             shot(admin, "plan");
             admin.setViewportSize(390, 900);

@@ -621,9 +621,12 @@ class PushTest {
         }
     }
 
-    /** What the console's plan page reads: failures by cause and by gateway, results per minute, sorted lists. */
+    /**
+     * What the console's plan page reads: failures by code, gateway, source version and cause (firmware or
+     * transport), results per minute, sorted lists.
+     */
     @Test
-    void aPlansFailuresAreBrokenDownByCauseAndGatewayAndCountedPerMinute() throws Exception {
+    void aPlansFailuresAreBrokenDownByCodeGatewayVersionAndCauseAndCountedPerMinute() throws Exception {
         String product = "brk-" + UUID.randomUUID().toString().substring(0, 8);
         String gw = product + "-gw";
         try (TestMqttClient bus =
@@ -642,7 +645,12 @@ class PushTest {
                                     "byCode.key",
                                     org.hamcrest.Matchers.containsInAnyOrder("DOWNLOAD_FAILED", "INSTALL_FAILED"))
                             .body("byGateway[0].key", equalTo(gw))
-                            .body("byGateway[0].count", equalTo(2)));
+                            .body("byGateway[0].count", equalTo(2))
+                            // both ran 1.0; the download is the transport's fault, the install the firmware's
+                            .body("bySourceVersion[0].key", equalTo("1.0"))
+                            .body("bySourceVersion[0].count", equalTo(2))
+                            .body("byCause.key", org.hamcrest.Matchers.containsInAnyOrder("firmware", "transport"))
+                            .body("byCause.count", org.hamcrest.Matchers.contains(1, 1)));
             given().get("/api/v1/plans/" + id + "/progress?minutes=5")
                     .then()
                     .statusCode(200)

@@ -268,16 +268,24 @@ public class PlanPages {
     @io.quarkus.qute.TemplateData
     public record Results(Chart chart, Breakdown failures) {}
 
-    /** Failures by cause and by gateway, with bar widths relative to the largest. */
+    /**
+     * Failures by code, by gateway, by the version the devices ran and by cause (firmware or transport), with
+     * bar widths relative to the largest.
+     */
     @io.quarkus.qute.TemplateData
-    public record Breakdown(long failed, List<Row> byCode, List<Row> byGateway) {
+    public record Breakdown(
+            long failed, List<Row> byCode, List<Row> byGateway, List<Row> bySourceVersion, List<Row> byCause) {
 
         @io.quarkus.qute.TemplateData
         public record Row(String key, long count, int width) {}
 
         static Breakdown of(JsonNode failures) {
             return new Breakdown(
-                    failures.path("failed").asLong(), rows(failures.path("byCode")), rows(failures.path("byGateway")));
+                    failures.path("failed").asLong(),
+                    rows(failures.path("byCode")),
+                    rows(failures.path("byGateway")),
+                    rows(failures.path("bySourceVersion")),
+                    rows(failures.path("byCause")));
         }
 
         private static List<Row> rows(JsonNode counts) {

@@ -27,8 +27,14 @@ public class PlanResults {
 
     public record Count(String key, long count) {}
 
-    /** Failed and timed-out devices by error code (TIMED_OUT counts as its own cause) and the top gateways. */
-    public record Failures(long failed, List<Count> byCode, List<Count> byGateway) {}
+    /**
+     * Failed and timed-out devices by error code (TIMED_OUT counts as its own cause), the top gateways, by
+     * the version they ran, and by cause: {@code firmware} (what the package can cause: INSTALL_FAILED,
+     * VERSION_MISMATCH, SIGNATURE_INVALID; what the failure threshold counts) or {@code transport} (the
+     * device, the gateway, the link, the clock: everything else).
+     */
+    public record Failures(
+            long failed, List<Count> byCode, List<Count> byGateway, List<Count> bySourceVersion, List<Count> byCause) {}
 
     public record Minute(Instant at, long succeeded, long failed) {}
 
@@ -36,30 +42,42 @@ public class PlanResults {
     public record Progress(Instant from, Instant to, List<Minute> minutes) {}
 
     /** The plan's failed and timed-out tasks that are their device's latest attempt (not superseded, V12). */
-    private static final String LATEST_FAILED = "SELECT coalesce(error_code, state) AS code, gateway_id"
+    private static final String LATEST_FAILED = "SELECT coalesce(error_code, state) AS code, gateway_id, from_version,"
+            + " CASE WHEN error_code IN " + FailureThreshold.FIRMWARE_FAILURES + " THEN 'firmware' ELSE 'transport'"
+            + " END AS cause"
             + " FROM upgrade_task WHERE plan_id = $1 AND state IN " + TaskState.FAILURES_SQL + " AND NOT superseded";
 
     public Uni<Failures> failures(UUID planId) {
         return pool.preparedQuery("WITH failed AS MATERIALIZED (" + LATEST_FAILED + ")"
                         + " SELECT 'code', code, count(*) FROM failed GROUP BY 2"
                         + " UNION ALL (SELECT 'gateway', gateway_id, count(*) FROM failed GROUP BY 2"
-                        + " ORDER BY 3 DESC, 2 LIMIT " + TOP_GATEWAYS + ")")
+                        + " ORDER BY 3 DESC, 2 LIMIT " + TOP_GATEWAYS + ")"
+                        + " UNION ALL SELECT 'version', from_version, count(*) FROM failed GROUP BY 2"
+                        + " UNION ALL SELECT 'cause', cause, count(*) FROM failed GROUP BY 2")
                 .execute(Tuple.of(planId))
                 .map(rows -> {
                     List<Count> byCode = new ArrayList<>();
                     List<Count> byGateway = new ArrayList<>();
+                    List<Count> byVersion = new ArrayList<>();
+                    List<Count> byCause = new ArrayList<>();
                     long failed = 0;
                     for (var r : rows) {
                         Count c = new Count(r.getString(1), r.getLong(2));
-                        if ("code".equals(r.getString(0))) {
-                            byCode.add(c);
-                            failed += c.count();
-                        } else {
-                            byGateway.add(c);
+                        switch (r.getString(0)) {
+                            case "code" -> {
+                                byCode.add(c);
+                                failed += c.count();
+                            }
+                            case "gateway" -> byGateway.add(c);
+                            case "version" -> byVersion.add(c);
+                            default -> byCause.add(c);
                         }
                     }
-                    byCode.sort((a, b) -> Long.compare(b.count(), a.count()));
-                    return new Failures(failed, byCode, byGateway);
+                    java.util.Comparator<Count> most = (a, b) -> Long.compare(b.count(), a.count());
+                    byCode.sort(most);
+                    byVersion.sort(most);
+                    byCause.sort(most);
+                    return new Failures(failed, byCode, byGateway, byVersion, byCause);
                 });
     }
 
