@@ -36,7 +36,8 @@ public record PlanDefinition(
         Integer minBatteryPercent,
         Integer minSignalDbm,
         Map<String, String> upgradeNotes,
-        List<String> packages) {
+        List<String> packages,
+        PlanRequest.ExponentialRollout exponentialRollout) {
 
     /** @param packages the ids of the plan's packages, its main one first */
     static PlanDefinition of(PlanRequest r, PlanConfig.Defaults defaults, List<String> packages) {
@@ -72,7 +73,8 @@ public record PlanDefinition(
                 r.minBatteryPercent(),
                 r.minSignalDbm(),
                 r.upgradeNotes() == null ? Map.of() : Map.copyOf(r.upgradeNotes()),
-                List.copyOf(packages));
+                List.copyOf(packages),
+                r.exponentialRollout());
     }
 
     private static final ObjectMapper JSON = JsonMapper.builder()

@@ -36,7 +36,8 @@ public record PlanRequest(
         Integer minBatteryPercent,
         Integer minSignalDbm,
         Map<String, String> upgradeNotes,
-        List<String> firmwareIds) {
+        List<String> firmwareIds,
+        ExponentialRollout exponentialRollout) {
 
     /**
      * The ids of the packages the plan names: {@code firmwareIds} when given (a full package and/or one delta
@@ -55,4 +56,25 @@ public record PlanRequest(
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Retry(Integer maxAttempts, Integer backoffSeconds) {}
+
+    /**
+     * A rollout rate that grows, as AWS IoT Jobs' exponential rate: {@code baseRatePerMinute} at first, times
+     * {@code incrementFactor} each time another {@code increaseAfterNotified} devices were sent the upgrade
+     * (or {@code increaseAfterSucceeded} succeeded), never above {@code maxPerMinute}. Instead of {@code
+     * rolloutPerMinute}; the gateways' concurrency and the ramp still apply.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ExponentialRollout(
+            Integer baseRatePerMinute,
+            Double incrementFactor,
+            Integer increaseAfterNotified,
+            Integer increaseAfterSucceeded,
+            Integer maxPerMinute) {
+
+        /** The rate after {@code steps} increases. */
+        public int rate(long steps) {
+            double rate = baseRatePerMinute * Math.pow(incrementFactor, Math.min(steps, 200));
+            return (int) Math.min(maxPerMinute, Math.floor(rate));
+        }
+    }
 }

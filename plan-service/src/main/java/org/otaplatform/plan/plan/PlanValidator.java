@@ -50,6 +50,7 @@ final class PlanValidator {
         deviceKeys("blacklist", r.blacklist());
         time(r);
         range("rolloutPerMinute", r.rolloutPerMinute(), 1, 1_000_000);
+        exponential(r);
         range("maxConcurrentPerGateway", r.maxConcurrentPerGateway(), 1, 100);
         range("failureThresholdPercent", r.failureThresholdPercent(), 1, 100);
         range("failureThresholdMinSamples", r.failureThresholdMinSamples(), 1, 1_000_000);
@@ -142,6 +143,37 @@ final class PlanValidator {
                                     + " DELTA from " + source + ")");
                 }
             }
+        }
+    }
+
+    private void exponential(PlanRequest r) {
+        PlanRequest.ExponentialRollout e = r.exponentialRollout();
+        if (e == null) {
+            return;
+        }
+        if (r.rolloutPerMinute() != null) {
+            fault("exponentialRollout", "and rolloutPerMinute exclude each other: give one");
+        }
+        required("exponentialRollout.baseRatePerMinute", e.baseRatePerMinute(), 1, 1_000_000);
+        required("exponentialRollout.maxPerMinute", e.maxPerMinute(), 1, 1_000_000);
+        if (e.incrementFactor() == null || !(e.incrementFactor() >= 1.1 && e.incrementFactor() <= 5)) {
+            fault("exponentialRollout.incrementFactor", "is required: from 1.1 to 5");
+        }
+        if ((e.increaseAfterNotified() == null) == (e.increaseAfterSucceeded() == null)) {
+            fault("exponentialRollout", "needs one of increaseAfterNotified and increaseAfterSucceeded");
+        }
+        range("exponentialRollout.increaseAfterNotified", e.increaseAfterNotified(), 1, 1_000_000);
+        range("exponentialRollout.increaseAfterSucceeded", e.increaseAfterSucceeded(), 1, 1_000_000);
+        if (e.baseRatePerMinute() != null && e.maxPerMinute() != null && e.maxPerMinute() < e.baseRatePerMinute()) {
+            fault("exponentialRollout.maxPerMinute", "must be at least baseRatePerMinute");
+        }
+    }
+
+    private void required(String field, Integer value, int min, int max) {
+        if (value == null) {
+            fault(field, "is required: from " + min + " to " + max);
+        } else {
+            range(field, value, min, max);
         }
     }
 

@@ -45,7 +45,8 @@ public record PlanView(
         String suspendedReason,
         Instant createdAt,
         Instant updatedAt,
-        List<UUID> firmwareIds) {
+        List<UUID> firmwareIds,
+        PlanRequest.ExponentialRollout exponentialRollout) {
 
     static PlanView of(Plan p) {
         PlanDefinition d = p.definition();
@@ -79,6 +80,7 @@ public record PlanView(
                 p.suspendedReason,
                 p.createdAt,
                 p.updatedAt,
-                org.otaplatform.plan.plan.PlanPackages.ids(p));
+                org.otaplatform.plan.plan.PlanPackages.ids(p),
+                d.exponentialRollout());
     }
 }

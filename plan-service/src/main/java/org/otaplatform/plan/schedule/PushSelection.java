@@ -46,16 +46,37 @@ class PushSelection {
         this.config = config;
     }
 
-    /** How many may be pushed now: the rollout rate left in this minute. */
+    /**
+     * How many may be pushed now: the rollout rate left in the last minute, the rate being the plan's fixed
+     * {@code rolloutPerMinute} or its exponential rate after the increases its sent (or succeeded) devices
+     * have earned.
+     */
     Uni<Integer> budget(Plan plan, PlanDefinition d) {
-        if (d.rolloutPerMinute() == null) {
+        var exponential = d.exponentialRollout();
+        if (d.rolloutPerMinute() == null && exponential == null) {
             return Uni.createFrom().item(Integer.MAX_VALUE);
         }
-        return pool.preparedQuery(
-                        "SELECT count(*) FROM upgrade_task WHERE plan_id = $1 AND notified_at > CAST($2 AS timestamptz) - interval '1 minute'")
+        String lastMinute = "SELECT count(*) FROM upgrade_task WHERE plan_id = $1"
+                + " AND notified_at > CAST($2 AS timestamptz) - interval '1 minute'";
+        if (exponential == null) {
+            return pool.preparedQuery(lastMinute)
+                    .execute(Tuple.of(plan.id, clock.nowUtc()))
+                    .map(rows -> (int) Math.max(
+                            0, d.rolloutPerMinute() - rows.iterator().next().getLong(0)));
+        }
+        // the increases earned so far: a count over the plan's tasks, for exponential plans only
+        String earned = exponential.increaseAfterNotified() != null
+                ? "SELECT count(*) FROM upgrade_task WHERE plan_id = $1 AND notified_at IS NOT NULL"
+                : "SELECT count(*) FROM upgrade_task WHERE plan_id = $1 AND state = " + TaskState.SUCCEEDED.sql();
+        int per = exponential.increaseAfterNotified() != null
+                ? exponential.increaseAfterNotified()
+                : exponential.increaseAfterSucceeded();
+        return pool.preparedQuery("SELECT (" + lastMinute + "), (" + earned + ")")
                 .execute(Tuple.of(plan.id, clock.nowUtc()))
-                .map(rows ->
-                        d.rolloutPerMinute() - rows.iterator().next().getLong(0).intValue());
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return (int) Math.max(0, exponential.rate(r.getLong(1) / per) - r.getLong(0));
+                });
     }
 
     /**

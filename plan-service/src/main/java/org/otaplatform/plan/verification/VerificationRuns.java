@@ -124,6 +124,7 @@ public class VerificationRuns {
                 null,
                 null,
                 Map.of(),
+                null,
                 null);
         return firmware.apply(FirmwareEvent.CREATED, fw)
                 .flatMap(v -> plans.createVerification(

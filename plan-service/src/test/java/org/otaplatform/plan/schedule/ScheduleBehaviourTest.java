@@ -108,14 +108,7 @@ class ScheduleBehaviourTest {
             clock.advance(Duration.ofSeconds(10));
         }
 
-        Map<Long, Long> perMinute = new TreeMap<>();
-        for (Row r : pool.preparedQuery("SELECT floor(extract(epoch FROM notified_at - $2) / 60)::bigint, count(*)"
-                        + " FROM upgrade_task WHERE plan_id = $1 GROUP BY 1")
-                .execute(Tuple.of(UUID.fromString(plan), start.atOffset(ZoneOffset.UTC)))
-                .await()
-                .indefinitely()) {
-            perMinute.put(r.getLong(0), r.getLong(1));
-        }
+        Map<Long, Long> perMinute = perMinute(plan, start);
         assertThat(perMinute.values().stream().mapToLong(Long::longValue).sum())
                 .as("every device notified by the seventh minute: %s", perMinute)
                 .isEqualTo(360);
@@ -124,6 +117,60 @@ class ScheduleBehaviourTest {
                     .as("notifications in minute %d of %s", minute, perMinute)
                     .isBetween(54L, 66L);
         }
+    }
+
+    @Test
+    void anExponentialRolloutGrowsByItsFactorAsDevicesAreSentUpToItsMaximum() {
+        String product = "exp-" + UUID.randomUUID().toString().substring(0, 8);
+        String firmwareId = fleet(product, 20, 10);
+        Instant start = clock.instant();
+        String plan = Fixtures.activeSilentPlan(
+                product,
+                firmwareId,
+                ",\"exponentialRollout\":{\"baseRatePerMinute\":10,\"incrementFactor\":2,"
+                        + "\"increaseAfterNotified\":20,\"maxPerMinute\":40},\"maxConcurrentPerGateway\":10,"
+                        + "\"ackTimeoutSeconds\":86400,\"taskTimeoutSeconds\":604800");
+
+        for (int step = 0; step < 6 * 6; step++) {
+            pass();
+            clock.advance(Duration.ofSeconds(10));
+        }
+
+        // 10 a minute until 20 were sent (the first minute), then 20 a minute (the second: 10 at its start,
+        // and the 20th sent raises the rate at once), then 40 from 40 sent on (80 would be next; 40 is the most)
+        Map<Long, Long> perMinute = perMinute(plan, start);
+        assertThat(perMinute)
+                .as("notifications per minute")
+                .containsEntry(0L, 10L)
+                .containsEntry(1L, 20L);
+        for (long minute = 2; minute < 6; minute++) {
+            assertThat(perMinute.getOrDefault(minute, 0L))
+                    .as("minute %d of %s", minute, perMinute)
+                    .isBetween(36L, 44L);
+        }
+    }
+
+    @Test
+    void anExponentialRolloutIsCheckedFieldByField() {
+        String product = "expv-" + UUID.randomUUID().toString().substring(0, 8);
+        String firmwareId = Fixtures.firmware(bus, product, "2.0", "UNVERIFIED");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Fixtures.count(pool, "SELECT count(*) FROM firmware_view WHERE product_key = $1", product)
+                        == 1);
+        given().contentType(ContentType.JSON)
+                .body("{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\""
+                        + firmwareId + "\",\"mode\":\"SILENT\",\"timeZone\":\"UTC\",\"rolloutPerMinute\":5,"
+                        + "\"exponentialRollout\":{\"baseRatePerMinute\":50,\"incrementFactor\":9,"
+                        + "\"maxPerMinute\":10}}")
+                .post("/api/v1/plans")
+                .then()
+                .statusCode(422)
+                .body(
+                        "errors.field",
+                        org.hamcrest.Matchers.hasItems(
+                                "exponentialRollout",
+                                "exponentialRollout.incrementFactor",
+                                "exponentialRollout.maxPerMinute"));
     }
 
     @Test
@@ -149,7 +196,10 @@ class ScheduleBehaviourTest {
     void aWhitelistedPlanNeverTouchesAnyOtherDevice() {
         String product = "white-" + UUID.randomUUID().toString().substring(0, 8);
         String firmwareId = fleet(product, 1, 4);
-        String plan = Fixtures.activeSilentPlan(product, firmwareId, ",\"whitelist\":[\"d2\",\"d4\"]");
+        String plan = Fixtures.activeSilentPlan(
+                product,
+                firmwareId,
+                ",\"whitelist\":[\"d2\",\"d4\"],\"ackTimeoutSeconds\":86400,\"taskTimeoutSeconds\":604800");
         for (int i = 0; i < 5; i++) {
             pass();
             clock.advance(Duration.ofMinutes(30));
@@ -230,6 +280,19 @@ class ScheduleBehaviourTest {
         clock.advance(Duration.ofSeconds(2));
         pass();
         awaitUpgrades(product, 1);
+    }
+
+    /** The plan's notifications per whole minute since {@code start} (by the plan's clock). */
+    private Map<Long, Long> perMinute(String plan, Instant start) {
+        Map<Long, Long> perMinute = new TreeMap<>();
+        for (Row r : pool.preparedQuery("SELECT floor(extract(epoch FROM notified_at - $2) / 60)::bigint, count(*)"
+                        + " FROM upgrade_task WHERE plan_id = $1 GROUP BY 1")
+                .execute(Tuple.of(UUID.fromString(plan), start.atOffset(ZoneOffset.UTC)))
+                .await()
+                .indefinitely()) {
+            perMinute.put(r.getLong(0), r.getLong(1));
+        }
+        return perMinute;
     }
 
     /** One push pass at the clock's time (the scheduler's own passes run too, by the same clock). */
