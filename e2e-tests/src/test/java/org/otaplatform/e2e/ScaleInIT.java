@@ -26,7 +26,7 @@ import org.otaplatform.testkit.ServiceProcess;
 
 /**
  * Scale-in mid-campaign with persistent broker sessions (stable instance ids, as a StatefulSet gives):
- * plan-service and device-gateway-service run two replicas each over 2,000 sub-devices; then plan-service's
+ * plan-service and device-gateway-service run two replicas each over 1,000 sub-devices; then plan-service's
  * second replica is stopped as Kubernetes scales in (SIGTERM: it hands its share over) and
  * device-gateway-service's second replica is killed and never comes back (a lost node: its session holds
  * its share of the gateways' reports and the upgrade commands until the other replica empties it, 15 s
@@ -37,7 +37,7 @@ import org.otaplatform.testkit.ServiceProcess;
 class ScaleInIT {
 
     private static final int GATEWAYS = 40;
-    private static final int DEVICES = 50;
+    private static final int DEVICES = 25;
     private static final int FLEET = GATEWAYS * DEVICES;
     private static final Duration HANDOVER_AFTER = Duration.ofSeconds(15);
     private static final Pattern CLIENT_ID = Pattern.compile("subscribed (\\S+) to \\S+ \\(persistent session\\)");

@@ -95,58 +95,58 @@ class ScheduleBehaviourTest {
     @Test
     void theRolloutRateHoldsWithinTenPercentOverSixMinutesOfDevices() {
         String product = "rate-" + UUID.randomUUID().toString().substring(0, 8);
-        String firmwareId = fleet(product, 30, 12);
+        String firmwareId = fleet(product, 12, 10);
         Instant start = clock.instant();
         String plan = Fixtures.activeSilentPlan(
                 product,
                 firmwareId,
-                ",\"rolloutPerMinute\":60,\"maxConcurrentPerGateway\":12,\"ackTimeoutSeconds\":86400,"
+                ",\"rolloutPerMinute\":20,\"maxConcurrentPerGateway\":10,\"ackTimeoutSeconds\":86400,"
                         + "\"taskTimeoutSeconds\":604800");
 
-        for (int step = 0; step < 7 * 6; step++) {
+        for (int step = 0; step < 7 * 3; step++) {
             pass();
-            clock.advance(Duration.ofSeconds(10));
+            clock.advance(Duration.ofSeconds(20));
         }
 
         Map<Long, Long> perMinute = perMinute(plan, start);
         assertThat(perMinute.values().stream().mapToLong(Long::longValue).sum())
                 .as("every device notified by the seventh minute: %s", perMinute)
-                .isEqualTo(360);
+                .isEqualTo(120);
         for (long minute = 0; minute < 6; minute++) {
             assertThat(perMinute.getOrDefault(minute, 0L))
                     .as("notifications in minute %d of %s", minute, perMinute)
-                    .isBetween(54L, 66L);
+                    .isBetween(18L, 22L);
         }
     }
 
     @Test
     void anExponentialRolloutGrowsByItsFactorAsDevicesAreSentUpToItsMaximum() {
         String product = "exp-" + UUID.randomUUID().toString().substring(0, 8);
-        String firmwareId = fleet(product, 20, 10);
+        String firmwareId = fleet(product, 10, 10);
         Instant start = clock.instant();
         String plan = Fixtures.activeSilentPlan(
                 product,
                 firmwareId,
-                ",\"exponentialRollout\":{\"baseRatePerMinute\":10,\"incrementFactor\":2,"
-                        + "\"increaseAfterNotified\":20,\"maxPerMinute\":40},\"maxConcurrentPerGateway\":10,"
+                ",\"exponentialRollout\":{\"baseRatePerMinute\":5,\"incrementFactor\":2,"
+                        + "\"increaseAfterNotified\":10,\"maxPerMinute\":20},\"maxConcurrentPerGateway\":10,"
                         + "\"ackTimeoutSeconds\":86400,\"taskTimeoutSeconds\":604800");
 
-        for (int step = 0; step < 6 * 6; step++) {
+        for (int step = 0; step < 6 * 3; step++) {
             pass();
-            clock.advance(Duration.ofSeconds(10));
+            clock.advance(Duration.ofSeconds(20));
         }
 
-        // 10 a minute until 20 were sent (the first minute), then 20 a minute (the second: 10 at its start,
-        // and the 20th sent raises the rate at once), then 40 from 40 sent on (80 would be next; 40 is the most)
+        // 5 a minute until 10 were sent (the first minute), then 10 a minute (the second: 5 at its start, and
+        // the 10th sent raises the rate at once), then 20 from 20 sent on (40 would be next; 20 is the most)
         Map<Long, Long> perMinute = perMinute(plan, start);
         assertThat(perMinute)
                 .as("notifications per minute")
-                .containsEntry(0L, 10L)
-                .containsEntry(1L, 20L);
+                .containsEntry(0L, 5L)
+                .containsEntry(1L, 10L);
         for (long minute = 2; minute < 6; minute++) {
             assertThat(perMinute.getOrDefault(minute, 0L))
                     .as("minute %d of %s", minute, perMinute)
-                    .isBetween(36L, 44L);
+                    .isBetween(18L, 22L);
         }
     }
 
