@@ -151,18 +151,7 @@ public class PlanStats {
                 .addInteger(maxAttempts)
                 .addString(productKey)
                 .addString(targetVersion);
-        if (sources.length > 0) {
-            params.addArrayOfString(sources);
-            sql.append(" AND d.version = ANY($").append(params.size()).append(")");
-        }
-        if (whitelist.length > 0) {
-            params.addArrayOfString(whitelist);
-            sql.append(" AND d.device_key = ANY($").append(params.size()).append(")");
-        }
-        if (blacklist.length > 0) {
-            params.addArrayOfString(blacklist);
-            sql.append(" AND NOT (d.device_key = ANY($").append(params.size()).append("))");
-        }
+        targeted(sql, params, "d.", 4, sources, whitelist, blacklist);
         return pool.preparedQuery(sql.toString())
                 .execute(params)
                 .map(rows -> rows.iterator().next().getLong(0));
@@ -193,18 +182,7 @@ public class PlanStats {
                         // only sub-devices bound to a gateway, whose version is known, are targeted
                         + " AND gateway_id IS NOT NULL AND version IS NOT NULL");
         Tuple params = Tuple.tuple().addString(productKey).addString(targetVersion);
-        if (sources.length > 0) {
-            params.addArrayOfString(sources);
-            sql.append(" AND (version = ANY($").append(params.size()).append(") OR version = $2)");
-        }
-        if (whitelist.length > 0) {
-            params.addArrayOfString(whitelist);
-            sql.append(" AND device_key = ANY($").append(params.size()).append(")");
-        }
-        if (blacklist.length > 0) {
-            params.addArrayOfString(blacklist);
-            sql.append(" AND NOT (device_key = ANY($").append(params.size()).append("))");
-        }
+        targeted(sql, params, "", 2, sources, whitelist, blacklist);
         return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
             Row r = rows.iterator().next();
             DeviceCounts counted = new DeviceCounts(r.getLong(0), r.getLong(1), now);
@@ -214,5 +192,45 @@ public class PlanStats {
             recentDeviceCounts.put(key, counted);
             return counted;
         });
+    }
+
+    /**
+     * Appends the plan's device conditions to a query over {@code device_view} (columns prefixed with
+     * {@code column}): on a source version or the target (parameter {@code $target}), on the whitelist if
+     * any, not on the blacklist; the lists go into {@code params}.
+     */
+    private static void targeted(
+            StringBuilder sql,
+            Tuple params,
+            String column,
+            int target,
+            String[] sources,
+            String[] whitelist,
+            String[] blacklist) {
+        if (sources.length > 0) {
+            params.addArrayOfString(sources);
+            sql.append(" AND (").append(column).append("version = ANY($").append(params.size());
+            sql.append(") OR ")
+                    .append(column)
+                    .append("version = $")
+                    .append(target)
+                    .append(")");
+        }
+        if (whitelist.length > 0) {
+            params.addArrayOfString(whitelist);
+            sql.append(" AND ")
+                    .append(column)
+                    .append("device_key = ANY($")
+                    .append(params.size())
+                    .append(")");
+        }
+        if (blacklist.length > 0) {
+            params.addArrayOfString(blacklist);
+            sql.append(" AND NOT (")
+                    .append(column)
+                    .append("device_key = ANY($")
+                    .append(params.size())
+                    .append("))");
+        }
     }
 }
