@@ -35,6 +35,7 @@ class AuthorizationTest {
             Endpoint.get(PLAN + "/history"),
             Endpoint.get(PLAN + "/failures"),
             Endpoint.get(PLAN + "/progress"),
+            Endpoint.get(PLAN + "/waves"),
             Endpoint.get("/api/v1/devices/pk-access/dk-access/history")
         }) {
             assertAdmits(read, ADMIN, OPERATOR, VIEWER);
@@ -47,6 +48,7 @@ class AuthorizationTest {
             assertAdmits(Endpoint.postJson(PLAN + "/" + action), ADMIN, OPERATOR);
         }
         assertAdmits(Endpoint.postJson(PLAN + "/devices/pk-access/dk-access/retry"), ADMIN, OPERATOR);
+        assertAdmits(Endpoint.postJson(PLAN + "/waves/1/approve"), ADMIN, OPERATOR);
     }
 
     @Test

@@ -37,7 +37,14 @@ public record PlanDefinition(
         Integer minSignalDbm,
         Map<String, String> upgradeNotes,
         List<String> packages,
-        PlanRequest.ExponentialRollout exponentialRollout) {
+        PlanRequest.ExponentialRollout exponentialRollout,
+        List<PlanRequest.Wave> waves) {
+
+    /** The plan's waves with every default filled in, an open one last; empty for a plan without waves. */
+    @Override
+    public List<PlanRequest.Wave> waves() {
+        return waves == null ? List.of() : waves;
+    }
 
     /** @param packages the ids of the plan's packages, its main one first */
     static PlanDefinition of(PlanRequest r, PlanConfig.Defaults defaults, List<String> packages) {
@@ -74,7 +81,50 @@ public record PlanDefinition(
                 r.minSignalDbm(),
                 r.upgradeNotes() == null ? Map.of() : Map.copyOf(r.upgradeNotes()),
                 List.copyOf(packages),
-                r.exponentialRollout());
+                r.exponentialRollout(),
+                waves(r.waves()));
+    }
+
+    /**
+     * The waves as given, each default filled in (a name; the success gate at 95 % once every task of the wave has
+     * its result, without soak; a canary waits for approval), and an open wave after the last one when that one is
+     * limited: every targeted device is in some wave.
+     */
+    static List<PlanRequest.Wave> waves(List<PlanRequest.Wave> given) {
+        if (given == null || given.isEmpty()) {
+            return List.of();
+        }
+        List<PlanRequest.Wave> filled = new java.util.ArrayList<>();
+        for (int i = 0; i < given.size(); i++) {
+            filled.add(filled(given.get(i), i + 1));
+        }
+        if (!given.get(given.size() - 1).open()) {
+            filled.add(filled(
+                    new PlanRequest.Wave("rest", false, null, null, null, null, null, null, null), given.size() + 1));
+        }
+        return List.copyOf(filled);
+    }
+
+    private static PlanRequest.Wave filled(PlanRequest.Wave w, int number) {
+        boolean canary = Boolean.TRUE.equals(w.canary());
+        PlanRequest.SuccessGate s = w.successGate();
+        PlanRequest.ErrorGate e = w.errorGate();
+        return new PlanRequest.Wave(
+                w.name() != null ? w.name() : canary ? "canary" : "wave " + number,
+                canary,
+                w.percent(),
+                w.count(),
+                orEmpty(w.devices()),
+                orEmpty(w.gateways()),
+                new PlanRequest.SuccessGate(
+                        s == null || s.minSuccessPercent() == null ? 95 : s.minSuccessPercent(),
+                        // none: every task of the wave has its result
+                        s == null ? null : s.minResults(),
+                        s == null || s.soakMinutes() == null ? 0 : s.soakMinutes()),
+                e == null
+                        ? null
+                        : new PlanRequest.ErrorGate(e.maxFailurePercent(), e.minResults() == null ? 1 : e.minResults()),
+                w.requireApproval() != null ? w.requireApproval() : canary);
     }
 
     private static final ObjectMapper JSON = JsonMapper.builder()

@@ -37,7 +37,8 @@ public record PlanRequest(
         Integer minSignalDbm,
         Map<String, String> upgradeNotes,
         List<String> firmwareIds,
-        ExponentialRollout exponentialRollout) {
+        ExponentialRollout exponentialRollout,
+        List<Wave> waves) {
 
     /**
      * The ids of the packages the plan names: {@code firmwareIds} when given (a full package and/or one delta
@@ -77,4 +78,46 @@ public record PlanRequest(
             return (int) Math.min(maxPerMinute, Math.floor(rate));
         }
     }
+
+    /**
+     * One wave of a silent plan's rollout, in order: its devices are a share of the targeted devices ({@code
+     * percent} or {@code count}), an explicit {@code devices} list, or the devices of {@code gateways}; none of
+     * them: every device the earlier waves did not take. The first may be a {@code canary} (it waits for an
+     * operator's approval unless {@code requireApproval} is false). The {@code successGate} promotes the next
+     * wave, the {@code errorGate} suspends the plan with the reason.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Wave(
+            String name,
+            Boolean canary,
+            Integer percent,
+            Integer count,
+            List<String> devices,
+            List<String> gateways,
+            SuccessGate successGate,
+            ErrorGate errorGate,
+            Boolean requireApproval) {
+
+        /** Whether the wave takes an explicit list of devices or gateways. */
+        public boolean listed() {
+            return (devices != null && !devices.isEmpty()) || (gateways != null && !gateways.isEmpty());
+        }
+
+        /** Whether the wave takes every device the earlier waves did not. */
+        public boolean open() {
+            return !listed() && count == null && (percent == null || percent == 100);
+        }
+    }
+
+    /**
+     * A wave passes when at least {@code minSuccessPercent} of its finished tasks succeeded (only failures the
+     * firmware causes count against it), with at least {@code minResults} results, and these figures held for
+     * {@code soakMinutes}.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record SuccessGate(Integer minSuccessPercent, Integer minResults, Integer soakMinutes) {}
+
+    /** A wave halts (the plan is suspended) once more than {@code maxFailurePercent} of at least {@code minResults} results failed. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ErrorGate(Integer maxFailurePercent, Integer minResults) {}
 }

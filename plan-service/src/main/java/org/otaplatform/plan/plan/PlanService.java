@@ -36,7 +36,16 @@ public class PlanService {
     private final PlanTasks supervisor;
     private final Clock clock = Clock.systemUTC();
 
-    PlanService(PlanRepository plans, FirmwareViews firmware, Outbox outbox, PlanConfig config, PlanTasks supervisor) {
+    private final org.otaplatform.plan.config.PlanClock planClock;
+
+    PlanService(
+            PlanRepository plans,
+            FirmwareViews firmware,
+            Outbox outbox,
+            PlanConfig config,
+            PlanTasks supervisor,
+            org.otaplatform.plan.config.PlanClock planClock) {
+        this.planClock = planClock;
         this.plans = plans;
         this.firmware = firmware;
         this.outbox = outbox;
@@ -132,11 +141,28 @@ public class PlanService {
             Uni<Void> precondition = action == Action.ACTIVATE
                     ? activatable(plan)
                     : Uni.createFrom().voidItem();
-            return precondition.flatMap(v -> move(
+            Uni<Plan> moved = precondition.flatMap(v -> move(
                     plan,
                     action.target,
                     reason == null ? action.name().toLowerCase(java.util.Locale.ROOT) + "d by an operator" : reason));
+            return action == Action.RESUME ? moved.call(p -> reopenHaltedWave(p.id)) : moved;
         }));
+    }
+
+    /**
+     * A plan resumed after a wave's gate halted it: the wave runs again and its gates count the results from
+     * now on (the operator has seen those before). In the caller's transaction.
+     */
+    private Uni<Void> reopenHaltedWave(UUID planId) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("UPDATE plan_wave SET state = 'RUNNING', gate_met_at = NULL,"
+                                + " ended_at = NULL, counted_from = CAST(?2 AS timestamptz),"
+                                + " reason = left('resumed; results count from then on. Halted: ' || reason, 500)"
+                                + " WHERE plan_id = ?1 AND state = 'HALTED'")
+                        .setParameter(1, planId)
+                        .setParameter(2, planClock.nowUtc())
+                        .executeUpdate())
+                .replaceWithVoid();
     }
 
     /** A plan's history: every status it had, when and why. */

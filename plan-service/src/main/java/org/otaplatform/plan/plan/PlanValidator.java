@@ -64,6 +64,79 @@ final class PlanValidator {
         range("minBatteryPercent", r.minBatteryPercent(), 0, 100);
         range("minSignalDbm", r.minSignalDbm(), -200, 0);
         notes(r);
+        waves(r);
+    }
+
+    /**
+     * The waves: of a silent plan, at most 20, each taking one kind of share (a percentage, a count, a list of
+     * devices and/or gateways) or none (only the last: every device the others did not take), a canary
+     * only first, gates in range.
+     */
+    private void waves(PlanRequest r) {
+        List<PlanRequest.Wave> waves = r.waves();
+        if (waves == null || waves.isEmpty()) {
+            return;
+        }
+        if (r.mode() == PlanMode.MANUAL) {
+            fault("waves", "apply to SILENT plans only: a MANUAL plan offers its upgrade to every device at once");
+        }
+        if (waves.size() > 20) {
+            fault("waves", "must be at most 20");
+            return;
+        }
+        for (int i = 0; i < waves.size(); i++) {
+            String field = "waves[" + i + "]";
+            PlanRequest.Wave w = waves.get(i);
+            if (w == null) {
+                fault(field, "must be a wave");
+                continue;
+            }
+            if (w.name() != null && !Identifiers.isPrintable(w.name(), 100)) {
+                fault(field + ".name", "must be 1–100 printable characters");
+            }
+            if (Boolean.TRUE.equals(w.canary()) && i > 0) {
+                fault(field + ".canary", "only the first wave may be a canary");
+            }
+            int kinds = (w.percent() != null ? 1 : 0) + (w.count() != null ? 1 : 0) + (w.listed() ? 1 : 0);
+            if (kinds > 1) {
+                fault(field, "takes a percent, a count, or devices/gateways: give one");
+            } else if (kinds == 0 && i < waves.size() - 1) {
+                fault(
+                        field,
+                        "needs percent, count, devices or gateways: only the last wave may take every device left");
+            } else if (w.open() && i < waves.size() - 1) {
+                fault(field + ".percent", "100 takes every device left: only the last wave may");
+            }
+            range(field + ".percent", w.percent(), 1, 100);
+            range(field + ".count", w.count(), 1, 10_000_000);
+            deviceKeys(field + ".devices", w.devices());
+            gatewayIds(field + ".gateways", w.gateways());
+            if (w.successGate() != null) {
+                range(field + ".successGate.minSuccessPercent", w.successGate().minSuccessPercent(), 0, 100);
+                range(field + ".successGate.minResults", w.successGate().minResults(), 1, 10_000_000);
+                range(field + ".successGate.soakMinutes", w.successGate().soakMinutes(), 0, 7 * 1440);
+            }
+            if (w.errorGate() != null) {
+                required(field + ".errorGate.maxFailurePercent", w.errorGate().maxFailurePercent(), 0, 99);
+                range(field + ".errorGate.minResults", w.errorGate().minResults(), 1, 10_000_000);
+            }
+        }
+    }
+
+    private void gatewayIds(String field, List<String> ids) {
+        if (ids == null) {
+            return;
+        }
+        if (ids.size() > maxList) {
+            fault(field, "must have at most " + maxList + " entries");
+            return;
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            if (!Identifiers.isGatewayId(ids.get(i))) {
+                fault(field + "[" + i + "]", "must be a gateway id: 1–64 characters of [A-Za-z0-9._-]");
+                return;
+            }
+        }
     }
 
     /**

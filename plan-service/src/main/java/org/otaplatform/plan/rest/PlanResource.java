@@ -47,6 +47,8 @@ public class PlanResource {
     private final FirmwareViews firmware;
     private final org.otaplatform.plan.task.Retries retries;
     private final org.otaplatform.plan.schedule.PushScheduler scheduler;
+    private final org.otaplatform.plan.wave.Waves waves;
+    private final io.quarkus.security.identity.SecurityIdentity identity;
 
     PlanResource(
             PlanQueries queries,
@@ -56,7 +58,11 @@ public class PlanResource {
             PlanStats stats,
             FirmwareViews firmware,
             org.otaplatform.plan.task.Retries retries,
-            org.otaplatform.plan.schedule.PushScheduler scheduler) {
+            org.otaplatform.plan.schedule.PushScheduler scheduler,
+            org.otaplatform.plan.wave.Waves waves,
+            io.quarkus.security.identity.SecurityIdentity identity) {
+        this.waves = waves;
+        this.identity = identity;
         this.results = results;
         this.retries = retries;
         this.scheduler = scheduler;
@@ -212,6 +218,49 @@ public class PlanResource {
                         Ids.filter("deviceKey", deviceKey, org.otaplatform.contract.Identifiers::isDeviceKey),
                         order,
                         request));
+    }
+
+    /** The plan's waves: each one's state, figures and gates. */
+    @GET
+    @Path("/{id}/waves")
+    public Uni<List<org.otaplatform.plan.wave.Waves.WaveView>> waves(@PathParam("id") String id) {
+        return queries.get(Ids.uuid("id", id))
+                .flatMap(plan -> io.quarkus.hibernate.reactive.panache.Panache.withSession(
+                                () -> firmware.find(plan.firmwareId))
+                        .flatMap(fw -> {
+                            var d = plan.definition();
+                            return stats.forDisplay(
+                                            plan.id,
+                                            plan.productKey,
+                                            fw.map(org.otaplatform.plan.firmware.FirmwareView::version)
+                                                    .orElse(""),
+                                            d.sourceVersions().toArray(new String[0]),
+                                            d.whitelist().toArray(new String[0]),
+                                            d.blacklist().toArray(new String[0]))
+                                    .flatMap(s -> waves.list(plan, s.targeted()));
+                        }));
+    }
+
+    /**
+     * An operator approves wave {@code n}: it passes (awaiting approval, or still running: promoted before its
+     * gate passed, or halted: passed over its failures and the plan resumes) and the next wave begins.
+     */
+    @POST
+    @Path("/{id}/waves/{n}/approve")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public Uni<List<org.otaplatform.plan.wave.Waves.WaveView>> approve(
+            @PathParam("id") String id, @PathParam("n") String n) {
+        UUID planId = Ids.uuid("id", id);
+        int number;
+        try {
+            number = Integer.parseInt(n);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("n", "must be a wave's number: 1 for the first");
+        }
+        String actor =
+                identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+        return waves.approve(planId, number, actor).invoke(scheduler::passSoon).flatMap(v -> waves(id));
     }
 
     /** The new attempt a retry created. */

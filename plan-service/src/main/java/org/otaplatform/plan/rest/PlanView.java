@@ -46,7 +46,8 @@ public record PlanView(
         Instant createdAt,
         Instant updatedAt,
         List<UUID> firmwareIds,
-        PlanRequest.ExponentialRollout exponentialRollout) {
+        PlanRequest.ExponentialRollout exponentialRollout,
+        List<PlanRequest.Wave> waves) {
 
     static PlanView of(Plan p) {
         PlanDefinition d = p.definition();
@@ -81,6 +82,7 @@ public record PlanView(
                 p.createdAt,
                 p.updatedAt,
                 org.otaplatform.plan.plan.PlanPackages.ids(p),
-                d.exponentialRollout());
+                d.exponentialRollout(),
+                d.waves().isEmpty() ? null : d.waves());
     }
 }

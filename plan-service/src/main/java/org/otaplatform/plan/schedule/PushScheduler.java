@@ -32,6 +32,8 @@ import org.otaplatform.plan.plan.PlanStatus;
 import org.otaplatform.plan.schedule.PushSelection.Candidate;
 import org.otaplatform.plan.task.TaskState;
 import org.otaplatform.plan.task.TaskStore;
+import org.otaplatform.plan.wave.WaveFilter;
+import org.otaplatform.plan.wave.Waves;
 
 /**
  * Pushes silent plans: each pass selects, per active plan inside its period and push window, the
@@ -61,6 +63,7 @@ public class PushScheduler {
     private final io.vertx.core.Vertx vertx;
     private final PushSelection selection;
     private final PlanClock clock;
+    private final Waves waves;
 
     PushScheduler(
             PlanRepository plans,
@@ -71,7 +74,9 @@ public class PushScheduler {
             PlanConfig config,
             io.vertx.core.Vertx vertx,
             PushSelection selection,
-            PlanClock clock) {
+            PlanClock clock,
+            Waves waves) {
+        this.waves = waves;
         this.clock = clock;
         this.selection = selection;
         this.vertx = vertx;
@@ -152,15 +157,64 @@ public class PushScheduler {
         });
     }
 
-    /** One pass over one plan; returns how many tasks it sent, each taken from {@code room}. */
+    /**
+     * What a push pass may do in a plan's current wave: take the devices of its {@code filter}, at most
+     * {@code room} of them (its share left); {@code exhausted} is set when the pass found fewer devices
+     * than it asked for (none is left for the wave now).
+     */
+    private record WaveRound(
+            int number, WaveFilter filter, int room, java.util.concurrent.atomic.AtomicBoolean exhausted) {
+
+        static final WaveRound NONE =
+                new WaveRound(0, WaveFilter.ALL, Integer.MAX_VALUE, new java.util.concurrent.atomic.AtomicBoolean());
+    }
+
+    /**
+     * One pass over one plan; returns how many tasks it sent, each taken from {@code room}. A plan with waves
+     * pushes only in its current wave, while it runs, and its gates are decided after the push (also outside
+     * the push windows: results come in then too).
+     */
     private Uni<Integer> push(Plan plan, AtomicInteger room) {
         PlanDefinition d = plan.definition();
+        if (d.waves().isEmpty() || plan.mode != PlanMode.SILENT) {
+            return push(plan, d, room, WaveRound.NONE);
+        }
+        return Panache.withSession(() -> PlanPackages.of(plan, firmware)).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            return waves.current(plan, d)
+                    .flatMap(current -> waves.targeted(
+                                    plan, d, current.wave(), found.get().target())
+                            .flatMap(targeted -> waves.figures(plan.id, current.number())
+                                    .flatMap(before -> {
+                                        WaveRound round = new WaveRound(
+                                                current.number(),
+                                                WaveFilter.of(d.waves(), current.number()),
+                                                current.state() == Waves.State.RUNNING
+                                                        ? Waves.room(current.wave(), targeted, before)
+                                                        : 0,
+                                                new java.util.concurrent.atomic.AtomicBoolean());
+                                        return push(plan, d, room, round)
+                                                .call(sent -> waves.figures(plan.id, current.number())
+                                                        .flatMap(after -> waves.decide(
+                                                                plan,
+                                                                current,
+                                                                after,
+                                                                targeted,
+                                                                round.exhausted()
+                                                                        .get())));
+                                    })));
+        });
+    }
+
+    private Uni<Integer> push(Plan plan, PlanDefinition d, AtomicInteger room, WaveRound wave) {
         Instant now = clock.now();
         if (!PushTime.allows(d.timeZone(), d.startAt(), d.endAt(), d.pushWindows(), now)) {
             return Uni.createFrom().item(0);
         }
         // PENDING tasks (answered requests, confirmations) go out in any plan; new ones in silent plans that push
-        boolean pushesNew = plan.mode == PlanMode.SILENT && d.pushActively();
+        boolean pushesNew = plan.mode == PlanMode.SILENT && d.pushActively() && wave.room() > 0;
         return Panache.withSession(() -> PlanPackages.of(plan, firmware)).flatMap(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(0);
@@ -174,8 +228,9 @@ public class PushScheduler {
                             ? selection
                                     .budget(plan, d)
                                     .flatMap(rate -> selection.ramp(plan).map(ramp -> Math.min(rate, ramp)))
+                                    .map(budget -> Math.min(budget, wave.room()))
                             : Uni.createFrom().item(0))
-                    .flatMap(budget -> pushNew(plan, d, fw, now, budget, room, 0));
+                    .flatMap(budget -> pushNew(plan, d, fw, now, budget, room, wave, 0));
         });
     }
 
@@ -184,17 +239,26 @@ public class PushScheduler {
      * back full and the budget and the room last; how many were sent, each taken from {@code room}.
      */
     private Uni<Integer> pushNew(
-            Plan plan, PlanDefinition d, PlanPackages fw, Instant now, int budget, AtomicInteger room, int round) {
+            Plan plan,
+            PlanDefinition d,
+            PlanPackages fw,
+            Instant now,
+            int budget,
+            AtomicInteger room,
+            WaveRound wave,
+            int round) {
         int limit = Math.min(Math.min(budget, room.get()), BATCH);
         if (limit <= 0) {
             return Uni.createFrom().item(0);
         }
         return selection
-                .candidates(plan, d, fw, limit, d.maxConcurrentPerGateway())
-                .flatMap(chosen -> chosen.isEmpty() ? Uni.createFrom().item(0) : create(plan, d, fw, chosen, now))
+                .candidates(plan, d, fw, limit, d.maxConcurrentPerGateway(), wave.filter())
+                .invoke(chosen -> wave.exhausted().set(chosen.size() < limit))
+                .flatMap(chosen ->
+                        chosen.isEmpty() ? Uni.createFrom().item(0) : create(plan, d, fw, chosen, now, wave.number()))
                 .invoke(sent -> room.addAndGet(-sent))
                 .flatMap(sent -> sent == limit && round + 1 < ROUNDS
-                        ? pushNew(plan, d, fw, now, budget - sent, room, round + 1)
+                        ? pushNew(plan, d, fw, now, budget - sent, room, wave, round + 1)
                                 .map(more -> sent + more)
                         : Uni.createFrom().item(sent));
     }
@@ -202,7 +266,7 @@ public class PushScheduler {
     /** Manual plans: every eligible device gets an offer (AWAITING_CONFIRMATION) its end user can confirm. */
     private Uni<Integer> offer(Plan plan, PlanDefinition d, PlanPackages fw, Instant now) {
         return selection
-                .candidates(plan, d, fw, BATCH, Integer.MAX_VALUE)
+                .candidates(plan, d, fw, BATCH, Integer.MAX_VALUE, WaveFilter.ALL)
                 .flatMap(list -> list.isEmpty()
                         ? Uni.createFrom().item(0)
                         : Panache.withTransaction(() -> Multi.createFrom()
@@ -290,7 +354,8 @@ public class PushScheduler {
      * another replica or a request, is skipped by the unique index), their first history entry, and
      * the upgrade command of each task that was created, all in one statement.
      */
-    private Uni<Integer> create(Plan plan, PlanDefinition d, PlanPackages fw, List<Candidate> chosen, Instant now) {
+    private Uni<Integer> create(
+            Plan plan, PlanDefinition d, PlanPackages fw, List<Candidate> chosen, Instant now, int wave) {
         Instant ackDeadline = now.plusSeconds(d.ackTimeoutSeconds());
         Instant deadline = now.plusSeconds(d.taskTimeoutSeconds());
         int n = chosen.size();
@@ -327,9 +392,9 @@ public class PushScheduler {
         String sql = "WITH input AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[],"
                 + "   $6::uuid[], $7::bytea[]) AS i (id, device_key, gateway_id, from_version, attempt, message_id, payload)),"
                 + " created AS (INSERT INTO upgrade_task (id, plan_id, product_key, device_key, gateway_id, attempt, state,"
-                + "   from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds)"
+                + "   from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds, wave)"
                 + "   SELECT id, $8, $9, device_key, gateway_id, attempt, " + TaskState.NOTIFIED.sql()
-                + ", from_version, $10, $11, $12, $15, $13"
+                + ", from_version, $10, $11, $12, $15, $13, NULLIF($16, 0)"
                 + "   FROM input ORDER BY gateway_id, device_key ON CONFLICT DO NOTHING RETURNING id),"
                 + " history AS (INSERT INTO task_event (task_id, state) SELECT id, " + TaskState.NOTIFIED.sql()
                 + " FROM created)"
@@ -351,7 +416,8 @@ public class PushScheduler {
                 .addOffsetDateTime(deadline.atOffset(ZoneOffset.UTC))
                 .addInteger(d.ackTimeoutSeconds())
                 .addString(InternalTopics.GATEWAY_COMMANDS)
-                .addOffsetDateTime(now.atOffset(ZoneOffset.UTC));
+                .addOffsetDateTime(now.atOffset(ZoneOffset.UTC))
+                .addInteger(wave);
         return pool.withTransaction(c -> c.preparedQuery(sql).execute(params)).map(rows -> {
             List<UUID> messages = new ArrayList<>();
             rows.forEach(r -> messages.add(r.getUUID(0)));

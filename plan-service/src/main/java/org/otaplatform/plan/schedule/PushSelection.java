@@ -19,6 +19,7 @@ import org.otaplatform.plan.plan.PlanDefinition;
 import org.otaplatform.plan.plan.PlanPackages;
 import org.otaplatform.plan.task.TaskState;
 import org.otaplatform.plan.task.TaskSupervisor;
+import org.otaplatform.plan.wave.WaveFilter;
 
 /**
  * Whom a push may reach now and how many: the eligible devices gateway by gateway within each gateway's
@@ -121,12 +122,13 @@ class PushSelection {
      * statement over all gateways this replaces took 26 s for a plan's first push over 100,000 devices
      * registered just before, on a stock PostgreSQL, in two runs out of four.)
      */
-    Uni<List<Candidate>> candidates(Plan plan, PlanDefinition d, PlanPackages packages, int limit, int perGateway) {
+    Uni<List<Candidate>> candidates(
+            Plan plan, PlanDefinition d, PlanPackages packages, int limit, int perGateway, WaveFilter wave) {
         String[] sources = sources(d, packages);
         if (sources == null) {
             return Uni.createFrom().item(List.of());
         }
-        return candidatesAfter(plan, d, packages.main(), sources, limit, perGateway, "", new ArrayList<>());
+        return candidatesAfter(plan, d, packages.main(), sources, limit, perGateway, wave, "", new ArrayList<>());
     }
 
     /**
@@ -161,6 +163,7 @@ class PushSelection {
             String[] sources,
             int limit,
             int perGateway,
+            WaveFilter wave,
             String after,
             List<Candidate> found) {
         int size = chunk(limit - found.size(), perGateway);
@@ -173,7 +176,7 @@ class PushSelection {
                     if (chunk.isEmpty()) {
                         return Uni.createFrom().item(found);
                     }
-                    return inChunk(plan, d, fw, sources, limit - found.size(), perGateway, chunk)
+                    return inChunk(plan, d, fw, sources, limit - found.size(), perGateway, wave, chunk)
                             .flatMap(more -> {
                                 found.addAll(more);
                                 return found.size() >= limit || chunk.size() < size
@@ -185,6 +188,7 @@ class PushSelection {
                                                 sources,
                                                 limit,
                                                 perGateway,
+                                                wave,
                                                 chunk.get(chunk.size() - 1),
                                                 found);
                             });
@@ -199,6 +203,7 @@ class PushSelection {
             String[] sources,
             int limit,
             int perGateway,
+            WaveFilter wave,
             List<String> gateways) {
         boolean manual = plan.mode == org.otaplatform.plan.plan.PlanMode.MANUAL;
         // Each device's history is one aggregate over its own tasks (an index lookup per device, whatever
@@ -228,6 +233,7 @@ class PushSelection {
                 + "   AND (cardinality($4::text[]) = 0 OR d.version = ANY($4))"
                 + "   AND (cardinality($5::text[]) = 0 OR d.device_key = ANY($5))"
                 + "   AND NOT (d.device_key = ANY($6))"
+                + "   AND " + WaveFilter.sql("d.device_key", "d.gateway_id", 16)
                 + "   AND h.open = 0 AND h.blocked = 0 AND h.attempts < $11"
                 + "   ORDER BY d.device_key LIMIT $12 - coalesce(b.n, 0)) c"
                 + " WHERE g.gateway_id = ANY($13)"
@@ -251,7 +257,12 @@ class PushSelection {
                 .addArrayOfString(gateways.toArray(new String[0]))
                 // an offer waits for the end user, not for the gateway: offline devices get theirs too
                 .addBoolean(manual)
-                .addOffsetDateTime(clock.nowUtc());
+                .addOffsetDateTime(clock.nowUtc())
+                .addBoolean(wave.unlisted())
+                .addArrayOfString(wave.devices())
+                .addArrayOfString(wave.gateways())
+                .addArrayOfString(wave.laterDevices())
+                .addArrayOfString(wave.laterGateways());
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<Candidate> list = new ArrayList<>();
             for (Row r : rows) {

@@ -39,8 +39,16 @@ public class RequestHandler {
     private final TaskStore tasks;
     private final Outbox outbox;
     private final PlanClock clock;
+    private final org.otaplatform.plan.wave.Waves waves;
 
-    RequestHandler(PlanRepository plans, FirmwareViews firmware, TaskStore tasks, Outbox outbox, PlanClock clock) {
+    RequestHandler(
+            PlanRepository plans,
+            FirmwareViews firmware,
+            TaskStore tasks,
+            Outbox outbox,
+            PlanClock clock,
+            org.otaplatform.plan.wave.Waves waves) {
+        this.waves = waves;
         this.clock = clock;
         this.plans = plans;
         this.firmware = firmware;
@@ -78,10 +86,29 @@ public class RequestHandler {
                 return firstEligible(active, index + 1, request);
             }
             return tasks.history(plan.id, request.productKey(), request.deviceKey(), d)
-                    .flatMap(history -> history.mayStart()
-                            ? start(plan, d, found.get(), request, history.attempts() + 1, now)
-                            : firstEligible(active, index + 1, request));
+                    .flatMap(history -> !history.mayStart()
+                            ? firstEligible(active, index + 1, request)
+                            : wave(plan, d, found.get(), request)
+                                    .flatMap(wave -> wave == null
+                                            ? firstEligible(active, index + 1, request)
+                                            : start(
+                                                    plan,
+                                                    d,
+                                                    found.get(),
+                                                    request,
+                                                    history.attempts() + 1,
+                                                    wave == 0 ? null : wave)));
         });
+    }
+
+    /**
+     * The wave the device joins: 0 in a plan without waves; in a plan with waves its current wave when that
+     * runs, takes the device and has room, else null (no upgrade now).
+     */
+    private Uni<Integer> wave(Plan plan, PlanDefinition d, PlanPackages fw, GatewayUplink.Request r) {
+        return d.waves().isEmpty()
+                ? Uni.createFrom().item(0)
+                : waves.admits(plan, d, fw.target(), r.deviceKey(), r.gatewayId());
     }
 
     /** Whether the plan takes the device: on a source version one of its packages fits, listed, in time. */
@@ -95,7 +122,7 @@ public class RequestHandler {
     }
 
     private Uni<Void> start(
-            Plan plan, PlanDefinition d, PlanPackages fw, GatewayUplink.Request r, int attempt, Instant now) {
+            Plan plan, PlanDefinition d, PlanPackages fw, GatewayUplink.Request r, int attempt, Integer wave) {
         // PENDING: the push pass sends it (within a second) under the same lock, gateway concurrency
         // and global cap as every other task; the reply tells the gateway an upgrade follows
         UUID taskId = UUID.randomUUID();
@@ -111,7 +138,8 @@ public class RequestHandler {
                         fw.target(),
                         null,
                         null,
-                        d.ackTimeoutSeconds())
+                        d.ackTimeoutSeconds(),
+                        wave)
                 .flatMap(inserted -> inserted
                         ? reply(r, ReplyResult.UPGRADE, taskId.toString())
                         : reply(r, ReplyResult.NO_UPGRADE, null));

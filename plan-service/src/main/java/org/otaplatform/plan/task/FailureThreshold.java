@@ -18,7 +18,7 @@ import org.otaplatform.plan.plan.PlanStatus;
 @ApplicationScoped
 public class FailureThreshold {
 
-    static final String FIRMWARE_FAILURES = "('INSTALL_FAILED', 'VERSION_MISMATCH', 'SIGNATURE_INVALID')";
+    public static final String FIRMWARE_FAILURES = "('INSTALL_FAILED', 'VERSION_MISMATCH', 'SIGNATURE_INVALID')";
 
     private final PlanRepository plans;
     private final PlanService service;

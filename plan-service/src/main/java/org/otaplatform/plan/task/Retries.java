@@ -76,7 +76,9 @@ public class Retries {
                                             target,
                                             null,
                                             null,
-                                            d.ackTimeoutSeconds())
+                                            d.ackTimeoutSeconds(),
+                                            // the retry stays in the wave of the attempt it repeats
+                                            ((Number) last[2]).intValue())
                                     .flatMap(inserted -> inserted
                                             ? Uni.createFrom().item(id)
                                             : conflict("device " + productKey + "/" + deviceKey
@@ -89,7 +91,7 @@ public class Retries {
     private Uni<Object[]> last(UUID planId, String productKey, String deviceKey) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
-                                "SELECT attempt, state FROM upgrade_task WHERE plan_id = ?1 AND product_key = ?2"
+                                "SELECT attempt, state, coalesce(wave, 0) FROM upgrade_task WHERE plan_id = ?1 AND product_key = ?2"
                                         + " AND device_key = ?3 ORDER BY attempt DESC, created_at DESC LIMIT 1")
                         .setParameter(1, planId)
                         .setParameter(2, productKey)

@@ -52,12 +52,45 @@ public class TaskStore {
             Instant ackDeadline,
             Instant deadline,
             int ackTimeoutSeconds) {
+        return insert(
+                id,
+                planId,
+                productKey,
+                deviceKey,
+                gatewayId,
+                attempt,
+                state,
+                fromVersion,
+                toVersion,
+                ackDeadline,
+                deadline,
+                ackTimeoutSeconds,
+                null);
+    }
+
+    /** {@link #insert}, the task in wave {@code wave} of its plan (null: the plan has no waves). */
+    public Uni<Boolean> insert(
+            UUID id,
+            UUID planId,
+            String productKey,
+            String deviceKey,
+            String gatewayId,
+            int attempt,
+            TaskState state,
+            String fromVersion,
+            String toVersion,
+            Instant ackDeadline,
+            Instant deadline,
+            int ackTimeoutSeconds,
+            Integer wave) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "INSERT INTO upgrade_task (id, plan_id, product_key, device_key, gateway_id,"
-                                        + " attempt, state, from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds)"
+                                        + " attempt, state, from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds,"
+                                        + " wave)"
                                         + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?7 = "
-                                        + TaskState.NOTIFIED.sql() + " THEN CAST(?13 AS timestamptz) END, ?12)"
+                                        + TaskState.NOTIFIED.sql() + " THEN CAST(?13 AS timestamptz) END, ?12,"
+                                        + " NULLIF(?14, 0))"
                                         + " ON CONFLICT DO NOTHING")
                         .setParameter(1, id)
                         .setParameter(2, planId)
@@ -72,6 +105,7 @@ public class TaskStore {
                         .setParameter(11, deadline)
                         .setParameter(12, ackTimeoutSeconds)
                         .setParameter(13, clock.now())
+                        .setParameter(14, wave == null ? 0 : wave)
                         .executeUpdate())
                 .flatMap(n -> n == 1
                         ? event(id, state, null, null, null).replaceWith(true)

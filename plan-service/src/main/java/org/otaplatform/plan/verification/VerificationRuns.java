@@ -125,6 +125,7 @@ public class VerificationRuns {
                 null,
                 Map.of(),
                 null,
+                null,
                 null);
         return firmware.apply(FirmwareEvent.CREATED, fw)
                 .flatMap(v -> plans.createVerification(
