@@ -115,6 +115,21 @@ public class DeviceImports {
                                                     .execute(Tuple.of(productKey, keys))
                                                     .replaceWithVoid()
                                             : Uni.createFrom().voidItem())
+                                    .call(v -> audit.record(
+                                            conn,
+                                            actor,
+                                            "device.import",
+                                            "product/" + productKey,
+                                            null,
+                                            java.util.Map.of(
+                                                    "nodeType",
+                                                    nodeType,
+                                                    "devices",
+                                                    keys.length,
+                                                    "first",
+                                                    keys[0],
+                                                    "last",
+                                                    keys[keys.length - 1])))
                                     .replaceWith(nodeType);
                         }))
                 .onFailure(DeviceImports::uniqueViolation)
@@ -123,13 +138,6 @@ public class DeviceImports {
                         "some of these devices were registered by another request meanwhile; nothing was registered"))
                 .await()
                 .atMost(LIMIT);
-        audit.record(
-                actor,
-                "device.import",
-                productKey,
-                null,
-                java.util.Map.of(
-                        "nodeType", type, "devices", keys.length, "first", keys[0], "last", keys[keys.length - 1]));
         return new Imported(productKey, keys, names, secrets, at);
     }
 

@@ -74,8 +74,8 @@ public class ProductRegistry {
                                 ? store.product(productKey).map(Optional::get)
                                 : Uni.createFrom()
                                         .failure(new ApiException(
-                                                ErrorCode.CONFLICT, "product " + productKey + " exists already"))))
-                .invoke(p -> audit.record(actor, "product.create", productKey, null, p))
+                                                ErrorCode.CONFLICT, "product " + productKey + " exists already")))
+                        .call(p -> audit.record(actor, "product.create", "product/" + productKey, null, p)))
                 .map(p -> new ProductWithSecret(p, secret));
     }
 
@@ -130,25 +130,22 @@ public class ProductRegistry {
                             dynamic,
                             secret)
                     .flatMap(v -> store.product(productKey))
-                    .map(after -> {
-                        audit.record(actor, "product.update", productKey, before, after.get());
-                        return new ProductWithSecret(after.get(), issued);
-                    });
+                    .call(after -> audit.record(actor, "product.update", "product/" + productKey, before, after.get()))
+                    .map(after -> new ProductWithSecret(after.get(), issued));
         }));
     }
 
     public Uni<Void> deleteProduct(String productKey, AuditLog.Actor actor) {
         return Panache.withTransaction(() -> store.lockProduct(productKey).flatMap(found -> {
             Product before = found.orElseThrow(() -> ApiException.notFound("product", productKey));
-            return store.deleteProduct(productKey).map(deleted -> {
+            return store.deleteProduct(productKey).flatMap(deleted -> {
                 if (!deleted) {
                     throw new ApiException(
                             ErrorCode.CONFLICT,
                             "product " + productKey + " has " + before.deviceCount()
                                     + " registered devices; delete them first");
                 }
-                audit.record(actor, "product.delete", productKey, before, null);
-                return null;
+                return audit.record(actor, "product.delete", "product/" + productKey, before, null);
             });
         }));
     }
@@ -170,7 +167,7 @@ public class ProductRegistry {
                             product.bindPolicy(),
                             true,
                             Optional.of(vault.seal(productKey, null, secret)))
-                    .invoke(() -> audit.record(actor, "product.secret.rotate", productKey, null, null))
+                    .call(() -> audit.record(actor, "product.secret.rotate", "product/" + productKey, null, null))
                     .replaceWith(secret);
         }));
     }

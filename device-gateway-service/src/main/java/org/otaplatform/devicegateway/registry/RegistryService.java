@@ -66,42 +66,43 @@ public class RegistryService {
         List<FieldError> errors = new ArrayList<>();
         checkName(name, false, errors);
         return Panache.withTransaction(() -> store.lockProduct(productKey).flatMap(found -> {
-                    Product product = found.orElseThrow(() -> ApiException.notFound("product", productKey));
-                    if (!deviceKeyRule(product.nodeType()).test(deviceKey)) {
-                        errors.add(0, new FieldError("deviceKey", deviceKeyRuleText(product.nodeType())));
-                    }
-                    if (!errors.isEmpty()) {
-                        return Uni.createFrom().failure(ApiException.invalid(errors));
-                    }
-                    String secret = vault.generate();
-                    Uni<Void> gatewayFree = product.nodeType() != NodeType.GATEWAY
-                            ? Uni.createFrom().voidItem()
-                            : store.gatewayIdsRegisteredElsewhere(productKey, List.of(deviceKey))
-                                    .invoke(taken -> {
-                                        if (!taken.isEmpty()) {
-                                            throw new ApiException(
-                                                    ErrorCode.CONFLICT,
-                                                    "gateway " + deviceKey + " is registered under another product");
-                                        }
-                                    })
-                                    .replaceWithVoid();
-                    return gatewayFree
-                            .flatMap(v -> store.insertDevice(
-                                    productKey, deviceKey, name, vault.seal(productKey, deviceKey, secret)))
-                            .flatMap(inserted -> {
-                                if (!inserted) {
+            Product product = found.orElseThrow(() -> ApiException.notFound("product", productKey));
+            if (!deviceKeyRule(product.nodeType()).test(deviceKey)) {
+                errors.add(0, new FieldError("deviceKey", deviceKeyRuleText(product.nodeType())));
+            }
+            if (!errors.isEmpty()) {
+                return Uni.createFrom().failure(ApiException.invalid(errors));
+            }
+            String secret = vault.generate();
+            Uni<Void> gatewayFree = product.nodeType() != NodeType.GATEWAY
+                    ? Uni.createFrom().voidItem()
+                    : store.gatewayIdsRegisteredElsewhere(productKey, List.of(deviceKey))
+                            .invoke(taken -> {
+                                if (!taken.isEmpty()) {
                                     throw new ApiException(
                                             ErrorCode.CONFLICT,
-                                            "device " + productKey + "/" + deviceKey + " is registered already");
+                                            "gateway " + deviceKey + " is registered under another product");
                                 }
-                                return product.nodeType() == NodeType.GATEWAY
-                                        ? store.gatewaySessions(productKey, List.of(deviceKey))
-                                        : Uni.createFrom().voidItem();
                             })
-                            .flatMap(v -> store.device(productKey, deviceKey))
-                            .map(device -> new DeviceWithSecret(device.get(), secret));
-                }))
-                .invoke(d -> audit.record(actor, "device.create", productKey + "/" + deviceKey, null, d.device()));
+                            .replaceWithVoid();
+            return gatewayFree
+                    .flatMap(v ->
+                            store.insertDevice(productKey, deviceKey, name, vault.seal(productKey, deviceKey, secret)))
+                    .flatMap(inserted -> {
+                        if (!inserted) {
+                            throw new ApiException(
+                                    ErrorCode.CONFLICT,
+                                    "device " + productKey + "/" + deviceKey + " is registered already");
+                        }
+                        return product.nodeType() == NodeType.GATEWAY
+                                ? store.gatewaySessions(productKey, List.of(deviceKey))
+                                : Uni.createFrom().voidItem();
+                    })
+                    .flatMap(v -> store.device(productKey, deviceKey))
+                    .call(device -> audit.record(
+                            actor, "device.create", "device/" + productKey + "/" + deviceKey, null, device.get()))
+                    .map(device -> new DeviceWithSecret(device.get(), secret));
+        }));
     }
 
     @WithSession
@@ -128,22 +129,28 @@ public class RegistryService {
                     ? unbindAllOf(deviceKey).flatMap(v -> store.forgetNeverConnectedGateway(deviceKey))
                     : deletedSubDevice(new SubDeviceRef(productKey, deviceKey));
             return unbound.flatMap(v -> store.deleteDevice(productKey, deviceKey))
-                    .invoke(() -> audit.record(actor, "device.delete", productKey + "/" + deviceKey, device, null));
+                    .call(() -> audit.record(
+                            actor, "device.delete", "device/" + productKey + "/" + deviceKey, device, null));
         }));
     }
 
     /** A new secret for a device, returned this once; proofs made with the old one stop verifying. */
     public Uni<String> rotateDeviceSecret(String productKey, String deviceKey, AuditLog.Actor actor) {
         String secret = vault.generate();
-        return Panache.withTransaction(() ->
-                        store.replaceDeviceSecret(productKey, deviceKey, vault.seal(productKey, deviceKey, secret)))
-                .map(replaced -> {
-                    if (!replaced) {
-                        throw notRegistered(productKey, deviceKey);
-                    }
-                    audit.record(actor, "device.secret.rotate", productKey + "/" + deviceKey, null, null);
-                    return secret;
-                });
+        return Panache.withTransaction(() -> store.replaceDeviceSecret(
+                                productKey, deviceKey, vault.seal(productKey, deviceKey, secret))
+                        .call(replaced -> {
+                            if (!replaced) {
+                                throw notRegistered(productKey, deviceKey);
+                            }
+                            return audit.record(
+                                    actor,
+                                    "device.secret.rotate",
+                                    "device/" + productKey + "/" + deviceKey,
+                                    null,
+                                    null);
+                        }))
+                .replaceWith(secret);
     }
 
     // --- bindings ---------------------------------------------------------------------------------
@@ -169,8 +176,12 @@ public class RegistryService {
                                     .write(List.of(new Change(after, "BOUND", false)))
                                     .flatMap(events::devices)
                                     .flatMap(v -> tasks.endWhereNotBound(List.of(after)))
-                                    .invoke(() -> audit.record(
-                                            actor, "binding.bind", productKey + "/" + deviceKey, before, after));
+                                    .call(() -> audit.record(
+                                            actor,
+                                            "binding.bind",
+                                            "device/" + productKey + "/" + deviceKey,
+                                            before,
+                                            after));
                         }))
                         .flatMap(v -> store.device(productKey, deviceKey)))
                 .map(Optional::get);
@@ -186,7 +197,8 @@ public class RegistryService {
                         "sub-device " + productKey + "/" + deviceKey + " is not bound to gateway " + gatewayId);
             }
             return unbind(List.of(before))
-                    .invoke(() -> audit.record(actor, "binding.unbind", productKey + "/" + deviceKey, before, null));
+                    .call(() -> audit.record(
+                            actor, "binding.unbind", "device/" + productKey + "/" + deviceKey, before, null));
         }));
     }
 

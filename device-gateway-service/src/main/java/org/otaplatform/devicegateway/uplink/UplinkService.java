@@ -59,6 +59,8 @@ public class UplinkService {
 
     private final Resyncs resyncs;
 
+    private final org.otaplatform.devicegateway.registry.AuditLog audit;
+
     UplinkService(
             SessionStore sessions,
             SubDeviceStore subDevices,
@@ -69,7 +71,9 @@ public class UplinkService {
             Outbox outbox,
             DeviceEvents events,
             UplinkBatch reports,
-            Resyncs resyncs) {
+            Resyncs resyncs,
+            org.otaplatform.devicegateway.registry.AuditLog audit) {
+        this.audit = audit;
         this.sessions = sessions;
         this.subDevices = subDevices;
         this.registry = registry;
@@ -225,7 +229,9 @@ public class UplinkService {
                                         topology.added().get(i).version(),
                                         changes);
                             }
-                            return registered(judged).flatMap(v -> applyChanges(changes, moved(gatewayId, judged)));
+                            return registered(judged)
+                                    .flatMap(v -> auditClaims(gatewayId, judged))
+                                    .flatMap(v -> applyChanges(changes, moved(gatewayId, judged)));
                         }));
     }
 
@@ -324,6 +330,43 @@ public class UplinkService {
             return;
         }
         out.add(new Change(after, change, true));
+    }
+
+    /**
+     * The bindings a gateway's claims made (and the registrations), as one audit entry of the gateway's
+     * message: who bound what is on record as for an operator's binding. Nothing when the claims bound
+     * nothing new.
+     */
+    private Uni<Void> auditClaims(String gatewayId, List<Claims.Judged> judged) {
+        List<String> bound = new ArrayList<>();
+        List<String> registeredNow = new ArrayList<>();
+        java.util.Map<String, String> movedFrom = new java.util.TreeMap<>();
+        for (Claims.Judged j : judged) {
+            if (j.verdict() instanceof Binding.Bind bind) {
+                String key =
+                        j.claim().key().productKey() + "/" + j.claim().key().deviceKey();
+                bound.add(key);
+                if (bind.register()) {
+                    registeredNow.add(key);
+                }
+                if (bind.from() != null) {
+                    movedFrom.put(key, bind.from());
+                }
+            }
+        }
+        if (bound.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        java.util.Map<String, Object> after = new java.util.LinkedHashMap<>();
+        after.put("bound", bound);
+        after.put("registered", registeredNow);
+        after.put("movedFrom", movedFrom);
+        return audit.record(
+                org.otaplatform.devicegateway.registry.AuditLog.Actor.gateway(gatewayId),
+                "binding.claim",
+                "gateway/" + gatewayId,
+                null,
+                after);
     }
 
     /** Sub-devices that a valid dynamic registration registers now. */

@@ -81,4 +81,20 @@ public class Firmware {
                 keyId,
                 verification.name());
     }
+
+    /** The package as its audit entries show it. */
+    public java.util.Map<String, Object> audited() {
+        java.util.Map<String, Object> state = new java.util.LinkedHashMap<>();
+        state.put("productKey", productKey);
+        state.put("version", version);
+        state.put("type", type);
+        state.put("sourceVersion", sourceVersion);
+        state.put("name", name);
+        state.put("size", size);
+        state.put("sha256", sha256);
+        state.put("keyId", keyId);
+        state.put("verification", verification);
+        state.put("verificationDetail", verificationDetail);
+        return state;
+    }
 }

@@ -42,6 +42,7 @@ public class FirmwareService {
     private final DiskCache cache;
     private final Vertx vertx;
     private final long maxSize;
+    private final org.otaplatform.common.audit.AuditLog audit;
     private final Clock clock = Clock.systemUTC();
 
     FirmwareService(
@@ -53,7 +54,9 @@ public class FirmwareService {
             PackageLookup lookup,
             DiskCache cache,
             Vertx vertx,
-            FirmwareConfig config) {
+            FirmwareConfig config,
+            org.otaplatform.common.audit.AuditLog audit) {
+        this.audit = audit;
         this.repository = repository;
         this.blobs = blobs;
         this.keys = keys;
@@ -123,6 +126,8 @@ public class FirmwareService {
                     return blobs.store(sums.sha256(), sums.size(), form.file())
                             .flatMap(stored -> repository.persistAndFlush(firmware))
                             .flatMap(saved -> publish(FirmwareEvent.CREATED, saved))
+                            .flatMap(v -> audit.record(
+                                    "firmware.create", "firmware/" + firmware.id, null, firmware.audited()))
                             .replaceWith(firmware);
                 });
     }
@@ -155,6 +160,8 @@ public class FirmwareService {
                                                     .setParameter(1, id)
                                                     .executeUpdate())
                                             .flatMap(v -> publish(FirmwareEvent.DELETED, firmware))
+                                            .flatMap(v -> audit.record(
+                                                    "firmware.delete", "firmware/" + id, firmware.audited(), null))
                                             // the content that went with it, whose cached file goes too
                                             .replaceWith(
                                                     gone ? Optional.of(firmware.sha256) : Optional.<String>empty()));

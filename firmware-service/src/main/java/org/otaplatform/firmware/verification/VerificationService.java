@@ -48,7 +48,15 @@ public class VerificationService {
     private final int maxDevices;
     private final Clock clock = Clock.systemUTC();
 
-    VerificationService(FirmwareRepository repository, Outbox outbox, Inbox inbox, FirmwareConfig config) {
+    private final org.otaplatform.common.audit.AuditLog audit;
+
+    VerificationService(
+            FirmwareRepository repository,
+            Outbox outbox,
+            Inbox inbox,
+            FirmwareConfig config,
+            org.otaplatform.common.audit.AuditLog audit) {
+        this.audit = audit;
         this.repository = repository;
         this.outbox = outbox;
         this.inbox = inbox;
@@ -74,6 +82,7 @@ public class VerificationService {
                                         ErrorCode.CONFLICT,
                                         "a verification of firmware " + firmwareId + " is running already"));
                     }
+                    var before = firmware.audited();
                     firmware.verification = Verification.VERIFYING;
                     firmware.verificationRunId = UUID.randomUUID();
                     firmware.verificationDeadline = clock.instant().plus(timeout);
@@ -88,6 +97,12 @@ public class VerificationService {
                                     InternalTopics.VERIFICATION_REQUESTS,
                                     InternalMessage.of(VerificationRequest.TYPE, SOURCE, clock.millis(), request))
                             .flatMap(v -> changed(firmware))
+                            .flatMap(v -> {
+                                var after = firmware.audited();
+                                after.put("devices", devices);
+                                return audit.record(
+                                        "firmware.verification.start", "firmware/" + firmwareId, before, after);
+                            })
                             .replaceWith(firmware);
                 }));
     }
@@ -131,12 +146,19 @@ public class VerificationService {
     }
 
     private Uni<Void> finish(Firmware firmware, boolean succeeded, String detail) {
+        var before = firmware.audited();
         firmware.verification = succeeded ? Verification.VERIFIED : Verification.FAILED;
         firmware.verificationDetail = detail == null ? null : detail.substring(0, Math.min(detail.length(), 1000));
         LOG.infof(
                 "firmware %s verification %s%s",
                 firmware.id, firmware.verification, detail == null ? "" : ": " + detail);
-        return changed(firmware);
+        return changed(firmware)
+                .flatMap(v -> audit.record(
+                        org.otaplatform.common.audit.AuditLog.Caller.SYSTEM,
+                        "firmware.verification.end",
+                        "firmware/" + firmware.id,
+                        before,
+                        firmware.audited()));
     }
 
     private Uni<Void> changed(Firmware firmware) {

@@ -59,6 +59,18 @@ public class Plan {
     @Column(name = "verification_devices")
     public String verificationDevices;
 
+    /** The plan as its audit entries show it before and after a change. */
+    public java.util.Map<String, Object> audited() {
+        java.util.Map<String, Object> state = new java.util.LinkedHashMap<>();
+        state.put("name", name);
+        state.put("productKey", productKey);
+        state.put("mode", mode);
+        state.put("status", status);
+        state.put("suspendedReason", suspendedReason);
+        state.put("definition", definition());
+        return state;
+    }
+
     public PlanDefinition definition() {
         return PlanDefinition.fromJson(definition);
     }

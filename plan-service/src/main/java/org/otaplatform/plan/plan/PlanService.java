@@ -37,6 +37,7 @@ public class PlanService {
     private final Clock clock = Clock.systemUTC();
 
     private final org.otaplatform.plan.config.PlanClock planClock;
+    private final org.otaplatform.common.audit.AuditLog audit;
 
     PlanService(
             PlanRepository plans,
@@ -44,7 +45,9 @@ public class PlanService {
             Outbox outbox,
             PlanConfig config,
             PlanTasks supervisor,
-            org.otaplatform.plan.config.PlanClock planClock) {
+            org.otaplatform.plan.config.PlanClock planClock,
+            org.otaplatform.common.audit.AuditLog audit) {
+        this.audit = audit;
         this.planClock = planClock;
         this.plans = plans;
         this.firmware = firmware;
@@ -77,6 +80,7 @@ public class PlanService {
                     return plans.persistAndFlush(plan)
                             .flatMap(p -> history(p, null, "created"))
                             .flatMap(v -> event(plan))
+                            .flatMap(v -> audit.record("plan.create", "plan/" + plan.id, null, plan.audited()))
                             .replaceWith(plan);
                 }))
                 .onFailure(ConstraintViolationException.class)
@@ -101,8 +105,11 @@ public class PlanService {
     public Uni<Plan> update(UUID id, PlanRequest request) {
         return Panache.withTransaction(() -> draft(id)
                         .flatMap(plan -> checked(request, id).flatMap(definition -> {
+                            var before = plan.audited();
                             fill(plan, request, definition);
-                            return plans.flush().replaceWith(plan);
+                            return plans.flush()
+                                    .flatMap(v -> audit.record("plan.update", "plan/" + id, before, plan.audited()))
+                                    .replaceWith(plan);
                         })))
                 .onFailure(ConstraintViolationException.class)
                 .transform(e -> nameTaken(request.name()));
@@ -119,6 +126,7 @@ public class PlanService {
                     plan.version,
                     packageIds(plan));
             return plans.delete(plan)
+                    .flatMap(v -> audit.record("plan.delete", "plan/" + plan.id, plan.audited(), null))
                     .flatMap(v -> outbox.add(
                             InternalTopics.PLAN_EVENTS,
                             InternalMessage.of(PlanLifecycleEvent.TYPE, SOURCE, clock.millis(), deleted)));
@@ -188,6 +196,11 @@ public class PlanService {
                 ? supervisor.cancelNotAccepted(plan.id, "plan " + target.name().toLowerCase(java.util.Locale.ROOT))
                 : Uni.createFrom().voidItem();
         return cancels.flatMap(v -> history(plan, from, reason))
+                .flatMap(v -> audit.record(
+                        "plan.status",
+                        "plan/" + plan.id,
+                        java.util.Map.of("status", from == null ? "NONE" : from.name()),
+                        java.util.Map.of("status", target.name(), "reason", reason)))
                 .flatMap(v -> event(plan))
                 .replaceWith(plan);
     }

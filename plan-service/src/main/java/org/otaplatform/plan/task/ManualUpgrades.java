@@ -56,7 +56,10 @@ public class ManualUpgrades {
     private final PlanRepository plans;
     private final TaskStore tasks;
 
-    ManualUpgrades(PlanRepository plans, TaskStore tasks) {
+    private final org.otaplatform.common.audit.AuditLog audit;
+
+    ManualUpgrades(PlanRepository plans, TaskStore tasks, org.otaplatform.common.audit.AuditLog audit) {
+        this.audit = audit;
         this.plans = plans;
         this.tasks = tasks;
     }
@@ -113,9 +116,14 @@ public class ManualUpgrades {
                         check(appointment, found.plan().definition());
                     }
                     return tasks.confirm(
-                            found.taskId(),
-                            appointment == null ? null : appointment.from(),
-                            appointment == null ? null : appointment.to());
+                                    found.taskId(),
+                                    appointment == null ? null : appointment.from(),
+                                    appointment == null ? null : appointment.to())
+                            .call(v -> audit.record(
+                                    "upgrade.confirm",
+                                    "device/" + productKey + "/" + deviceKey,
+                                    java.util.Map.of("state", TaskState.AWAITING_CONFIRMATION),
+                                    answered(found, "CONFIRMED", answer)));
                 }));
     }
 
@@ -134,11 +142,27 @@ public class ManualUpgrades {
     public Uni<Void> reject(String productKey, String deviceKey, Answer answer) {
         return Panache.withTransaction(() -> offer(productKey, deviceKey, answer)
                 .flatMap(found -> tasks.move(
-                        found.taskId(),
-                        TaskState.REJECTED,
-                        null,
-                        "REJECTED_BY_USER",
-                        answer.reason() == null ? "rejected by the end user" : answer.reason())));
+                                found.taskId(),
+                                TaskState.REJECTED,
+                                null,
+                                "REJECTED_BY_USER",
+                                answer.reason() == null ? "rejected by the end user" : answer.reason())
+                        .call(v -> audit.record(
+                                "upgrade.reject",
+                                "device/" + productKey + "/" + deviceKey,
+                                java.util.Map.of("state", TaskState.AWAITING_CONFIRMATION),
+                                answered(found, TaskState.REJECTED.name(), answer)))));
+    }
+
+    /** The answer as its audit entry shows it. */
+    private static Map<String, Object> answered(Found found, String state, Answer answer) {
+        Map<String, Object> after = new java.util.LinkedHashMap<>();
+        after.put("state", state);
+        after.put("planId", found.plan().id);
+        after.put("taskId", found.taskId());
+        after.put("reason", answer.reason());
+        after.put("appointment", answer.appointment());
+        return after;
     }
 
     private record Found(Plan plan, UUID taskId) {}

@@ -23,7 +23,14 @@ public class Retries {
     private final FirmwareViews firmware;
     private final TaskStore tasks;
 
-    Retries(PlanRepository plans, FirmwareViews firmware, TaskStore tasks) {
+    private final org.otaplatform.common.audit.AuditLog audit;
+
+    Retries(
+            PlanRepository plans,
+            FirmwareViews firmware,
+            TaskStore tasks,
+            org.otaplatform.common.audit.AuditLog audit) {
+        this.audit = audit;
         this.plans = plans;
         this.firmware = firmware;
         this.tasks = tasks;
@@ -80,7 +87,13 @@ public class Retries {
                                             // the retry stays in the wave of the attempt it repeats
                                             ((Number) last[2]).intValue())
                                     .flatMap(inserted -> inserted
-                                            ? Uni.createFrom().item(id)
+                                            ? audit.record(
+                                                            "plan.retry",
+                                                            "plan/" + planId + "/device/" + productKey + "/"
+                                                                    + deviceKey,
+                                                            null,
+                                                            java.util.Map.of("taskId", id, "attempt", attempt))
+                                                    .replaceWith(id)
                                             : conflict("device " + productKey + "/" + deviceKey
                                                     + " has an open task already"));
                         }));

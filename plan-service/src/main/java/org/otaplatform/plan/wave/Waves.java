@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.otaplatform.common.audit.AuditLog;
 import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.error.ErrorCode;
 import org.otaplatform.plan.config.PlanClock;
@@ -110,8 +111,10 @@ public class Waves {
     private final PlanRepository plans;
     private final PlanService service;
     private final PlanStats stats;
+    private final AuditLog audit;
 
-    Waves(Pool pool, PlanClock clock, PlanRepository plans, PlanService service, PlanStats stats) {
+    Waves(Pool pool, PlanClock clock, PlanRepository plans, PlanService service, PlanStats stats, AuditLog audit) {
+        this.audit = audit;
         this.stats = stats;
         this.pool = pool;
         this.clock = clock;
@@ -304,7 +307,17 @@ public class Waves {
                 .flatMap(moved -> !moved
                         ? Uni.createFrom().voidItem()
                         : (hold ? Uni.createFrom().voidItem() : begin(plan.id, current.number() + 1))
-                                .flatMap(v -> history(plan.id, why))));
+                                .flatMap(v -> history(plan.id, why))
+                                .flatMap(v -> audit.record(
+                                        AuditLog.Caller.SYSTEM,
+                                        hold ? "plan.wave.hold" : "plan.wave.promote",
+                                        "plan/" + plan.id + "/wave/" + current.number(),
+                                        Map.of("state", State.RUNNING),
+                                        Map.of(
+                                                "state",
+                                                hold ? State.AWAITING_APPROVAL : State.PASSED,
+                                                "reason",
+                                                why)))));
     }
 
     /** Halts the wave and suspends the plan with the reason; one transaction. */
@@ -312,7 +325,13 @@ public class Waves {
         return Panache.withTransaction(() -> move(plan.id, current.number(), State.RUNNING, State.HALTED, reason, null)
                 .flatMap(moved -> !moved
                         ? Uni.createFrom().voidItem()
-                        : plans.findById(plan.id)
+                        : audit.record(
+                                        AuditLog.Caller.SYSTEM,
+                                        "plan.wave.halt",
+                                        "plan/" + plan.id + "/wave/" + current.number(),
+                                        Map.of("state", State.RUNNING),
+                                        Map.of("state", State.HALTED, "reason", reason))
+                                .flatMap(v -> plans.findById(plan.id))
                                 .flatMap(p -> p.status == PlanStatus.ACTIVE
                                         ? service.move(p, PlanStatus.SUSPENDED, reason)
                                                 .replaceWithVoid()
@@ -371,6 +390,11 @@ public class Waves {
                                                 .replaceWithVoid()
                                         : history(planId, reason);
                                 return move(planId, number, state, State.PASSED, reason, actor)
+                                        .flatMap(moved -> audit.record(
+                                                "plan.wave.approve",
+                                                "plan/" + planId + "/wave/" + number,
+                                                Map.of("state", state),
+                                                Map.of("state", State.PASSED, "reason", reason)))
                                         .flatMap(moved -> begin(planId, number + 1))
                                         .flatMap(v -> resume);
                             });
