@@ -60,4 +60,10 @@ class AuthorizationTest {
         assertRejectsInvalidTokens(Endpoint.get("/api/v1/gateways"));
         assertRejectsInvalidTokens(Endpoint.postJson("/api/v1/products"));
     }
+
+    @Test
+    void theAuditLogIsReadByAdminsAndViewers() {
+        assertAdmits(Endpoint.get("/api/v1/audit"), ADMIN, VIEWER);
+        assertAdmits(Endpoint.get("/api/v1/audit/verify"), ADMIN, VIEWER);
+    }
 }

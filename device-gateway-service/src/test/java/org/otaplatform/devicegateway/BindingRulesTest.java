@@ -84,6 +84,20 @@ class BindingRulesTest {
                     .then()
                     .body("attached", equalTo(true))
                     .body("version", equalTo("1.0"));
+            // the binding is on record as the gateway's, the registration as the operator's
+            given().queryParam("resource", "gateway/" + gw)
+                    .get("/api/v1/audit")
+                    .then()
+                    .statusCode(200)
+                    .body("items[0].action", equalTo("binding.claim"))
+                    .body("items[0].actor", equalTo("gateway:" + gw))
+                    .body("items[0].after.bound[0]", equalTo(pk + "/" + gw + "-a"));
+            given().queryParam("resource", "product/" + pk)
+                    .get("/api/v1/audit")
+                    .then()
+                    .body("items.action", org.hamcrest.Matchers.hasItems("product.create", "device.import"))
+                    .body("items.find { it.action == 'device.import' }.after.devices", equalTo(1));
+            given().get("/api/v1/audit/verify").then().statusCode(200).body("valid", equalTo(true));
             // bound: later hellos need no proof
             gateway.publish(
                     UplinkType.HELLO, hello(Gateways.msgId(), Gateways.device(pk, gw + "-a", "1.1", true, null)));

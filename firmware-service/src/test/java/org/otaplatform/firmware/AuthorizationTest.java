@@ -51,4 +51,10 @@ class AuthorizationTest {
         assertPublic(Endpoint.get("/download/00000000-0000-4000-8000-000000000001"));
         assertPublic(Endpoint.get("/q/health/ready"));
     }
+
+    @Test
+    void theAuditLogIsReadByAdminsAndViewers() {
+        assertAdmits(Endpoint.get("/api/v1/audit"), ADMIN, VIEWER);
+        assertAdmits(Endpoint.get("/api/v1/audit/verify"), ADMIN, VIEWER);
+    }
 }

@@ -63,4 +63,23 @@ class AuthorizationTest {
         assertRejectsInvalidTokens(Endpoint.get("/api/v1/plans"));
         assertRejectsInvalidTokens(Endpoint.postJson(DEVICE + "/confirm"));
     }
+
+    @Test
+    void theAuditLogIsReadByAdminsAndViewers() {
+        assertAdmits(Endpoint.get("/api/v1/audit"), ADMIN, VIEWER);
+        assertAdmits(Endpoint.get("/api/v1/audit/verify"), ADMIN, VIEWER);
+    }
+
+    @Test
+    void webhooksAreSubscribedByAdminsAndWatchedAndRedeliveredByOperatorsToo() {
+        assertAdmits(Endpoint.postJson("/api/v1/webhooks"), ADMIN);
+        assertAdmits(Endpoint.delete("/api/v1/webhooks/00000000-0000-4000-8000-000000000001"), ADMIN);
+        assertAdmits(Endpoint.get("/api/v1/webhooks"), ADMIN, OPERATOR);
+        assertAdmits(Endpoint.get("/api/v1/webhooks/00000000-0000-4000-8000-000000000001/deliveries"), ADMIN, OPERATOR);
+        assertAdmits(
+                Endpoint.postJson("/api/v1/webhooks/00000000-0000-4000-8000-000000000001/deliveries/"
+                        + "00000000-0000-4000-8000-000000000002/redeliver"),
+                ADMIN,
+                OPERATOR);
+    }
 }

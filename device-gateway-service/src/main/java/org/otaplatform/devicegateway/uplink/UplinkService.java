@@ -163,6 +163,7 @@ public class UplinkService {
                 .flatMap(v -> claims.judge(gatewayId, claimed, refusals))
                 .invoke(judged -> refusals.throwIfAny())
                 .flatMap(judged -> registered(judged)
+                        .flatMap(v -> auditClaims(gatewayId, judged))
                         .flatMap(v -> sessions.gatewayOnline(
                                 gatewayId,
                                 hello.gateway().productKey(),

@@ -26,7 +26,6 @@ import java.util.List;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
-import org.otaplatform.contract.codec.MessageCodec;
 
 /**
  * The service's audit log: every write, who made it (the token's subject; {@code system} for what the
@@ -75,24 +74,28 @@ public class AuditLog {
     /** The advisory lock that makes appends one at a time ("ota audt"). */
     private static final long AUDIT_LOCK = 0x6f74612061756474L;
 
-    private static final String APPEND =
-            "WITH head AS (SELECT coalesce((SELECT hash FROM audit_head WHERE one), repeat('0', 64)) AS prev,"
-                    + "   nextval('audit_log_seq') AS id, now() AS at),"
-                    + " entry AS (INSERT INTO audit_log (id, at, actor, address, action, resource, before, after,"
-                    + "   prev_hash, hash)"
-                    + "   SELECT id, at, $1, NULLIF($2, ''), $3, $4, CAST(NULLIF($5, '') AS jsonb),"
-                    + "     CAST(NULLIF($6, '') AS jsonb), prev, audit_entry_hash(prev, id, at, $1, NULLIF($2, ''), $3,"
-                    + "     $4, CAST(NULLIF($5, '') AS jsonb), CAST(NULLIF($6, '') AS jsonb))"
-                    + "   FROM head RETURNING id, hash)"
-                    + " INSERT INTO audit_head (one, id, hash) SELECT true, id, hash FROM entry"
-                    + " ON CONFLICT (one) DO UPDATE SET id = EXCLUDED.id, hash = EXCLUDED.hash";
+    private static final String APPEND = "WITH input AS (SELECT CAST($1 AS text) AS actor,"
+            + "   CAST(NULLIF(CAST($2 AS text), '') AS text) AS address, CAST($3 AS text) AS action,"
+            + "   CAST($4 AS text) AS resource, CAST(NULLIF(CAST($5 AS text), '') AS jsonb) AS before,"
+            + "   CAST(NULLIF(CAST($6 AS text), '') AS jsonb) AS after),"
+            + " head AS (SELECT coalesce((SELECT hash FROM audit_head WHERE one), repeat('0', 64)) AS prev,"
+            + "   nextval('audit_log_seq') AS id, now() AS at),"
+            + " entry AS (INSERT INTO audit_log (id, at, actor, address, action, resource, before, after,"
+            + "   prev_hash, hash)"
+            + "   SELECT h.id, h.at, i.actor, i.address, i.action, i.resource, i.before, i.after, h.prev,"
+            + "     audit_entry_hash(h.prev, h.id, h.at, i.actor, i.address, i.action, i.resource, i.before, i.after)"
+            + "   FROM head h, input i RETURNING id, hash)"
+            + " INSERT INTO audit_head (one, id, hash) SELECT true, id, hash FROM entry"
+            + " ON CONFLICT (one) DO UPDATE SET id = EXCLUDED.id, hash = EXCLUDED.hash";
 
     private final Pool pool;
     private final Instance<SecurityIdentity> identity;
     private final Instance<CurrentVertxRequest> request;
-    private final ObjectMapper json = MessageCodec.mapper();
+    private final ObjectMapper json;
 
-    AuditLog(Pool pool, Instance<SecurityIdentity> identity, Instance<CurrentVertxRequest> request) {
+    /** @param json the service's mapper: states are written as its REST API writes them */
+    AuditLog(Pool pool, Instance<SecurityIdentity> identity, Instance<CurrentVertxRequest> request, ObjectMapper json) {
+        this.json = json;
         this.pool = pool;
         this.identity = identity;
         this.request = request;

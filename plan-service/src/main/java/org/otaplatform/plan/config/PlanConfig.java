@@ -49,6 +49,37 @@ public interface PlanConfig {
         java.time.Duration deviceCountsMaxAge();
     }
 
+    /** Webhook deliveries. */
+    Webhooks webhooks();
+
+    interface Webhooks {
+        /** How often due deliveries are sent. */
+        @WithDefault("1s")
+        java.time.Duration interval();
+
+        /** The first retry's delay; each next one doubles it, up to {@link #maxDelay()}. */
+        @WithDefault("10s")
+        java.time.Duration retryBase();
+
+        @WithDefault("1h")
+        java.time.Duration maxDelay();
+
+        /** A delivery not accepted this long after its event is given up (FAILED; it can be redelivered). */
+        @WithDefault("24h")
+        java.time.Duration giveUpAfter();
+
+        /** How long a receiver has to answer one attempt. */
+        @WithDefault("10s")
+        java.time.Duration timeout();
+
+        /**
+         * Addresses (IPs or CIDRs) a subscription may target although they are internal: loopback,
+         * link-local, private, unique-local and multicast ones are refused otherwise (no webhook reaches the
+         * platform's own network or a cloud's metadata service).
+         */
+        java.util.Optional<java.util.List<String>> allowedTargets();
+    }
+
     /** The most device keys a whitelist or blacklist may hold. */
     @WithDefault("100000")
     int maxListEntries();

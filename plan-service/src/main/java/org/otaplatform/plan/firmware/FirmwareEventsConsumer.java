@@ -24,7 +24,10 @@ public class FirmwareEventsConsumer {
     private final Inbox inbox;
     private final FirmwareViews views;
 
-    FirmwareEventsConsumer(Inbox inbox, FirmwareViews views) {
+    private final org.otaplatform.plan.webhook.Webhooks webhooks;
+
+    FirmwareEventsConsumer(Inbox inbox, FirmwareViews views, org.otaplatform.plan.webhook.Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.inbox = inbox;
         this.views = views;
     }
@@ -45,6 +48,26 @@ public class FirmwareEventsConsumer {
             LOG.warn("dropping a message that is not a valid firmware event");
             return Uni.createFrom().voidItem();
         }
-        return inbox.applyOnce(message.get(), () -> views.apply(message.get().type(), event.get()));
+        FirmwareEvent e = event.get();
+        return inbox.applyOnce(
+                message.get(),
+                () -> views.find(java.util.UUID.fromString(e.firmwareId()))
+                        .flatMap(before -> views.apply(message.get().type(), e)
+                                .flatMap(v -> verificationWebhook(before.map(FirmwareView::verification), e))));
+    }
+
+    /** A verification that ended (VERIFIED or FAILED, not before) is a webhook event. */
+    private Uni<Void> verificationWebhook(Optional<String> before, FirmwareEvent e) {
+        String now = e.verification();
+        if (now == null || now.equals(before.orElse(null)) || !(now.equals("VERIFIED") || now.equals("FAILED"))) {
+            return Uni.createFrom().voidItem();
+        }
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("firmwareId", e.firmwareId());
+        data.put("productKey", e.productKey());
+        data.put("version", e.version());
+        data.put("type", e.type());
+        data.put("verification", now);
+        return webhooks.emit(now.equals("VERIFIED") ? "firmware.verified" : "firmware.verification_failed", data);
     }
 }

@@ -38,6 +38,7 @@ public class PlanService {
 
     private final org.otaplatform.plan.config.PlanClock planClock;
     private final org.otaplatform.common.audit.AuditLog audit;
+    private final org.otaplatform.plan.webhook.Webhooks webhooks;
 
     PlanService(
             PlanRepository plans,
@@ -46,7 +47,9 @@ public class PlanService {
             PlanConfig config,
             PlanTasks supervisor,
             org.otaplatform.plan.config.PlanClock planClock,
-            org.otaplatform.common.audit.AuditLog audit) {
+            org.otaplatform.common.audit.AuditLog audit,
+            org.otaplatform.plan.webhook.Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.audit = audit;
         this.planClock = planClock;
         this.plans = plans;
@@ -201,8 +204,31 @@ public class PlanService {
                         "plan/" + plan.id,
                         java.util.Map.of("status", from == null ? "NONE" : from.name()),
                         java.util.Map.of("status", target.name(), "reason", reason)))
+                .flatMap(v -> lifecycleWebhook(plan, from, target, reason))
                 .flatMap(v -> event(plan))
                 .replaceWith(plan);
+    }
+
+    /** The webhook event of a status change: activated, resumed, suspended, finished or terminated. */
+    private Uni<Void> lifecycleWebhook(Plan plan, PlanStatus from, PlanStatus target, String reason) {
+        String type = switch (target) {
+            case ACTIVE -> from == PlanStatus.SUSPENDED ? "plan.resumed" : "plan.activated";
+            case SUSPENDED -> "plan.suspended";
+            case FINISHED -> "plan.finished";
+            case TERMINATED -> "plan.terminated";
+            default -> null;
+        };
+        if (type == null || from == target) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("planId", plan.id);
+        data.put("planName", plan.name);
+        data.put("productKey", plan.productKey);
+        data.put("status", target);
+        data.put("previousStatus", from);
+        data.put("reason", reason);
+        return webhooks.emit(type, data);
     }
 
     private Uni<Void> activatable(Plan plan) {

@@ -23,7 +23,10 @@ public class FailureThreshold {
     private final PlanRepository plans;
     private final PlanService service;
 
-    FailureThreshold(PlanRepository plans, PlanService service) {
+    private final org.otaplatform.plan.webhook.Webhooks webhooks;
+
+    FailureThreshold(PlanRepository plans, PlanService service, org.otaplatform.plan.webhook.Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.plans = plans;
         this.service = service;
     }
@@ -63,7 +66,17 @@ public class FailureThreshold {
                                 samples,
                                 failed * 100.0 / samples,
                                 d.failureThresholdPercent());
-                        return service.move(plan, PlanStatus.SUSPENDED, reason).replaceWithVoid();
+                        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+                        data.put("planId", plan.id);
+                        data.put("planName", plan.name);
+                        data.put("failed", failed);
+                        data.put("results", samples);
+                        data.put("failurePercent", failed * 100.0 / samples);
+                        data.put("thresholdPercent", d.failureThresholdPercent());
+                        data.put("reason", reason);
+                        return webhooks.emit("plan.failure_threshold_tripped", data)
+                                .flatMap(v -> service.move(plan, PlanStatus.SUSPENDED, reason))
+                                .replaceWithVoid();
                     });
         });
     }

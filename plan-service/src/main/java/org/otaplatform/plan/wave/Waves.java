@@ -112,8 +112,17 @@ public class Waves {
     private final PlanService service;
     private final PlanStats stats;
     private final AuditLog audit;
+    private final org.otaplatform.plan.webhook.Webhooks webhooks;
 
-    Waves(Pool pool, PlanClock clock, PlanRepository plans, PlanService service, PlanStats stats, AuditLog audit) {
+    Waves(
+            Pool pool,
+            PlanClock clock,
+            PlanRepository plans,
+            PlanService service,
+            PlanStats stats,
+            AuditLog audit,
+            org.otaplatform.plan.webhook.Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.audit = audit;
         this.stats = stats;
         this.pool = pool;
@@ -308,6 +317,9 @@ public class Waves {
                         ? Uni.createFrom().voidItem()
                         : (hold ? Uni.createFrom().voidItem() : begin(plan.id, current.number() + 1))
                                 .flatMap(v -> history(plan.id, why))
+                                .flatMap(v -> webhooks.emit(
+                                        hold ? "wave.awaiting_approval" : "wave.promoted",
+                                        waveEvent(plan.id, current.number(), current.wave(), why, null)))
                                 .flatMap(v -> audit.record(
                                         AuditLog.Caller.SYSTEM,
                                         hold ? "plan.wave.hold" : "plan.wave.promote",
@@ -331,6 +343,9 @@ public class Waves {
                                         "plan/" + plan.id + "/wave/" + current.number(),
                                         Map.of("state", State.RUNNING),
                                         Map.of("state", State.HALTED, "reason", reason))
+                                .flatMap(v -> webhooks.emit(
+                                        "wave.halted",
+                                        waveEvent(plan.id, current.number(), current.wave(), reason, null)))
                                 .flatMap(v -> plans.findById(plan.id))
                                 .flatMap(p -> p.status == PlanStatus.ACTIVE
                                         ? service.move(p, PlanStatus.SUSPENDED, reason)
@@ -395,6 +410,14 @@ public class Waves {
                                                 "plan/" + planId + "/wave/" + number,
                                                 Map.of("state", state),
                                                 Map.of("state", State.PASSED, "reason", reason)))
+                                        .flatMap(moved -> webhooks.emit(
+                                                "wave.promoted",
+                                                waveEvent(
+                                                        planId,
+                                                        number,
+                                                        d.waves().get(number - 1),
+                                                        reason,
+                                                        actor)))
                                         .flatMap(moved -> begin(planId, number + 1))
                                         .flatMap(v -> resume);
                             });
@@ -452,6 +475,19 @@ public class Waves {
             }
             return views;
         });
+    }
+
+    /** A wave event's data. */
+    private static Map<String, Object> waveEvent(
+            UUID planId, int number, PlanRequest.Wave wave, String reason, String approvedBy) {
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("planId", planId);
+        data.put("wave", number);
+        data.put("name", wave.name());
+        data.put("canary", wave.canary());
+        data.put("reason", reason);
+        data.put("approvedBy", approvedBy);
+        return data;
     }
 
     /** "wave 2 (europe)" */
