@@ -139,6 +139,9 @@ public final class Demo {
                                     JSON.createObjectNode()
                                             .put("maxAttempts", MAX_ATTEMPTS)
                                             .put("backoffSeconds", 5))
+                            // a canary wave of 5 % first: once ten of its results are in and 80 % of them
+                            // succeeded it waits for the operator's approval (the demo gives it), then the rest
+                            .<com.fasterxml.jackson.databind.node.ObjectNode>set("waves", canaryThenRest())
                             // this run's sub-devices only: an earlier demo's fleet (of the same product) is
                             // offline, and would keep this plan from finishing
                             .set("whitelist", whitelist(secrets.keySet())));
@@ -147,7 +150,10 @@ public final class Demo {
                     "POST",
                     planUrl + "/api/v1/plans/" + planId + "/activate",
                     JSON.createObjectNode().put("reason", "demo"));
-            say("Plan '%s' (%s) is ACTIVE: silent, up to 4 tasks per gateway, 3 attempts 5 s apart.", name, planId);
+            say(
+                    "Plan '%s' (%s) is ACTIVE: silent, up to 4 tasks per gateway, 3 attempts 5 s apart; a canary"
+                            + " wave of 5 %% first, then the rest once the operator approves.",
+                    name, planId);
             say("Watch it in the console: %s", consoleLink(planId));
 
             JsonNode stats = follow(planId, devices);
@@ -163,6 +169,9 @@ public final class Demo {
             System.out.print(sim.summary());
             System.out.println();
             say("Plan statistics: %s", stats.get("stats"));
+            printWaves(planId);
+            printFailures(planId);
+            printAudit(planId, firmwareId, options.productKey());
             int succeeded = stats.get("stats").get("succeeded").asInt();
             int upToDate = stats.get("stats").get("upToDate").asInt();
             int targeted = stats.get("stats").get("targeted").asInt();
@@ -299,6 +308,9 @@ public final class Demo {
             if ("FINISHED".equals(plan.get("status").asText())) {
                 break;
             }
+            if (approveWaitingWave(planId, console)) {
+                lastChange = now;
+            }
             if (open == 0 && targeted > 0 && upToDate + exhausted(planId) >= targeted) {
                 break;
             }
@@ -327,6 +339,121 @@ public final class Demo {
         }
         System.out.println();
         return plan;
+    }
+
+    /** The demo's waves: a canary of 5 % (ten results, 80 % succeeded, then the operator approves), the rest. */
+    private static com.fasterxml.jackson.databind.node.ArrayNode canaryThenRest() {
+        var waves = JSON.createArrayNode();
+        waves.addObject()
+                .put("canary", true)
+                .put("percent", 5)
+                .putObject("successGate")
+                .put("minSuccessPercent", 80)
+                .put("minResults", 10);
+        return waves;
+    }
+
+    /**
+     * Approves, as the operator, a wave that waits for approval (or one its gate halted: the demo's injected
+     * failures are known); whether it approved one.
+     */
+    private boolean approveWaitingWave(String planId, boolean console) throws Exception {
+        JsonNode waves = get(planUrl + "/api/v1/plans/" + planId + "/waves");
+        for (JsonNode w : waves) {
+            String state = w.get("state").asText();
+            if (state.equals("AWAITING_APPROVAL") || state.equals("HALTED")) {
+                if (console) {
+                    System.out.println();
+                }
+                say(
+                        "Wave %d (%s): %s",
+                        w.get("number").asInt(),
+                        w.get("name").asText(),
+                        w.get("reason").asText());
+                send(
+                        "POST",
+                        planUrl + "/api/v1/plans/" + planId + "/waves/"
+                                + w.get("number").asInt() + "/approve",
+                        JSON.createObjectNode());
+                say("  approved by the operator: the next wave begins.");
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void printWaves(String planId) throws Exception {
+        say("Waves:");
+        for (JsonNode w : get(planUrl + "/api/v1/plans/" + planId + "/waves")) {
+            say(
+                    "  %d %-8s %-17s %4d devices: %d succeeded, %d failed by the firmware, %d by transport%s",
+                    w.get("number").asInt(),
+                    w.get("name").asText(),
+                    w.get("state").asText(),
+                    w.get("members").asLong(),
+                    w.get("succeeded").asLong(),
+                    w.get("firmwareFailed").asLong(),
+                    w.get("transportFailed").asLong(),
+                    w.path("approvedBy").isTextual()
+                            ? " (approved by " + w.get("approvedBy").asText() + ")"
+                            : "");
+        }
+    }
+
+    private void printFailures(String planId) throws Exception {
+        JsonNode f = get(planUrl + "/api/v1/plans/" + planId + "/failures");
+        say("Failures (each device's latest attempt): %d", f.get("failed").asLong());
+        say("  by cause          %s", counts(f.get("byCause")));
+        say("  by code           %s", counts(f.get("byCode")));
+        say("  by source version %s", counts(f.get("bySourceVersion")));
+        say("  top gateways      %s", counts(f.get("byGateway")));
+    }
+
+    private static String counts(JsonNode list) {
+        if (list == null || list.isEmpty()) {
+            return "none";
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode c : list) {
+            text.append(text.length() == 0 ? "" : ", ")
+                    .append(c.get("key").asText())
+                    .append(' ')
+                    .append(c.get("count").asLong());
+        }
+        return text.toString();
+    }
+
+    /** The run's audit entries: the plan's in plan-service, the package's in firmware-service, the registry's. */
+    private void printAudit(String planId, String firmwareId, String productKey) throws Exception {
+        say("Audit log of this run (newest first; each service's chain verified):");
+        printAudit(planUrl, "plan/" + planId);
+        printAudit(firmwareUrl, "firmware/" + firmwareId);
+        printAudit(gatewayUrl, "product/" + productKey);
+    }
+
+    private void printAudit(String serviceUrl, String resource) throws Exception {
+        JsonNode page = get(serviceUrl + "/api/v1/audit?size=8&resource=" + enc(resource));
+        for (JsonNode e : page.get("items")) {
+            say(
+                    "  %s %-22s %-40s by %s%s",
+                    e.get("at").asText().substring(11, 19),
+                    e.get("action").asText(),
+                    e.get("resource").asText(),
+                    e.get("actor").asText(),
+                    e.path("after").path("status").isTextual()
+                            ? " → " + e.get("after").get("status").asText()
+                            : e.path("after").path("state").isTextual()
+                                    ? " → " + e.get("after").get("state").asText()
+                                    : "");
+        }
+        JsonNode verified = get(serviceUrl + "/api/v1/audit/verify");
+        say(
+                "  %s: %d entries, chain %s",
+                serviceUrl,
+                verified.get("entries").asLong(),
+                verified.get("valid").asBoolean()
+                        ? "intact"
+                        : "BROKEN: " + verified.get("problem").asText());
     }
 
     /** Devices whose latest task failed on its last allowed attempt, by failure code. */

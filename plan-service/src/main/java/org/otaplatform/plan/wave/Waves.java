@@ -253,7 +253,8 @@ public class Waves {
         }
         PlanRequest.SuccessGate gate = w.successGate();
         boolean everyResult = gate.minResults() == null;
-        long needed = everyResult ? 1 : gate.minResults();
+        // a wave smaller than its minimum needs each member's result
+        long needed = everyResult ? 1 : Math.min(gate.minResults(), Math.max(1, f.members()));
         if (f.members() == 0) {
             return promote(plan, current, label + " had no device to upgrade");
         }
