@@ -206,6 +206,40 @@ class ConsoleTest {
     }
 
     @Test
+    void aWaveAwaitingApprovalIsShownWithItsFiguresAndOnlyAnOperatorApprovesIt() {
+        String viewer = as("ota-viewer")
+                .get("/plans/" + StubServices.WAVED)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(viewer)
+                .contains(
+                        "data-testid=\"waves\"", "AWAITING_APPROVAL", "(canary)", "12 / 12", "passed its success gate")
+                .doesNotContain("/waves/1/approve");
+        String operator = as("ota-operator").get("/plans/" + StubServices.WAVED).asString();
+        assertThat(operator).contains("action=\"/plans/" + StubServices.WAVED + "/waves/1/approve\"");
+        // the live part polled by the page carries the waves too
+        assertThat(as("ota-viewer")
+                        .get("/plans/" + StubServices.WAVED + "/live")
+                        .asString())
+                .contains("AWAITING_APPROVAL");
+
+        as("ota-viewer")
+                .post("/plans/" + StubServices.WAVED + "/waves/1/approve")
+                .then()
+                .statusCode(403);
+        int before = StubServices.calls("POST /api/v1/plans/" + StubServices.WAVED + "/waves/1/approve");
+        as("ota-operator")
+                .post("/plans/" + StubServices.WAVED + "/waves/1/approve")
+                .then()
+                .statusCode(303)
+                .header("Location", containsString("/plans/" + StubServices.WAVED + "?done=approved"));
+        assertThat(StubServices.calls("POST /api/v1/plans/" + StubServices.WAVED + "/waves/1/approve"))
+                .isEqualTo(before + 1);
+    }
+
+    @Test
     void showsEveryFieldTheServiceRefusedBesideItsField() {
         String page = as("ota-admin")
                 .formParam("name", "")

@@ -27,6 +27,8 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
     public static final String WATCHED = "77777777-2222-3333-4444-555555555555";
 
     public static final String SECRET_PLAN = "99999999-2222-3333-4444-555555555555";
+    /** A plan with a canary wave that waits for approval. */
+    public static final String WAVED = "55555555-2222-3333-4444-555555555555";
 
     /** Requests by "METHOD path". */
     public static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
@@ -94,8 +96,21 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             case "GET /api/v1/plans/" + PLAN -> json(request, 200, plan(PLAN, "ACTIVE"));
             case "GET /api/v1/plans/" + DRAFT -> json(request, 200, plan(DRAFT, "DRAFT"));
             case "GET /api/v1/plans/" + WATCHED -> json(request, 200, plan(WATCHED, "ACTIVE"));
-            case "GET /api/v1/plans/" + PLAN + "/tasks", "GET /api/v1/plans/" + DRAFT + "/tasks" ->
-                json(request, 200, tasks());
+            case "GET /api/v1/plans/" + WAVED ->
+                json(
+                        request,
+                        200,
+                        plan(WAVED, "ACTIVE")
+                                .put(
+                                        "waves",
+                                        new JsonArray()
+                                                .add(new JsonObject().put("name", "canary"))
+                                                .add(new JsonObject().put("name", "rest"))));
+            case "GET /api/v1/plans/" + WAVED + "/waves" -> json(request, 200, waves("AWAITING_APPROVAL", null));
+            case "POST /api/v1/plans/" + WAVED + "/waves/1/approve" -> json(request, 200, waves("PASSED", "op"));
+            case "GET /api/v1/plans/" + PLAN + "/tasks",
+                    "GET /api/v1/plans/" + DRAFT + "/tasks",
+                    "GET /api/v1/plans/" + WAVED + "/tasks" -> json(request, 200, tasks());
             case "GET /api/v1/plans/" + PLAN + "/progress", "GET /api/v1/plans/" + DRAFT + "/progress" ->
                 json(
                         request,
@@ -143,6 +158,40 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             case "POST /api/v1/plans/" + PLAN + "/suspend" -> json(request, 200, plan(PLAN, "SUSPENDED"));
             default -> problem(request, 404, "NOT_FOUND", "no such thing: " + key);
         }
+    }
+
+    /** The waved plan's waves: the canary in {@code state}, the rest not begun. */
+    static JsonArray waves(String canaryState, String approvedBy) {
+        JsonObject gate = new JsonObject().put("minSuccessPercent", 95).put("soakMinutes", 0);
+        return new JsonArray()
+                .add(new JsonObject()
+                        .put("number", 1)
+                        .put("name", "canary")
+                        .put("canary", true)
+                        .put("state", canaryState)
+                        .put("percent", 5)
+                        .put("quota", 12)
+                        .put("members", 12)
+                        .put("open", 0)
+                        .put("succeeded", 11)
+                        .put("firmwareFailed", 0)
+                        .put("transportFailed", 1)
+                        .put("successGate", gate)
+                        .put("requireApproval", true)
+                        .put("reason", "wave 1 (canary) passed its success gate: 11 of 11 results succeeded")
+                        .put("approvedBy", approvedBy))
+                .add(new JsonObject()
+                        .put("number", 2)
+                        .put("name", "rest")
+                        .put("canary", false)
+                        .put("state", approvedBy == null ? "PENDING" : "RUNNING")
+                        .put("members", 0)
+                        .put("open", 0)
+                        .put("succeeded", 0)
+                        .put("firmwareFailed", 0)
+                        .put("transportFailed", 0)
+                        .put("successGate", gate)
+                        .put("requireApproval", false));
     }
 
     static JsonObject plan(String id, String status) {
@@ -220,6 +269,13 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                 .put("page", 0)
                 .put("size", 20)
                 .put("total", items.size());
+    }
+
+    private static void json(HttpServerRequest request, int status, JsonArray body) {
+        request.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body.encode());
     }
 
     private static void json(HttpServerRequest request, int status, JsonObject body) {

@@ -53,6 +53,14 @@ class DeadLetterTest {
         assertThat(Fixtures.count(
                         pool, "SELECT count(*) FROM device_view WHERE device_key = $1 AND version = '1.4'", device))
                 .isOne();
+        // the replay is on record as the caller's
+        given().queryParam("resource", "dead-letter/" + id)
+                .get("/api/v1/audit")
+                .then()
+                .statusCode(200)
+                .body("items[0].action", equalTo("dead-letter.replay"))
+                .body("items[0].after.replayed", equalTo(true))
+                .body("items[0].actor", org.hamcrest.Matchers.not(equalTo("system")));
         given().post("/api/v1/dead-letters/" + id + "/replay")
                 .then()
                 .statusCode(409)

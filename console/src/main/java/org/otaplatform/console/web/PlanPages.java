@@ -132,30 +132,56 @@ public class PlanPages {
         }
         // the chart and the breakdowns follow as their own request (the page's "load" trigger): the page
         // shows the plan's figures and tasks without waiting for a minute-by-minute count of its results
-        return Uni.combine().all().unis(live(id, done != null), tasks).asTuple().map(both -> {
+        return Uni.combine().all().unis(live(id, done != null), tasks).asTuple().flatMap(both -> {
             Map<String, Object> plan = pages.map(both.getItem1().body());
-            return pages.view(detail, "plans")
-                    .data("plan", plan)
-                    .data("live", Live.of(plan))
-                    .data("tasks", both.getItem2())
-                    .data("taskStates", TASK_STATES)
-                    .data("watchEvery", watch.seconds())
-                    .data("flash", Flash.of(done));
+            return waves(id, plan)
+                    .map(waves -> pages.view(detail, "plans")
+                            .data("plan", plan)
+                            .data("waves", waves)
+                            .data("live", Live.of(plan))
+                            .data("tasks", both.getItem2())
+                            .data("taskStates", TASK_STATES)
+                            .data("watchEvery", watch.seconds())
+                            .data("flash", Flash.of(done)));
         });
+    }
+
+    /** The plan's waves with their figures (none for a plan without waves). */
+    private Uni<List<Object>> waves(String id, Map<String, Object> plan) {
+        if (!(plan.get("waves") instanceof List<?> defined) || defined.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pages.send(HttpMethod.GET, Service.PLAN, "/api/v1/plans" + Backend.path(id, "waves"), null)
+                .map(reply -> reply.ok() ? pages.list(reply.body()) : List.of());
+    }
+
+    /** An operator approves a wave: it passes and the next begins (docs/state-machines.md, "Waves"). */
+    @POST
+    @Path("/{id}/waves/{n}/approve")
+    public Uni<Response> approveWave(@PathParam("id") String id, @PathParam("n") String n) {
+        pages.require(pages.operator().operates(), "approving waves needs ota-operator or ota-admin");
+        return pages.send(
+                        HttpMethod.POST,
+                        Service.PLAN,
+                        "/api/v1/plans" + Backend.path(id, "waves", n, "approve"),
+                        Map.of())
+                .map(reply -> done(reply, "/plans/" + Backend.encode(id) + "?done=approved"));
     }
 
     /** The plan's status, figures and actions, polled by the plan page. */
     @GET
     @Path("/{id}/live")
     public Uni<TemplateInstance> livePart(@PathParam("id") String id) {
-        return live(id, false).map(reply -> {
+        return live(id, false).flatMap(reply -> {
             Map<String, Object> plan = pages.map(reply.body());
-            return detail.getFragment("live")
-                    .instance()
-                    .data("me", pages.operator())
-                    .data("plan", plan)
-                    .data("live", Live.of(plan))
-                    .data("watchEvery", watch.seconds());
+            return waves(id, plan)
+                    .map(waves -> detail.getFragment("live")
+                            .instance()
+                            .data("me", pages.operator())
+                            .data("plan", plan)
+                            .data("waves", waves)
+                            .data("live", Live.of(plan))
+                            .data("watchEvery", watch.seconds()));
         });
     }
 

@@ -28,8 +28,10 @@ public class DeadLetters {
     private static final String COLUMNS = "id, subscription, topic, payload, reason, attempts, failed_at, replayed_at";
 
     private final MeterRegistry registry;
+    private final org.otaplatform.common.audit.AuditLog audit;
 
-    DeadLetters(MeterRegistry registry) {
+    DeadLetters(MeterRegistry registry, org.otaplatform.common.audit.AuditLog audit) {
+        this.audit = audit;
         this.registry = registry;
     }
 
@@ -107,6 +109,11 @@ public class DeadLetters {
 
     /** A replay's outcome: done, or failed again with this reason. */
     public Uni<Void> replayed(UUID id, Throwable failure) {
+        return replayed(id, failure, null);
+    }
+
+    /** {@link #replayed(UUID, Throwable)}, recorded in the audit log as {@code caller}'s replay (when given). */
+    public Uni<Void> replayed(UUID id, Throwable failure, org.otaplatform.common.audit.AuditLog.Caller caller) {
         return Panache.withTransaction(() -> Panache.getSession()
                         .flatMap(session -> failure == null
                                 ? session.createNativeQuery("UPDATE dead_letter SET replayed_at = now() WHERE id = ?1")
@@ -116,7 +123,15 @@ public class DeadLetters {
                                                 + " reason = ?2, failed_at = now() WHERE id = ?1")
                                         .setParameter(1, id)
                                         .setParameter(2, reasonOf(failure))
-                                        .executeUpdate()))
+                                        .executeUpdate())
+                        .flatMap(n -> caller == null
+                                ? Uni.createFrom().voidItem()
+                                : audit.record(
+                                        caller,
+                                        "dead-letter.replay",
+                                        "dead-letter/" + id,
+                                        null,
+                                        java.util.Map.of("replayed", failure == null, "reason", reasonOf(failure)))))
                 .replaceWithVoid();
     }
 

@@ -31,8 +31,11 @@ public class DeadLetterResource {
 
     private final DeadLetters deadLetters;
     private final MqttSubscriptions subscriptions;
+    private final org.otaplatform.common.audit.AuditLog audit;
 
-    DeadLetterResource(DeadLetters deadLetters, MqttSubscriptions subscriptions) {
+    DeadLetterResource(
+            DeadLetters deadLetters, MqttSubscriptions subscriptions, org.otaplatform.common.audit.AuditLog audit) {
+        this.audit = audit;
         this.deadLetters = deadLetters;
         this.subscriptions = subscriptions;
     }
@@ -57,6 +60,7 @@ public class DeadLetterResource {
     @Path("/{id}/replay")
     public Uni<DeadLetter> replay(@PathParam("id") String id) {
         UUID key = Ids.uuid("id", id);
+        var caller = audit.caller();
         return deadLetters.find(key).flatMap(found -> {
             DeadLetter letter = found.orElseThrow(() -> ApiException.notFound("dead letter", key));
             if (letter.replayedAt() != null) {
@@ -70,7 +74,7 @@ public class DeadLetterResource {
                     .flatMap(payload -> subscriptions.replay(letter.topic(), payload.orElseThrow()))
                     .onItemOrFailure()
                     .transformToUni((ok, failure) -> deadLetters
-                            .replayed(key, failure)
+                            .replayed(key, failure, caller)
                             .flatMap(v -> failure == null
                                     ? deadLetters.find(key).map(java.util.Optional::orElseThrow)
                                     : Uni.createFrom()

@@ -33,7 +33,7 @@ class MqttSubscriptionsRetryTest {
         broker = new StandInBroker(vertx);
         BrokerConnection connection = new BrokerConnection(
                 "127.0.0.1", broker.port(), 262_144, "retry-test", Optional.empty(), Optional.empty());
-        DeadLetters stored = new DeadLetters(registry) {
+        DeadLetters stored = new DeadLetters(registry, null) {
             @Override
             Uni<Void> store(String subscription, String topic, byte[] payload, Throwable failure, int attempts) {
                 assertThat(broker.pubacks())

@@ -125,7 +125,7 @@ class SessionHandoverBrokerTest {
                 broker.host(), broker.port(), 262_144, application, Optional.empty(), Optional.empty());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         MqttSubscriptions replica = new MqttSubscriptions(
-                vertx, connection, Optional.of(instanceId), new NoEvents(), registry, new DeadLetters(registry));
+                vertx, connection, Optional.of(instanceId), new NoEvents(), registry, new DeadLetters(registry, null));
         replica.subscribe("probe", filter, (t, payload) -> {
             handled.add(new String(payload, StandardCharsets.UTF_8));
             return millisPerMessage == 0

@@ -228,6 +228,8 @@ public class PlanService {
         data.put("status", target);
         data.put("previousStatus", from);
         data.put("reason", reason);
+        // a plan that carries out a firmware verification run says so
+        data.put("verificationRun", plan.verificationRun);
         return webhooks.emit(type, data);
     }
 
