@@ -24,5 +24,7 @@ for overlay in "$DEPLOY"/overlays/*/; do
   kubectl kustomize "$overlay" > "$OUT/$name.yaml"
   node "$DEPLOY/validate/validate.mjs" "$OUT/$name.yaml"
 done
-node "$DEPLOY/validate/validate.mjs" --self-test "$OUT/dev.yaml"
+for overlay in "$DEPLOY"/overlays/*/; do
+  node "$DEPLOY/validate/validate.mjs" --self-test "$OUT/$(basename "$overlay").yaml"
+done
 echo "deploy/check.sh: every overlay renders and validates"

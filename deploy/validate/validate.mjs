@@ -193,6 +193,32 @@ export async function validate(docs) {
       needKey(cluster, "Secret", name, "username");
       needKey(cluster, "Secret", name, "password");
     }
+    // managed roles log in with basic-auth Secrets; backups reach the object store with theirs
+    for (const role of cluster.spec.managed?.roles ?? []) {
+      if (role.passwordSecret?.name) {
+        needKey(cluster, "Secret", role.passwordSecret.name, "username");
+        needKey(cluster, "Secret", role.passwordSecret.name, "password");
+      }
+    }
+    const s3 = cluster.spec.backup?.barmanObjectStore?.s3Credentials ?? {};
+    for (const ref of [s3.accessKeyId, s3.secretAccessKey, s3.region, s3.sessionToken]) {
+      if (ref?.name) needKey(cluster, "Secret", ref.name, ref.key);
+    }
+    if (cluster.spec.enableSuperuserAccess) fault(cluster, "superuser access is on: roles and databases are managed");
+    if (!cluster.spec.backup) fault(cluster, "no backup configured (spec.backup)");
+  }
+
+  for (const db of byKind("Database")) {
+    const cluster = byKind("Cluster").find((c) => c.metadata.name === db.spec.cluster?.name);
+    if (!cluster) fault(db, `cluster ${db.spec.cluster?.name} is no Cluster`);
+    else if (!(cluster.spec.managed?.roles ?? []).some((r) => r.name === db.spec.owner)) {
+      fault(db, `owner ${db.spec.owner} is no managed role of ${cluster.metadata.name}`);
+    }
+  }
+  for (const backup of byKind("ScheduledBackup")) {
+    if (!byKind("Cluster").some((c) => c.metadata.name === backup.spec.cluster?.name)) {
+      fault(backup, `cluster ${backup.spec.cluster?.name} is no Cluster`);
+    }
   }
 
   // 5. ports and addresses against the services' configuration
@@ -346,11 +372,26 @@ async function selfTest(docs) {
     "more database connections than PostgreSQL accepts": [/database connections: .* over \d+/, (ds) => {
       for (const h of ds.filter((d) => d.kind === "HorizontalPodAutoscaler")) h.spec.maxReplicas = 40;
     }],
+    // prod's CloudNativePG resources (skipped on a rendering without them)
+    "a database owned by no managed role": [/owner ota_nobody is no managed role/, (ds) => {
+      ds.find((d) => d.kind === "Database").spec.owner = "ota_nobody";
+    }, "Database"],
+    "superuser access switched back on": [/superuser access is on/, (ds) => {
+      ds.find((d) => d.kind === "Cluster").spec.enableSuperuserAccess = true;
+    }, "Cluster"],
+    "a cluster without backups": [/no backup configured/, (ds) => {
+      delete ds.find((d) => d.kind === "Cluster").spec.backup;
+    }, "Cluster"],
+    "a backup credential nobody creates": [/Secret ota-backup-s3 has no key SECRET/, (ds) => {
+      ds.find((d) => d.kind === "Cluster").spec.backup.barmanObjectStore.s3Credentials.secretAccessKey.key = "SECRET";
+    }, "Cluster"],
   };
   if (!find("StatefulSet", "plan-service")) throw new Error("the self-test needs a rendering with the services");
   let failed = 0;
   // each planted fault must be the one reported, not merely some fault
-  for (const [what, [expected, breakIt]] of Object.entries(cases)) {
+  for (const [what, [expected, breakIt, needs]] of Object.entries(cases)) {
+    if (needs && !find(needs)) continue;
+    if (!needs && what.startsWith("a ConfigMap key") && !find("Job")) continue;
     const broken = structuredClone(docs);
     breakIt(broken);
     const faults = await validate(broken);
