@@ -1,9 +1,11 @@
 // Validates a rendered overlay (kubectl kustomize output) of the OTA platform; run by deploy/check.sh.
 //
 //   node validate.mjs <rendered.yaml>        checks one rendering; exit 1 with the faults found
-//   node validate.mjs --self-test <rendered>  breaks a good rendering in known ways; each must be caught
+//   node validate.mjs --self-test <rendered>  breaks a good rendering in known ways; each must be reported as
+//                                             itself (a pattern per planted fault), not as some other fault
 //
-// Checks: every resource against its Kubernetes (or CRD) schema; app.kubernetes.io labels; selectors
+// Checks: every resource against its Kubernetes (or CRD) schema, with no field its kind does not declare at
+// any depth (strict.mjs); app.kubernetes.io labels; selectors
 // against the labels they must select; every referenced ConfigMap and Secret key (Secrets made outside
 // Kustomize must be listed in deploy/required-secrets.yaml); ports against the services' own
 // configuration (application.properties), probes, Services and the Ingress against the named ports; the
@@ -12,6 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
+import { unknownFields as strictFields } from "./strict.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
@@ -52,6 +55,7 @@ export async function validate(docs) {
       fault(doc, `schema: ${e.message.split("\n").slice(0, 4).join(" ")}`);
     }
     unknownFields(doc, fault);
+    strictFields(doc, module, fault);
   }
 
   // 2. labels
@@ -372,6 +376,32 @@ async function selfTest(docs) {
     "more database connections than PostgreSQL accepts": [/database connections: .* over \d+/, (ds) => {
       for (const h of ds.filter((d) => d.kind === "HorizontalPodAutoscaler")) h.spec.maxReplicas = 40;
     }],
+    // misspelt fields, each at its own depth: the API server would drop them without a word
+    "a misspelt probe": [/unknown field spec\.template\.spec\.containers\[0\]\.livenessprobe/, (ds) => {
+      const c = ds.find((d) => d.kind === "StatefulSet" && d.metadata.name === "plan-service").spec.template.spec.containers[0];
+      c.livenessprobe = c.livenessProbe;
+      delete c.livenessProbe;
+    }],
+    "a misspelt resource limit": [/unknown field spec\.template\.spec\.containers\[0\]\.resources\.limit$/, (ds) => {
+      const c = ds.find((d) => d.kind === "StatefulSet" && d.metadata.name === "plan-service").spec.template.spec.containers[0];
+      c.resources.limit = c.resources.limits;
+      delete c.resources.limits;
+    }],
+    "a misspelt topology spread": [/unknown field spec\.template\.spec\.topologySpreadConstraint$/, (ds) => {
+      ds.find((d) => d.kind === "StatefulSet" && d.metadata.name === "firmware-service").spec.template.spec.topologySpreadConstraint = [];
+    }],
+    "a misspelt security setting": [/unknown field spec\.template\.spec\.containers\[0\]\.securityContext\.readOnlyRootFileSystem/, (ds) => {
+      const s = ds.find((d) => d.kind === "Deployment" && d.metadata.name === "console").spec.template.spec.containers[0].securityContext;
+      s.readOnlyRootFileSystem = s.readOnlyRootFilesystem;
+      delete s.readOnlyRootFilesystem;
+    }],
+    "a misspelt backup section": [/unknown field spec\.backups/, (ds) => {
+      const c = ds.find((d) => d.kind === "Cluster");
+      c.spec.backups = c.spec.backup;
+    }, "Cluster"],
+    "a misspelt scrape interval": [/unknown field spec\.endpoints\[0\]\.intervall/, (ds) => {
+      ds.find((d) => d.kind === "ServiceMonitor").spec.endpoints[0].intervall = "30s";
+    }, "ServiceMonitor"],
     // prod's CloudNativePG resources (skipped on a rendering without them)
     "a database owned by no managed role": [/owner ota_nobody is no managed role/, (ds) => {
       ds.find((d) => d.kind === "Database").spec.owner = "ota_nobody";
