@@ -309,6 +309,35 @@ export async function validate(docs) {
     );
   }
 
+  // 7. every ota_* metric the dashboard and the alerts use is one a service registers (Micrometer names
+  // in the sources: dots and dashes become underscores, counters end in _total)
+  const registered = new Set();
+  const walkSources = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!["target", "node_modules", ".git", "test"].includes(entry.name)) walkSources(p);
+      } else if (entry.name.endsWith(".java")) {
+        for (const m of fs.readFileSync(p, "utf8").matchAll(/(?:builder|counter)\("(ota\.[a-z.-]+)"/g)) {
+          registered.add(m[1].replace(/[.-]/g, "_"));
+        }
+      }
+    }
+  };
+  walkSources(repo);
+  const usedIn = [];
+  for (const cm of byKind("ConfigMap").filter((c) => c.metadata.labels?.grafana_dashboard)) {
+    for (const text of Object.values(cm.data ?? {})) usedIn.push([cm, text]);
+  }
+  for (const rule of byKind("PrometheusRule")) usedIn.push([rule, JSON.stringify(rule.spec)]);
+  for (const [doc, text] of usedIn) {
+    for (const name of new Set([...text.matchAll(/\b(ota_[a-z_]+)\b/g)].map((m) => m[1]))) {
+      const base = name.replace(/_(total|bucket|count|sum)$/, "");
+      const unitless = base.replace(/_(seconds|bytes)$/, ""); // a base unit Micrometer appends
+      if (![name, base, unitless].some((n) => registered.has(n))) fault(doc, `metric ${name} is registered by no service`);
+    }
+  }
+
   return faults;
 }
 
@@ -401,6 +430,11 @@ async function selfTest(docs) {
     }, "Cluster"],
     "a misspelt scrape interval": [/unknown field spec\.endpoints\[0\]\.intervall/, (ds) => {
       ds.find((d) => d.kind === "ServiceMonitor").spec.endpoints[0].intervall = "30s";
+    }, "ServiceMonitor"],
+    "a dashboard on a metric no service has": [/metric ota_outbox_lag_seconds is registered by no service/, (ds) => {
+      const cm = ds.find((d) => d.kind === "ConfigMap" && d.metadata.labels?.grafana_dashboard);
+      const key = Object.keys(cm.data)[0];
+      cm.data[key] = cm.data[key].replace("ota_outbox_oldest_unpublished_seconds", "ota_outbox_lag_seconds");
     }, "ServiceMonitor"],
     // prod's CloudNativePG resources (skipped on a rendering without them)
     "a database owned by no managed role": [/owner ota_nobody is no managed role/, (ds) => {

@@ -25,7 +25,7 @@ import org.otaplatform.testkit.PostgresServer;
 import org.otaplatform.testkit.ServiceProcess;
 
 /**
- * A campaign of 2,000 sub-devices through a database failover and an outage: PostgreSQL read-only for
+ * A campaign of 1,000 sub-devices through a database failover and an outage: PostgreSQL read-only for
  * 15 s (as a standby is during a switchover: every write fails with 25006), then unreachable for 45 s
  * (more than twice the plan's ack timeout), then back. Nothing is lost and nothing is blamed on the gateways: every device is upgraded, no message
  * became a dead letter, every outbox drains, no task timed out, and while the database was away REST
@@ -34,7 +34,7 @@ import org.otaplatform.testkit.ServiceProcess;
 class DatabaseOutageIT {
 
     private static final int GATEWAYS = 40;
-    private static final int DEVICES = 50;
+    private static final int DEVICES = 25;
     private static final int FLEET = GATEWAYS * DEVICES;
 
     private static PostgresServer postgres;
