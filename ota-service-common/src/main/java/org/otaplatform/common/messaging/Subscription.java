@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
@@ -46,6 +47,10 @@ final class Subscription {
     private volatile boolean leaving;
     /** When the last message arrived (ms); how a hand-over knows the session is empty. */
     private volatile long lastArrival;
+    /** The marker topic of a drain under way (see {@link #whenDrained}), and whether it has come back. */
+    private volatile String marker;
+
+    private volatile boolean markerSeen;
     /** Messages received on this connection: what an emptied session held. */
     private long received;
 
@@ -175,7 +180,7 @@ final class Subscription {
             subscribed = false;
             drained.tryFail(clientId + " lost its connection while handing over");
         });
-        c.unsubscribeCompletionHandler(id -> whenQuiet(quiet, drained));
+        c.unsubscribeCompletionHandler(id -> whenDrained(c, quiet, drained));
         c.unsubscribe(filter).onFailure(drained::tryFail);
         return drained.future()
                 .compose(n -> c.disconnect().compose(v -> discard()).map(n));
@@ -194,7 +199,7 @@ final class Subscription {
         Promise<Long> drained = Promise.promise();
         c.publishHandler(this::received);
         c.closeHandler(v -> drained.tryFail(clientId + " was taken over (its replica is back?)"));
-        c.unsubscribeCompletionHandler(id -> whenQuiet(quiet, drained));
+        c.unsubscribeCompletionHandler(id -> whenDrained(c, quiet, drained));
         c.connect(port, host).compose(ack -> c.unsubscribe(filter)).onFailure(drained::tryFail);
         return drained.future().compose(n -> c.disconnect().map(n));
     }
@@ -205,18 +210,42 @@ final class Subscription {
         return c.connect(port, host).compose(ack -> c.disconnect());
     }
 
-    /** Completes {@code done} with the messages received once none arrived for {@code quiet} ms and all are handled. */
-    private void whenQuiet(long quiet, Promise<Long> done) {
-        lastArrival = System.currentTimeMillis();
-        vertx.setPeriodic(Math.max(50, quiet / 4), timer -> {
+    /**
+     * Completes {@code done} with the messages received once the session has nothing left for this
+     * subscription and all of it is handled. After the UNSUBSCRIBE nothing new is routed to the session, so
+     * the session's queue is what it holds now: the connection subscribes to a topic of its own and
+     * publishes a marker there, which the broker queues behind everything else the session holds; once the
+     * marker has arrived and the handler is idle, nothing is left. (A quiet period alone once ended a
+     * hand-over while a slow broker still held messages, which the discarded session then lost.) Should the
+     * marker not come back within {@link #MARKER_WAIT_MS}, {@code quiet} ms without a message decide.
+     */
+    private void whenDrained(MqttClient c, long quiet, Promise<Long> done) {
+        long started = System.currentTimeMillis();
+        lastArrival = started;
+        String topic = MARKER_TOPIC + clientId + "/" + java.util.UUID.randomUUID();
+        marker = topic;
+        markerSeen = false;
+        c.subscribe(topic, MqttQoS.AT_LEAST_ONCE.value())
+                .compose(id -> c.publish(topic, Buffer.buffer("drained?"), MqttQoS.AT_LEAST_ONCE, false, false))
+                .onFailure(e -> LOG.debugf("the drain marker of %s could not be sent: %s", clientId, e.getMessage()));
+        vertx.setPeriodic(Math.max(50, Math.min(250, quiet / 4)), timer -> {
+            long now = System.currentTimeMillis();
+            boolean markerBack = markerSeen;
+            boolean quietFallback = now - started >= MARKER_WAIT_MS && now - lastArrival >= quiet;
             if (done.future().isComplete()) {
                 vertx.cancelTimer(timer);
-            } else if (handler.idle() && System.currentTimeMillis() - lastArrival >= quiet) {
+            } else if (handler.idle() && (markerBack || quietFallback)) {
                 vertx.cancelTimer(timer);
                 done.tryComplete(received);
             }
         });
     }
+
+    /** Where a draining session's marker goes: a topic of its own under the services' internal prefix. */
+    static final String MARKER_TOPIC = "ota/internal/v1/handover/";
+
+    /** How long a drain waits for its marker before a quiet period decides instead. */
+    static final long MARKER_WAIT_MS = 30_000;
 
     /** How long the message being handled has been waiting for its work to commit (0: none). */
     long stalledMillis() {
@@ -225,6 +254,13 @@ final class Subscription {
 
     /** On the connection's event loop: prepare, queue, and start handling if idle. */
     private void received(MqttPublishMessage message) {
+        if (marker != null && marker.equals(message.topicName())) {
+            markerSeen = true;
+            if (message.qosLevel() != MqttQoS.AT_MOST_ONCE) {
+                message.ack();
+            }
+            return;
+        }
         lastArrival = System.currentTimeMillis();
         received++;
         byte[] payload = message.payload().getBytes();

@@ -111,8 +111,8 @@ class SessionHandoverBrokerTest {
 
         assertThatThrownBy(() -> emptying.await().atMost(Duration.ofSeconds(30)))
                 .hasMessageContaining("taken over");
-        await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 50);
-        assertThat(handled).isEqualTo(payloads(0, 50));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(handled).as("handled").isEqualTo(payloads(0, 50)));
     }
 
     /** A replica with a persistent session (a stable instance id) on the test's shared subscription. */
