@@ -26,8 +26,8 @@ import org.otaplatform.testkit.ServiceProcess;
 
 /**
  * A campaign of 1,000 sub-devices through a database failover and an outage: PostgreSQL read-only for
- * 15 s (as a standby is during a switchover: every write fails with 25006), then unreachable for 45 s
- * (more than twice the plan's ack timeout), then back. Nothing is lost and nothing is blamed on the gateways: every device is upgraded, no message
+ * 10 s (as a standby is during a switchover: every write fails with 25006), then unreachable for 30 s
+ * (half as long again as the plan's ack timeout), then back. Nothing is lost and nothing is blamed on the gateways: every device is upgraded, no message
  * became a dead letter, every outbox drains, no task timed out, and while the database was away REST
  * answered 503 with Retry-After and readiness said the database was down.
  */
@@ -68,7 +68,7 @@ class DatabaseOutageIT {
                 .flashTime(Duration.ofSeconds(1))
                 .build())) {
             String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
-            // an outage (45 s) longer than the ack time (20 s) must not matter: the timers wait for the database
+            // an outage (30 s) longer than the ack time (20 s) must not matter: the timers wait for the database
             String plan = platform.createPlan(
                     product,
                     product,
@@ -83,11 +83,11 @@ class DatabaseOutageIT {
 
             readOnly(true);
             long readOnlyAt = (System.currentTimeMillis() - start) / 1000;
-            Thread.sleep(15_000);
+            Thread.sleep(10_000);
             readOnly(false);
 
             long downAt = (System.currentTimeMillis() - start) / 1000;
-            CompletableFuture<Void> outage = CompletableFuture.runAsync(() -> postgres.restart(Duration.ofSeconds(45)));
+            CompletableFuture<Void> outage = CompletableFuture.runAsync(() -> postgres.restart(Duration.ofSeconds(30)));
             Thread.sleep(5_000);
             Response plans = given().baseUri(platform.plan.baseUrl()).get("/api/v1/plans");
             Response firmwareList = given().baseUri(platform.firmware.baseUrl()).get("/api/v1/firmware");
@@ -115,7 +115,7 @@ class DatabaseOutageIT {
             long took = (System.currentTimeMillis() - start) / 1000;
             Stats sim = fleet.stats();
             System.out.printf(
-                    "database outage: %d devices finished in %d s; read-only at %d s for 15 s, down at %d s, back"
+                    "database outage: %d devices finished in %d s; read-only at %d s for 10 s, down at %d s, back"
                             + " at %d s; simulator: %d tasks, %d repeated deliveries, %d errors%n",
                     FLEET, took, readOnlyAt, downAt, backAt, sim.tasks(), sim.duplicateUpgrades(), sim.errorCount());
 
