@@ -176,12 +176,17 @@ public class PushScheduler {
      */
     private Uni<Integer> push(Plan plan, AtomicInteger room) {
         PlanDefinition d = plan.definition();
-        if (d.waves().isEmpty() || plan.mode != PlanMode.SILENT) {
-            return push(plan, d, room, WaveRound.NONE);
+        boolean waved = !d.waves().isEmpty() && plan.mode == PlanMode.SILENT;
+        // outside its period and windows a plan without waves has nothing to do (one with waves has its gates)
+        if (!waved && !PushTime.allows(d.timeZone(), d.startAt(), d.endAt(), d.pushWindows(), clock.now())) {
+            return Uni.createFrom().item(0);
         }
         return Panache.withSession(() -> PlanPackages.of(plan, firmware)).flatMap(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(0);
+            }
+            if (!waved) {
+                return push(plan, d, found.get(), room, WaveRound.NONE);
             }
             return waves.current(plan, d)
                     .flatMap(current -> waves.targeted(
@@ -195,7 +200,7 @@ public class PushScheduler {
                                                         ? Waves.room(current.wave(), targeted, before)
                                                         : 0,
                                                 new java.util.concurrent.atomic.AtomicBoolean());
-                                        return push(plan, d, room, round)
+                                        return push(plan, d, found.get(), room, round)
                                                 .call(sent -> waves.figures(plan.id, current.number())
                                                         .flatMap(after -> waves.decide(
                                                                 plan,
@@ -208,30 +213,25 @@ public class PushScheduler {
         });
     }
 
-    private Uni<Integer> push(Plan plan, PlanDefinition d, AtomicInteger room, WaveRound wave) {
+    /** The push itself, inside the plan's period and push windows, with the plan's packages looked up once. */
+    private Uni<Integer> push(Plan plan, PlanDefinition d, PlanPackages fw, AtomicInteger room, WaveRound wave) {
         Instant now = clock.now();
         if (!PushTime.allows(d.timeZone(), d.startAt(), d.endAt(), d.pushWindows(), now)) {
             return Uni.createFrom().item(0);
         }
+        if (plan.mode == PlanMode.MANUAL) {
+            return promotePending(plan, d, fw, now, room).flatMap(promoted -> offer(plan, d, fw, now));
+        }
         // PENDING tasks (answered requests, confirmations) go out in any plan; new ones in silent plans that push
-        boolean pushesNew = plan.mode == PlanMode.SILENT && d.pushActively() && wave.room() > 0;
-        return Panache.withSession(() -> PlanPackages.of(plan, firmware)).flatMap(found -> {
-            if (found.isEmpty()) {
-                return Uni.createFrom().item(0);
-            }
-            PlanPackages fw = found.get();
-            if (plan.mode == PlanMode.MANUAL) {
-                return promotePending(plan, d, fw, now, room).flatMap(promoted -> offer(plan, d, fw, now));
-            }
-            return promotePending(plan, d, fw, now, room)
-                    .flatMap(promoted -> pushesNew
-                            ? selection
-                                    .budget(plan, d)
-                                    .flatMap(rate -> selection.ramp(plan).map(ramp -> Math.min(rate, ramp)))
-                                    .map(budget -> Math.min(budget, wave.room()))
-                            : Uni.createFrom().item(0))
-                    .flatMap(budget -> pushNew(plan, d, fw, now, budget, room, wave, 0));
-        });
+        boolean pushesNew = d.pushActively() && wave.room() > 0;
+        return promotePending(plan, d, fw, now, room)
+                .flatMap(promoted -> pushesNew
+                        ? selection
+                                .budget(plan, d)
+                                .flatMap(rate -> selection.ramp(plan).map(ramp -> Math.min(rate, ramp)))
+                                .map(budget -> Math.min(budget, wave.room()))
+                        : Uni.createFrom().item(0))
+                .flatMap(budget -> pushNew(plan, d, fw, now, budget, room, wave, 0));
     }
 
     /**
