@@ -2,9 +2,9 @@
 # Creates the dev overlay's Secrets (deploy/required-secrets.yaml) in the cluster kubectl points at, with
 # fresh random values: database and broker passwords, firmware signing key, download-link secret, and
 # the public half of the REST token key pair this checkout's `./ota token` signs with (.ota/jwt), so the
-# tokens it mints are accepted by the cluster. Mosquitto's password file gets the three services'
-# accounts and GATEWAYS simulated gateways' accounts (<PREFIX>-gw000 ... with one shared password, which
-# the simulator's --mqtt-password gives). Prints that gateway password. For a dev cluster only: real
+# tokens it mints are accepted by the cluster. Mosquitto's password files: the services' (three accounts,
+# listener 1884) and the gateways' (GATEWAYS simulated gateways, <PREFIX>-gw000 ... with one shared
+# password, which the simulator's --mqtt-password gives; listeners 8883 TLS and 1883). Prints that gateway password. For a dev cluster only: real
 # deployments keep their secrets in their secret store.
 #
 #   deploy/dev-secrets.sh [GATEWAYS (default 20)] [PREFIX (default sim)]     namespace: $OTA_NAMESPACE or ota-dev
@@ -29,11 +29,12 @@ infra jwt-public-key "$ROOT/.ota/jwt" > "$WORK/jwt.pem"
 declare -A mqtt
 for service in firmware-service plan-service device-gateway-service; do mqtt[$service]="$(random)"; done
 gateway_password="$(random)"
-: > "$WORK/passwd"
-for service in "${!mqtt[@]}"; do mosquitto_passwd -b "$WORK/passwd" "$service" "${mqtt[$service]}"; done
+: > "$WORK/services"
+: > "$WORK/gateways"
+for service in "${!mqtt[@]}"; do mosquitto_passwd -b "$WORK/services" "$service" "${mqtt[$service]}"; done
 last=$((GATEWAYS - 1)); digits=$(( ${#last} > 3 ? ${#last} : 3 ))  # as the simulator numbers them
 for i in $(seq 0 "$last"); do
-  mosquitto_passwd -b "$WORK/passwd" "$(printf "%s-gw%0${digits}d" "$PREFIX" "$i")" "$gateway_password"
+  mosquitto_passwd -b "$WORK/gateways" "$(printf "%s-gw%0${digits}d" "$PREFIX" "$i")" "$gateway_password"
 done
 
 apply() { kubectl -n "$NS" create secret generic "$@" --dry-run=client -o yaml | kubectl apply -f - > /dev/null; }
@@ -46,5 +47,5 @@ apply ota-mqtt-credentials --from-literal=firmware-service="${mqtt[firmware-serv
 literals=()
 while IFS= read -r line; do [[ "$line" == OTA_*=* ]] && literals+=("--from-literal=$line"); done < "$WORK/secrets.env"
 apply ota-secrets "${literals[@]}" --from-file=OTA_JWT_PUBLIC_KEY="$WORK/jwt.pem"
-apply ota-mosquitto-passwd --from-file=passwd="$WORK/passwd"
+apply ota-mosquitto-passwd --from-file=gateways="$WORK/gateways" --from-file=services="$WORK/services"
 echo "Secrets created in namespace $NS. Simulated gateways ${PREFIX}-gw... log in with --mqtt-password $gateway_password"

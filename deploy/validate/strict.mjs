@@ -186,7 +186,32 @@ function walk(value, type, where, report) {
       report(at);
       continue;
     }
-    walk(v, typeOf(declared.type, declared.where), at, report);
+    walk(v, declared.node ?? typeOf(declared.type, declared.where), at, report);
   }
+}
+
+// Types written out by hand, for a kind no package declares (the EMQX Operator's): objects of named fields
+// whose leaves may be Kubernetes' own types, walked as strictly as the declared kinds.
+
+/** Kubernetes' own type {@code name} (`Affinity`, `Probe`, …), from the models' declarations. */
+export function k8s(name) {
+  const meta = name === "ObjectMeta";
+  const file = meta
+    ? path.join(modules, "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta.d.ts")
+    : path.join(modules, "kubernetes-models/v1", `${name}.d.ts`);
+  if (!fs.existsSync(file)) throw new Error(`no declaration of ${name}`);
+  return interfaceType(`I${name}`, file);
+}
+export const leaf = { kind: "leaf" };
+export const map = { kind: "map" };
+export const array = (of) => ({ kind: "array", of });
+export const object = (fields) => ({
+  kind: "object",
+  fields: new Map(Object.entries(fields).map(([k, node]) => [k, { node }])),
+});
+
+/** Reports every field of {@code doc} that the hand-written type {@code root} does not have. */
+export function unknownFieldsOf(doc, root, fault) {
+  walk(doc, root, "", (where) => fault(doc, `unknown field ${where}`));
 }
 

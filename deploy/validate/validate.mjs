@@ -14,7 +14,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
-import { unknownFields as strictFields } from "./strict.mjs";
+import { unknownFields as strictFields, unknownFieldsOf } from "./strict.mjs";
+import { corePods } from "./emqx.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
@@ -29,6 +30,9 @@ const MODULES = {
   "scheduling.k8s.io/v1": "kubernetes-models/scheduling.k8s.io/v1",
   "postgresql.cnpg.io/v1": "@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1",
   "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
+  "cert-manager.io/v1": "@kubernetes-models/cert-manager/cert-manager.io/v1",
+  // the EMQX Operator's kind, written out in emqx.mjs (no package declares it)
+  "apps.emqx.io/v2beta1": "./emqx.mjs",
 };
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job"]);
 
@@ -55,7 +59,8 @@ export async function validate(docs) {
       fault(doc, `schema: ${e.message.split("\n").slice(0, 4).join(" ")}`);
     }
     unknownFields(doc, fault);
-    strictFields(doc, module, fault);
+    if (models.root) unknownFieldsOf(doc, models.root, fault);
+    else strictFields(doc, module, fault);
   }
 
   // 2. labels
@@ -67,7 +72,8 @@ export async function validate(docs) {
   }
 
   const byKind = (kind) => docs.filter((d) => d.kind === kind);
-  const workloads = docs.filter((d) => WORKLOADS.has(d.kind));
+  // the EMQX Operator's pods count as a workload (the operator makes their StatefulSet from the resource)
+  const workloads = [...docs.filter((d) => WORKLOADS.has(d.kind)), ...docs.filter((d) => d.kind === "EMQX").map(corePods)];
   const podLabels = (w) => w.spec.template?.metadata?.labels ?? {};
   const selects = (selector, labels) =>
     selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -149,6 +155,18 @@ export async function validate(docs) {
   for (const [name, keys] of Object.entries(external.secrets ?? {})) {
     if (!secrets.has(name)) secrets.set(name, new Set(keys));
   }
+  // cert-manager writes each Certificate's key pair (and its CA) into the Secret it names; a CA Issuer
+  // signs with the key pair of its Secret
+  for (const cert of byKind("Certificate")) {
+    if (!secrets.has(cert.spec.secretName)) secrets.set(cert.spec.secretName, new Set(["tls.crt", "tls.key", "ca.crt"]));
+  }
+  const issuers = new Map([...byKind("Issuer"), ...byKind("ClusterIssuer")].map((i) => [i.metadata.name, i]));
+  for (const cert of byKind("Certificate")) {
+    const ref = cert.spec.issuerRef;
+    if ((ref.kind ?? "Issuer") === "Issuer" && !issuers.has(ref.name)) {
+      fault(cert, `issuer ${ref.name} does not exist in the namespace (a ClusterIssuer of yours: kind ClusterIssuer)`);
+    }
+  }
   const needKey = (doc, kind, name, key, optional) => {
     const store = kind === "ConfigMap" ? configMaps : secrets;
     if (optional) return;
@@ -190,6 +208,9 @@ export async function validate(docs) {
         for (const item of v.secret.items ?? []) needKey(w, "Secret", v.secret.secretName, item.key, v.secret.optional);
       }
     }
+  }
+  for (const issuer of byKind("Issuer")) {
+    if (issuer.spec.ca) needKey(issuer, "Secret", issuer.spec.ca.secretName, "tls.key");
   }
   for (const cluster of byKind("Cluster")) {
     const name = cluster.spec.superuserSecret?.name;
@@ -449,6 +470,34 @@ async function selfTest(docs) {
     "a backup credential nobody creates": [/Secret ota-backup-s3 has no key SECRET/, (ds) => {
       ds.find((d) => d.kind === "Cluster").spec.backup.barmanObjectStore.s3Credentials.secretAccessKey.key = "SECRET";
     }, "Cluster"],
+    // the prod broker (the EMQX Operator's resource)
+    "a misspelt EMQX mount list": [/EMQX\/emqx: unknown field spec.coreTemplate.spec.extraVolumeMount$/m, (ds) => {
+      const t = ds.find((d) => d.kind === "EMQX").spec.coreTemplate.spec;
+      t.extraVolumeMount = t.extraVolumeMounts;
+      delete t.extraVolumeMounts;
+    }, "EMQX"],
+    "a misspelt probe inside the EMQX template": [/EMQX\/emqx: unknown field spec.coreTemplate.spec.readinessProbe.httpget$/m, (ds) => {
+      ds.find((d) => d.kind === "EMQX").spec.coreTemplate.spec.readinessProbe = { httpget: { path: "/status", port: 18083 } };
+    }, "EMQX"],
+    "an EMQX update strategy the operator does not know": [/updateStrategy\/type must be Recreate/, (ds) => {
+      ds.find((d) => d.kind === "EMQX").spec.updateStrategy.type = "RollingUpdate";
+    }, "EMQX"],
+    "a broker Service on a port the EMQX pods do not name": [/Service\/emqx-gateways: targetPort mqtt-tls is no named port/, (ds) => {
+      ds.find((d) => d.kind === "Service" && d.metadata.name === "emqx-gateways").spec.ports[0].targetPort = "mqtt-tls";
+    }, "EMQX"],
+    "EMQX accounts without the services' file": [/Secret ota-emqx-users has no key service.csv/, (ds) => {
+      ds.find((d) => d.kind === "EMQX").spec.coreTemplate.spec.extraVolumes.find((v) => v.name === "users").secret.items[1].key =
+        "service.csv";
+    }, "EMQX"],
+    // the broker's TLS certificate (cert-manager)
+    "a misspelt certificate name list": [/Certificate\/\S+: unknown field spec.dnsName$/m, (ds) => {
+      const cert = ds.find((d) => d.kind === "Certificate" && !d.spec.isCA);
+      cert.spec.dnsName = cert.spec.dnsNames;
+      delete cert.spec.dnsNames;
+    }, "Certificate"],
+    "a certificate from an issuer that does not exist": [/issuer ota-mqtt-cs does not exist/, (ds) => {
+      ds.find((d) => d.kind === "Certificate" && d.spec.issuerRef.kind === "Issuer").spec.issuerRef.name = "ota-mqtt-cs";
+    }, "Issuer"],
   };
   if (!find("StatefulSet", "plan-service")) throw new Error("the self-test needs a rendering with the services");
   let failed = 0;

@@ -105,6 +105,28 @@ public final class MqttBroker {
         }
     }
 
+    /**
+     * Starts Mosquitto with a whole configuration of the caller's (listeners, accounts, TLS), logging into
+     * workDir, as this user; {@code port} is the listener to wait for.
+     */
+    public static MqttBroker startMosquittoConfigured(Path binary, int port, Path workDir, String configuration) {
+        try {
+            Files.createDirectories(workDir);
+            Path config = workDir.resolve("mosquitto.conf");
+            Files.writeString(
+                    config,
+                    configuration + "\nuser " + System.getProperty("user.name", "root") + "\n",
+                    StandardCharsets.UTF_8);
+            MqttBroker broker = new MqttBroker("127.0.0.1", port, Kind.MOSQUITTO, workDir);
+            broker.binary = binary;
+            broker.config = config;
+            broker.launch();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start mosquitto", e);
+        }
+    }
+
     private void launch() throws IOException {
         mosquitto = new ProcessBuilder(binary.toString(), "-c", config.toString())
                 .redirectErrorStream(true)
