@@ -27,7 +27,7 @@ need nginx nginx-light
 need openssl openssl
 
 started_platform=0
-if ! curl -fsS "http://127.0.0.1:$FIRMWARE_PORT/q/health/ready" > /dev/null 2>&1; then
+if ! curl -fsS "http://127.0.0.1:${OTA_FIRMWARE_MANAGEMENT_PORT:-9081}/q/health/ready" > /dev/null 2>&1; then
   "$ROOT/ota" up > "$WORK/ota-up.log"
   started_platform=1
 fi

@@ -135,6 +135,11 @@ export async function validate(docs) {
     if (hpa.spec.minReplicas > hpa.spec.maxReplicas) fault(hpa, "minReplicas > maxReplicas");
   }
   for (const sm of byKind("ServiceMonitor")) {
+    for (const endpoint of sm.spec.endpoints ?? []) {
+      if (endpoint.path === "/q/metrics" && endpoint.port !== "management") {
+        fault(sm, `endpoint port ${endpoint.port} serves no /q/metrics: the services serve it on their management port`);
+      }
+    }
     const services = byKind("Service").filter((svc) => selects(sm.spec.selector.matchLabels, svc.metadata.labels ?? {}));
     if (services.length === 0) fault(sm, "selects no Service");
     for (const endpoint of sm.spec.endpoints ?? []) {
@@ -270,8 +275,33 @@ export async function validate(docs) {
     else if (http.containerPort !== expected) {
       fault(w, `containerPort ${http.containerPort} but the service listens on ${expected} (${variable})`);
     }
+    // health, metrics and OpenAPI on Quarkus's management interface: probes and scrapers go there, never
+    // to the port the Ingress publishes
+    const text = fs.readFileSync(properties, "utf8");
+    const managed = /^quarkus\.management\.enabled=true$/m.test(text);
+    const mline = text.match(/^quarkus\.management\.port=\$\{(\w+):(\d+)\}$/m);
+    if (!managed || !mline) {
+      fault(w, "its application.properties does not enable the management interface on quarkus.management.port=${VAR:default}");
+      continue;
+    }
+    const [, mvariable, mfallback] = mline;
+    const mset = (container.env ?? []).find((e) => e.name === mvariable)?.value ?? config?.data?.[mvariable];
+    const mexpected = Number(mset ?? mfallback);
+    const management = (container.ports ?? []).find((p) => p.name === "management");
+    if (!management) fault(w, "container has no port named management");
+    else if (management.containerPort !== mexpected) {
+      fault(w, `management containerPort ${management.containerPort} but the service's management interface listens on ${mexpected} (${mvariable})`);
+    }
+    for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
+      const port = container[probe]?.httpGet?.port;
+      if (port !== undefined && port !== "management" && port !== mexpected) {
+        fault(w, `${probe} goes to port ${port}, not the management interface (health is served only there)`);
+      }
+    }
     const annotated = w.spec.template.metadata?.annotations?.["prometheus.io/port"];
-    if (annotated && Number(annotated) !== expected) fault(w, `prometheus.io/port ${annotated} is not ${expected}`);
+    if (annotated && Number(annotated) !== mexpected) {
+      fault(w, `prometheus.io/port ${annotated} is not the management port ${mexpected}`);
+    }
     // every variable the service requires (${VAR} without a default, outside the dev and test profiles) is set
     const required = [...fs.readFileSync(properties, "utf8").matchAll(/^[^%#\n][^\n]*\$\{(OTA_\w+)\}/gm)].map((m) => m[1]);
     for (const variable of new Set(required)) {
@@ -470,6 +500,18 @@ async function selfTest(docs) {
     "a backup credential nobody creates": [/Secret ota-backup-s3 has no key SECRET/, (ds) => {
       ds.find((d) => d.kind === "Cluster").spec.backup.barmanObjectStore.s3Credentials.secretAccessKey.key = "SECRET";
     }, "Cluster"],
+    // the management interface (health, metrics, OpenAPI on a port of its own)
+    "a probe on the application's port": [/readinessProbe goes to port http, not the management interface/, (ds) => {
+      const w = ds.find((d) => d.kind === "StatefulSet" && d.metadata.name === "plan-service");
+      w.spec.template.spec.containers[0].readinessProbe.httpGet.port = "http";
+    }],
+    "a management port other than the service's": [/management containerPort 9000 but the service's management interface listens on 9083/, (ds) => {
+      const w = ds.find((d) => d.kind === "StatefulSet" && d.metadata.name === "device-gateway-service");
+      w.spec.template.spec.containers[0].ports.find((p) => p.name === "management").containerPort = 9000;
+    }],
+    "metrics scraped from the application's port": [/endpoint port http serves no \/q\/metrics/, (ds) => {
+      ds.find((d) => d.kind === "ServiceMonitor" && d.metadata.name === "ota-services").spec.endpoints[0].port = "http";
+    }, "ServiceMonitor"],
     // the prod broker (the EMQX Operator's resource)
     "a misspelt EMQX mount list": [/EMQX\/emqx: unknown field spec.coreTemplate.spec.extraVolumeMount$/m, (ds) => {
       const t = ds.find((d) => d.kind === "EMQX").spec.coreTemplate.spec;

@@ -87,7 +87,8 @@ class HostileInputTest {
                     .then()
                     .body("gatewayId", equalTo(victim))
                     .body("version", equalTo("1.0"));
-            given().get("/q/metrics")
+            org.otaplatform.testkit.Management.given()
+                    .get("/q/metrics")
                     .then()
                     .body(org.hamcrest.Matchers.containsString("ota_uplink_refused_total{code=\"MALFORMED\""))
                     .body(org.hamcrest.Matchers.containsString("ota_uplink_refused_total{code=\"NOT_OWNER\""))

@@ -91,7 +91,7 @@ class DatabaseOutageIT {
             Thread.sleep(5_000);
             Response plans = given().baseUri(platform.plan.baseUrl()).get("/api/v1/plans");
             Response firmwareList = given().baseUri(platform.firmware.baseUrl()).get("/api/v1/firmware");
-            Response ready = given().baseUri(platform.gateway.baseUrl()).get("/q/health/ready");
+            Response ready = given().baseUri(platform.gateway.managementUrl()).get("/q/health/ready");
             outage.join();
             long backAt = (System.currentTimeMillis() - start) / 1000;
 

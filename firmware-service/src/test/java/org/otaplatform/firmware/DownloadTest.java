@@ -177,7 +177,8 @@ class DownloadTest {
                 .then()
                 .body("items[0].gatewayId", equalTo("gw-count"))
                 .body("items[0].completed", equalTo(1));
-        given().get("/q/metrics")
+        org.otaplatform.testkit.Management.given()
+                .get("/q/metrics")
                 .then()
                 .body(org.hamcrest.Matchers.containsString("ota_firmware_download_bytes_total"));
     }

@@ -208,10 +208,8 @@ public final class Demo {
             say("  its tasks        %s/api/v1/plans/%s/tasks?state=FAILED", planUrl, planId);
             say("  gateways         %s/api/v1/gateways", gatewayUrl);
             say("  firmware         %s/api/v1/firmware/%s", firmwareUrl, firmwareId);
-            say(
-                    "  Swagger UI       %s/q/swagger-ui  %s/q/swagger-ui  %s/q/swagger-ui",
-                    firmwareUrl, planUrl, gatewayUrl);
-            say("  metrics          %s/q/metrics (and on each service)", planUrl);
+            say("  Swagger UI       /q/swagger-ui on each service's management port (./ota: 9081, 9082, 9083)");
+            say("  metrics          /q/metrics on the same ports");
             say("The simulated gateways now go offline (each says so with its 'offline' message).");
             return accounted && noDoubleFlash;
         }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every service serves for operations, checked the same way in each: readiness with its database
- * and broker, liveness, its OpenAPI document and Prometheus metrics. A service's test extends it and
- * names one path of its API.
+ * and broker, liveness, its OpenAPI document and Prometheus metrics, all on the management port and
+ * none on the application's. A service's test extends it and names one path of its API.
  */
 public abstract class ServiceOperationsContract {
 
@@ -19,7 +19,8 @@ public abstract class ServiceOperationsContract {
 
     @Test
     void isReadyWithItsDatabaseAndBroker() {
-        given().when()
+        Management.given()
+                .when()
                 .get("/q/health/ready")
                 .then()
                 .statusCode(200)
@@ -48,12 +49,24 @@ public abstract class ServiceOperationsContract {
 
     @Test
     void isLive() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void servesItsOpenApiDocumentAndMetrics() {
-        given().when().get("/q/openapi?format=json").then().statusCode(200).body(containsString(apiPath()));
-        given().when().get("/q/metrics").then().statusCode(200).body(containsString("http_server"));
+        Management.given()
+                .when()
+                .get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
+                .body(containsString(apiPath()));
+        Management.given().when().get("/q/metrics").then().statusCode(200).body(containsString("http_server"));
+    }
+
+    @Test
+    void publishesNoneOfThemOnTheApplicationPort() {
+        for (String path : new String[] {"/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi"}) {
+            given().when().get(path).then().statusCode(404);
+        }
     }
 }

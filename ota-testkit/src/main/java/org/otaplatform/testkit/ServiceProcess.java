@@ -35,13 +35,15 @@ public final class ServiceProcess implements AutoCloseable {
     private final Builder builder;
     private volatile Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
 
-    private ServiceProcess(String name, Builder builder, Process process, int port, Path log) {
+    private ServiceProcess(String name, Builder builder, Process process, int port, int managementPort, Path log) {
         this.name = name;
         this.builder = builder;
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -127,14 +129,16 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(jar + " is missing: package the service first (mvn package)");
             }
             int chosen = port > 0 ? port : Ports.free();
+            int management = Ports.free();
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
-            ServiceProcess service = new ServiceProcess(name, this, launch(chosen, log), chosen, log);
+            ServiceProcess service =
+                    new ServiceProcess(name, this, launch(chosen, management, log), chosen, management, log);
             service.awaitReady(Duration.ofSeconds(90));
             return service;
         }
 
-        private Process launch(int chosen, Path log) throws IOException {
+        private Process launch(int chosen, int management, Path log) throws IOException {
             MqttBroker mqtt = broker != null ? broker : MqttBroker.shared();
             ProcessBuilder builder = new ProcessBuilder(
                             Path.of(System.getProperty("java.home"), "bin", "java")
@@ -155,6 +159,8 @@ public final class ServiceProcess implements AutoCloseable {
             environment.put("OTA_JWT_PUBLIC_KEY", JwtTokens.devOnly().publicKeyPem());
             environment.putAll(env);
             environment.put(portVariable, Integer.toString(chosen));
+            // health, metrics and OpenAPI: OTA_PLAN_PORT's service serves them on OTA_PLAN_MANAGEMENT_PORT
+            environment.put(portVariable.replace("_PORT", "_MANAGEMENT_PORT"), Integer.toString(management));
             return builder.start();
         }
     }
@@ -170,6 +176,11 @@ public final class ServiceProcess implements AutoCloseable {
     /** {@code http://127.0.0.1:port} */
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The management interface (health, metrics, OpenAPI): {@code http://127.0.0.1:managementPort} */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public Path log() {
@@ -202,7 +213,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** The sum of every series of a Prometheus counter or gauge in {@code /q/metrics}. */
     public double metric(String metricName) throws IOException, InterruptedException {
         String body = HTTP.send(
-                        HttpRequest.newBuilder(URI.create(baseUrl() + "/q/metrics"))
+                        HttpRequest.newBuilder(URI.create(managementUrl() + "/q/metrics"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
@@ -233,7 +244,7 @@ public final class ServiceProcess implements AutoCloseable {
     private boolean ready() {
         try {
             return HTTP.send(
-                                    HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                                    HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                                             .timeout(Duration.ofSeconds(5))
                                             .build(),
                                     HttpResponse.BodyHandlers.discarding())
@@ -268,14 +279,14 @@ public final class ServiceProcess implements AutoCloseable {
     public void restartWith(Map<String, String> changed) throws IOException {
         close();
         builder.environment(changed);
-        process = builder.launch(port, log);
+        process = builder.launch(port, managementPort, log);
         awaitReady(Duration.ofSeconds(90));
     }
 
     /** Kills the process at once (SIGKILL), then starts it again with the same settings and port. */
     public void killAndRestart() throws IOException {
         kill();
-        process = builder.launch(port, log);
+        process = builder.launch(port, managementPort, log);
         awaitReady(Duration.ofSeconds(90));
     }
 

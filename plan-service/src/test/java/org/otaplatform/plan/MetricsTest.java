@@ -1,6 +1,5 @@
 package org.otaplatform.plan;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -54,8 +53,12 @@ class MetricsTest {
 
             planMetrics.refresh().await().atMost(Duration.ofSeconds(10));
             outboxMetrics.refresh().await().atMost(Duration.ofSeconds(10));
-            String metrics =
-                    given().get("/q/metrics").then().statusCode(200).extract().asString();
+            String metrics = org.otaplatform.testkit.Management.given()
+                    .get("/q/metrics")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
             assertThat(metrics)
                     .containsPattern("ota_plan_tasks\\{name=\"" + product + "-[0-9a-f]{4}\",plan=\"" + plan
                             + "\",state=\"NOTIFIED\"[^}]*\\} 2\\.0")
