@@ -158,13 +158,21 @@ class SessionHandoverBrokerTest {
         return present;
     }
 
+    /**
+     * Publishes m{from} … m{to - 1} at QoS 1 and returns once the broker acknowledged each: a publish's
+     * future completes when the message is written, and a disconnect right after it would drop those the
+     * broker has not read yet.
+     */
     private void publish(int from, int to) throws Exception {
         MqttClient c = MqttClient.create(
                 vertx, options("publisher-" + UUID.randomUUID(), true).setMaxInflightQueue(1_000));
+        java.util.concurrent.atomic.AtomicInteger acknowledged = new java.util.concurrent.atomic.AtomicInteger();
+        c.publishCompletionHandler(id -> acknowledged.incrementAndGet());
         done(c.connect(broker.port(), broker.host()));
         for (int i = from; i < to; i++) {
             done(c.publish(topic, Buffer.buffer("m" + i), MqttQoS.AT_LEAST_ONCE, false, false));
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.get() == to - from);
         done(c.disconnect());
     }
 
