@@ -14,9 +14,9 @@ NS="${OTA_NAMESPACE:-ota-dev}"
 GATEWAYS="${1:-20}"
 PREFIX="${2:-sim}"
 command -v mosquitto_passwd > /dev/null || { echo "mosquitto_passwd is needed (Debian package mosquitto)" >&2; exit 1; }
-[ -f "$ROOT/ota-testkit/target/ota-testkit-0.1.0-SNAPSHOT.jar" ] \
+[ -f "$ROOT/ota-testkit/target/ota-testkit.jar" ] \
   || (cd "$ROOT" && mvn -B -q package -DskipTests -Dspotless.check.skip=true)
-infra() { java -cp "$ROOT/ota-testkit/target/ota-testkit-0.1.0-SNAPSHOT.jar:$ROOT/ota-testkit/target/lib/*" org.otaplatform.testkit.InfraMain "$@"; }
+infra() { java -cp "$ROOT/ota-testkit/target/ota-testkit.jar:$ROOT/ota-testkit/target/lib/*" org.otaplatform.testkit.InfraMain "$@"; }
 random() { head -c 24 /dev/urandom | base64 | tr -d '/+=' ; }
 
 WORK="$(mktemp -d)"
