@@ -237,6 +237,27 @@ class BrokerAclTest {
     }
 
     @Test
+    void everyInternalTopicIsWrittenByOneAccountAndReadByAnotherInBothBrokersAcls() throws Exception {
+        String mosquitto = java.nio.file.Files.readString(RepoRoot.find().resolve("deploy/broker/acl-services.conf"));
+        String emqx = java.nio.file.Files.readString(RepoRoot.find().resolve("deploy/overlays/prod/emqx.yaml"));
+        List<String> topics = new java.util.ArrayList<>();
+        for (java.lang.reflect.Field f : org.otaplatform.contract.InternalTopics.class.getFields()) {
+            if (f.getType() == String.class && !f.getName().equals("ROOT")) {
+                topics.add((String) f.get(null));
+            }
+        }
+        assertThat(topics).hasSizeGreaterThanOrEqualTo(7);
+        for (String topic : topics) {
+            // a topic missing here works in the tests (an open broker) and is refused in every deployment
+            assertThat(mosquitto).as("acl-services.conf writes " + topic).contains("topic write " + topic + "\n");
+            assertThat(mosquitto).as("acl-services.conf reads " + topic).contains("topic read " + topic + "\n");
+            assertThat(emqx.split("\"" + topic + "\"", -1))
+                    .as("emqx.yaml's ACL publishes and subscribes " + topic)
+                    .hasSizeGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
     void aWrongPasswordIsRefused() {
         MqttClient intruder = MqttClient.create(
                 vertx, new MqttClientOptions().setUsername("gw-a").setPassword("guess"));

@@ -18,35 +18,23 @@ final class TestCertificates {
 
     /** A self-signed CA in {@code dir/<name>.crt} and {@code .key}; returns the certificate. */
     static Path authority(Path dir, String name) throws Exception {
-        Path key = dir.resolve(name + ".key");
         Path crt = dir.resolve(name + ".crt");
-        run(List.of(
-                "openssl",
-                "req",
+        newKey(
+                dir.resolve(name + ".key"),
+                crt,
+                "/CN=" + name,
                 "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                key.toString(),
-                "-out",
-                crt.toString(),
                 "-days",
                 "1",
-                "-subj",
-                "/CN=" + name,
                 "-addext",
                 "basicConstraints=critical,CA:TRUE",
                 "-addext",
-                "keyUsage=critical,keyCertSign,cRLSign"));
+                "keyUsage=critical,keyCertSign,cRLSign");
         return crt;
     }
 
     /** A server certificate {@code dir/<name>.crt} and {@code .key} for the DNS name and IP, signed by the CA. */
     static Path server(Path dir, String ca, String name, String dns, String ip) throws Exception {
-        Path key = dir.resolve(name + ".key");
         Path csr = dir.resolve(name + ".csr");
         Path crt = dir.resolve(name + ".crt");
         Path ext = dir.resolve(name + ".ext");
@@ -54,20 +42,7 @@ final class TestCertificates {
                 ext,
                 "subjectAltName=DNS:" + dns + ",IP:" + ip + "\nextendedKeyUsage=serverAuth\n",
                 StandardCharsets.UTF_8);
-        run(List.of(
-                "openssl",
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                key.toString(),
-                "-out",
-                csr.toString(),
-                "-subj",
-                "/CN=" + dns));
+        newKey(dir.resolve(name + ".key"), csr, "/CN=" + dns);
         run(List.of(
                 "openssl",
                 "x509",
@@ -86,6 +61,26 @@ final class TestCertificates {
                 "-extfile",
                 ext.toString()));
         return crt;
+    }
+
+    /** A new P-256 key into {@code key} and its request (or, with -x509, certificate) into {@code out}. */
+    private static void newKey(Path key, Path out, String subject, String... more) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                "openssl",
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                out.toString(),
+                "-subj",
+                subject));
+        command.addAll(List.of(more));
+        run(command);
     }
 
     static void run(List<String> command) throws Exception {

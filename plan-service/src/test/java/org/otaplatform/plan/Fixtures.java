@@ -12,6 +12,7 @@ import org.otaplatform.contract.codec.MessageCodec;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.FirmwareEvent;
 import org.otaplatform.contract.internal.GatewayState;
+import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.contract.wire.FirmwareType;
 import org.otaplatform.testkit.TestMqttClient;
@@ -40,6 +41,29 @@ public final class Fixtures {
     /** A sub-device's state as device-gateway-service announces it. */
     public static void device(TestMqttClient bus, DeviceState state) {
         publish(bus, InternalTopics.DEVICE_EVENTS, DeviceState.TYPE, state);
+    }
+
+    /** An attached, online sub-device of gateway {@code gw} running {@code version} (sequence {@code seq}). */
+    public static void device(TestMqttClient bus, String product, String key, String gw, String version, long seq) {
+        device(bus, new DeviceState(product, key, gw, true, version, "ATTACHED", seq));
+    }
+
+    /** A gateway's progress report as device-gateway-service forwards it. */
+    public static void report(TestMqttClient bus, GatewayUplink.Progress progress) {
+        publish(bus, InternalTopics.GATEWAY_UPLINK, GatewayUplink.Progress.TYPE, progress);
+    }
+
+    /** A gateway's upgrade request as device-gateway-service forwards it. */
+    public static void report(TestMqttClient bus, GatewayUplink.Request request) {
+        publish(bus, InternalTopics.GATEWAY_UPLINK, GatewayUplink.Request.TYPE, request);
+    }
+
+    /** Waits until plan-service's views hold the product's {@code devices} sub-devices and its one package. */
+    public static void awaitViews(io.vertx.mutiny.sqlclient.Pool pool, String product, int devices) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> count(pool, "SELECT count(*) FROM device_view WHERE product_key = $1", product) == devices
+                        && count(pool, "SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
     }
 
     public static void gateway(TestMqttClient bus, String gatewayId, boolean online, long seq) {

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.otaplatform.plan.Fixtures.device;
+import static org.otaplatform.plan.Fixtures.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,7 +45,7 @@ class PlanCorrectnessTest {
             String firmwareId = Fixtures.firmware(bus, product, "2.0", "UNVERIFIED");
             Fixtures.gateway(bus, gw, true, 1);
             device(bus, product, "d1", gw, "1.0", 1);
-            awaitViews(product, 1);
+            Fixtures.awaitViews(pool, product, 1);
             String plan = Fixtures.activated(
                     "{\"name\":\"" + product + "\",\"productKey\":\"" + product + "\",\"firmwareId\":\"" + firmwareId
                             + "\",\"mode\":\"MANUAL\",\"timeZone\":\"UTC\",\"upgradeNotes\":{\"en\":\"Fixes pairing\"}}");
@@ -88,7 +90,7 @@ class PlanCorrectnessTest {
             Fixtures.gateway(bus, gw, true, 1);
             device(bus, product, "d1", gw, "1.0", 1);
             device(bus, product, "d2", gw, "1.0", 1);
-            awaitViews(product, 2);
+            Fixtures.awaitViews(pool, product, 2);
             String plan = Fixtures.activeSilentPlan(
                     product, firmwareId, ",\"maxConcurrentPerGateway\":2,\"retry\":{\"maxAttempts\":1}");
             await().atMost(Duration.ofSeconds(15))
@@ -227,7 +229,7 @@ class PlanCorrectnessTest {
         String firmwareId = Fixtures.firmware(bus, product, "2.0", "UNVERIFIED");
         Fixtures.gateway(bus, gw, online, 1);
         Fixtures.device(bus, new DeviceState(product, "d1", gw, online, "1.0", "ATTACHED", 1));
-        awaitViews(product, 1);
+        Fixtures.awaitViews(pool, product, 1);
         return Fixtures.activated("{\"name\":\"" + product + "\",\"productKey\":\"" + product
                 + "\",\"firmwareId\":\"" + firmwareId + "\",\"mode\":\"MANUAL\",\"timeZone\":\"UTC\","
                 + "\"upgradeNotes\":{\"en\":\"Fixes pairing\"}" + extra + "}");
@@ -268,24 +270,6 @@ class PlanCorrectnessTest {
                 .readTree(bus.await(m -> m.payload().contains("\"inReplyTo\":\"" + msgId + "\""))
                         .payload())
                 .get("data");
-    }
-
-    private static void report(TestMqttClient bus, GatewayUplink.Request request) {
-        Fixtures.publish(bus, InternalTopics.GATEWAY_UPLINK, GatewayUplink.Request.TYPE, request);
-    }
-
-    private static void report(TestMqttClient bus, GatewayUplink.Progress progress) {
-        Fixtures.publish(bus, InternalTopics.GATEWAY_UPLINK, GatewayUplink.Progress.TYPE, progress);
-    }
-
-    private static void device(TestMqttClient bus, String product, String key, String gw, String version, long seq) {
-        Fixtures.device(bus, new DeviceState(product, key, gw, true, version, "ATTACHED", seq));
-    }
-
-    private void awaitViews(String product, int devices) {
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> count("SELECT count(*) FROM device_view WHERE product_key = $1", product) == devices
-                        && count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
     }
 
     private long count(String sql, String product) {

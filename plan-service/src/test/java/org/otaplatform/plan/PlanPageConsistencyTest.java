@@ -3,6 +3,8 @@ package org.otaplatform.plan;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.otaplatform.plan.Fixtures.device;
+import static org.otaplatform.plan.Fixtures.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.otaplatform.contract.InternalTopics;
-import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.testkit.MqttBroker;
 import org.otaplatform.testkit.TestMqttClient;
@@ -50,7 +51,7 @@ class PlanPageConsistencyTest {
             Fixtures.gateway(bus, gw, true, 1);
             device(bus, product, "d1", gw, "1.0", 1);
             device(bus, product, "d2", gw, "1.0", 1);
-            awaitViews(product, 2);
+            Fixtures.awaitViews(pool, product, 2);
             String plan = Fixtures.activeSilentPlan(product, firmwareId, ",\"maxConcurrentPerGateway\":2");
             await().atMost(Duration.ofSeconds(15))
                     .until(() ->
@@ -75,21 +76,5 @@ class PlanPageConsistencyTest {
                     .body("stats.upToDate", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
                     .body("stats.targeted", equalTo(2));
         }
-    }
-
-    private static void report(TestMqttClient bus, GatewayUplink.Progress progress) {
-        Fixtures.publish(bus, InternalTopics.GATEWAY_UPLINK, GatewayUplink.Progress.TYPE, progress);
-    }
-
-    private static void device(TestMqttClient bus, String product, String key, String gw, String version, long seq) {
-        Fixtures.device(bus, new DeviceState(product, key, gw, true, version, "ATTACHED", seq));
-    }
-
-    private void awaitViews(String product, int devices) {
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> Fixtures.count(pool, "SELECT count(*) FROM device_view WHERE product_key = $1", product)
-                                == devices
-                        && Fixtures.count(pool, "SELECT count(*) FROM firmware_view WHERE product_key = $1", product)
-                                == 1);
     }
 }

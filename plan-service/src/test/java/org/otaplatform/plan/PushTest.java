@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.otaplatform.plan.Fixtures.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -780,10 +781,6 @@ class PushTest {
 
     private static void report(TestMqttClient bus, Object data, String type) {
         Fixtures.publish(bus, InternalTopics.GATEWAY_UPLINK, type, data);
-    }
-
-    private static void publish(TestMqttClient bus, String topic, String type, Object data) {
-        Fixtures.publish(bus, topic, type, data);
     }
 
     private long count(String sql, String param) {

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.otaplatform.plan.Fixtures.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.restassured.http.ContentType;
@@ -26,7 +27,6 @@ import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.GatewayState;
 import org.otaplatform.contract.internal.GatewayUplink;
-import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.testkit.JwtTokens;
 import org.otaplatform.testkit.MqttBroker;
 import org.otaplatform.testkit.PostgresServer;
@@ -206,13 +206,6 @@ class TwoReplicasIT {
                 }
             }
         }
-    }
-
-    private static void publish(TestMqttClient bus, String topic, String type, Object data) {
-        bus.publish(
-                topic,
-                InternalMessage.of(type, "test", System.currentTimeMillis(), data)
-                        .encode());
     }
 
     private static long count(String sql) throws Exception {

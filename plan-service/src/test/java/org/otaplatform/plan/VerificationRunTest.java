@@ -2,6 +2,7 @@ package org.otaplatform.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.otaplatform.plan.Fixtures.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,7 +19,6 @@ import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.FirmwareEvent;
 import org.otaplatform.contract.internal.GatewayState;
 import org.otaplatform.contract.internal.GatewayUplink;
-import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.contract.internal.VerificationRequest;
 import org.otaplatform.contract.message.SubDeviceRef;
 import org.otaplatform.contract.wire.FirmwareType;
@@ -133,12 +133,5 @@ class VerificationRunTest {
                         && n.path("data").path("productKey").asText().equals(product))
                 .map(n -> n.get("data"))
                 .toList();
-    }
-
-    private static void publish(TestMqttClient bus, String topic, String type, Object data) {
-        bus.publish(
-                topic,
-                InternalMessage.of(type, "test", System.currentTimeMillis(), data)
-                        .encode());
     }
 }

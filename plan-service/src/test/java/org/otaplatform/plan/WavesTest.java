@@ -48,7 +48,7 @@ class WavesTest {
                 device(bus, product, "d" + g + "a", product + "-g" + g, "1.0");
                 device(bus, product, "d" + g + "b", product + "-g" + g, "1.0");
             }
-            awaitViews(product, 6);
+            Fixtures.awaitViews(pool, product, 6);
             String plan = Fixtures.activeSilentPlan(
                     product,
                     firmwareId,
@@ -124,7 +124,7 @@ class WavesTest {
             for (int i = 1; i <= 6; i++) {
                 device(bus, product, "d" + i, gw, "1.0");
             }
-            awaitViews(product, 6);
+            Fixtures.awaitViews(pool, product, 6);
             String plan = Fixtures.activeSilentPlan(
                     product,
                     firmwareId,
@@ -198,7 +198,7 @@ class WavesTest {
             for (int i = 0; i < 10; i++) {
                 device(bus, product, "d" + i, gw, "1.0");
             }
-            awaitViews(product, 10);
+            Fixtures.awaitViews(pool, product, 10);
             String plan = Fixtures.activeSilentPlan(
                     product,
                     firmwareId,
@@ -320,13 +320,5 @@ class WavesTest {
 
     private static void device(TestMqttClient bus, String product, String key, String gw, String version) {
         Fixtures.device(bus, new DeviceState(product, key, gw, true, version, "ATTACHED", 1));
-    }
-
-    private void awaitViews(String product, int devices) {
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> Fixtures.count(pool, "SELECT count(*) FROM device_view WHERE product_key = $1", product)
-                                == devices
-                        && Fixtures.count(pool, "SELECT count(*) FROM firmware_view WHERE product_key = $1", product)
-                                == 1);
     }
 }

@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.otaplatform.common.audit.AuditLog;
 import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.error.ErrorCode;
 import org.otaplatform.common.error.FieldError;
@@ -85,7 +86,7 @@ public class DeviceImports {
      * Registers every row, or none: a row whose deviceKey the product has already is named in a 422, as is
      * a gateway id registered under another gateway product.
      */
-    public Imported register(String productKey, ImportRows rows, AuditLog.Actor actor) {
+    public Imported register(String productKey, ImportRows rows, AuditLog.Caller actor) {
         String[] keys = rows.keys();
         String[] names = rows.names();
         String[] secrets = new String[keys.length];

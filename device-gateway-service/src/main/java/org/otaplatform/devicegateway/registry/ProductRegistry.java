@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.otaplatform.common.audit.AuditLog;
 import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.error.ErrorCode;
 import org.otaplatform.common.error.FieldError;
@@ -45,7 +46,7 @@ public class ProductRegistry {
     /** A product, with the secret issued by this call (null when none was). */
     public record ProductWithSecret(Product product, String productSecret) {}
 
-    public Uni<ProductWithSecret> createProduct(ProductRequest request, AuditLog.Actor actor) {
+    public Uni<ProductWithSecret> createProduct(ProductRequest request, AuditLog.Caller actor) {
         List<FieldError> errors = new ArrayList<>();
         String productKey = request.productKey();
         if (!Identifiers.isProductKey(productKey)) {
@@ -95,7 +96,7 @@ public class ProductRegistry {
      * devices). Turning dynamic registration on issues a product secret, returned this once; turning it off
      * forgets the secret.
      */
-    public Uni<ProductWithSecret> updateProduct(String productKey, ProductPatch patch, AuditLog.Actor actor) {
+    public Uni<ProductWithSecret> updateProduct(String productKey, ProductPatch patch, AuditLog.Caller actor) {
         List<FieldError> errors = new ArrayList<>();
         if (patch.name() != null) {
             checkName(patch.name(), true, errors);
@@ -135,7 +136,7 @@ public class ProductRegistry {
         }));
     }
 
-    public Uni<Void> deleteProduct(String productKey, AuditLog.Actor actor) {
+    public Uni<Void> deleteProduct(String productKey, AuditLog.Caller actor) {
         return Panache.withTransaction(() -> store.lockProduct(productKey).flatMap(found -> {
             Product before = found.orElseThrow(() -> ApiException.notFound("product", productKey));
             return store.deleteProduct(productKey).flatMap(deleted -> {
@@ -151,7 +152,7 @@ public class ProductRegistry {
     }
 
     /** A new product secret for dynamic registration, returned this once; the old one stops working. */
-    public Uni<String> rotateProductSecret(String productKey, AuditLog.Actor actor) {
+    public Uni<String> rotateProductSecret(String productKey, AuditLog.Caller actor) {
         return Panache.withTransaction(() -> store.lockProduct(productKey).flatMap(found -> {
             Product product = found.orElseThrow(() -> ApiException.notFound("product", productKey));
             if (!product.dynamicRegistration()) {

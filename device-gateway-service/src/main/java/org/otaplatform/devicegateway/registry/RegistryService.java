@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.otaplatform.common.audit.AuditLog;
 import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.error.ErrorCode;
 import org.otaplatform.common.error.FieldError;
@@ -29,7 +30,9 @@ import org.otaplatform.devicegateway.session.SubDeviceStore.DeviceRow;
  * {@link ProductRegistry}'s).
  * Each write runs in one transaction with the events it causes (a binding change is announced on {@code
  * device/events}, where plan-service learns which sub-devices it may upgrade) and is recorded in the audit
- * log with who made it. A secret is returned by the call that issues it and never again.
+ * log with who made it (the token's subject, or {@code gateway:<id>} for what a gateway's message changed)
+ * and what it was and is now, as the API shows it: never a secret, and a rotation only as the fact that it
+ * happened. A secret is returned by the call that issues it and never again.
  */
 @ApplicationScoped
 public class RegistryService {
@@ -62,7 +65,7 @@ public class RegistryService {
     // --- devices ----------------------------------------------------------------------------------
 
     /** Registers one device and issues its secret. A gateway's deviceKey is its gatewayId. */
-    public Uni<DeviceWithSecret> createDevice(String productKey, String deviceKey, String name, AuditLog.Actor actor) {
+    public Uni<DeviceWithSecret> createDevice(String productKey, String deviceKey, String name, AuditLog.Caller actor) {
         List<FieldError> errors = new ArrayList<>();
         checkName(name, false, errors);
         return Panache.withTransaction(() -> store.lockProduct(productKey).flatMap(found -> {
@@ -122,7 +125,7 @@ public class RegistryService {
      * tasks; its gateway's unacknowledged upgrade of it is not sent again. A gateway's sub-devices are
      * unbound with it.
      */
-    public Uni<Void> deleteDevice(String productKey, String deviceKey, AuditLog.Actor actor) {
+    public Uni<Void> deleteDevice(String productKey, String deviceKey, AuditLog.Caller actor) {
         return Panache.withTransaction(() -> store.device(productKey, deviceKey).flatMap(found -> {
             RegisteredDevice device = found.orElseThrow(() -> notRegistered(productKey, deviceKey));
             Uni<Void> unbound = device.nodeType() == NodeType.GATEWAY
@@ -135,7 +138,7 @@ public class RegistryService {
     }
 
     /** A new secret for a device, returned this once; proofs made with the old one stop verifying. */
-    public Uni<String> rotateDeviceSecret(String productKey, String deviceKey, AuditLog.Actor actor) {
+    public Uni<String> rotateDeviceSecret(String productKey, String deviceKey, AuditLog.Caller actor) {
         String secret = vault.generate();
         return Panache.withTransaction(() -> store.replaceDeviceSecret(
                                 productKey, deviceKey, vault.seal(productKey, deviceKey, secret))
@@ -159,7 +162,7 @@ public class RegistryService {
      * An operator binds a registered sub-device to a gateway, moving it from any other. It is attached when
      * the gateway next lists it (no proof needed then); tasks sent to its old gateway end.
      */
-    public Uni<RegisteredDevice> bind(String gatewayId, String productKey, String deviceKey, AuditLog.Actor actor) {
+    public Uni<RegisteredDevice> bind(String gatewayId, String productKey, String deviceKey, AuditLog.Caller actor) {
         SubDeviceRef key = new SubDeviceRef(productKey, deviceKey);
         return Panache.withTransaction(() -> subDeviceOf(key)
                         .flatMap(before -> store.gatewayKnown(gatewayId).flatMap(known -> {
@@ -188,7 +191,7 @@ public class RegistryService {
     }
 
     /** An operator unbinds a sub-device from its gateway: no gateway speaks for it until it is bound again. */
-    public Uni<Void> unbind(String gatewayId, String productKey, String deviceKey, AuditLog.Actor actor) {
+    public Uni<Void> unbind(String gatewayId, String productKey, String deviceKey, AuditLog.Caller actor) {
         SubDeviceRef key = new SubDeviceRef(productKey, deviceKey);
         return Panache.withTransaction(() -> subDeviceOf(key).flatMap(before -> {
             if (!gatewayId.equals(before.gatewayId())) {

@@ -59,7 +59,7 @@ public class UplinkService {
 
     private final Resyncs resyncs;
 
-    private final org.otaplatform.devicegateway.registry.AuditLog audit;
+    private final org.otaplatform.common.audit.AuditLog audit;
 
     UplinkService(
             SessionStore sessions,
@@ -72,7 +72,7 @@ public class UplinkService {
             DeviceEvents events,
             UplinkBatch reports,
             Resyncs resyncs,
-            org.otaplatform.devicegateway.registry.AuditLog audit) {
+            org.otaplatform.common.audit.AuditLog audit) {
         this.audit = audit;
         this.sessions = sessions;
         this.subDevices = subDevices;
@@ -363,7 +363,7 @@ public class UplinkService {
         after.put("registered", registeredNow);
         after.put("movedFrom", movedFrom);
         return audit.record(
-                org.otaplatform.devicegateway.registry.AuditLog.Actor.gateway(gatewayId),
+                org.otaplatform.common.audit.AuditLog.Caller.gateway(gatewayId),
                 "binding.claim",
                 "gateway/" + gatewayId,
                 null,

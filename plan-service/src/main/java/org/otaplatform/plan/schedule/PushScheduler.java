@@ -284,7 +284,9 @@ public class PushScheduler {
                                                 fw.target(),
                                                 null,
                                                 null,
-                                                d.ackTimeoutSeconds())
+                                                d.ackTimeoutSeconds(),
+                                                // manual plans have no waves
+                                                null)
                                         .map(inserted -> inserted ? 1 : 0))
                                 .collect()
                                 .with(java.util.stream.Collectors.summingInt(Integer::intValue))));

@@ -38,37 +38,10 @@ public class TaskStore {
         }
     }
 
-    /** Inserts a new task; false when the device has an open task already (the unique index said no). */
-    public Uni<Boolean> insert(
-            UUID id,
-            UUID planId,
-            String productKey,
-            String deviceKey,
-            String gatewayId,
-            int attempt,
-            TaskState state,
-            String fromVersion,
-            String toVersion,
-            Instant ackDeadline,
-            Instant deadline,
-            int ackTimeoutSeconds) {
-        return insert(
-                id,
-                planId,
-                productKey,
-                deviceKey,
-                gatewayId,
-                attempt,
-                state,
-                fromVersion,
-                toVersion,
-                ackDeadline,
-                deadline,
-                ackTimeoutSeconds,
-                null);
-    }
-
-    /** {@link #insert}, the task in wave {@code wave} of its plan (null: the plan has no waves). */
+    /**
+     * Inserts a new task, in wave {@code wave} of its plan (null: the plan has no waves); false when the device
+     * has an open task already (the unique index said no).
+     */
     public Uni<Boolean> insert(
             UUID id,
             UUID planId,

@@ -252,9 +252,9 @@ public class Webhooks {
     /** A subscription's deliveries, newest first, each with its attempts; {@code state} optional. */
     public Uni<Page<Delivery>> deliveries(UUID subscriptionId, String state, PageRequest page) {
         return subscription(subscriptionId).flatMap(s -> {
-            String where = " WHERE subscription_id = $1 AND (CAST($2 AS text) = '' OR state = CAST($2 AS text))";
+            String where = " WHERE d.subscription_id = $1 AND (CAST($2 AS text) = '' OR d.state = CAST($2 AS text))";
             Tuple filter = Tuple.of(subscriptionId, state == null ? "" : state);
-            Uni<Long> total = pool.preparedQuery("SELECT count(*) FROM webhook_delivery" + where)
+            Uni<Long> total = pool.preparedQuery("SELECT count(*) FROM webhook_delivery d" + where)
                     .execute(filter)
                     .map(rows -> rows.iterator().next().getLong(0));
             Uni<List<Delivery>> items = pool.preparedQuery("SELECT d.id, d.subscription_id, d.event_id, d.event_type,"
@@ -263,8 +263,7 @@ public class Webhooks {
                             + "   'status', a.status, 'error', a.error, 'millis', a.millis) ORDER BY a.id), '[]')"
                             + "   FROM webhook_attempt a WHERE a.delivery_id = d.id)::text"
                             + " FROM webhook_delivery d"
-                            + where.replace("subscription_id", "d.subscription_id")
-                                    .replace("state =", "d.state =")
+                            + where
                             + " ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4")
                     .execute(Tuple.of(
                             subscriptionId, state == null ? "" : state, page.size(), (long) page.page() * page.size()))
