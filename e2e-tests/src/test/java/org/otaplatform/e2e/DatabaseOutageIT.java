@@ -139,6 +139,11 @@ class DatabaseOutageIT {
                                 .as("unpublished outbox rows in %s", database)
                                 .isZero());
             }
+            // the timeout pass accounted for the outage (it gives open tasks their time back): without it a
+            // broken pass would time out nothing either, and this test would pass for the wrong reason
+            assertThat(Files.readString(platform.plan.log()))
+                    .as("plan-service's log")
+                    .containsPattern("no timeout pass for \\d+ s .*: \\d+ open tasks get that time back");
             for (ServiceProcess service : List.of(platform.firmware, platform.plan, platform.gateway)) {
                 assertThat(service.metric("ota_messages_dead_lettered_total"))
                         .as("dead letters of %s", service.name())

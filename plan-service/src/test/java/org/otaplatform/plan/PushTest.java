@@ -168,6 +168,30 @@ class PushTest {
             assertThat(secondsLeft)
                     .as("the 60 s given back, less the 1 s overdue and the 3 s waited")
                     .isBetween(50L, 60L);
+
+            // a task long overdue when the outage began gets at least its whole ack window (10 s) from now:
+            // its answer waited in the broker, behind everything else, and is consumed only now
+            pool.withTransaction(c -> c.query("UPDATE timeout_clock SET last_pass = now() - interval '60 s'")
+                            .execute()
+                            .flatMap(v -> c.preparedQuery("UPDATE upgrade_task SET ack_deadline = now() - interval"
+                                            + " '100 s' WHERE id = $1")
+                                    .execute(Tuple.of(UUID.fromString(task)))))
+                    .await()
+                    .indefinitely();
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(4))
+                    .until(() -> state(id, task).equals("NOTIFIED"));
+            long windowLeft = pool.preparedQuery(
+                            "SELECT extract(epoch FROM ack_deadline - now())::bigint FROM upgrade_task WHERE id = $1")
+                    .execute(Tuple.of(UUID.fromString(task)))
+                    .await()
+                    .indefinitely()
+                    .iterator()
+                    .next()
+                    .getLong(0);
+            assertThat(windowLeft)
+                    .as("a whole ack window of 10 s from the pass, less the 2 s waited")
+                    .isBetween(5L, 10L);
         }
     }
 

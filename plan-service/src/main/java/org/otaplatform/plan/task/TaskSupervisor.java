@@ -68,7 +68,10 @@ public class TaskSupervisor implements PlanTasks, TaskEffects {
      * Notes this pass in {@code timeout_clock}; when the previous one was more than {@link #OUTAGE_SECONDS}
      * ago (the database away or read-only, every replica down), the open tasks' ack deadlines and deadlines
      * move on by the whole gap, in the same transaction, so that an outage times out no task: the gateways'
-     * answers waited in the broker meanwhile. The row lock lets one replica account for a gap, once.
+     * answers waited in the broker meanwhile. An ack deadline also gets at least a whole ack window from now:
+     * the answers that waited are consumed only after the outage, behind everything else that waited (a
+     * database outage of 30 s with 1,000 devices in flight left 160 acks consumed a few seconds after
+     * deadlines moved by the gap alone). The row lock lets one replica account for a gap, once.
      */
     Uni<Void> outageAccounted() {
         return pool.withTransaction(c -> c.query("WITH prev AS (SELECT last_pass FROM timeout_clock WHERE id = 1"
@@ -81,11 +84,13 @@ public class TaskSupervisor implements PlanTasks, TaskEffects {
                         return Uni.createFrom().voidItem();
                     }
                     return c.preparedQuery("UPDATE upgrade_task SET"
-                                    + " ack_deadline = ack_deadline + make_interval(secs => $1),"
+                                    + " ack_deadline = CASE WHEN ack_deadline IS NOT NULL THEN"
+                                    + "   greatest(ack_deadline + make_interval(secs => $1),"
+                                    + "   CAST($2 AS timestamptz) + make_interval(secs => ack_timeout_seconds)) END,"
                                     + " deadline = deadline + make_interval(secs => $1)"
                                     + " WHERE state IN " + TaskState.OPEN_SQL
                                     + " AND (ack_deadline IS NOT NULL OR deadline IS NOT NULL)")
-                            .execute(io.vertx.mutiny.sqlclient.Tuple.of((double) gap))
+                            .execute(io.vertx.mutiny.sqlclient.Tuple.of((double) gap, clock.nowUtc()))
                             .invoke(moved -> LOG.warnf(
                                     "no timeout pass for %d s (the database was away or every replica"
                                             + " down): %d open tasks get that time back",
