@@ -77,9 +77,15 @@ class DatabaseOutageIT {
                             + "\"taskTimeoutSeconds\":120");
             platform.move(plan, "activate");
             long start = System.currentTimeMillis();
+            // mid-campaign, with upgrades waiting for their gateways' answers: what the outage must not time out
             await().atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> platform.plan(plan).getInt("stats.upToDate") >= 300);
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> platform.plan(plan).getInt("stats.upToDate") >= 300
+                            && count(
+                                            platform.planDatabase,
+                                            "SELECT count(*) FROM upgrade_task WHERE state = 'NOTIFIED'"
+                                                    + " AND ack_deadline IS NOT NULL")
+                                    > 0);
 
             readOnly(true);
             long readOnlyAt = (System.currentTimeMillis() - start) / 1000;
