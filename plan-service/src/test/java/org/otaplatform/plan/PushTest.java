@@ -146,53 +146,42 @@ class PushTest {
             String task = awaitUpgrades(bus, product, 1).get(0).get("taskId").asText();
 
             // as after 60 s without a timeout pass, during which the task's ack time ran out
-            pool.withTransaction(c -> c.query("UPDATE timeout_clock SET last_pass = now() - interval '60 s'")
-                            .execute()
-                            .flatMap(v -> c.preparedQuery("UPDATE upgrade_task SET ack_deadline = now() - interval"
-                                            + " '1 s' WHERE id = $1")
-                                    .execute(Tuple.of(UUID.fromString(task)))))
-                    .await()
-                    .indefinitely();
-
-            await().during(Duration.ofSeconds(3))
-                    .atMost(Duration.ofSeconds(5))
-                    .until(() -> state(id, task).equals("NOTIFIED"));
-            long secondsLeft = pool.preparedQuery(
-                            "SELECT extract(epoch FROM ack_deadline - now())::bigint FROM upgrade_task WHERE id = $1")
-                    .execute(Tuple.of(UUID.fromString(task)))
-                    .await()
-                    .indefinitely()
-                    .iterator()
-                    .next()
-                    .getLong(0);
-            assertThat(secondsLeft)
+            assertThat(ackSecondsLeftAfterAnOutage(id, task, 1, 3))
                     .as("the 60 s given back, less the 1 s overdue and the 3 s waited")
                     .isBetween(50L, 60L);
-
             // a task long overdue when the outage began gets at least its whole ack window (10 s) from now:
             // its answer waited in the broker, behind everything else, and is consumed only now
-            pool.withTransaction(c -> c.query("UPDATE timeout_clock SET last_pass = now() - interval '60 s'")
-                            .execute()
-                            .flatMap(v -> c.preparedQuery("UPDATE upgrade_task SET ack_deadline = now() - interval"
-                                            + " '100 s' WHERE id = $1")
-                                    .execute(Tuple.of(UUID.fromString(task)))))
-                    .await()
-                    .indefinitely();
-            await().during(Duration.ofSeconds(2))
-                    .atMost(Duration.ofSeconds(4))
-                    .until(() -> state(id, task).equals("NOTIFIED"));
-            long windowLeft = pool.preparedQuery(
-                            "SELECT extract(epoch FROM ack_deadline - now())::bigint FROM upgrade_task WHERE id = $1")
-                    .execute(Tuple.of(UUID.fromString(task)))
-                    .await()
-                    .indefinitely()
-                    .iterator()
-                    .next()
-                    .getLong(0);
-            assertThat(windowLeft)
+            assertThat(ackSecondsLeftAfterAnOutage(id, task, 100, 2))
                     .as("a whole ack window of 10 s from the pass, less the 2 s waited")
                     .isBetween(5L, 10L);
         }
+    }
+
+    /**
+     * Makes it look as if no timeout pass had run for 60 s while the task's ack deadline passed {@code overdue}
+     * seconds ago, checks that the task stays NOTIFIED for {@code waited} seconds of passes, and returns the
+     * seconds its ack deadline is then away.
+     */
+    private long ackSecondsLeftAfterAnOutage(String plan, String task, int overdue, int waited) {
+        pool.withTransaction(c -> c.query("UPDATE timeout_clock SET last_pass = now() - interval '60 s'")
+                        .execute()
+                        .flatMap(v -> c.preparedQuery(
+                                        "UPDATE upgrade_task SET ack_deadline = now() - make_interval(secs => $2)"
+                                                + " WHERE id = $1")
+                                .execute(Tuple.of(UUID.fromString(task), (double) overdue))))
+                .await()
+                .indefinitely();
+        await().during(Duration.ofSeconds(waited))
+                .atMost(Duration.ofSeconds(waited + 2))
+                .until(() -> state(plan, task).equals("NOTIFIED"));
+        return pool.preparedQuery(
+                        "SELECT extract(epoch FROM ack_deadline - now())::bigint FROM upgrade_task WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(task)))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     @Test
