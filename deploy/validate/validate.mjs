@@ -277,7 +277,8 @@ export async function validate(docs) {
       fault(w, `no ${path.relative(repo, properties)} to check its port against`);
       continue;
     }
-    const line = fs.readFileSync(properties, "utf8").match(/^quarkus\.http\.port=\$\{(\w+):(\d+)\}$/m);
+    const text = fs.readFileSync(properties, "utf8");
+    const line = text.match(/^quarkus\.http\.port=\$\{(\w+):(\d+)\}$/m);
     if (!line) {
       fault(w, "its application.properties sets no quarkus.http.port=${VAR:default}");
       continue;
@@ -293,7 +294,6 @@ export async function validate(docs) {
     }
     // health, metrics and OpenAPI on Quarkus's management interface: probes and scrapers go there, never
     // to the port the Ingress publishes
-    const text = fs.readFileSync(properties, "utf8");
     const managed = /^quarkus\.management\.enabled=true$/m.test(text);
     const mline = text.match(/^quarkus\.management\.port=\$\{(\w+):(\d+)\}$/m);
     if (!managed || !mline) {
@@ -319,7 +319,7 @@ export async function validate(docs) {
       fault(w, `prometheus.io/port ${annotated} is not the management port ${mexpected}`);
     }
     // every variable the service requires (${VAR} without a default, outside the dev and test profiles) is set
-    const required = [...fs.readFileSync(properties, "utf8").matchAll(/^[^%#\n][^\n]*\$\{(OTA_\w+)\}/gm)].map((m) => m[1]);
+    const required = [...text.matchAll(/^[^%#\n][^\n]*\$\{(OTA_\w+)\}/gm)].map((m) => m[1]);
     for (const variable of new Set(required)) {
       const inEnv = (container.env ?? []).some((e) => e.name === variable);
       if (!inEnv && config?.data?.[variable] === undefined) {

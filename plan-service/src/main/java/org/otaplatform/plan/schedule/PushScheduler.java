@@ -177,8 +177,9 @@ public class PushScheduler {
     private Uni<Integer> push(Plan plan, AtomicInteger room) {
         PlanDefinition d = plan.definition();
         boolean waved = !d.waves().isEmpty() && plan.mode == PlanMode.SILENT;
+        boolean open = PushTime.allows(d.timeZone(), d.startAt(), d.endAt(), d.pushWindows(), clock.now());
         // outside its period and windows a plan without waves has nothing to do (one with waves has its gates)
-        if (!waved && !PushTime.allows(d.timeZone(), d.startAt(), d.endAt(), d.pushWindows(), clock.now())) {
+        if (!waved && !open) {
             return Uni.createFrom().item(0);
         }
         return Panache.withSession(() -> PlanPackages.of(plan, firmware)).flatMap(found -> {
@@ -200,7 +201,9 @@ public class PushScheduler {
                                                         ? Waves.room(current.wave(), targeted, before)
                                                         : 0,
                                                 new java.util.concurrent.atomic.AtomicBoolean());
-                                        return push(plan, d, found.get(), room, round)
+                                        return (open
+                                                        ? push(plan, d, found.get(), room, round)
+                                                        : Uni.createFrom().item(0))
                                                 .call(sent -> waves.figures(plan.id, current.number())
                                                         .flatMap(after -> waves.decide(
                                                                 plan,
@@ -213,12 +216,12 @@ public class PushScheduler {
         });
     }
 
-    /** The push itself, inside the plan's period and push windows, with the plan's packages looked up once. */
+    /**
+     * The push itself, with the plan's packages looked up once; the caller has found the plan inside its
+     * period and push windows.
+     */
     private Uni<Integer> push(Plan plan, PlanDefinition d, PlanPackages fw, AtomicInteger room, WaveRound wave) {
         Instant now = clock.now();
-        if (!PushTime.allows(d.timeZone(), d.startAt(), d.endAt(), d.pushWindows(), now)) {
-            return Uni.createFrom().item(0);
-        }
         if (plan.mode == PlanMode.MANUAL) {
             return promotePending(plan, d, fw, now, room).flatMap(promoted -> offer(plan, d, fw, now));
         }
