@@ -9,7 +9,9 @@ public enum DownlinkType {
     CANCEL("cancel"),
     REPLY("reply"),
     ERROR("error"),
-    RESYNC("resync");
+    RESYNC("resync"),
+    /** Upgrade the gateway itself (v1 addition, 2026-12-06): the payload of {@code upgrade}. */
+    GATEWAY_UPGRADE("gateway-upgrade");
 
     private final String suffix;
 

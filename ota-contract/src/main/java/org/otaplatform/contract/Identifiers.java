@@ -11,6 +11,8 @@ public final class Identifiers {
     public static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     public static final Pattern PRODUCT_KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     public static final Pattern DEVICE_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** A device's hardware revision (v1 addition, 2026-12-06). */
+    public static final Pattern HARDWARE_REVISION = Pattern.compile("[A-Za-z0-9._-]{1,32}");
     /** Task, plan and firmware ids the platform issues; opaque to gateways. */
     public static final Pattern ENTITY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
@@ -35,6 +37,10 @@ public final class Identifiers {
 
     public static boolean isDeviceKey(String value) {
         return matches(value, 128, ".-_", true);
+    }
+
+    public static boolean isHardwareRevision(String value) {
+        return matches(value, 32, ".-_", false);
     }
 
     public static boolean isEntityId(String value) {

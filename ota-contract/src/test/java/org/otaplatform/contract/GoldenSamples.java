@@ -17,6 +17,7 @@ public final class GoldenSamples {
             "offline",
             "offline-with-id",
             "topology",
+            "hello-gateway-revision",
             "topology-signed",
             "status",
             "version",
@@ -26,7 +27,7 @@ public final class GoldenSamples {
             "progress-failed");
 
     public static final List<String> DOWNLINK =
-            List.of("upgrade", "cancel", "reply", "reply-no-upgrade", "error", "error-devices");
+            List.of("upgrade", "gateway-upgrade", "cancel", "reply", "reply-no-upgrade", "error", "error-devices");
 
     private GoldenSamples() {}
 
@@ -42,8 +43,11 @@ public final class GoldenSamples {
         return UplinkType.fromSuffix(name.split("-")[0]).orElseThrow();
     }
 
+    /** The type a sample is of: its whole name when that is a type ({@code gateway-upgrade}), else its first part. */
     public static DownlinkType downlinkType(String name) {
-        return DownlinkType.fromSuffix(name.split("-")[0]).orElseThrow();
+        return DownlinkType.fromSuffix(name)
+                .or(() -> DownlinkType.fromSuffix(name.split("-")[0]))
+                .orElseThrow();
     }
 
     private static byte[] load(String resource) {

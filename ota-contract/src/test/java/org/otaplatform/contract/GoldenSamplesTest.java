@@ -63,6 +63,29 @@ class GoldenSamplesTest {
     }
 
     @Test
+    void aGatewayReportsItsHardwareRevisionAndIsUpgradedWithUpgradesPayload() {
+        Hello hello = (Hello)
+                valid(MessageCodec.decodeUplink(UplinkType.HELLO, GoldenSamples.uplink("hello-gateway-revision")));
+        assertThat(hello.gateway().hardwareRevision()).isEqualTo("B2");
+
+        Object upgrade = valid(
+                MessageCodec.decodeDownlink(DownlinkType.GATEWAY_UPGRADE, GoldenSamples.downlink("gateway-upgrade")));
+        assertThat(upgrade.getClass())
+                .isEqualTo(valid(MessageCodec.decodeDownlink(DownlinkType.UPGRADE, GoldenSamples.downlink("upgrade")))
+                        .getClass());
+    }
+
+    @Test
+    void aBadHardwareRevisionIsRefusedByName() {
+        String hello = new String(
+                        GoldenSamples.uplink("hello-gateway-revision"), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"B2\"", "\"B 2;drop\"");
+        Decoded<?> decoded = MessageCodec.decodeUplink(UplinkType.HELLO, hello.getBytes());
+        assertThat(decoded).isNotInstanceOf(Decoded.Valid.class);
+        assertThat(decoded.toString()).contains("hardwareRevision");
+    }
+
+    @Test
     void aLastWillWithoutIdOrClockIsAValidOffline() {
         Offline offline = (Offline) valid(MessageCodec.decodeUplink(UplinkType.OFFLINE, "{}".getBytes()));
 

@@ -21,7 +21,7 @@ final class DownlinkDecoders {
 
     static Decoded<? extends DownlinkMessage> decode(DownlinkType type, JsonObjectReader r) {
         return switch (type) {
-            case UPGRADE -> upgrade(r);
+            case UPGRADE, GATEWAY_UPGRADE -> upgrade(r);
             case CANCEL -> cancel(r);
             case REPLY -> reply(r);
             case ERROR -> error(r);

@@ -44,6 +44,8 @@ final class UplinkDecoders {
         String gwProduct =
                 gw.map(g -> g.string("productKey", Rule.PRODUCT_KEY, true)).orElse(null);
         String gwVersion = gw.map(g -> g.string("version", Rule.VERSION, true)).orElse(null);
+        String gwRevision = gw.map(g -> g.string("hardwareRevision", Rule.HARDWARE_REVISION, false))
+                .orElse(null);
         List<Hello.SubDeviceSnapshot> devices = r.list(
                 "subDevices",
                 true,
@@ -57,7 +59,11 @@ final class UplinkDecoders {
         return h.violations()
                 .result(
                         h.msgId(),
-                        () -> new Hello(h.msgIdValue(), h.ts(), new Hello.GatewayInfo(gwProduct, gwVersion), devices));
+                        () -> new Hello(
+                                h.msgIdValue(),
+                                h.ts(),
+                                new Hello.GatewayInfo(gwProduct, gwVersion, gwRevision),
+                                devices));
     }
 
     private static Decoded<Offline> offline(JsonObjectReader r) {

@@ -52,7 +52,11 @@ public final class GatewayUplink {
         }
     }
 
-    /** One report of a {@link Reports}: an ack ({@code state} null) or a progress report. */
+    /**
+     * One report of a {@link Reports}: an ack ({@code state} null), a progress report, or (since 2026-12-06,
+     * {@code boot} true) the version a gateway runs after it reconnected, for its own newest task named by
+     * {@code taskId}: after a gateway upgrade the version that boots decides it.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Entry(
@@ -65,7 +69,27 @@ public final class GatewayUplink {
             Integer percent,
             String version,
             String errorCode,
-            String errorMessage) {
+            String errorMessage,
+            Boolean boot) {
+
+        public Entry(
+                String gatewayId,
+                String msgId,
+                String taskId,
+                Boolean accept,
+                String reason,
+                String state,
+                Integer percent,
+                String version,
+                String errorCode,
+                String errorMessage) {
+            this(gatewayId, msgId, taskId, accept, reason, state, percent, version, errorCode, errorMessage, null);
+        }
+
+        /** The gateway reconnected running {@code version}; {@code msgId} is its hello's. */
+        public static Entry boot(String gatewayId, String msgId, String taskId, String version) {
+            return new Entry(gatewayId, msgId, taskId, null, null, null, null, version, null, null, true);
+        }
 
         public static Entry ack(Ack ack) {
             return new Entry(
@@ -96,7 +120,11 @@ public final class GatewayUplink {
         }
 
         public boolean isAck() {
-            return state == null;
+            return state == null && !isBoot();
+        }
+
+        public boolean isBoot() {
+            return Boolean.TRUE.equals(boot);
         }
     }
 }

@@ -10,7 +10,13 @@ public record Hello(String msgId, long ts, GatewayInfo gateway, List<SubDeviceSn
         subDevices = List.copyOf(subDevices);
     }
 
-    public record GatewayInfo(String productKey, String version) {}
+    /** The gateway's own product and firmware; {@code hardwareRevision} optional (v1 addition, 2026-12-06). */
+    public record GatewayInfo(String productKey, String version, String hardwareRevision) {
+
+        public GatewayInfo(String productKey, String version) {
+            this(productKey, version, null);
+        }
+    }
 
     /** A sub-device as the gateway sees it; {@code auth} (optional) proves the gateway may speak for it. */
     public record SubDeviceSnapshot(

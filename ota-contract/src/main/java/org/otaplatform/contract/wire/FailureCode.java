@@ -9,5 +9,10 @@ public enum FailureCode {
     DEVICE_UNREACHABLE,
     LOW_BATTERY,
     BUSY,
-    OTHER
+    OTHER,
+    /**
+     * The device came back on its old firmware after installing (its bootloader fell back): recorded by the
+     * platform from the version a gateway reports after an upgrade, or reported by a gateway itself.
+     */
+    ROLLED_BACK
 }
