@@ -87,6 +87,35 @@ final class Gateways {
                 .encode();
     }
 
+    /** A gateway's own upgrade ({@code gatewayFirmware}) of its product {@code productKey}, from 1.0.0 to 1.1.0. */
+    static byte[] gatewayUpgradeCommand(String gatewayId, String taskId, String productKey, String deviceKey) {
+        return InternalMessage.of(
+                        GatewayCommand.Upgrade.TYPE,
+                        "plan-service",
+                        System.currentTimeMillis(),
+                        new GatewayCommand.Upgrade(
+                                gatewayId,
+                                taskId,
+                                "plan-gw",
+                                productKey,
+                                deviceKey,
+                                "1.0.0",
+                                "1.1.0",
+                                120,
+                                System.currentTimeMillis() + 3_600_000,
+                                UUID.randomUUID().toString(),
+                                "FULL",
+                                4096,
+                                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                                "c2lnbmF0dXJl",
+                                "k1",
+                                null,
+                                null,
+                                "gateway firmware",
+                                true))
+                .encode();
+    }
+
     static String commandsTopic() {
         return InternalTopics.GATEWAY_COMMANDS;
     }

@@ -95,6 +95,8 @@ public class CommandConsumer {
         return GatewayCommand.Upgrade.TYPE.equals(message.type())
                 ? message.dataAs(GatewayCommand.Upgrade.class)
                         .filter(c -> Identifiers.isGatewayId(c.gatewayId()) && Identifiers.isEntityId(c.taskId()))
+                        // a gateway's own upgrade is about that gateway and nothing else
+                        .filter(c -> !c.upgradesGateway() || c.gatewayId().equals(c.deviceKey()))
                 : Optional.empty();
     }
 

@@ -45,7 +45,10 @@ public class GatewayDownlink {
         return outbox.add(message.topic(), message.id(), message.payload());
     }
 
-    /** The {@code upgrade} message for the gateway, as an outbox entry. */
+    /**
+     * The {@code upgrade} message for the gateway, as an outbox entry: on {@code down/gateway-upgrade} when the
+     * task upgrades the gateway itself, with the same payload.
+     */
     public Outbox.Entry upgradeMessage(GatewayCommand.Upgrade c) {
         long now = clock.millis() / 1000;
         long expires =
@@ -78,7 +81,8 @@ public class GatewayDownlink {
                 conditions,
                 c.notes());
         return new Outbox.Entry(
-                Topics.downlink(c.gatewayId(), DownlinkType.UPGRADE),
+                Topics.downlink(
+                        c.gatewayId(), c.upgradesGateway() ? DownlinkType.GATEWAY_UPGRADE : DownlinkType.UPGRADE),
                 UUID.fromString(upgrade.msgId()),
                 MessageCodec.encode(upgrade));
     }

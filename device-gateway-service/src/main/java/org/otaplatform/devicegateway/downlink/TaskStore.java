@@ -21,13 +21,14 @@ public class TaskStore {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "INSERT INTO gateway_task (task_id, gateway_id, product_key, device_key,"
-                                        + " state, command) VALUES (?1, ?2, ?3, ?4, " + GatewayTaskState.SENT.sql()
-                                        + ", ?5) ON CONFLICT DO NOTHING")
+                                        + " state, command, gateway_firmware) VALUES (?1, ?2, ?3, ?4, "
+                                        + GatewayTaskState.SENT.sql() + ", ?5, ?6) ON CONFLICT DO NOTHING")
                         .setParameter(1, command.taskId())
                         .setParameter(2, command.gatewayId())
                         .setParameter(3, command.productKey())
                         .setParameter(4, command.deviceKey())
                         .setParameter(5, MessageCodec.encode(command))
+                        .setParameter(6, command.upgradesGateway())
                         .executeUpdate())
                 .map(n -> n == 1);
     }
@@ -36,12 +37,12 @@ public class TaskStore {
     public Uni<Set<String>> insertAll(List<GatewayCommand.Upgrade> commands) {
         Base64.Encoder base64 = Base64.getEncoder();
         return SessionStore.rows(
-                        "INSERT INTO gateway_task (task_id, gateway_id, product_key, device_key, state, command)"
-                                + " SELECT task_id, gateway_id, product_key, device_key, " + GatewayTaskState.SENT.sql()
-                                + ", decode(command, 'base64')"
+                        "INSERT INTO gateway_task (task_id, gateway_id, product_key, device_key, state, command,"
+                                + " gateway_firmware) SELECT task_id, gateway_id, product_key, device_key, "
+                                + GatewayTaskState.SENT.sql() + ", decode(command, 'base64'), gateway_firmware"
                                 + " FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]), CAST(?3 AS text[]),"
-                                + " CAST(?4 AS text[]), CAST(?5 AS text[]))"
-                                + " AS c (task_id, gateway_id, product_key, device_key, command)"
+                                + " CAST(?4 AS text[]), CAST(?5 AS text[]), CAST(?6 AS boolean[]))"
+                                + " AS c (task_id, gateway_id, product_key, device_key, command, gateway_firmware)"
                                 + " ON CONFLICT DO NOTHING RETURNING task_id",
                         commands.stream().map(GatewayCommand.Upgrade::taskId).toArray(String[]::new),
                         commands.stream().map(GatewayCommand.Upgrade::gatewayId).toArray(String[]::new),
@@ -51,7 +52,10 @@ public class TaskStore {
                         commands.stream().map(GatewayCommand.Upgrade::deviceKey).toArray(String[]::new),
                         commands.stream()
                                 .map(c -> base64.encodeToString(MessageCodec.encode(c)))
-                                .toArray(String[]::new))
+                                .toArray(String[]::new),
+                        commands.stream()
+                                .map(GatewayCommand.Upgrade::upgradesGateway)
+                                .toArray(Boolean[]::new))
                 .map(rows -> {
                     Set<String> stored = new HashSet<>();
                     rows.forEach(r -> stored.add((String) r[0]));

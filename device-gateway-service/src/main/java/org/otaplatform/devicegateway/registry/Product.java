@@ -1,6 +1,7 @@
 package org.otaplatform.devicegateway.registry;
 
 import java.time.Instant;
+import org.otaplatform.contract.version.VersionScheme;
 
 /** A product as the registry holds it (never with its secret). */
 public record Product(
@@ -11,4 +12,5 @@ public record Product(
         boolean dynamicRegistration,
         Instant createdAt,
         Instant updatedAt,
-        long deviceCount) {}
+        long deviceCount,
+        VersionScheme versionScheme) {}

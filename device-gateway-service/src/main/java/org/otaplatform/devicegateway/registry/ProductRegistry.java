@@ -16,6 +16,7 @@ import org.otaplatform.common.error.FieldError;
 import org.otaplatform.common.paging.Page;
 import org.otaplatform.common.paging.PageRequest;
 import org.otaplatform.contract.Identifiers;
+import org.otaplatform.contract.version.VersionScheme;
 
 /**
  * The registry's products for the REST API: create, read, change, delete, and the product secret of
@@ -29,19 +30,27 @@ public class ProductRegistry {
     private final RegistryStore store;
     private final SecretVault vault;
     private final AuditLog audit;
+    private final ProductEvents events;
 
-    ProductRegistry(RegistryStore store, SecretVault vault, AuditLog audit) {
+    ProductRegistry(RegistryStore store, SecretVault vault, AuditLog audit, ProductEvents events) {
         this.store = store;
         this.vault = vault;
         this.audit = audit;
+        this.events = events;
     }
 
     /** What a client sends to create a product; enums as text, so that a bad one is named, not a 400. */
     public record ProductRequest(
-            String productKey, String name, String nodeType, String bindPolicy, Boolean dynamicRegistration) {}
+            String productKey,
+            String name,
+            String nodeType,
+            String bindPolicy,
+            Boolean dynamicRegistration,
+            String versionScheme) {}
 
     /** What a client sends to change a product: the fields to change, the others absent. */
-    public record ProductPatch(String name, String nodeType, String bindPolicy, Boolean dynamicRegistration) {}
+    public record ProductPatch(
+            String name, String nodeType, String bindPolicy, Boolean dynamicRegistration, String versionScheme) {}
 
     /** A product, with the secret issued by this call (null when none was). */
     public record ProductWithSecret(Product product, String productSecret) {}
@@ -55,6 +64,7 @@ public class ProductRegistry {
         checkName(request.name(), true, errors);
         NodeType nodeType = enumField("nodeType", request.nodeType(), NodeType.class, true, errors);
         BindPolicy policy = enumField("bindPolicy", request.bindPolicy(), BindPolicy.class, false, errors);
+        VersionScheme scheme = enumField("versionScheme", request.versionScheme(), VersionScheme.class, false, errors);
         boolean dynamic = Boolean.TRUE.equals(request.dynamicRegistration());
         if (dynamic && nodeType == NodeType.GATEWAY) {
             errors.add(new FieldError("dynamicRegistration", "is for sub-device products only"));
@@ -70,12 +80,14 @@ public class ProductRegistry {
                                 nodeType,
                                 chosen,
                                 dynamic,
+                                scheme == null ? VersionScheme.OPAQUE : scheme,
                                 secret == null ? null : vault.seal(productKey, null, secret))
                         .flatMap(inserted -> inserted
                                 ? store.product(productKey).map(Optional::get)
                                 : Uni.createFrom()
                                         .failure(new ApiException(
                                                 ErrorCode.CONFLICT, "product " + productKey + " exists already")))
+                        .call(events::changed)
                         .call(p -> audit.record(actor, "product.create", "product/" + productKey, null, p)))
                 .map(p -> new ProductWithSecret(p, secret));
     }
@@ -92,8 +104,8 @@ public class ProductRegistry {
     }
 
     /**
-     * Changes a product's name, bind policy or dynamic registration (its node type is fixed once it has
-     * devices). Turning dynamic registration on issues a product secret, returned this once; turning it off
+     * Changes a product's name, bind policy, dynamic registration or version scheme (its node type is fixed
+     * once it has devices). Turning dynamic registration on issues a product secret, returned this once; turning it off
      * forgets the secret.
      */
     public Uni<ProductWithSecret> updateProduct(String productKey, ProductPatch patch, AuditLog.Caller actor) {
@@ -103,6 +115,7 @@ public class ProductRegistry {
         }
         NodeType nodeType = enumField("nodeType", patch.nodeType(), NodeType.class, false, errors);
         BindPolicy policy = enumField("bindPolicy", patch.bindPolicy(), BindPolicy.class, false, errors);
+        VersionScheme scheme = enumField("versionScheme", patch.versionScheme(), VersionScheme.class, false, errors);
         if (!errors.isEmpty()) {
             return Uni.createFrom().failure(ApiException.invalid(errors));
         }
@@ -129,8 +142,13 @@ public class ProductRegistry {
                             patch.name() == null ? before.name() : patch.name(),
                             policy == null ? before.bindPolicy() : policy,
                             dynamic,
+                            scheme == null ? before.versionScheme() : scheme,
                             secret)
                     .flatMap(v -> store.product(productKey))
+                    .call(after -> after.get().versionScheme() == before.versionScheme()
+                                    && after.get().nodeType() == before.nodeType()
+                            ? Uni.createFrom().voidItem()
+                            : events.changed(after.get()))
                     .call(after -> audit.record(actor, "product.update", "product/" + productKey, before, after.get()))
                     .map(after -> new ProductWithSecret(after.get(), issued));
         }));
@@ -146,7 +164,8 @@ public class ProductRegistry {
                             "product " + productKey + " has " + before.deviceCount()
                                     + " registered devices; delete them first");
                 }
-                return audit.record(actor, "product.delete", "product/" + productKey, before, null);
+                return events.deleted(before)
+                        .flatMap(v -> audit.record(actor, "product.delete", "product/" + productKey, before, null));
             });
         }));
     }
@@ -167,6 +186,7 @@ public class ProductRegistry {
                             product.name(),
                             product.bindPolicy(),
                             true,
+                            product.versionScheme(),
                             Optional.of(vault.seal(productKey, null, secret)))
                     .call(() -> audit.record(actor, "product.secret.rotate", "product/" + productKey, null, null))
                     .replaceWith(secret);

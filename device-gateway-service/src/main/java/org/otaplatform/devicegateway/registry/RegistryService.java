@@ -44,13 +44,17 @@ public class RegistryService {
     private final SecretVault vault;
     private final AuditLog audit;
 
+    private final org.otaplatform.devicegateway.session.GatewayDevices gatewayDevices;
+
     RegistryService(
             RegistryStore store,
             SubDeviceStore subDevices,
             TaskStore tasks,
             DeviceEvents events,
             SecretVault vault,
-            AuditLog audit) {
+            AuditLog audit,
+            org.otaplatform.devicegateway.session.GatewayDevices gatewayDevices) {
+        this.gatewayDevices = gatewayDevices;
         this.store = store;
         this.subDevices = subDevices;
         this.tasks = tasks;
@@ -129,7 +133,9 @@ public class RegistryService {
         return Panache.withTransaction(() -> store.device(productKey, deviceKey).flatMap(found -> {
             RegisteredDevice device = found.orElseThrow(() -> notRegistered(productKey, deviceKey));
             Uni<Void> unbound = device.nodeType() == NodeType.GATEWAY
-                    ? unbindAllOf(deviceKey).flatMap(v -> store.forgetNeverConnectedGateway(deviceKey))
+                    ? unbindAllOf(deviceKey)
+                            .flatMap(v -> gatewayDevices.deleted(productKey, deviceKey))
+                            .flatMap(v -> store.forgetNeverConnectedGateway(deviceKey))
                     : deletedSubDevice(new SubDeviceRef(productKey, deviceKey));
             return unbound.flatMap(v -> store.deleteDevice(productKey, deviceKey))
                     .call(() -> audit.record(

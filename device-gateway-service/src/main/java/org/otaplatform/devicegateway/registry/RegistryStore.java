@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.otaplatform.common.paging.PageRequest;
 import org.otaplatform.contract.message.SubDeviceRef;
+import org.otaplatform.contract.version.VersionScheme;
 import org.otaplatform.devicegateway.session.SessionStore;
 import org.otaplatform.devicegateway.session.SubDeviceStore.DeviceRow;
 
@@ -29,7 +30,7 @@ public class RegistryStore {
 
     private static final String PRODUCT_COLUMNS = "p.product_key, p.name, p.node_type, p.bind_policy,"
             + " p.dynamic_registration, " + millis("p.created_at") + ", " + millis("p.updated_at")
-            + ", (SELECT count(*) FROM device d WHERE d.product_key = p.product_key)";
+            + ", (SELECT count(*) FROM device d WHERE d.product_key = p.product_key), p.version_scheme";
 
     // --- products ---------------------------------------------------------------------------------
 
@@ -40,18 +41,20 @@ public class RegistryStore {
             NodeType nodeType,
             BindPolicy policy,
             boolean dynamicRegistration,
+            VersionScheme scheme,
             SecretVault.Sealed secret) {
         return SessionStore.rows(
                         "INSERT INTO product (product_key, name, node_type, bind_policy, dynamic_registration, secret,"
-                                + " secret_key_id) VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS bytea), CAST(?7 AS varchar)) ON CONFLICT DO NOTHING"
-                                + " RETURNING product_key",
+                                + " secret_key_id, version_scheme) VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS bytea),"
+                                + " CAST(?7 AS varchar), ?8) ON CONFLICT DO NOTHING RETURNING product_key",
                         productKey,
                         name,
                         nodeType.name(),
                         policy.name(),
                         dynamicRegistration,
                         secret == null ? null : secret.bytes(),
-                        secret == null ? null : secret.keyId())
+                        secret == null ? null : secret.keyId(),
+                        scheme.name())
                 .map(rows -> !rows.isEmpty());
     }
 
@@ -91,9 +94,10 @@ public class RegistryStore {
             String name,
             BindPolicy policy,
             boolean dynamicRegistration,
+            VersionScheme scheme,
             Optional<SecretVault.Sealed> secret) {
         return SessionStore.rows(
-                        "UPDATE product SET name = ?2, bind_policy = ?3, dynamic_registration = ?4,"
+                        "UPDATE product SET name = ?2, bind_policy = ?3, dynamic_registration = ?4, version_scheme = ?8,"
                                 + " secret = CASE WHEN ?5 THEN CAST(?6 AS bytea) ELSE secret END,"
                                 + " secret_key_id = CASE WHEN ?5 THEN CAST(?7 AS varchar) ELSE secret_key_id END,"
                                 + " updated_at = now()"
@@ -104,8 +108,22 @@ public class RegistryStore {
                         dynamicRegistration,
                         secret.isPresent(),
                         secret.map(SecretVault.Sealed::bytes).orElse(null),
-                        secret.map(SecretVault.Sealed::keyId).orElse(null))
+                        secret.map(SecretVault.Sealed::keyId).orElse(null),
+                        scheme.name())
                 .replaceWithVoid();
+    }
+
+    /** Every product's key, node type and version scheme: what other services are told of products. */
+    public Uni<List<Object[]>> productStates() {
+        return SessionStore.rows(
+                "SELECT product_key, node_type, version_scheme, nextval('product_state_seq') FROM product"
+                        + " ORDER BY product_key");
+    }
+
+    /** The next change counter of product events. */
+    public Uni<Long> nextProductSeq() {
+        return SessionStore.rows("SELECT nextval('product_state_seq')")
+                .map(rows -> ((Number) rows.get(0)[0]).longValue());
     }
 
     /** Deletes a product that has no devices; false when it has some (or is gone). */
@@ -133,7 +151,8 @@ public class RegistryStore {
                 (Boolean) r[4],
                 Instant.ofEpochMilli(((Number) r[5]).longValue()),
                 Instant.ofEpochMilli(((Number) r[6]).longValue()),
-                ((Number) r[7]).longValue());
+                ((Number) r[7]).longValue(),
+                VersionScheme.valueOf((String) r[8]));
     }
 
     // --- devices ----------------------------------------------------------------------------------

@@ -72,7 +72,9 @@ public class ProductResource {
             @Context SecurityContext security,
             @Context HttpServerRequest http) {
         return products.createProduct(
-                        request == null ? new ProductRegistry.ProductRequest(null, null, null, null, null) : request,
+                        request == null
+                                ? new ProductRegistry.ProductRequest(null, null, null, null, null, null)
+                                : request,
                         Actors.of(security, http))
                 .map(created -> Secrets.noStore(Response.status(Response.Status.CREATED))
                         .entity(ProductView.of(created.product(), created.productSecret()))
@@ -106,7 +108,7 @@ public class ProductResource {
             @Context HttpServerRequest http) {
         return products.updateProduct(
                         Ids.productKey("productKey", productKey),
-                        patch == null ? new ProductRegistry.ProductPatch(null, null, null, null) : patch,
+                        patch == null ? new ProductRegistry.ProductPatch(null, null, null, null, null) : patch,
                         Actors.of(security, http))
                 .map(updated -> Secrets.noStore(Response.ok())
                         .entity(ProductView.of(updated.product(), updated.productSecret()))

@@ -2,6 +2,7 @@ package org.otaplatform.devicegateway.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import org.otaplatform.contract.version.VersionScheme;
 import org.otaplatform.devicegateway.registry.BindPolicy;
 import org.otaplatform.devicegateway.registry.NodeType;
 import org.otaplatform.devicegateway.registry.Product;
@@ -17,7 +18,8 @@ public record ProductView(
         long deviceCount,
         Instant createdAt,
         Instant updatedAt,
-        String productSecret) {
+        String productSecret,
+        VersionScheme versionScheme) {
 
     static ProductView of(Product p, String secret) {
         return new ProductView(
@@ -29,7 +31,8 @@ public record ProductView(
                 p.deviceCount(),
                 p.createdAt(),
                 p.updatedAt(),
-                secret);
+                secret,
+                p.versionScheme());
     }
 
     static ProductView of(Product p) {

@@ -29,4 +29,8 @@ public class Gateway {
 
     @Column(name = "last_seen_at")
     public Instant lastSeenAt;
+
+    /** The hardware revision its last {@code hello} reported (null: never reported). */
+    @Column(name = "hardware_revision")
+    public String hardwareRevision;
 }

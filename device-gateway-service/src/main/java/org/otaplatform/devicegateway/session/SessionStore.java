@@ -15,15 +15,19 @@ import java.util.Optional;
 public class SessionStore {
 
     /** Opens or refreshes a session on hello; returns the gateway's new seq. */
-    public Uni<Long> gatewayOnline(String gatewayId, String productKey, String version) {
+    public Uni<Long> gatewayOnline(String gatewayId, String productKey, String version, String hardwareRevision) {
         return single(
-                        "INSERT INTO gateway (gateway_id, product_key, version, online, connected_at, last_seen_at, seq)"
-                                + " VALUES (?1, ?2, ?3, true, now(), now(), 1) ON CONFLICT (gateway_id) DO UPDATE SET"
+                        "INSERT INTO gateway (gateway_id, product_key, version, online, connected_at, last_seen_at, seq,"
+                                + " hardware_revision) VALUES (?1, ?2, ?3, true, now(), now(), 1, CAST(?4 AS varchar))"
+                                + " ON CONFLICT (gateway_id) DO UPDATE SET"
                                 + " product_key = EXCLUDED.product_key, version = EXCLUDED.version, online = true,"
-                                + " connected_at = now(), last_seen_at = now(), seq = gateway.seq + 1 RETURNING seq",
+                                + " connected_at = now(), last_seen_at = now(), seq = gateway.seq + 1,"
+                                + " hardware_revision = coalesce(EXCLUDED.hardware_revision, gateway.hardware_revision)"
+                                + " RETURNING seq",
                         gatewayId,
                         productKey,
-                        version)
+                        version,
+                        hardwareRevision)
                 .map(seq -> ((Number) seq).longValue());
     }
 

@@ -128,7 +128,7 @@ public class UplinkBatch {
     }
 
     /** A task as stored here: the gateway it was sent to and its sub-device. */
-    private record Task(String gatewayId, String productKey, String deviceKey) {}
+    private record Task(String gatewayId, String productKey, String deviceKey, boolean gatewayFirmware) {}
 
     /**
      * Moves every named task forward (SENT → ACKED → ENDED, never back) as far as the run takes it; each
@@ -151,15 +151,18 @@ public class UplinkBatch {
                                 + ", command = NULL, updated_at = now() FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]))"
                                 + " AS i (task_id, state) WHERE t.task_id = i.task_id"
                                 + " RETURNING t.task_id, t.gateway_id, t.product_key, t.device_key,"
-                                + " (SELECT s.gateway_id FROM sub_device s"
-                                + " WHERE s.product_key = t.product_key AND s.device_key = t.device_key)",
+                                // a gateway's own task is about itself: it is always its own to report on
+                                + " CASE WHEN t.gateway_firmware THEN t.gateway_id ELSE (SELECT s.gateway_id FROM sub_device s"
+                                + " WHERE s.product_key = t.product_key AND s.device_key = t.device_key) END,"
+                                + " t.gateway_firmware",
                         furthest.keySet().toArray(String[]::new),
                         furthest.values().stream().map(Enum::name).toArray(String[]::new))
                 .map(rows -> {
                     Map<String, Task> tasks = new HashMap<>();
                     Map<String, String> bound = new HashMap<>();
                     rows.forEach(row -> {
-                        tasks.put((String) row[0], new Task((String) row[1], (String) row[2], (String) row[3]));
+                        tasks.put((String) row[0], new Task((String) row[1], (String) row[2], (String) row[3], (Boolean)
+                                row[5]));
                         bound.put((String) row[0], (String) row[4]);
                     });
                     for (Report r : fresh) {
@@ -197,7 +200,10 @@ public class UplinkBatch {
             if (r.message() instanceof VersionReport v) {
                 claims.add(
                         new Claim(r.gatewayId(), new SubDeviceRef(v.productKey(), v.deviceKey()), v.version(), true));
-            } else if (r.message() instanceof Progress p && p.state() == ProgressState.SUCCEEDED) {
+            } else if (r.message() instanceof Progress p
+                    && p.state() == ProgressState.SUCCEEDED
+                    && !tasks.get(p.taskId()).gatewayFirmware()) {
+                // a gateway's own version is what its next hello reports, not what it said before rebooting
                 Task task = tasks.get(p.taskId());
                 claims.add(new Claim(
                         r.gatewayId(), new SubDeviceRef(task.productKey(), task.deviceKey()), p.version(), false));

@@ -58,6 +58,7 @@ public class UplinkService {
     private final Clock clock = Clock.systemUTC();
 
     private final Resyncs resyncs;
+    private final org.otaplatform.devicegateway.session.GatewayDevices gatewayDevices;
 
     private final org.otaplatform.common.audit.AuditLog audit;
 
@@ -72,7 +73,9 @@ public class UplinkService {
             DeviceEvents events,
             UplinkBatch reports,
             Resyncs resyncs,
-            org.otaplatform.common.audit.AuditLog audit) {
+            org.otaplatform.common.audit.AuditLog audit,
+            org.otaplatform.devicegateway.session.GatewayDevices gatewayDevices) {
+        this.gatewayDevices = gatewayDevices;
         this.audit = audit;
         this.sessions = sessions;
         this.subDevices = subDevices;
@@ -134,6 +137,7 @@ public class UplinkService {
                 gatewayId);
         return resyncs.heldOffline(gatewayId)
                 .flatMap(v -> events.gateway(new GatewayState(gatewayId, true, seq)))
+                .flatMap(v -> gatewayDevices.presence(gatewayId, true))
                 .flatMap(v -> boundTo(gatewayId))
                 .flatMap(bound -> write(bound.stream()
                         .filter(d -> d.attached() && !d.online())
@@ -167,8 +171,15 @@ public class UplinkService {
                         .flatMap(v -> sessions.gatewayOnline(
                                 gatewayId,
                                 hello.gateway().productKey(),
-                                hello.gateway().version()))
-                        .flatMap(seq -> events.gateway(new GatewayState(gatewayId, true, seq)))
+                                hello.gateway().version(),
+                                hello.gateway().hardwareRevision()))
+                        .flatMap(seq -> events.gateway(new GatewayState(
+                                gatewayId,
+                                true,
+                                seq,
+                                hello.gateway().productKey(),
+                                hello.gateway().version())))
+                        .flatMap(v -> gatewayDevices.connected(gatewayId, hello.msgId()))
                         .flatMap(v -> subDevices.boundTo(gatewayId))
                         .flatMap(bound -> {
                             List<Change> changes = new ArrayList<>();
@@ -192,6 +203,7 @@ public class UplinkService {
                 .flatMap(seq -> seq.isEmpty()
                         ? Uni.createFrom().voidItem()
                         : events.gateway(new GatewayState(gatewayId, false, seq.get()))
+                                .flatMap(v -> gatewayDevices.presence(gatewayId, false))
                                 .flatMap(v -> boundTo(gatewayId))
                                 .flatMap(bound -> write(bound.stream()
                                         .filter(DeviceRow::online)
