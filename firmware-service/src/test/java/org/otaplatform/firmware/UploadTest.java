@@ -86,6 +86,47 @@ class UploadTest {
                 .body("sourceVersion", equalTo("1.9"));
     }
 
+    /**
+     * A sub-device package may name the lowest gateway firmware it works behind (a SemVer version): shown,
+     * audited with the package, and announced to plan-service with the package.
+     */
+    @Test
+    void aPackageMayNeedAMinimumGatewayVersion() {
+        String product = Fixtures.uniqueProduct();
+        try (var bus = org.otaplatform.testkit.TestMqttClient.connect(org.otaplatform.testkit.MqttBroker.shared())
+                .subscribe(org.otaplatform.contract.InternalTopics.FIRMWARE_EVENTS)) {
+            String id = given().multiPart("file", "s.bin", Fixtures.bytes(1000, 5))
+                    .multiPart("productKey", product)
+                    .multiPart("version", "2.0.0")
+                    .multiPart("type", "FULL")
+                    .multiPart("name", "needs a new radio stack")
+                    .multiPart("minGatewayVersion", "4.3.0-rc.1")
+                    .post("/api/v1/firmware")
+                    .then()
+                    .statusCode(201)
+                    .body("minGatewayVersion", equalTo("4.3.0-rc.1"))
+                    .extract()
+                    .path("id");
+            given().get("/api/v1/firmware/" + id).then().body("minGatewayVersion", equalTo("4.3.0-rc.1"));
+            bus.await(m -> m.payload().contains(id) && m.payload().contains("\"minGatewayVersion\":\"4.3.0-rc.1\""));
+        }
+        long before = Fixtures.count(pool, "SELECT count(*) FROM firmware WHERE product_key = $1", product);
+        for (String bad : new String[] {"4.3", "v4.3.0", "4.3.0 ", "04.3.0", "latest"}) {
+            given().multiPart("file", "s.bin", Fixtures.bytes(1000, 6))
+                    .multiPart("productKey", product)
+                    .multiPart("version", "2.0.1")
+                    .multiPart("type", "FULL")
+                    .multiPart("name", "bad minimum")
+                    .multiPart("minGatewayVersion", bad)
+                    .post("/api/v1/firmware")
+                    .then()
+                    .statusCode(422)
+                    .body("errors.field", hasItems("minGatewayVersion"));
+        }
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM firmware WHERE product_key = $1", product))
+                .isEqualTo(before);
+    }
+
     @Test
     void namesEveryInvalidFieldAndStoresNothing() {
         long before = Fixtures.count(pool, "SELECT count(*) FROM firmware");

@@ -67,6 +67,10 @@ public class Firmware {
     @Column(name = "verification_detail")
     public String verificationDetail;
 
+    /** A sub-device package: the lowest gateway firmware (SemVer) it works behind; null: any. */
+    @Column(name = "min_gateway_version")
+    public String minGatewayVersion;
+
     /** What plan-service learns of this package: {@code ota/internal/v1/firmware/events}. */
     public org.otaplatform.contract.internal.FirmwareEvent event() {
         return new org.otaplatform.contract.internal.FirmwareEvent(
@@ -79,7 +83,8 @@ public class Firmware {
                 sha256,
                 signature,
                 keyId,
-                verification.name());
+                verification.name(),
+                minGatewayVersion);
     }
 
     /** The package as its audit entries show it. */
@@ -95,6 +100,7 @@ public class Firmware {
         state.put("keyId", keyId);
         state.put("verification", verification);
         state.put("verificationDetail", verificationDetail);
+        state.put("minGatewayVersion", minGatewayVersion);
         return state;
     }
 }

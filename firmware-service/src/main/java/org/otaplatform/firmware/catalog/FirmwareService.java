@@ -109,6 +109,7 @@ public class FirmwareService {
                     firmware.sourceVersion = form.normalisedSourceVersion();
                     firmware.name = form.name();
                     firmware.description = form.normalisedDescription();
+                    firmware.minGatewayVersion = form.normalisedMinGatewayVersion();
                     firmware.size = sums.size();
                     firmware.sha256 = sums.sha256();
                     firmware.md5 = sums.md5();

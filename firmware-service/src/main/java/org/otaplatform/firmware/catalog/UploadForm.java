@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.otaplatform.common.error.FieldError;
 import org.otaplatform.contract.Identifiers;
+import org.otaplatform.contract.version.SemanticVersion;
 import org.otaplatform.contract.wire.FirmwareType;
 
 /** The fields of an upload, as received; {@link #violations()} names every one that is wrong. */
@@ -18,7 +19,22 @@ public record UploadForm(
         String sourceVersion,
         String name,
         String description,
-        String sha256) {
+        String sha256,
+        String minGatewayVersion) {
+
+    /** The upload without {@code minGatewayVersion}, as before 2026-12-06. */
+    public UploadForm(
+            Path file,
+            long fileSize,
+            String productKey,
+            String version,
+            String type,
+            String sourceVersion,
+            String name,
+            String description,
+            String sha256) {
+        this(file, fileSize, productKey, version, type, sourceVersion, name, description, sha256, null);
+    }
 
     public List<FieldError> violations() {
         List<FieldError> errors = new ArrayList<>();
@@ -53,7 +69,19 @@ public record UploadForm(
         if (present(sha256) && !sha256.matches("[0-9a-fA-F]{64}")) {
             errors.add(new FieldError("sha256", "must be 64 hex digits"));
         }
+        // compared under the gateway's product's scheme, which must be SEMVER: only a SemVer version can say it
+        if (present(minGatewayVersion)
+                && SemanticVersion.parse(minGatewayVersion).isEmpty()) {
+            errors.add(new FieldError(
+                    "minGatewayVersion",
+                    "must be a Semantic Versioning 2.0.0 version, e.g. 4.3.0 (got " + minGatewayVersion + ")"));
+        }
         return errors;
+    }
+
+    /** The lowest gateway firmware the package works behind, if the upload named one. */
+    public String normalisedMinGatewayVersion() {
+        return present(minGatewayVersion) ? minGatewayVersion : null;
     }
 
     public FirmwareType firmwareType() {

@@ -59,7 +59,8 @@ public class FirmwareResource {
             @RestForm String sourceVersion,
             @RestForm String name,
             @RestForm String description,
-            @RestForm String sha256) {
+            @RestForm String sha256,
+            @RestForm String minGatewayVersion) {
         UploadForm form = new UploadForm(
                 file == null ? null : file.uploadedFile(),
                 file == null ? 0 : file.size(),
@@ -69,7 +70,8 @@ public class FirmwareResource {
                 sourceVersion,
                 name,
                 description,
-                sha256);
+                sha256,
+                minGatewayVersion);
         return firmware.create(form)
                 .map(created -> Response.created(URI.create("/api/v1/firmware/" + created.id))
                         .entity(FirmwareView.of(created))

@@ -26,7 +26,8 @@ public record FirmwareView(
         Verification verification,
         String verificationDetail,
         Instant createdAt,
-        DownloadStats.Totals downloads) {
+        DownloadStats.Totals downloads,
+        String minGatewayVersion) {
 
     static FirmwareView of(Firmware f) {
         return of(f, null);
@@ -49,6 +50,7 @@ public record FirmwareView(
                 f.verification,
                 f.verificationDetail,
                 f.createdAt,
-                downloads);
+                downloads,
+                f.minGatewayVersion);
     }
 }

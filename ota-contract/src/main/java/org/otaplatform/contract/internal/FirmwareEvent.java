@@ -6,7 +6,8 @@ import org.otaplatform.contract.wire.FirmwareType;
 /**
  * On {@code ota/internal/v1/firmware/events}: a package was created, changed verification state, or
  * was deleted. plan-service keeps its own view of packages from these: what it needs to validate plans
- * and to fill {@code upgrade} messages.
+ * and to fill {@code upgrade} messages. {@code minGatewayVersion} (since 2026-12-06, absent: none): a
+ * sub-device package's lowest gateway firmware, a SemVer version.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FirmwareEvent(
@@ -19,7 +20,23 @@ public record FirmwareEvent(
         String sha256,
         String signature,
         String keyId,
-        String verification) {
+        String verification,
+        String minGatewayVersion) {
+
+    /** A package without a minimum gateway version. */
+    public FirmwareEvent(
+            String firmwareId,
+            String productKey,
+            String version,
+            FirmwareType type,
+            String sourceVersion,
+            long size,
+            String sha256,
+            String signature,
+            String keyId,
+            String verification) {
+        this(firmwareId, productKey, version, type, sourceVersion, size, sha256, signature, keyId, verification, null);
+    }
 
     public static final String CREATED = "firmware.created";
     public static final String VERIFICATION_CHANGED = "firmware.verification-changed";
