@@ -134,7 +134,10 @@ public final class Fixtures {
                 .getLong(0);
     }
 
-    /** The commands of {@code type} (e.g. {@code gateway.upgrade}) for the product's devices seen on the bus. */
+    /**
+     * The commands of {@code type} (e.g. {@code gateway.upgrade}) for the product's devices seen on the bus (any
+     * product's: {@code product} null).
+     */
     public static List<JsonNode> commands(TestMqttClient bus, String type, String product) {
         return bus.received().stream()
                 .map(m -> {
@@ -145,7 +148,8 @@ public final class Fixtures {
                     }
                 })
                 .filter(n -> type.equals(n.path("type").asText())
-                        && (!n.path("data").has("productKey")
+                        && (product == null
+                                || !n.path("data").has("productKey")
                                 || n.path("data").path("productKey").asText().equals(product)))
                 .map(n -> n.get("data"))
                 .toList();

@@ -16,6 +16,7 @@ import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.DeviceStates;
 import org.otaplatform.contract.internal.GatewayState;
 import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.contract.internal.ProductState;
 
 /** Keeps plan-service's device view from device-gateway-service's events; never reads its tables. */
 @ApplicationScoped
@@ -86,6 +87,10 @@ public class DeviceEventsConsumer {
                 message.dataAs(GatewayState.class)
                         .filter(g -> Identifiers.isGatewayId(g.gatewayId()))
                         .map(g -> Uni.createFrom().deferred(() -> views.apply(g)));
+            case ProductState.TYPE ->
+                message.dataAs(ProductState.class)
+                        .filter(p -> Identifiers.isProductKey(p.productKey()) && p.nodeType() != null)
+                        .map(p -> Uni.createFrom().deferred(() -> views.apply(p)));
             default -> Optional.empty();
         };
     }

@@ -9,6 +9,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayState;
+import org.otaplatform.contract.internal.ProductState;
+import org.otaplatform.contract.version.SemanticVersion;
+import org.otaplatform.contract.version.VersionScheme;
 
 /**
  * plan-service's device and gateway view: the newest state by seq, whatever order events arrive in. A
@@ -18,9 +21,11 @@ import org.otaplatform.contract.internal.GatewayState;
 public class DeviceViews {
 
     private final TaskEffects tasks;
+    private final VersionEffects versions;
 
-    DeviceViews(TaskEffects tasks) {
+    DeviceViews(TaskEffects tasks, VersionEffects versions) {
         this.tasks = tasks;
+        this.versions = versions;
     }
 
     /**
@@ -28,7 +33,8 @@ public class DeviceViews {
      * it would applied one by one. A sub-device bound to no gateway keeps its row, without a gateway (a
      * tombstone an older event cannot overwrite), and its last known version when the event knows none.
      * Then the open tasks of these sub-devices that were sent to another gateway than the one each is bound
-     * to now end CANCELLED ({@link TaskEffects#cancelWhereNotBound}).
+     * to now end CANCELLED ({@link TaskEffects#cancelWhereNotBound}), and a SUCCEEDED whose device is back
+     * on its old version is corrected ({@link VersionEffects#correctRollbacks}).
      */
     public Uni<Void> applyAll(List<DeviceState> states) {
         Map<String, DeviceState> newest = new TreeMap<>();
@@ -39,12 +45,14 @@ public class DeviceViews {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "INSERT INTO device_view (product_key, device_key, gateway_id, online, attached,"
-                                        + " version, seq, updated_at) SELECT product_key, device_key, gateway_id, online, attached,"
-                                        + " version, seq, now() FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]),"
+                                        + " version, seq, is_gateway, updated_at) SELECT product_key, device_key, gateway_id,"
+                                        + " online, attached, version, seq, is_gateway, now()"
+                                        + " FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]),"
                                         + " CAST(?3 AS varchar[]), CAST(?4 AS boolean[]), CAST(?5 AS boolean[]),"
-                                        + " CAST(?6 AS varchar[]), CAST(?7 AS bigint[]))"
-                                        + " AS d (product_key, device_key, gateway_id, online, attached, version, seq)"
+                                        + " CAST(?6 AS varchar[]), CAST(?7 AS bigint[]), CAST(?8 AS boolean[]))"
+                                        + " AS d (product_key, device_key, gateway_id, online, attached, version, seq, is_gateway)"
                                         + " ON CONFLICT (product_key, device_key) DO UPDATE SET gateway_id = EXCLUDED.gateway_id,"
+                                        + " is_gateway = EXCLUDED.is_gateway,"
                                         + " online = EXCLUDED.online, attached = EXCLUDED.attached,"
                                         + " version = coalesce(EXCLUDED.version, device_view.version), seq = EXCLUDED.seq,"
                                         + " updated_at = now() WHERE device_view.seq < EXCLUDED.seq")
@@ -59,8 +67,11 @@ public class DeviceViews {
                                 5, rows.stream().map(DeviceState::attached).toArray(Boolean[]::new))
                         .setParameter(6, rows.stream().map(DeviceState::version).toArray(String[]::new))
                         .setParameter(7, rows.stream().map(DeviceState::seq).toArray(Long[]::new))
+                        .setParameter(
+                                8, rows.stream().map(DeviceState::isGateway).toArray(Boolean[]::new))
                         .executeUpdate())
-                .flatMap(n -> tasks.cancelWhereNotBound(rows));
+                .flatMap(n -> tasks.cancelWhereNotBound(rows))
+                .flatMap(v -> versions.correctRollbacks(rows));
     }
 
     /**
@@ -101,12 +112,42 @@ public class DeviceViews {
                 ? tasks.restartAckClock(g.gatewayId())
                 : Uni.createFrom().voidItem();
         return ackClock.flatMap(v -> Panache.getSession())
-                .flatMap(s -> s.createNativeQuery("INSERT INTO gateway_view (gateway_id, online, seq, updated_at)"
-                                + " VALUES (?1, ?2, ?3, now()) ON CONFLICT (gateway_id) DO UPDATE SET online = EXCLUDED.online,"
-                                + " seq = EXCLUDED.seq, updated_at = now() WHERE gateway_view.seq < EXCLUDED.seq")
+                .flatMap(s -> s.createNativeQuery(
+                                "INSERT INTO gateway_view (gateway_id, online, seq, product_key, version,"
+                                        + " version_key, updated_at) VALUES (?1, ?2, ?3, CAST(?4 AS varchar), CAST(?5 AS varchar),"
+                                        + " CAST(?6 AS bytea), now())"
+                                        + " ON CONFLICT (gateway_id) DO UPDATE SET online = EXCLUDED.online, seq = EXCLUDED.seq,"
+                                        // a presence change alone keeps the firmware the last hello reported
+                                        + " product_key = coalesce(EXCLUDED.product_key, gateway_view.product_key),"
+                                        + " version = coalesce(EXCLUDED.version, gateway_view.version),"
+                                        + " version_key = CASE WHEN EXCLUDED.version IS NULL THEN gateway_view.version_key"
+                                        + "   ELSE EXCLUDED.version_key END,"
+                                        + " updated_at = now() WHERE gateway_view.seq < EXCLUDED.seq")
                         .setParameter(1, g.gatewayId())
                         .setParameter(2, g.online())
                         .setParameter(3, g.seq())
+                        .setParameter(4, g.productKey())
+                        .setParameter(5, g.version())
+                        .setParameter(6, SemanticVersion.sortKeyOf(g.version()))
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /** A product's node type and version scheme; the newest by seq. */
+    public Uni<Void> apply(ProductState p) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "INSERT INTO product_view (product_key, node_type, version_scheme, deleted,"
+                                        + " seq, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, now()) ON CONFLICT (product_key) DO UPDATE"
+                                        + " SET node_type = EXCLUDED.node_type, version_scheme = EXCLUDED.version_scheme,"
+                                        + " deleted = EXCLUDED.deleted, seq = EXCLUDED.seq, updated_at = now()"
+                                        + " WHERE product_view.seq < EXCLUDED.seq")
+                        .setParameter(1, p.productKey())
+                        .setParameter(2, p.isGatewayProduct() ? "GATEWAY" : "SUB_DEVICE")
+                        .setParameter(
+                                3, VersionScheme.orDefault(p.versionScheme()).name())
+                        .setParameter(4, p.deleted())
+                        .setParameter(5, p.seq())
                         .executeUpdate())
                 .replaceWithVoid();
     }

@@ -1,6 +1,9 @@
 package org.otaplatform.plan.firmware;
 
-/** What plan-service knows of a firmware package, from firmware-service's events. */
+/**
+ * What plan-service knows of a firmware package, from firmware-service's events; {@code minGatewayVersion}: the
+ * lowest gateway firmware (SemVer) a sub-device package works behind, null for any.
+ */
 public record FirmwareView(
         String firmwareId,
         String productKey,
@@ -12,4 +15,5 @@ public record FirmwareView(
         String signature,
         String keyId,
         String verification,
-        boolean deleted) {}
+        boolean deleted,
+        String minGatewayVersion) {}

@@ -16,8 +16,8 @@ public class FirmwareViews {
         boolean deleted = FirmwareEvent.DELETED.equals(type);
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("INSERT INTO firmware_view (firmware_id, product_key, version, type,"
-                                + " source_version, size, sha256, signature, key_id, verification, deleted, updated_at)"
-                                + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, now())"
+                                + " source_version, size, sha256, signature, key_id, verification, deleted, min_gateway_version,"
+                                + " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, now())"
                                 + " ON CONFLICT (firmware_id) DO UPDATE SET verification = EXCLUDED.verification,"
                                 + " deleted = firmware_view.deleted OR EXCLUDED.deleted, updated_at = now()")
                         .setParameter(1, UUID.fromString(e.firmwareId()))
@@ -31,6 +31,7 @@ public class FirmwareViews {
                         .setParameter(9, e.keyId())
                         .setParameter(10, e.verification())
                         .setParameter(11, deleted)
+                        .setParameter(12, e.minGatewayVersion())
                         .executeUpdate())
                 .replaceWithVoid();
     }
@@ -38,8 +39,8 @@ public class FirmwareViews {
     public Uni<Optional<FirmwareView>> find(UUID firmwareId) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("SELECT CAST(firmware_id AS varchar), product_key, version, type,"
-                                + " source_version, size, sha256, signature, key_id, verification, deleted"
-                                + " FROM firmware_view WHERE firmware_id = ?1")
+                                + " source_version, size, sha256, signature, key_id, verification, deleted,"
+                                + " min_gateway_version FROM firmware_view WHERE firmware_id = ?1")
                         .setParameter(1, firmwareId)
                         .getResultList())
                 .map(rows -> rows.stream().findFirst().map(row -> {
@@ -55,7 +56,8 @@ public class FirmwareViews {
                             (String) r[7],
                             (String) r[8],
                             (String) r[9],
-                            (Boolean) r[10]);
+                            (Boolean) r[10],
+                            (String) r[11]);
                 }));
     }
 }

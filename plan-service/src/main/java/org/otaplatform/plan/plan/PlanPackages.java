@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.otaplatform.contract.version.SemanticVersion;
 import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.firmware.FirmwareViews;
 
@@ -22,6 +23,32 @@ public record PlanPackages(FirmwareView main, FirmwareView full, Map<String, Fir
     public FirmwareView forVersion(String version) {
         FirmwareView delta = version == null ? null : deltas.get(version);
         return delta != null ? delta : full;
+    }
+
+    /**
+     * The lowest gateway firmware the plan's devices need, as a {@link SemanticVersion#sortKey}: the highest
+     * {@code minGatewayVersion} of its packages (they all install one version; a device may get any of them),
+     * null when none names one.
+     */
+    public byte[] minGatewayKey() {
+        return minGatewayVersion()
+                .map(v -> SemanticVersion.parse(v).orElseThrow().sortKey())
+                .orElse(null);
+    }
+
+    /** The highest {@code minGatewayVersion} of the plan's packages, if any names one. */
+    public Optional<String> minGatewayVersion() {
+        List<FirmwareView> all = new ArrayList<>(deltas.values());
+        all.add(main);
+        if (full != null) {
+            all.add(full);
+        }
+        return all.stream()
+                .map(FirmwareView::minGatewayVersion)
+                .filter(v -> v != null && SemanticVersion.parse(v).isPresent())
+                .max((a, b) -> SemanticVersion.parse(a)
+                        .get()
+                        .compareTo(SemanticVersion.parse(b).get()));
     }
 
     /** The version every package of the plan installs. */

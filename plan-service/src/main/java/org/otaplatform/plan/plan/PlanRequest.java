@@ -8,7 +8,10 @@ import java.util.Map;
 /**
  * A plan as a client writes it (create and update); checked by {@link PlanValidator}. {@code firmwareIds}
  * (an addition to the contract) names several packages to one target version; {@code firmwareId} alone,
- * as before, one.
+ * as before, one. {@code nodeType} (optional, an addition): what the plan is meant to upgrade, {@code
+ * GATEWAY} (the gateways' own firmware) or {@code SUB_DEVICE}; checked against the product's node type, so that
+ * a plan of gateways over a sub-device product (or the reverse) is refused instead of silently targeting
+ * the wrong devices. Whatever it says, a plan of a {@code GATEWAY} product targets gateways.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PlanRequest(
@@ -38,7 +41,11 @@ public record PlanRequest(
         Map<String, String> upgradeNotes,
         List<String> firmwareIds,
         ExponentialRollout exponentialRollout,
-        List<Wave> waves) {
+        List<Wave> waves,
+        String nodeType) {
+
+    /** The node types a plan may say it targets ({@code nodeType}, optional): gateways or sub-devices. */
+    public static final java.util.Set<String> NODE_TYPES = java.util.Set.of("GATEWAY", "SUB_DEVICE");
 
     /**
      * The ids of the packages the plan names: {@code firmwareIds} when given (a full package and/or one delta

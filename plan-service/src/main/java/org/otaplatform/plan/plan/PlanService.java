@@ -279,13 +279,39 @@ public class PlanService {
             if (!errors.isEmpty()) {
                 return Uni.createFrom().failure(ApiException.invalid(errors));
             }
-            return plans.find("name", request.name())
-                    .firstResult()
+            return nodeTypeChecked(request)
+                    .flatMap(ok -> plans.find("name", request.name()).<Plan>firstResult())
                     .flatMap(same -> same != null && !same.id.equals(self)
-                            ? Uni.createFrom().failure(nameTaken(request.name()))
+                            ? Uni.createFrom().<PlanDefinition>failure(nameTaken(request.name()))
                             : Uni.createFrom()
                                     .item(PlanDefinition.of(request, config.defaults(), mainFirst(request, views))));
         });
+    }
+
+    /**
+     * A plan that says what it targets ({@code nodeType}) is of a product of that node type, as
+     * device-gateway-service announced it (product.state); 422 otherwise.
+     */
+    private static Uni<Void> nodeTypeChecked(PlanRequest request) {
+        if (request.nodeType() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "SELECT node_type FROM product_view WHERE product_key = ?1 AND NOT deleted")
+                        .setParameter(1, request.productKey())
+                        .getResultList())
+                .flatMap(rows -> {
+                    String actual = rows.isEmpty() ? null : (String) rows.get(0);
+                    if (request.nodeType().equals(actual)) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    String message = actual == null
+                            ? "product " + request.productKey() + " is not known to plan-service (yet)"
+                            : "product " + request.productKey() + " is a " + actual + " product, not "
+                                    + request.nodeType();
+                    return Uni.createFrom().failure(ApiException.invalid(List.of(new FieldError("nodeType", message))));
+                });
     }
 
     /**

@@ -44,6 +44,9 @@ final class PlanValidator {
         if (r.mode() == null) {
             fault("mode", "is required: SILENT or MANUAL");
         }
+        if (r.nodeType() != null && !PlanRequest.NODE_TYPES.contains(r.nodeType())) {
+            fault("nodeType", "must be GATEWAY or SUB_DEVICE");
+        }
         firmware(r, firmware);
         versions("sourceVersions", r.sourceVersions());
         deviceKeys("whitelist", r.whitelist());

@@ -184,13 +184,15 @@ public class PlanResource {
                             var d = plan.definition();
                             String target = fw.map(org.otaplatform.plan.firmware.FirmwareView::version)
                                     .orElse("");
-                            return stats.forDisplay(
-                                            plan.id,
-                                            plan.productKey,
-                                            target,
-                                            d.sourceVersions().toArray(new String[0]),
-                                            d.whitelist().toArray(new String[0]),
-                                            d.blacklist().toArray(new String[0]))
+                            String[] sources = d.sourceVersions().toArray(new String[0]);
+                            String[] whitelist = d.whitelist().toArray(new String[0]);
+                            String[] blacklist = d.blacklist().toArray(new String[0]);
+                            String min = fw.map(org.otaplatform.plan.firmware.FirmwareView::minGatewayVersion)
+                                    .orElse(null);
+                            return stats.forDisplay(plan.id, plan.productKey, target, sources, whitelist, blacklist)
+                                    .flatMap(s -> stats.waitingForGatewayVersion(
+                                                    plan.productKey, target, min, sources, whitelist, blacklist)
+                                            .map(s::waitingForGatewayVersion))
                                     .map(s -> new PlanWithStats(PlanView.of(plan), s));
                         }));
     }

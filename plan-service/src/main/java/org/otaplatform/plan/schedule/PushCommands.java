@@ -8,7 +8,10 @@ import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
 
-/** The {@code gateway.upgrade} command for one task, as the outbox takes it. */
+/**
+ * The {@code gateway.upgrade} command for one task, as the outbox takes it; {@code gatewayFirmware}: the
+ * task upgrades the gateway itself (device-gateway-service sends it as {@code down/gateway-upgrade}).
+ */
 final class PushCommands {
 
     private PushCommands() {}
@@ -22,6 +25,7 @@ final class PushCommands {
             String productKey,
             String deviceKey,
             String fromVersion,
+            boolean gatewayFirmware,
             Instant deadline,
             long now) {
         String notes = d.upgradeNotes()
@@ -49,6 +53,7 @@ final class PushCommands {
                         fw.keyId(),
                         d.minBatteryPercent(),
                         d.minSignalDbm(),
-                        notes));
+                        notes,
+                        gatewayFirmware ? Boolean.TRUE : null));
     }
 }

@@ -300,12 +300,20 @@ public class PushScheduler {
         if (room.get() <= 0) {
             return Uni.createFrom().item(0);
         }
-        return pool.preparedQuery("SELECT id, gateway_id, product_key, device_key, from_version FROM upgrade_task"
+        return pool.preparedQuery("SELECT id, gateway_id, product_key, device_key, from_version, gateway_firmware"
+                        + " FROM upgrade_task"
                         + " WHERE plan_id = $1 AND state = " + TaskState.PENDING.sql()
                         + " AND (not_before IS NULL OR not_before <= $2)"
                         + " AND (not_after IS NULL OR not_after > $2)"
+                        // behind a gateway below the packages' minimum, a task waits (PushSelection's rule)
+                        + " AND ($3::bytea IS NULL OR EXISTS (SELECT 1 FROM gateway_view g JOIN product_view pv"
+                        + "   ON pv.product_key = g.product_key AND pv.version_scheme = 'SEMVER'"
+                        + "   WHERE g.gateway_id = upgrade_task.gateway_id AND g.version_key >= $3::bytea))"
                         + " ORDER BY created_at, id LIMIT 1000")
-                .execute(Tuple.of(plan.id, now.atOffset(ZoneOffset.UTC)))
+                .execute(Tuple.of(
+                        plan.id,
+                        now.atOffset(ZoneOffset.UTC),
+                        fw.minGatewayKey() == null ? null : Buffer.buffer(fw.minGatewayKey())))
                 .flatMap(rows -> {
                     List<Candidate> pending = new ArrayList<>();
                     List<UUID> ids = new ArrayList<>();
@@ -313,15 +321,21 @@ public class PushScheduler {
                         // a task whose package is gone (deleted since) waits for the plan's end
                         if (fw.forVersion(r.getString(4)) != null) {
                             ids.add(r.getUUID(0));
-                            pending.add(
-                                    new Candidate(r.getString(2), r.getString(3), r.getString(1), r.getString(4), 0));
+                            pending.add(new Candidate(
+                                    r.getString(2),
+                                    r.getString(3),
+                                    r.getString(1),
+                                    r.getString(4),
+                                    0,
+                                    r.getBoolean(5)));
                         }
                     });
                     if (pending.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
                     return selection.inFlight(pending).flatMap(busy -> {
-                        List<Candidate> chosen = PushSelection.pick(pending, busy, d, room.get());
+                        List<Candidate> chosen =
+                                PushSelection.pick(pending, busy, d.maxConcurrentPerGateway(), room.get());
                         Instant deadline = now.plusSeconds(d.taskTimeoutSeconds());
                         return Panache.withTransaction(() -> Multi.createFrom()
                                 .iterable(chosen)
@@ -343,6 +357,7 @@ public class PushScheduler {
                                                                             c.productKey(),
                                                                             c.deviceKey(),
                                                                             c.version(),
+                                                                            c.gateway(),
                                                                             deadline,
                                                                             clock.millis()))
                                                             .replaceWith(1));
@@ -369,6 +384,7 @@ public class PushScheduler {
         String[] gateways = new String[n];
         String[] fromVersions = new String[n];
         Integer[] attempts = new Integer[n];
+        Boolean[] own = new Boolean[n];
         UUID[] messageIds = new UUID[n];
         Buffer[] payloads = new Buffer[n];
         long millis = clock.millis();
@@ -379,6 +395,7 @@ public class PushScheduler {
             gateways[i] = c.gatewayId();
             fromVersions[i] = c.version();
             attempts[i] = c.attempts() + 1;
+            own[i] = c.gateway();
             // the delta from the device's version, else the full package (candidates are of versions one fits)
             var message = PushCommands.message(
                     plan,
@@ -389,17 +406,20 @@ public class PushScheduler {
                     c.productKey(),
                     c.deviceKey(),
                     c.version(),
+                    c.gateway(),
                     deadline,
                     millis);
             messageIds[i] = UUID.fromString(message.id());
             payloads[i] = Buffer.buffer(message.encode());
         }
         String sql = "WITH input AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[],"
-                + "   $6::uuid[], $7::bytea[]) AS i (id, device_key, gateway_id, from_version, attempt, message_id, payload)),"
+                + "   $6::uuid[], $7::bytea[], $17::bool[])"
+                + "   AS i (id, device_key, gateway_id, from_version, attempt, message_id, payload, gateway_firmware)),"
                 + " created AS (INSERT INTO upgrade_task (id, plan_id, product_key, device_key, gateway_id, attempt, state,"
-                + "   from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds, wave)"
+                + "   from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds, wave,"
+                + "   gateway_firmware)"
                 + "   SELECT id, $8, $9, device_key, gateway_id, attempt, " + TaskState.NOTIFIED.sql()
-                + ", from_version, $10, $11, $12, $15, $13, NULLIF($16, 0)"
+                + ", from_version, $10, $11, $12, $15, $13, NULLIF($16, 0), gateway_firmware"
                 + "   FROM input ORDER BY gateway_id, device_key ON CONFLICT DO NOTHING RETURNING id),"
                 + " history AS (INSERT INTO task_event (task_id, state) SELECT id, " + TaskState.NOTIFIED.sql()
                 + " FROM created)"
@@ -422,7 +442,8 @@ public class PushScheduler {
                 .addInteger(d.ackTimeoutSeconds())
                 .addString(InternalTopics.GATEWAY_COMMANDS)
                 .addOffsetDateTime(now.atOffset(ZoneOffset.UTC))
-                .addInteger(wave);
+                .addInteger(wave)
+                .addArrayOfBoolean(own);
         return pool.withTransaction(c -> c.preparedQuery(sql).execute(params)).map(rows -> {
             List<UUID> messages = new ArrayList<>();
             rows.forEach(r -> messages.add(r.getUUID(0)));

@@ -1,6 +1,7 @@
 package org.otaplatform.plan.schedule;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -13,7 +14,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.otaplatform.plan.config.PlanConfig;
-import org.otaplatform.plan.firmware.FirmwareView;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
 import org.otaplatform.plan.plan.PlanPackages;
@@ -29,8 +29,12 @@ import org.otaplatform.plan.wave.WaveFilter;
 @ApplicationScoped
 class PushSelection {
 
-    /** A device a push may reach, with its gateway, version and failed attempts under the plan. */
-    record Candidate(String productKey, String deviceKey, String gatewayId, String version, int attempts) {}
+    /**
+     * A device a push may reach, with its gateway, version and failed attempts under the plan; {@code
+     * gateway}: the device is that gateway itself (a plan of a gateway product).
+     */
+    record Candidate(
+            String productKey, String deviceKey, String gatewayId, String version, int attempts, boolean gateway) {}
 
     /** 100 years: a manual plan's rejection stands until the application confirms again. */
     private static final int FOREVER_MINUTES = 100 * 365 * 24 * 60;
@@ -128,7 +132,7 @@ class PushSelection {
         if (sources == null) {
             return Uni.createFrom().item(List.of());
         }
-        return candidatesAfter(plan, d, packages.main(), sources, limit, perGateway, wave, "", new ArrayList<>());
+        return candidatesAfter(plan, d, packages, sources, limit, perGateway, wave, "", new ArrayList<>());
     }
 
     /**
@@ -159,7 +163,7 @@ class PushSelection {
     private Uni<List<Candidate>> candidatesAfter(
             Plan plan,
             PlanDefinition d,
-            FirmwareView fw,
+            PlanPackages packages,
             String[] sources,
             int limit,
             int perGateway,
@@ -176,7 +180,7 @@ class PushSelection {
                     if (chunk.isEmpty()) {
                         return Uni.createFrom().item(found);
                     }
-                    return inChunk(plan, d, fw, sources, limit - found.size(), perGateway, wave, chunk)
+                    return inChunk(plan, d, packages, sources, limit - found.size(), perGateway, wave, chunk)
                             .flatMap(more -> {
                                 found.addAll(more);
                                 return found.size() >= limit || chunk.size() < size
@@ -184,7 +188,7 @@ class PushSelection {
                                         : candidatesAfter(
                                                 plan,
                                                 d,
-                                                fw,
+                                                packages,
                                                 sources,
                                                 limit,
                                                 perGateway,
@@ -199,7 +203,7 @@ class PushSelection {
     private Uni<List<Candidate>> inChunk(
             Plan plan,
             PlanDefinition d,
-            FirmwareView fw,
+            PlanPackages packages,
             String[] sources,
             int limit,
             int perGateway,
@@ -209,11 +213,16 @@ class PushSelection {
         // Each device's history is one aggregate over its own tasks (an index lookup per device, whatever
         // the planner believes about a task table growing fast): open anywhere, done or cooling down
         // under this plan, failed attempts under this plan.
-        String sql = "WITH busy AS (SELECT gateway_id, count(*) AS n FROM upgrade_task WHERE state IN"
+        // busy: what runs on each gateway, under any plan; own: whether that includes the gateway's own upgrade
+        // (one thing at a time on a gateway, GatewayOccupancy: beside its own upgrade nothing else goes to it,
+        // and its own goes only to a gateway with nothing else in flight)
+        String sql = "WITH busy AS (SELECT gateway_id, count(*) AS n, bool_or(gateway_firmware) AS own"
+                + "   FROM upgrade_task WHERE state IN"
                 + "   " + TaskState.IN_FLIGHT_SQL + " AND gateway_id = ANY($13) GROUP BY gateway_id)"
-                + " SELECT c.product_key, c.device_key, c.gateway_id, c.version, c.attempts"
+                + " SELECT c.product_key, c.device_key, c.gateway_id, c.version, c.attempts, c.is_gateway"
                 + " FROM gateway_view g LEFT JOIN busy b ON b.gateway_id = g.gateway_id"
-                + " CROSS JOIN LATERAL (SELECT d.product_key, d.device_key, d.gateway_id, d.version, h.attempts"
+                + " CROSS JOIN LATERAL (SELECT d.product_key, d.device_key, d.gateway_id, d.version, h.attempts,"
+                + "   d.is_gateway"
                 + "   FROM device_view d CROSS JOIN LATERAL (SELECT"
                 + "     count(*) FILTER (WHERE t.plan_id = $1 AND t.state IN " + TaskState.FAILURES_SQL
                 + ") AS attempts,"
@@ -235,15 +244,20 @@ class PushSelection {
                 + "   AND NOT (d.device_key = ANY($6))"
                 + "   AND " + WaveFilter.sql("d.device_key", "d.gateway_id", 16)
                 + "   AND h.open = 0 AND h.blocked = 0 AND h.attempts < $11"
+                + "   AND ($14 OR NOT d.is_gateway OR coalesce(b.n, 0) = 0)"
                 + "   ORDER BY d.device_key LIMIT $12 - coalesce(b.n, 0)) c"
                 + " WHERE g.gateway_id = ANY($13)"
+                + "   AND ($14 OR NOT coalesce(b.own, false))"
+                // a package that needs a newer gateway waits behind an older one (unknown or not SemVer: older)
+                + "   AND ($21::bytea IS NULL OR (g.version_key >= $21::bytea AND EXISTS (SELECT 1 FROM product_view pv"
+                + "     WHERE pv.product_key = g.product_key AND pv.version_scheme = 'SEMVER')))"
                 + "   AND ($14 OR g.online OR g.updated_at > CAST($15 AS timestamptz) - make_interval(secs => $10))"
                 + "   AND coalesce(b.n, 0) < $12"
                 + " ORDER BY g.gateway_id, c.device_key LIMIT $9";
         Tuple params = Tuple.tuple()
                 .addUUID(plan.id)
                 .addString(plan.productKey)
-                .addString(fw.version())
+                .addString(packages.target())
                 .addArrayOfString(sources)
                 .addArrayOfString(d.whitelist().toArray(new String[0]))
                 .addArrayOfString(d.blacklist().toArray(new String[0]))
@@ -262,7 +276,8 @@ class PushSelection {
                 .addArrayOfString(wave.devices())
                 .addArrayOfString(wave.gateways())
                 .addArrayOfString(wave.laterDevices())
-                .addArrayOfString(wave.laterGateways());
+                .addArrayOfString(wave.laterGateways())
+                .addValue(packages.minGatewayKey() == null ? null : Buffer.buffer(packages.minGatewayKey()));
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<Candidate> list = new ArrayList<>();
             for (Row r : rows) {
@@ -271,36 +286,44 @@ class PushSelection {
                         r.getString(1),
                         r.getString(2),
                         r.getString(3),
-                        r.getLong(4).intValue()));
+                        r.getLong(4).intValue(),
+                        r.getBoolean(5)));
             }
             return list;
         });
     }
 
-    /** Tasks between NOTIFIED and UPGRADING on each candidate's gateway, over all plans. */
-    Uni<Map<String, Integer>> inFlight(List<Candidate> candidates) {
+    /** What runs on each candidate's gateway between NOTIFIED and UPGRADING, over all plans. */
+    Uni<Map<String, GatewayOccupancy>> inFlight(List<Candidate> candidates) {
         String[] gateways =
                 candidates.stream().map(Candidate::gatewayId).distinct().toArray(String[]::new);
-        return pool.preparedQuery("SELECT gateway_id, count(*) FROM upgrade_task WHERE gateway_id = ANY($1)"
-                        + " AND state IN " + TaskState.IN_FLIGHT_SQL + " GROUP BY gateway_id")
+        return pool.preparedQuery("SELECT gateway_id, count(*), bool_or(gateway_firmware) FROM upgrade_task"
+                        + " WHERE gateway_id = ANY($1) AND state IN " + TaskState.IN_FLIGHT_SQL
+                        + " GROUP BY gateway_id")
                 .execute(Tuple.of(gateways))
                 .map(rows -> {
-                    Map<String, Integer> busy = new HashMap<>();
-                    rows.forEach(r -> busy.put(r.getString(0), r.getLong(1).intValue()));
+                    Map<String, GatewayOccupancy> busy = new HashMap<>();
+                    rows.forEach(r -> busy.put(
+                            r.getString(0), new GatewayOccupancy(r.getLong(1).intValue(), r.getBoolean(2))));
                     return busy;
                 });
     }
 
-    static List<Candidate> pick(List<Candidate> candidates, Map<String, Integer> busy, PlanDefinition d, int budget) {
-        Map<String, Integer> load = new HashMap<>(busy);
+    /**
+     * The candidates, in order, that their gateways have room for ({@link GatewayOccupancy#admits}), at most
+     * {@code budget}.
+     */
+    static List<Candidate> pick(
+            List<Candidate> candidates, Map<String, GatewayOccupancy> busy, int maxPerGateway, int budget) {
+        Map<String, GatewayOccupancy> load = new HashMap<>(busy);
         List<Candidate> chosen = new ArrayList<>();
         for (Candidate c : candidates) {
             if (chosen.size() >= budget) {
                 break;
             }
-            int used = load.getOrDefault(c.gatewayId(), 0);
-            if (used < d.maxConcurrentPerGateway()) {
-                load.put(c.gatewayId(), used + 1);
+            GatewayOccupancy used = load.getOrDefault(c.gatewayId(), GatewayOccupancy.IDLE);
+            if (used.admits(c.gateway(), maxPerGateway)) {
+                load.put(c.gatewayId(), used.with(c.gateway()));
                 chosen.add(c);
             }
         }

@@ -12,13 +12,14 @@ import org.otaplatform.plan.plan.PlanStatus;
 /**
  * Suspends a plan whose firmware fails too often: failed / (failed + succeeded) above the plan's
  * threshold once it has enough results. Only failures the package can cause count (INSTALL_FAILED,
- * VERSION_MISMATCH, SIGNATURE_INVALID); transport and device-condition failures (DOWNLOAD_FAILED,
+ * VERSION_MISMATCH, SIGNATURE_INVALID, ROLLED_BACK: the device booted its old firmware again); transport and device-condition failures (DOWNLOAD_FAILED,
  * DEVICE_UNREACHABLE, TIMED_OUT, LOW_BATTERY, BUSY, CHECKSUM_MISMATCH, OTHER) are retried instead.
  */
 @ApplicationScoped
 public class FailureThreshold {
 
-    public static final String FIRMWARE_FAILURES = "('INSTALL_FAILED', 'VERSION_MISMATCH', 'SIGNATURE_INVALID')";
+    public static final String FIRMWARE_FAILURES =
+            "('INSTALL_FAILED', 'VERSION_MISMATCH', 'SIGNATURE_INVALID', 'ROLLED_BACK')";
 
     private final PlanRepository plans;
     private final PlanService service;

@@ -30,7 +30,7 @@ public class PlanResults {
     /**
      * Failed and timed-out devices by error code (TIMED_OUT counts as its own cause), the top gateways, by
      * the version they ran, and by cause: {@code firmware} (what the package can cause: INSTALL_FAILED,
-     * VERSION_MISMATCH, SIGNATURE_INVALID; what the failure threshold counts) or {@code transport} (the
+     * VERSION_MISMATCH, SIGNATURE_INVALID, ROLLED_BACK; what the failure threshold counts) or {@code transport} (the
      * device, the gateway, the link, the clock: everything else).
      */
     public record Failures(

@@ -17,7 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class PlanStats {
 
-    /** The contract's {@code stats}; {@code successRate} is null before any result. */
+    /**
+     * The contract's {@code stats}; {@code successRate} is null before any result; {@code
+     * waitingForGatewayVersion}: targeted devices not on the target behind a gateway below the package's {@code
+     * minGatewayVersion} (never pushed to, not failures; counted on the plan's page only).
+     */
     public record Stats(
             long targeted,
             long upToDate,
@@ -28,7 +32,25 @@ public class PlanStats {
             long failed,
             long rejected,
             long cancelled,
-            Double successRate) {}
+            Double successRate,
+            long waitingForGatewayVersion) {
+
+        /** The same figures with the devices that wait for their gateways counted. */
+        public Stats waitingForGatewayVersion(long waiting) {
+            return new Stats(
+                    targeted,
+                    upToDate,
+                    awaitingConfirmation,
+                    pending,
+                    inProgress,
+                    succeeded,
+                    failed,
+                    rejected,
+                    cancelled,
+                    successRate,
+                    waiting);
+        }
+    }
 
     private final Pool pool;
     private final Duration deviceCountsMaxAge;
@@ -123,8 +145,42 @@ public class PlanStats {
                     failed,
                     r.getLong("rejected"),
                     r.getLong("cancelled"),
-                    rate);
+                    rate,
+                    0);
         });
+    }
+
+    /**
+     * How many of the devices the plan targets are not on the target and sit behind a gateway whose firmware is
+     * below {@code minGatewayVersion} (unknown, or of a product that does not order versions by SemVer, counts
+     * as below): they wait for their gateways (gateway protocol, "Ordered versions"). 0 without a minimum.
+     */
+    public Uni<Long> waitingForGatewayVersion(
+            String productKey,
+            String targetVersion,
+            String minGatewayVersion,
+            String[] sources,
+            String[] whitelist,
+            String[] blacklist) {
+        var min = minGatewayVersion == null
+                ? java.util.Optional.<org.otaplatform.contract.version.SemanticVersion>empty()
+                : org.otaplatform.contract.version.SemanticVersion.parse(minGatewayVersion);
+        if (min.isEmpty()) {
+            return Uni.createFrom().item(0L);
+        }
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM device_view d"
+                + " LEFT JOIN gateway_view g ON g.gateway_id = d.gateway_id"
+                + " WHERE d.product_key = $1 AND d.gateway_id IS NOT NULL AND d.version IS NOT NULL AND d.version <> $2"
+                + " AND NOT coalesce(g.version_key >= $3 AND EXISTS (SELECT 1 FROM product_view pv"
+                + "   WHERE pv.product_key = g.product_key AND pv.version_scheme = 'SEMVER'), false)");
+        Tuple params = Tuple.tuple()
+                .addString(productKey)
+                .addString(targetVersion)
+                .addValue(io.vertx.core.buffer.Buffer.buffer(min.get().sortKey()));
+        targeted(sql, params, "d.", 2, sources, whitelist, blacklist);
+        return pool.preparedQuery(sql.toString())
+                .execute(params)
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     /**

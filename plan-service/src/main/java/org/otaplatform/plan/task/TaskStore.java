@@ -22,7 +22,10 @@ public class TaskStore {
         this.clock = clock;
     }
 
-    /** A task as the state machine needs it. */
+    /**
+     * A task as the state machine needs it; {@code gatewayFirmware}: it upgrades the gateway itself; {@code
+     * planOpen}: its plan is ACTIVE or SUSPENDED (a rollback may still correct its SUCCEEDED).
+     */
     public record TaskRow(
             UUID id,
             UUID planId,
@@ -30,17 +33,36 @@ public class TaskStore {
             String deviceKey,
             String gatewayId,
             TaskState state,
-            String toVersion) {
+            String fromVersion,
+            String toVersion,
+            boolean gatewayFirmware,
+            boolean planOpen) {
 
         /** The same task in another state. */
         TaskRow in(TaskState next) {
-            return new TaskRow(id, planId, productKey, deviceKey, gatewayId, next, toVersion);
+            return new TaskRow(
+                    id,
+                    planId,
+                    productKey,
+                    deviceKey,
+                    gatewayId,
+                    next,
+                    fromVersion,
+                    toVersion,
+                    gatewayFirmware,
+                    planOpen);
         }
     }
 
+    /** The columns {@link #taskRow} reads, of {@code upgrade_task t} joined with its {@code plan p}. */
+    private static final String TASK_ROW = "SELECT t.id, t.plan_id, t.product_key, t.device_key, t.gateway_id, t.state,"
+            + " t.from_version, t.to_version, t.gateway_firmware, p.status IN ('ACTIVE', 'SUSPENDED')"
+            + " FROM upgrade_task t JOIN plan p ON p.id = t.plan_id";
+
     /**
      * Inserts a new task, in wave {@code wave} of its plan (null: the plan has no waves); false when the device
-     * has an open task already (the unique index said no).
+     * has an open task already (the unique index said no). A task of a gateway itself (its device view says
+     * so) upgrades the gateway's own firmware.
      */
     public Uni<Boolean> insert(
             UUID id,
@@ -60,10 +82,11 @@ public class TaskStore {
                 .flatMap(s -> s.createNativeQuery(
                                 "INSERT INTO upgrade_task (id, plan_id, product_key, device_key, gateway_id,"
                                         + " attempt, state, from_version, to_version, ack_deadline, deadline, notified_at, ack_timeout_seconds,"
-                                        + " wave)"
+                                        + " wave, gateway_firmware)"
                                         + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?7 = "
                                         + TaskState.NOTIFIED.sql() + " THEN CAST(?13 AS timestamptz) END, ?12,"
-                                        + " NULLIF(?14, 0))"
+                                        + " NULLIF(?14, 0), coalesce((SELECT v.is_gateway FROM device_view v"
+                                        + "   WHERE v.product_key = ?3 AND v.device_key = ?4), false))"
                                         + " ON CONFLICT DO NOTHING")
                         .setParameter(1, id)
                         .setParameter(2, planId)
@@ -87,15 +110,13 @@ public class TaskStore {
 
     public Uni<Optional<TaskRow>> find(UUID id) {
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "SELECT id, plan_id, product_key, device_key, gateway_id, state, to_version"
-                                        + " FROM upgrade_task WHERE id = ?1 FOR UPDATE")
+                .flatMap(s -> s.createNativeQuery(TASK_ROW + " WHERE t.id = ?1 FOR UPDATE OF t")
                         .setParameter(1, id)
                         .getResultList())
                 .map(rows -> rows.stream().findFirst().map(row -> taskRow((Object[]) row)));
     }
 
-    /** A row of {@code id, plan_id, product_key, device_key, gateway_id, state, to_version}. */
+    /** A row of {@link #TASK_ROW}. */
     private static TaskRow taskRow(Object[] r) {
         return new TaskRow(
                 (UUID) r[0],
@@ -104,15 +125,17 @@ public class TaskStore {
                 (String) r[3],
                 (String) r[4],
                 TaskState.valueOf((String) r[5]),
-                (String) r[6]);
+                (String) r[6],
+                (String) r[7],
+                Boolean.TRUE.equals(r[8]),
+                Boolean.TRUE.equals(r[9]));
     }
 
     /** The tasks with these ids, locked for the transaction in id order; the unknown ones are absent. */
     public Uni<Map<UUID, TaskRow>> findAll(Collection<UUID> ids) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
-                                "SELECT id, plan_id, product_key, device_key, gateway_id, state, to_version"
-                                        + " FROM upgrade_task WHERE id = ANY(CAST(?1 AS uuid[])) ORDER BY id FOR UPDATE")
+                                TASK_ROW + " WHERE t.id = ANY(CAST(?1 AS uuid[])) ORDER BY t.id FOR UPDATE OF t")
                         .setParameter(1, ids.toArray(UUID[]::new))
                         .getResultList())
                 .map(rows -> {

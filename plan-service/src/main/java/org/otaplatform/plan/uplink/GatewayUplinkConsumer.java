@@ -115,6 +115,9 @@ public class GatewayUplinkConsumer {
     }
 
     private static Report report(GatewayUplink.Entry e) {
+        if (e.isBoot()) {
+            return Report.boot(e.gatewayId(), UUID.fromString(e.taskId()), e.version());
+        }
         if (e.isAck()) {
             return new Report(
                     e.gatewayId(),

@@ -126,6 +126,7 @@ public class VerificationRuns {
                 Map.of(),
                 null,
                 null,
+                null,
                 null);
         return firmware.apply(FirmwareEvent.CREATED, fw)
                 .flatMap(v -> plans.createVerification(
