@@ -299,10 +299,18 @@ final class Platform {
 
     /** Uploads a generated package; returns its id. */
     String uploadFirmware(String product, String version, int size) {
+        return uploadFirmware(product, version, size, null);
+    }
+
+    /** Uploads a generated package that needs gateway firmware {@code minGatewayVersion} (null: any); its id. */
+    String uploadFirmware(String product, String version, int size, String minGatewayVersion) {
         byte[] image = new byte[size];
         new Random(product.hashCode()).nextBytes(image);
-        return given().baseUri(firmware.baseUrl())
-                .multiPart("file", product + "-" + version + ".bin", image, "application/octet-stream")
+        var request = given().baseUri(firmware.baseUrl());
+        if (minGatewayVersion != null) {
+            request = request.multiPart("minGatewayVersion", minGatewayVersion);
+        }
+        return request.multiPart("file", product + "-" + version + ".bin", image, "application/octet-stream")
                 .multiPart("productKey", product)
                 .multiPart("version", version)
                 .multiPart("type", "FULL")

@@ -73,6 +73,124 @@ class PlatformIT {
         }
     }
 
+    /**
+     * Issue #33, with gateways that report every state and reboot for real (the simulator): a plan of the
+     * gateways' own firmware and a plan of their sub-devices run at once; no gateway is ever told to upgrade
+     * itself beside a sub-device or the reverse (the simulated gateways count it), every gateway reboots into
+     * its new firmware and its hello decides, and both plans finish.
+     */
+    @Test
+    void gatewayAndSubDevicePlansRunAtOnceAndNoGatewayEverHasBothInFlight() {
+        String product = Platform.product("gwsub");
+        String gatewayProduct = product + "-gw";
+        try (Fleet fleet = platform.fleet(fleetOptions(Platform.prefix(), product)
+                .gatewayProductKey(gatewayProduct)
+                .gateways(3)
+                .devicesPerGateway(4)
+                .rebootFor(Duration.ofSeconds(1))
+                .build())) {
+            String gatewayFirmware = platform.uploadFirmware(gatewayProduct, "1.1.0", 64 * 1024);
+            String subFirmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
+            String subPlan = platform.createPlan(
+                    product, product, subFirmware, "\"mode\":\"SILENT\",\"maxConcurrentPerGateway\":2");
+            String gatewayPlan = platform.createPlan(
+                    gatewayProduct,
+                    gatewayProduct,
+                    gatewayFirmware,
+                    "\"mode\":\"SILENT\",\"nodeType\":\"GATEWAY\",\"maxConcurrentPerGateway\":2");
+            platform.move(subPlan, "activate");
+            platform.move(gatewayPlan, "activate");
+
+            platform.awaitStatus(subPlan, "FINISHED", 120);
+            platform.awaitStatus(gatewayPlan, "FINISHED", 120);
+            assertThat(platform.plan(subPlan).getInt("stats.succeeded")).isEqualTo(12);
+            assertThat(platform.plan(gatewayPlan).getInt("stats.succeeded")).isEqualTo(3);
+            Stats sim = fleet.stats();
+            assertThat(sim.bothAtOnce())
+                    .as("told to upgrade itself and a sub-device at once")
+                    .isZero();
+            assertThat(sim.errors()).isEmpty();
+            assertThat(sim.gatewayUpgrades()).isEqualTo(3);
+            assertThat(sim.reboots()).isEqualTo(3);
+            assertThat(fleet.gatewayFirmware().values()).hasSize(3).containsOnly("1.1.0");
+            assertThat(fleet.versions().values()).hasSize(12).containsOnly("2.0.0");
+        }
+    }
+
+    /**
+     * A sub-device package that needs gateway firmware 1.1.0, started before the gateways' plan: the
+     * sub-devices wait (counted, not failed), and each follows once its gateway booted 1.1.0.
+     */
+    @Test
+    void subDevicesWaitForTheGatewayFirmwareTheirPackageNeedsAndFollowTheirGateways() {
+        String product = Platform.product("gwmin");
+        String gatewayProduct = product + "-gw";
+        try (Fleet fleet = platform.fleet(fleetOptions(Platform.prefix(), product)
+                .gatewayProductKey(gatewayProduct)
+                .gateways(2)
+                .devicesPerGateway(3)
+                .rebootFor(Duration.ofSeconds(1))
+                .build())) {
+            String gatewayFirmware = platform.uploadFirmware(gatewayProduct, "1.1.0", 64 * 1024);
+            String subFirmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024, "1.1.0");
+            String subPlan = platform.createPlan(product, product, subFirmware, "\"mode\":\"SILENT\"");
+            platform.move(subPlan, "activate");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> platform.plan(subPlan).getInt("stats.waitingForGatewayVersion") == 6);
+            Platform.sleep(2_000);
+            assertThat(fleet.stats().tasks())
+                    .as("nothing sent behind the old gateways")
+                    .isZero();
+
+            String gatewayPlan = platform.createPlan(
+                    gatewayProduct, gatewayProduct, gatewayFirmware, "\"mode\":\"SILENT\",\"nodeType\":\"GATEWAY\"");
+            platform.move(gatewayPlan, "activate");
+
+            platform.awaitStatus(gatewayPlan, "FINISHED", 90);
+            platform.awaitStatus(subPlan, "FINISHED", 90);
+            JsonPath p = platform.plan(subPlan);
+            assertThat(p.getInt("stats.succeeded")).isEqualTo(6);
+            assertThat(p.getInt("stats.failed")).isZero();
+            assertThat(p.getInt("stats.waitingForGatewayVersion")).isZero();
+            assertThat(fleet.versions().values()).containsOnly("2.0.0");
+            assertThat(fleet.stats().errors()).isEmpty();
+        }
+    }
+
+    /** A gateway whose new firmware does not boot comes back on the old one: its task FAILED/ROLLED_BACK. */
+    @Test
+    void aGatewayThatBootsItsOldFirmwareAgainRolledBack() {
+        String product = Platform.product("gwrb");
+        String gatewayProduct = product + "-gw";
+        try (Fleet fleet = platform.fleet(fleetOptions(Platform.prefix(), product)
+                .gatewayProductKey(gatewayProduct)
+                .gateways(1)
+                .devicesPerGateway(1)
+                .gatewayRollbackRatio(1.0)
+                .rebootFor(Duration.ofSeconds(1))
+                .build())) {
+            String gatewayFirmware = platform.uploadFirmware(gatewayProduct, "1.1.0", 64 * 1024);
+            String gatewayPlan = platform.createPlan(
+                    gatewayProduct,
+                    gatewayProduct,
+                    gatewayFirmware,
+                    "\"mode\":\"SILENT\",\"nodeType\":\"GATEWAY\",\"retry\":{\"maxAttempts\":1}");
+            platform.move(gatewayPlan, "activate");
+
+            platform.awaitStatus(gatewayPlan, "FINISHED", 90);
+            JsonPath failures = given().baseUri(platform.plan.baseUrl())
+                    .get("/api/v1/plans/" + gatewayPlan + "/failures")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            assertThat(failures.getList("byCode.key", String.class)).containsExactly("ROLLED_BACK");
+            assertThat(failures.getList("byCause.key", String.class)).containsExactly("firmware");
+            assertThat(fleet.stats().gatewayRollbacks()).isEqualTo(1);
+            assertThat(fleet.gatewayFirmware().values()).containsOnly("1.0.0");
+        }
+    }
+
     @Test
     void rogueGatewaysClaimingTheFleetAreRefusedAndTheFleetIsUpgradedAsIfTheyWereNotThere() {
         String product = Platform.product("rogue");

@@ -171,6 +171,28 @@ final class Cli {
         options.interruptRatio = r;
     }
 
+    @Option(
+            names = "--gateway-version",
+            paramLabel = "V",
+            description = "the firmware the gateways run at the start (1.0.0)")
+    void gatewayVersion(String v) {
+        options.gatewayVersion = v;
+    }
+
+    @Option(
+            names = "--gateway-rollback-percent",
+            paramLabel = "P",
+            description = "percent of gateway upgrades whose firmware does not boot: the gateway comes back on its"
+                    + " old version (0)")
+    void gatewayRollback(double p) {
+        options.gatewayRollbackRatio = p / 100;
+    }
+
+    @Option(names = "--reboot-for", paramLabel = "D", description = "how long a gateway reboots into new firmware (3s)")
+    void rebootFor(String d) {
+        options.rebootFor = duration("--reboot-for", d);
+    }
+
     @Option(names = "--drop", paramLabel = "R", description = "ratio of gateways that go offline now and then (0)")
     void drop(double r) {
         options.dropRatio = r;

@@ -141,6 +141,17 @@ public final class Fleet implements AutoCloseable {
         return all;
     }
 
+    /** Every gateway's own firmware, by gatewayId. */
+    public Map<String, String> gatewayFirmware() {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (SimGateway g : gateways) {
+            Promise<String> p = Promise.promise();
+            g.context.runOnContext(v -> p.complete(g.firmware()));
+            all.put(g.id, p.future().toCompletionStage().toCompletableFuture().join());
+        }
+        return all;
+    }
+
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Stops every gateway cleanly (each publishes {@code offline}) and the event loops; once. */

@@ -150,16 +150,30 @@ final class GatewayConnection {
 
     /** Goes offline cleanly (publishing {@code offline} itself) for a while, then comes back. */
     void drop() {
-        if (!online || stopping) {
-            return;
+        if (online && !stopping) {
+            stats.drops.incrementAndGet();
+            away(options.dropFor());
         }
+    }
+
+    /**
+     * Reboots into new firmware: gone as a gateway whose power cycles goes (its {@code offline}, as its last will
+     * would say), away for {@code rebootFor}, then back with a {@code hello} of what it runs then.
+     */
+    void reboot() {
+        if (online && !stopping) {
+            stats.reboots.incrementAndGet();
+            away(options.rebootFor());
+        }
+    }
+
+    private void away(java.time.Duration howLong) {
         dropped = true;
-        stats.drops.incrementAndGet();
         MqttClient c = client;
         publishOffline(c).onComplete(ar -> c.disconnect());
         online = false;
         stats.gatewaysOnline.decrementAndGet();
-        fleet.vertx.setTimer(options.dropFor().toMillis(), t -> {
+        fleet.vertx.setTimer(Math.max(1, howLong.toMillis()), t -> {
             dropped = false;
             connect();
         });

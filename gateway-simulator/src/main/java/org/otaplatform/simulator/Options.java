@@ -22,6 +22,9 @@ public record Options(
         String productKey,
         String gatewayProductKey,
         String version,
+        String gatewayVersion,
+        double gatewayRollbackRatio,
+        Duration rebootFor,
         long seed,
         double acceptRatio,
         Duration ackDelay,
@@ -59,6 +62,8 @@ public record Options(
         check(ratio(dropRatio), "--drop", "a ratio 0..1");
         check(ratio(roamRatio), "--roam", "a ratio 0..1");
         check(rogue >= 0 && rogue <= 100, "--rogue", "0 to 100");
+        check(ratio(gatewayRollbackRatio), "--gateway-rollback-percent", "0 to 100");
+        check(gatewayVersion.matches("[!-~]{1,64}"), "--gateway-version", "1-64 printable characters");
         check(
                 failures.values().stream().mapToDouble(Double::doubleValue).sum() <= 1.0,
                 "--fail",
@@ -156,6 +161,9 @@ public record Options(
         String productKey = "sim-sensor";
         String gatewayProductKey = "sim-gateway";
         String version = "1.0.0";
+        String gatewayVersion = "1.0.0";
+        double gatewayRollbackRatio;
+        Duration rebootFor = Duration.ofSeconds(3);
         long seed = 42;
         double acceptRatio = 1.0;
         Duration ackDelay = Duration.ZERO;
@@ -207,8 +215,31 @@ public record Options(
             return this;
         }
 
+        public Builder gatewayProductKey(String p) {
+            gatewayProductKey = p;
+            return this;
+        }
+
         public Builder version(String v) {
             version = v;
+            return this;
+        }
+
+        /** The firmware the gateways run at the start. */
+        public Builder gatewayVersion(String v) {
+            gatewayVersion = v;
+            return this;
+        }
+
+        /** The share of gateway upgrades whose new firmware fails to boot (the bootloader falls back). */
+        public Builder gatewayRollbackRatio(double r) {
+            gatewayRollbackRatio = r;
+            return this;
+        }
+
+        /** How long a gateway is away while it reboots into new firmware. */
+        public Builder rebootFor(Duration d) {
+            rebootFor = d;
             return this;
         }
 
@@ -307,6 +338,9 @@ public record Options(
                     productKey,
                     gatewayProductKey,
                     version,
+                    gatewayVersion,
+                    gatewayRollbackRatio,
+                    rebootFor,
                     seed,
                     acceptRatio,
                     ackDelay,

@@ -74,7 +74,13 @@ public final class Registration {
                         .put("name", productKey)
                         .put("nodeType", nodeType)
                         .put("bindPolicy", bindPolicy)
+                        // versions the platform can order: a package may need a minimum gateway
+                        .put("versionScheme", "SEMVER")
                         .toString());
+        if (r.statusCode() == 409) {
+            // made by an earlier run, perhaps before version schemes: SEMVER from now on (refused, it stays)
+            send("PATCH", "/api/v1/products/" + productKey, "application/json", "{\"versionScheme\":\"SEMVER\"}");
+        }
         if (r.statusCode() != 201 && r.statusCode() != 409) {
             throw new IllegalStateException(
                     "creating product " + productKey + " answered " + r.statusCode() + ": " + r.body());

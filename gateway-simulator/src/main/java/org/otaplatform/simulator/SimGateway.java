@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.otaplatform.contract.DownlinkType;
 import org.otaplatform.contract.GatewayTopic;
 import org.otaplatform.contract.SubDeviceProof;
 import org.otaplatform.contract.Topics;
@@ -48,6 +49,9 @@ final class SimGateway {
      */
     private static final long REPEAT_GRACE_MILLIS = 60_000;
 
+    /** The hardware revision every simulated gateway reports in its hello. */
+    static final String HARDWARE_REVISION = "sim-A1";
+
     private final Fleet fleet;
     private final Options options;
     private final Stats stats;
@@ -60,6 +64,10 @@ final class SimGateway {
     private final Map<String, SimTask> runs = new HashMap<>();
     private final GatewayPackages packages;
     private int active;
+    /** The firmware this gateway runs (its hello says so). */
+    private String firmware;
+    /** Its own upgrade while it runs (until it rebooted); null when none. */
+    private SimTask own;
 
     SimGateway(Fleet fleet, String id, Context context, long seed, boolean flaky) {
         this.fleet = fleet;
@@ -70,6 +78,7 @@ final class SimGateway {
         this.random = new Random(seed);
         this.flaky = flaky;
         this.packages = new GatewayPackages(fleet, id, context, random);
+        this.firmware = options.gatewayVersion();
         this.link = new GatewayConnection(fleet, id, random, this::onMessage, this::hello, this::afterHello);
     }
 
@@ -98,7 +107,11 @@ final class SimGateway {
         List<Hello.SubDeviceSnapshot> snapshot = devices.values().stream()
                 .map(d -> new Hello.SubDeviceSnapshot(d.productKey, d.deviceKey, d.version, d.online, proof(d)))
                 .toList();
-        return new Hello(msgId(), now(), new Hello.GatewayInfo(options.gatewayProductKey(), "gw-1.0"), snapshot);
+        return new Hello(
+                msgId(),
+                now(),
+                new Hello.GatewayInfo(options.gatewayProductKey(), firmware, HARDWARE_REVISION),
+                snapshot);
     }
 
     private void afterHello() {
@@ -145,7 +158,9 @@ final class SimGateway {
             return;
         }
         DownlinkMessage message = ((Decoded.Valid<DownlinkMessage>) decoded).message();
-        if (message instanceof Upgrade u) {
+        if (message instanceof Upgrade u && topic.get().downlink().get() == DownlinkType.GATEWAY_UPGRADE) {
+            onGatewayUpgrade(u);
+        } else if (message instanceof Upgrade u) {
             onUpgrade(u);
         } else if (message instanceof Cancel c) {
             onCancel(c);
@@ -182,6 +197,14 @@ final class SimGateway {
         runs.put(u.taskId(), run);
         if (d == null || !d.productKey.equals(u.productKey())) {
             reject(run, "the sub-device is not attached to this gateway");
+            return;
+        }
+        if (own != null) {
+            // one thing at a time on a gateway: the platform must not send this while the gateway upgrades itself
+            stats.bothAtOnce.incrementAndGet();
+            stats.error(id + " was told to flash " + u.deviceKey() + " while upgrading itself (task "
+                    + own.upgrade.taskId() + ")");
+            reject(run, "busy upgrading the gateway itself");
             return;
         }
         if (d.task != null) {
@@ -223,6 +246,88 @@ final class SimGateway {
                 }
             });
         }
+    }
+
+    // --- the gateway's own firmware ---------------------------------------------------------------
+
+    /**
+     * {@code down/gateway-upgrade}: the gateway downloads and checks its own firmware like a sub-device's,
+     * reports UPGRADING, and reboots: offline, away for {@code --reboot-for}, back with a {@code hello} of the
+     * firmware that booted (the old one when the new does not boot, {@code --gateway-rollback-percent}). It
+     * does not report SUCCEEDED: the platform decides by the version that boots.
+     */
+    private void onGatewayUpgrade(Upgrade u) {
+        stats.activity();
+        SimTask known = runs.get(u.taskId());
+        if (known != null) {
+            stats.duplicateUpgrades.incrementAndGet();
+            if (known.finished && System.currentTimeMillis() - known.finishedAt > REPEAT_GRACE_MILLIS) {
+                stats.error(id + " was told again to upgrade itself for task " + u.taskId());
+            }
+            send(UplinkType.ACK, new Ack(msgId(), now(), u.taskId(), known.accepted, known.reason));
+            return;
+        }
+        stats.tasks.incrementAndGet();
+        SimTask run = new SimTask(this, u, null);
+        runs.put(u.taskId(), run);
+        if (!u.deviceKey().equals(id) || !u.productKey().equals(options.gatewayProductKey())) {
+            reject(run, "a gateway-upgrade names the gateway itself, not " + u.productKey() + "/" + u.deviceKey());
+            return;
+        }
+        if (active > 0 || own != null) {
+            stats.bothAtOnce.incrementAndGet();
+            stats.error(id + " was told to upgrade itself while "
+                    + (own != null ? "upgrading already" : active + " sub-device upgrade(s) ran"));
+            reject(run, "busy with " + active + " sub-device upgrade(s)");
+            return;
+        }
+        if (u.toVersion().equals(firmware)) {
+            reject(run, "already runs " + firmware);
+            return;
+        }
+        run.accepted = true;
+        own = run;
+        stats.gatewayUpgrades.incrementAndGet();
+        send(UplinkType.ACK, new Ack(msgId(), now(), u.taskId(), true, null));
+        progress(run, ProgressState.DOWNLOADING, 0, null, null, null);
+        packages.obtain(u, run);
+    }
+
+    void ownChecked(SimTask run, FailureCode failure) {
+        if (run.finished) {
+            return;
+        }
+        if (failure != null) {
+            progress(run, ProgressState.FAILED, null, null, failure, "the gateway's own package did not check out");
+            ownFinished(run, "GATEWAY/FAILED/" + failure);
+            return;
+        }
+        progress(run, ProgressState.DOWNLOADED, 100, null, null, null);
+        progress(run, ProgressState.UPGRADING, 0, null, null, null);
+        later(Math.max(1, options.flashTime().toMillis() / 2), () -> {
+            boolean boots = random.nextDouble() >= options.gatewayRollbackRatio();
+            if (boots) {
+                firmware = run.upgrade.toVersion();
+                stats.bytesFlashed.addAndGet(run.upgrade.firmware().size());
+            } else {
+                stats.gatewayRollbacks.incrementAndGet();
+            }
+            ownFinished(run, boots ? "GATEWAY/SUCCEEDED" : "GATEWAY/ROLLED_BACK");
+            link.reboot();
+        });
+    }
+
+    private void ownFinished(SimTask run, String outcome) {
+        run.finished = true;
+        run.finishedAt = System.currentTimeMillis();
+        run.outcome = outcome;
+        own = null;
+        stats.outcome(outcome, run.finishedAt - run.receivedAt);
+    }
+
+    /** The firmware the gateway runs now, for tests (read on this gateway's context). */
+    String firmware() {
+        return firmware;
     }
 
     private void accept(SimTask run) {
@@ -282,6 +387,10 @@ final class SimGateway {
         SimTask run = runs.get(c.taskId());
         if (run == null || run.finished || run.stage == ProgressState.UPGRADING) {
             return; // unknown, over, or installing already: too late to drop
+        }
+        if (run.device == null) {
+            ownFinished(run, "GATEWAY/CANCELLED");
+            return;
         }
         finish(run, "CANCELLED");
     }

@@ -4,7 +4,10 @@ import org.otaplatform.contract.message.Upgrade;
 import org.otaplatform.contract.wire.FailureCode;
 import org.otaplatform.contract.wire.ProgressState;
 
-/** One task as a simulated gateway runs it for one of its sub-devices; it waits for its package there. */
+/**
+ * One task as a simulated gateway runs it for one of its sub-devices, or for itself ({@code device} null: a
+ * {@code gateway-upgrade}); it waits for its package there.
+ */
 final class SimTask implements GatewayPackages.Waiter {
     private final SimGateway gateway;
     final Upgrade upgrade;
@@ -36,6 +39,10 @@ final class SimTask implements GatewayPackages.Waiter {
 
     @Override
     public void checked(FailureCode failure) {
+        if (device == null) {
+            gateway.ownChecked(this, failure);
+            return;
+        }
         gateway.checked(this, failure);
     }
 }

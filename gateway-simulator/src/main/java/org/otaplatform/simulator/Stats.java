@@ -32,6 +32,10 @@ public final class Stats {
     final AtomicInteger resumes = new AtomicInteger();
     final AtomicInteger roams = new AtomicInteger();
     final AtomicInteger drops = new AtomicInteger();
+    final AtomicInteger reboots = new AtomicInteger();
+    final AtomicInteger gatewayUpgrades = new AtomicInteger();
+    final AtomicInteger gatewayRollbacks = new AtomicInteger();
+    final AtomicInteger bothAtOnce = new AtomicInteger();
     final AtomicInteger busyRejections = new AtomicInteger();
     final AtomicInteger superseded = new AtomicInteger();
     final AtomicInteger alreadyRunning = new AtomicInteger();
@@ -108,6 +112,24 @@ public final class Stats {
         if (errors.size() < KEPT_ERRORS) {
             errors.add(text);
         }
+    }
+
+    /** How often a gateway was told to upgrade itself while it flashed a sub-device, or the reverse. */
+    public int bothAtOnce() {
+        return bothAtOnce.get();
+    }
+
+    public int gatewayRollbacks() {
+        return gatewayRollbacks.get();
+    }
+
+    /** Gateway upgrades the gateways accepted, and how often they rebooted into new firmware. */
+    public int gatewayUpgrades() {
+        return gatewayUpgrades.get();
+    }
+
+    public int reboots() {
+        return reboots.get();
     }
 
     public int outcome(String key) {
@@ -283,6 +305,15 @@ public final class Stats {
                 "  %-44s %10s%n",
                 "connects / drops / roams",
                 connects.get() + " / " + drops.get() + " / " + roams.get()));
+        if (gatewayUpgrades.get() > 0) {
+            s.append(String.format(
+                    Locale.ROOT,
+                    "  %-44s %10s%n",
+                    "gateway upgrades / reboots / rolled back",
+                    gatewayUpgrades.get() + " / " + reboots.get() + " / " + gatewayRollbacks.get()));
+        }
+        s.append(String.format(
+                Locale.ROOT, "  %-44s %10d%n", "told to upgrade itself and a sub-device at once", bothAtOnce.get()));
         if (rogueClaims.get() > 0) {
             Map<String, Integer> refused = rogueRefused();
             s.append(String.format(
@@ -310,6 +341,10 @@ public final class Stats {
         o.append(",\"maxDownloadsPerGatewayAndPackage\":").append(maxDownloadsPerGatewayAndPackage());
         o.append(",\"bytesDownloaded\":").append(bytesDownloaded.get());
         o.append(",\"bytesFlashed\":").append(bytesFlashed.get());
+        o.append(",\"gatewayUpgrades\":").append(gatewayUpgrades.get());
+        o.append(",\"reboots\":").append(reboots.get());
+        o.append(",\"gatewayRollbacks\":").append(gatewayRollbacks.get());
+        o.append(",\"bothAtOnce\":").append(bothAtOnce.get());
         o.append(",\"errors\":").append(errorCount.get());
         o.append(",\"rogueClaims\":").append(rogueClaims.get());
         o.append(",\"rogueClaimsRefused\":")
