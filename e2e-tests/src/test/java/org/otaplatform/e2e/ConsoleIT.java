@@ -236,6 +236,13 @@ class ConsoleIT {
             }
             admin.navigate(console + "/devices/" + product + "/" + device);
             assertThat(admin.locator("table")).containsText("console " + product);
+            // a gateway's page shows its own firmware, its hardware revision and where its own upgrades are
+            String gw = fleet.gatewayIds().get(0);
+            admin.navigate(console + "/gateways/" + gw);
+            assertThat(admin.getByTestId("gateway-firmware")).hasText("1.0.0");
+            assertThat(admin.getByTestId("gateway-hardware")).hasText("sim-A1");
+            assertThat(admin.getByTestId("gateway-upgrades")).hasAttribute("href", "/devices/sim-gateway/" + gw);
+            shot(admin, "gateway");
             admin.context().close();
 
             // 8. a viewer: the same plan without a single action; a page that needs more says so
