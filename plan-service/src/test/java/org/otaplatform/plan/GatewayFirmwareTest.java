@@ -439,6 +439,118 @@ class GatewayFirmwareTest {
         }
     }
 
+    /** A gateway package is verified on test gateways like any: the run's plan upgrades them and the boot decides. */
+    @Test
+    void aGatewayPackageIsVerifiedOnTestGateways() throws Exception {
+        String gp = key("gwv");
+        String tester = gp + "-test";
+        String other = gp + "-field";
+        String firmwareId = UUID.randomUUID().toString();
+        String runId = UUID.randomUUID().toString();
+        try (TestMqttClient bus = TestMqttClient.connect(MqttBroker.shared())
+                .subscribe(InternalTopics.GATEWAY_COMMANDS)
+                .subscribe(InternalTopics.VERIFICATION_RESULTS)) {
+            product(bus, gp, "GATEWAY");
+            gatewayOnline(bus, gp, tester, "1.0.0");
+            gatewayOnline(bus, gp, other, "1.0.0");
+            awaitView("SELECT count(*) FROM device_view WHERE product_key = $1 AND is_gateway", gp, 2);
+            var fw = new org.otaplatform.contract.internal.FirmwareEvent(
+                    firmwareId,
+                    gp,
+                    "1.1.0",
+                    org.otaplatform.contract.wire.FirmwareType.FULL,
+                    null,
+                    4096,
+                    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "c2ln",
+                    "k1",
+                    "VERIFYING");
+            Fixtures.publish(
+                    bus,
+                    InternalTopics.VERIFICATION_REQUESTS,
+                    org.otaplatform.contract.internal.VerificationRequest.TYPE,
+                    new org.otaplatform.contract.internal.VerificationRequest(
+                            firmwareId,
+                            runId,
+                            List.of(new org.otaplatform.contract.message.SubDeviceRef(gp, tester)),
+                            System.currentTimeMillis() + 600_000,
+                            fw));
+
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> Fixtures.commands(bus, "gateway.upgrade", gp).size() == 1);
+            JsonNode upgrade = Fixtures.commands(bus, "gateway.upgrade", gp).get(0);
+            assertThat(upgrade.get("gatewayId").asText()).isEqualTo(tester);
+            assertThat(upgrade.path("gatewayFirmware").asBoolean()).isTrue();
+            String task = upgrade.get("taskId").asText();
+            progress(bus, tester, task, "UPGRADING", null);
+            gatewayOffline(bus, gp, tester);
+            booted(bus, gp, tester, task, "1.1.0");
+
+            JsonNode result = org.otaplatform.contract.codec.MessageCodec.mapper()
+                    .readTree(bus.await(m ->
+                                    m.payload().contains(runId) && m.payload().contains("verification.completed"))
+                            .payload())
+                    .get("data");
+            assertThat(result.get("succeeded").asBoolean()).isTrue();
+            assertThat(Fixtures.commands(bus, "gateway.upgrade", gp)).hasSize(1); // the field gateway: untouched
+        }
+    }
+
+    /**
+     * A canary wave whose devices all wait for their gateways (a minimum gateway version, or a gateway busy
+     * upgrading itself) waits for them instead of closing with no device: its gate is decided on them.
+     */
+    @Test
+    void aWaveWaitsForDevicesHeldBackByTheirGateways() {
+        String gp = key("gww");
+        String sp = key("sbw");
+        String gw = gp + "-1";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            product(bus, gp, "GATEWAY");
+            String firmwareId = UUID.randomUUID().toString();
+            Fixtures.publish(
+                    bus,
+                    InternalTopics.FIRMWARE_EVENTS,
+                    org.otaplatform.contract.internal.FirmwareEvent.CREATED,
+                    new org.otaplatform.contract.internal.FirmwareEvent(
+                            firmwareId,
+                            sp,
+                            "2.0.0",
+                            org.otaplatform.contract.wire.FirmwareType.FULL,
+                            null,
+                            2048,
+                            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                            "c2ln",
+                            "k1",
+                            "UNVERIFIED",
+                            "1.1.0"));
+            gatewayOnline(bus, gp, gw, "1.0.0");
+            for (int i = 0; i < 4; i++) {
+                Fixtures.device(bus, sp, gw + "-d" + i, gw, "1.0.0", SEQ.incrementAndGet());
+            }
+            Fixtures.awaitViews(pool, sp, 4);
+            String plan = plan(
+                    sp,
+                    firmwareId,
+                    ",\"waves\":[{\"canary\":true,\"percent\":50,\"successGate\":{\"minSuccessPercent\":50,"
+                            + "\"minResults\":1}}]");
+            Fixtures.sleep(3_000); // push passes that find every device held back by its gateway
+            given().get("/api/v1/plans/" + plan + "/waves")
+                    .then()
+                    .body("[0].state", equalTo("RUNNING"))
+                    .body("[0].members", equalTo(0));
+
+            gatewayOnline(bus, gp, gw, "1.1.0");
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> Fixtures.commands(bus, "gateway.upgrade", sp).size() == 2);
+            given().get("/api/v1/plans/" + plan + "/waves")
+                    .then()
+                    .body("[0].state", equalTo("RUNNING"))
+                    .body("[0].members", equalTo(2));
+        }
+    }
+
     @Test
     void aPlanOfGatewaysOverASubDeviceProductIsRefused() {
         String sp = key("sng");

@@ -204,16 +204,23 @@ public class PushScheduler {
                                         return (open
                                                         ? push(plan, d, found.get(), room, round)
                                                         : Uni.createFrom().item(0))
-                                                .call(sent -> waves.figures(plan.id, current.number())
-                                                        .flatMap(after -> waves.decide(
-                                                                plan,
-                                                                current,
-                                                                after,
-                                                                targeted,
-                                                                round.exhausted()
-                                                                        .get())));
+                                                .call(sent -> exhausted(plan, d, found.get(), round)
+                                                        .flatMap(exhausted -> waves.figures(plan.id, current.number())
+                                                                .flatMap(after -> waves.decide(
+                                                                        plan, current, after, targeted, exhausted))));
                                     })));
         });
+    }
+
+    /**
+     * Whether the wave has no device left for now: the pass found fewer than it asked for, and none of the
+     * wave's devices is merely held back by its gateway (busy with the other kind of upgrade, or below the
+     * packages' minimum version): such a wave waits for them instead of closing without them.
+     */
+    private Uni<Boolean> exhausted(Plan plan, PlanDefinition d, PlanPackages fw, WaveRound round) {
+        return round.exhausted().get()
+                ? selection.heldBack(plan, d, fw, round.filter()).map(held -> !held)
+                : Uni.createFrom().item(false);
     }
 
     /**

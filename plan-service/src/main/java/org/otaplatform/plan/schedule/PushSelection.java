@@ -293,6 +293,45 @@ class PushSelection {
         });
     }
 
+    /**
+     * Whether one of the plan's devices in the wave's filter, not on the target and without a task under the
+     * plan, is held back only by its gateway: busy with the other kind of upgrade (one thing at a time) or
+     * below the packages' {@code minGatewayVersion}. Both pass: the device will be pushed to.
+     */
+    Uni<Boolean> heldBack(Plan plan, PlanDefinition d, PlanPackages packages, WaveFilter wave) {
+        byte[] min = packages.minGatewayKey();
+        String sql =
+                "SELECT EXISTS (SELECT 1 FROM device_view d LEFT JOIN gateway_view g ON g.gateway_id = d.gateway_id"
+                        + " WHERE d.product_key = $1 AND d.attached AND d.version IS NOT NULL AND d.version <> $2"
+                        + "   AND (cardinality($4::text[]) = 0 OR d.version = ANY($4))"
+                        + "   AND (cardinality($5::text[]) = 0 OR d.device_key = ANY($5))"
+                        + "   AND NOT (d.device_key = ANY($6))"
+                        + "   AND " + WaveFilter.sql("d.device_key", "d.gateway_id", 8)
+                        + "   AND NOT EXISTS (SELECT 1 FROM upgrade_task u WHERE u.plan_id = $3"
+                        + "     AND u.product_key = d.product_key AND u.device_key = d.device_key)"
+                        + "   AND (($7::bytea IS NOT NULL AND NOT coalesce(g.version_key >= $7::bytea AND EXISTS (SELECT 1"
+                        + "       FROM product_view pv WHERE pv.product_key = g.product_key AND pv.version_scheme = 'SEMVER'),"
+                        + "       false))"
+                        + "     OR EXISTS (SELECT 1 FROM upgrade_task t WHERE t.gateway_id = d.gateway_id AND t.state IN "
+                        + TaskState.IN_FLIGHT_SQL + " AND t.gateway_firmware <> d.is_gateway)))";
+        Tuple params = Tuple.tuple()
+                .addString(plan.productKey)
+                .addString(packages.target())
+                .addUUID(plan.id)
+                .addArrayOfString(d.sourceVersions().toArray(new String[0]))
+                .addArrayOfString(d.whitelist().toArray(new String[0]))
+                .addArrayOfString(d.blacklist().toArray(new String[0]))
+                .addValue(min == null ? null : Buffer.buffer(min))
+                .addBoolean(wave.unlisted())
+                .addArrayOfString(wave.devices())
+                .addArrayOfString(wave.gateways())
+                .addArrayOfString(wave.laterDevices())
+                .addArrayOfString(wave.laterGateways());
+        return pool.preparedQuery(sql)
+                .execute(params)
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
     /** What runs on each candidate's gateway between NOTIFIED and UPGRADING, over all plans. */
     Uni<Map<String, GatewayOccupancy>> inFlight(List<Candidate> candidates) {
         String[] gateways =
