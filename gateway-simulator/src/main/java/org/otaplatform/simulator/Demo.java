@@ -20,10 +20,16 @@ import java.util.Map;
  */
 public final class Demo {
 
+    /** This run's stamp, one SemVer identifier ("20261207T064919": a numeric one may not start with 0). */
+    private static final String RUN = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
+            .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss"));
     /** A new version per run: a package left by an earlier demo may be signed with a key no longer served. */
-    static final String TARGET = "2.0.0-demo."
-            + java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
-                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd.HHmmss"));
+    static final String TARGET = "2.0.0-demo." + RUN;
+    /**
+     * The gateways' new firmware, which the sub-devices' package needs (SemVer: above the 1.0.0 the simulated
+     * gateways start on).
+     */
+    static final String GATEWAY_TARGET = "1.1.0-demo." + RUN;
     /** The failure codes the demo injects; a device that ran out of attempts with any other is a problem. */
     private static final java.util.Set<String> INJECTED = java.util.Set.of("INSTALL_FAILED", "DOWNLOAD_FAILED");
 
@@ -87,6 +93,11 @@ public final class Demo {
                 // one gateway that tries to claim the fleet's sub-devices: every claim is refused
                 "--rogue",
                 "1",
+                // a gateway's new firmware fails to boot now and then: it comes back on the old one
+                "--gateway-rollback-percent",
+                "10",
+                "--reboot-for",
+                "3s",
                 "--quiet"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -119,8 +130,12 @@ public final class Demo {
                 options.productKey(), secrets.size(), (System.nanoTime() - registering) / 1e9);
         try (Fleet fleet = Fleet.start(options, secrets)) {
             awaitGatewaysOnline(options);
-            String firmwareId = DemoApi.uploadFirmware(firmwareUrl, options.productKey());
+            String gatewayFirmwareId =
+                    DemoApi.uploadFirmware(firmwareUrl, options.gatewayProductKey(), GATEWAY_TARGET, null);
+            String firmwareId = DemoApi.uploadFirmware(firmwareUrl, options.productKey(), TARGET, GATEWAY_TARGET);
+            terminateEarlierDemoPlans(options.gatewayProductKey());
             terminateEarlierDemoPlans(options.productKey());
+            String gatewayPlanId = startGatewayPlan(options, gatewayFirmwareId);
             String name = "demo " + Instant.now().toString().substring(0, 19).replace('T', ' ');
             JsonNode created = send(
                     "POST",
@@ -156,7 +171,13 @@ public final class Demo {
                     name, planId);
             say("Watch it in the console: %s", consoleLink(planId));
 
-            JsonNode stats = follow(planId, devices);
+            say(
+                    "Started while the gateways' plan runs: each sub-device waits for its gateway to boot %s, then"
+                            + " follows by itself.",
+                    GATEWAY_TARGET);
+
+            JsonNode stats = follow(planId, devices, gatewayPlanId);
+            JsonNode gatewayPlan = awaitFinished(gatewayPlanId);
             Map<String, Integer> exhaustedBy = exhaustedByCode(planId);
             int exhausted =
                     exhaustedBy.values().stream().mapToInt(Integer::intValue).sum();
@@ -168,7 +189,15 @@ public final class Demo {
             System.out.println();
             System.out.print(sim.summary());
             System.out.println();
-            say("Plan statistics: %s", stats.get("stats"));
+            say("Gateways' plan (%s): %s", gatewayPlan.get("status").asText(), gatewayPlan.get("stats"));
+            printWaves(gatewayPlanId);
+            printFailures(gatewayPlanId);
+            say(
+                    "Gateways that came back on their old firmware (ROLLED_BACK, retried): %d; told to upgrade"
+                            + " themselves and a sub-device at once: %d.",
+                    sim.gatewayRollbacks(), sim.bothAtOnce());
+            say("Sub-devices' plan statistics: %s", stats.get("stats"));
+            say("Sub-devices that waited for their gateway's new firmware: up to %d at once.", mostWaitingForGateway);
             printWaves(planId);
             printFailures(planId);
             printAudit(planId, firmwareId, options.productKey());
@@ -177,6 +206,10 @@ public final class Demo {
             int targeted = stats.get("stats").get("targeted").asInt();
             boolean accounted = upToDate + injected == targeted;
             boolean noDoubleFlash = sim.errorCount() == 0;
+            boolean gatewaysDone = "FINISHED".equals(gatewayPlan.get("status").asText());
+            if (!gatewaysDone) {
+                say("The gateways' plan did not finish: %s", gatewayPlan.get("stats"));
+            }
             say("");
             say(
                     "%d of %d targeted sub-devices run %s (%d upgraded by this plan); %d failed all %d attempts"
@@ -211,7 +244,76 @@ public final class Demo {
             say("  Swagger UI       /q/swagger-ui on each service's management port (./ota: 9081, 9082, 9083)");
             say("  metrics          /q/metrics on the same ports");
             say("The simulated gateways now go offline (each says so with its 'offline' message).");
-            return accounted && noDoubleFlash;
+            return accounted && noDoubleFlash && gatewaysDone;
+        }
+    }
+
+    /**
+     * The gateways' own plan: this run's gateways to {@link #GATEWAY_TARGET}, one at a time per gateway (it is
+     * the gateway), a canary of 10 % first that needs two results and half of them good, then the rest.
+     */
+    private String startGatewayPlan(Options options, String firmwareId) throws Exception {
+        List<String> gateways = new ArrayList<>();
+        for (int g = 0; g < options.gateways(); g++) {
+            gateways.add(options.gatewayId(g));
+        }
+        var waves = JSON.createArrayNode();
+        waves.addObject()
+                .put("canary", true)
+                .put("percent", 10)
+                .putObject("successGate")
+                .put("minSuccessPercent", 50)
+                .put("minResults", 2);
+        String name =
+                "demo gateways " + Instant.now().toString().substring(0, 19).replace('T', ' ');
+        JsonNode created = send(
+                "POST",
+                planUrl + "/api/v1/plans",
+                JSON.createObjectNode()
+                        .put("name", name)
+                        .put("productKey", options.gatewayProductKey())
+                        .put("nodeType", "GATEWAY")
+                        .put("firmwareId", firmwareId)
+                        .put("mode", "SILENT")
+                        .put("timeZone", "UTC")
+                        .put("maxConcurrentPerGateway", 1)
+                        .put("ackTimeoutSeconds", 60)
+                        .put("taskTimeoutSeconds", 300)
+                        .<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                                "retry",
+                                JSON.createObjectNode()
+                                        .put("maxAttempts", MAX_ATTEMPTS)
+                                        .put("backoffSeconds", 5))
+                        .<com.fasterxml.jackson.databind.node.ObjectNode>set("waves", waves)
+                        .set("whitelist", whitelist(gateways)));
+        String id = created.get("id").asText();
+        send(
+                "POST",
+                planUrl + "/api/v1/plans/" + id + "/activate",
+                JSON.createObjectNode().put("reason", "demo"));
+        say(
+                "Plan '%s' (%s) is ACTIVE: the %d gateways' own firmware to %s, a canary of 10 %% first; each gateway"
+                        + " reboots into it and its hello's version decides.",
+                name, id, gateways.size(), GATEWAY_TARGET);
+        return id;
+    }
+
+    /** Follows a plan until it finished or nothing changed for a while (approving its waves); the plan. */
+    private JsonNode awaitFinished(String planId) throws Exception {
+        long end = System.currentTimeMillis() + STALLED_AFTER_MILLIS;
+        String last = "";
+        while (true) {
+            JsonNode plan = get(planUrl + "/api/v1/plans/" + planId);
+            String figures = plan.get("stats").toString();
+            if (!figures.equals(last)) {
+                last = figures;
+                end = System.currentTimeMillis() + STALLED_AFTER_MILLIS;
+            }
+            if ("FINISHED".equals(plan.get("status").asText()) || System.currentTimeMillis() > end) {
+                return plan;
+            }
+            approveWaitingWave(planId, false);
+            Thread.sleep(1_000);
         }
     }
 
@@ -260,6 +362,9 @@ public final class Demo {
 
     private static final long STALLED_AFTER_MILLIS = 90_000L;
 
+    /** The most sub-devices that waited at once for their gateway's new firmware. */
+    private int mostWaitingForGateway;
+
     /** Why following the plan ended, and what was left when it did. */
     private String ended = "";
 
@@ -268,7 +373,7 @@ public final class Demo {
      * changed for {@link #STALLED_AFTER_MILLIS}, or {@link #FOLLOW_LIMIT_MILLIS} passed: a demo always ends,
      * and says what did not finish.
      */
-    private JsonNode follow(String planId, int devices) throws Exception {
+    private JsonNode follow(String planId, int devices, String gatewayPlanId) throws Exception {
         boolean console = System.console() != null;
         long started = System.currentTimeMillis();
         long lastPrint = 0;
@@ -281,14 +386,18 @@ public final class Demo {
             int targeted = s.get("targeted").asInt();
             int upToDate = s.get("upToDate").asInt();
             int open = s.get("inProgress").asInt() + s.get("pending").asInt();
+            int waiting = s.path("waitingForGatewayVersion").asInt();
+            mostWaitingForGateway = Math.max(mostWaitingForGateway, waiting);
             String line = String.format(
                     Locale.ROOT,
-                    "%s %5.1f%%  up to date %d/%d | in progress %d | failed attempts %d | status %s",
+                    "%s %5.1f%%  up to date %d/%d | in progress %d | waiting for gateway %d | failed attempts %d"
+                            + " | status %s",
                     bar(targeted == 0 ? 0 : upToDate / (double) targeted),
                     targeted == 0 ? 0.0 : upToDate * 100.0 / targeted,
                     upToDate,
                     targeted,
                     s.get("inProgress").asInt(),
+                    waiting,
                     s.get("failed").asInt(),
                     plan.get("status").asText());
             if (console) {
@@ -306,7 +415,7 @@ public final class Demo {
             if ("FINISHED".equals(plan.get("status").asText())) {
                 break;
             }
-            if (approveWaitingWave(planId, console)) {
+            if (approveWaitingWave(planId, console) | approveWaitingWave(gatewayPlanId, console)) {
                 lastChange = now;
             }
             if (open == 0 && targeted > 0 && upToDate + exhausted(planId) >= targeted) {
