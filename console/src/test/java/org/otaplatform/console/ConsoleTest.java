@@ -152,6 +152,24 @@ class ConsoleTest {
     }
 
     @Test
+    void aPlanOfAGatewayProductSaysItUpgradesTheGatewaysThemselves() {
+        assertThat(as("ota-viewer")
+                        .get("/plans/" + StubServices.GATEWAY_PLAN)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains("data-testid=\"plan-targets-gateways\"", "the gateways' own firmware");
+        assertThat(as("ota-viewer")
+                        .get("/plans/" + StubServices.PLAN)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .doesNotContain("plan-targets-gateways");
+    }
+
+    @Test
     void aViewerSeesThePlanWithoutAnyActionButton() {
         String page = as("ota-viewer")
                 .get("/plans/" + StubServices.PLAN)

@@ -27,6 +27,8 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
     public static final String WATCHED = "77777777-2222-3333-4444-555555555555";
 
     public static final String SECRET_PLAN = "99999999-2222-3333-4444-555555555555";
+    /** A plan of a GATEWAY product: it upgrades the gateways' own firmware. */
+    public static final String GATEWAY_PLAN = "66666666-2222-3333-4444-555555555555";
     /** A plan with a canary wave that waits for approval. */
     public static final String WAVED = "55555555-2222-3333-4444-555555555555";
 
@@ -94,6 +96,8 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
         }
         switch (key) {
             case "GET /api/v1/plans/" + PLAN -> json(request, 200, plan(PLAN, "ACTIVE"));
+            case "GET /api/v1/plans/" + GATEWAY_PLAN ->
+                json(request, 200, plan(GATEWAY_PLAN, "ACTIVE").put("nodeType", "GATEWAY"));
             case "GET /api/v1/plans/" + DRAFT -> json(request, 200, plan(DRAFT, "DRAFT"));
             case "GET /api/v1/plans/" + WATCHED -> json(request, 200, plan(WATCHED, "ACTIVE"));
             case "GET /api/v1/plans/" + WAVED ->
@@ -109,9 +113,12 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             case "GET /api/v1/plans/" + WAVED + "/waves" -> json(request, 200, waves("AWAITING_APPROVAL", null));
             case "POST /api/v1/plans/" + WAVED + "/waves/1/approve" -> json(request, 200, waves("PASSED", "op"));
             case "GET /api/v1/plans/" + PLAN + "/tasks",
+                    "GET /api/v1/plans/" + GATEWAY_PLAN + "/tasks",
                     "GET /api/v1/plans/" + DRAFT + "/tasks",
                     "GET /api/v1/plans/" + WAVED + "/tasks" -> json(request, 200, tasks());
-            case "GET /api/v1/plans/" + PLAN + "/progress", "GET /api/v1/plans/" + DRAFT + "/progress" ->
+            case "GET /api/v1/plans/" + PLAN + "/progress",
+                    "GET /api/v1/plans/" + GATEWAY_PLAN + "/progress",
+                    "GET /api/v1/plans/" + DRAFT + "/progress" ->
                 json(
                         request,
                         200,
@@ -125,7 +132,9 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                                                         .put("at", "2026-12-02T03:58:00Z")
                                                         .put("succeeded", 40)
                                                         .put("failed", 2))));
-            case "GET /api/v1/plans/" + PLAN + "/failures", "GET /api/v1/plans/" + DRAFT + "/failures" ->
+            case "GET /api/v1/plans/" + PLAN + "/failures",
+                    "GET /api/v1/plans/" + GATEWAY_PLAN + "/failures",
+                    "GET /api/v1/plans/" + DRAFT + "/failures" ->
                 json(
                         request,
                         200,
@@ -199,6 +208,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                 .put("id", id)
                 .put("name", "Spring rollout <b>")
                 .put("productKey", "thermo")
+                .put("nodeType", "SUB_DEVICE")
                 .put("firmwareId", "aaaaaaaa-2222-3333-4444-555555555555")
                 .put("sourceVersions", new JsonArray())
                 .put("mode", "SILENT")

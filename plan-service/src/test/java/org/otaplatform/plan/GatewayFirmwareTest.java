@@ -209,7 +209,11 @@ class GatewayFirmwareTest {
                         .untilAsserted(() ->
                                 given().get("/api/v1/plans/" + plan).then().body("status", equalTo("FINISHED")));
             }
-            given().get("/api/v1/plans/" + gatewayPlan).then().body("stats.succeeded", equalTo(gateways));
+            given().get("/api/v1/plans/" + gatewayPlan)
+                    .then()
+                    .body("stats.succeeded", equalTo(gateways))
+                    .body("nodeType", equalTo("GATEWAY"));
+            given().get("/api/v1/plans/" + subPlan).then().body("nodeType", equalTo("SUB_DEVICE"));
             given().get("/api/v1/plans/" + subPlan).then().body("stats.succeeded", equalTo(gateways * perGateway));
             // the gateway's own task is in its history like any device's
             given().get("/api/v1/devices/" + gp + "/" + gp + "-0/history")

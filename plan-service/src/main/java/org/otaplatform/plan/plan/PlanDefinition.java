@@ -38,7 +38,40 @@ public record PlanDefinition(
         Map<String, String> upgradeNotes,
         List<String> packages,
         PlanRequest.ExponentialRollout exponentialRollout,
-        List<PlanRequest.Wave> waves) {
+        List<PlanRequest.Wave> waves,
+        String nodeType) {
+
+    /**
+     * The same definition for a product of this node type ({@code GATEWAY}: the plan upgrades gateways), as
+     * plan-service knew the product when the plan was written; null when it did not know it.
+     */
+    PlanDefinition ofNodeType(String type) {
+        return new PlanDefinition(
+                sourceVersions,
+                whitelist,
+                blacklist,
+                timeZone,
+                startAt,
+                endAt,
+                pushWindows,
+                rolloutPerMinute,
+                maxConcurrentPerGateway,
+                failureThresholdPercent,
+                failureThresholdMinSamples,
+                retry,
+                ackTimeoutSeconds,
+                taskTimeoutSeconds,
+                requireVerifiedFirmware,
+                pushActively,
+                repushAfterRejectMinutes,
+                minBatteryPercent,
+                minSignalDbm,
+                upgradeNotes,
+                packages,
+                exponentialRollout,
+                waves,
+                type);
+    }
 
     /** The plan's waves with every default filled in, an open one last; empty for a plan without waves. */
     @Override
@@ -82,7 +115,8 @@ public record PlanDefinition(
                 r.upgradeNotes() == null ? Map.of() : Map.copyOf(r.upgradeNotes()),
                 List.copyOf(packages),
                 r.exponentialRollout(),
-                waves(r.waves()));
+                waves(r.waves()),
+                r.nodeType());
     }
 
     /**

@@ -280,22 +280,23 @@ public class PlanService {
                 return Uni.createFrom().failure(ApiException.invalid(errors));
             }
             return nodeTypeChecked(request)
-                    .flatMap(ok -> plans.find("name", request.name()).<Plan>firstResult())
-                    .flatMap(same -> same != null && !same.id.equals(self)
-                            ? Uni.createFrom().<PlanDefinition>failure(nameTaken(request.name()))
-                            : Uni.createFrom()
-                                    .item(PlanDefinition.of(request, config.defaults(), mainFirst(request, views))));
+                    .flatMap(nodeType -> plans.find("name", request.name())
+                            .<Plan>firstResult()
+                            .flatMap(same -> same != null && !same.id.equals(self)
+                                    ? Uni.createFrom().<PlanDefinition>failure(nameTaken(request.name()))
+                                    : Uni.createFrom()
+                                            .item(PlanDefinition.of(
+                                                            request, config.defaults(), mainFirst(request, views))
+                                                    .ofNodeType(nodeType))));
         });
     }
 
     /**
-     * A plan that says what it targets ({@code nodeType}) is of a product of that node type, as
-     * device-gateway-service announced it (product.state); 422 otherwise.
+     * The node type of the plan's product as device-gateway-service announced it (product.state; null while
+     * unknown), kept with the plan; a plan that says what it targets ({@code nodeType}) must be of a product
+     * of that type, 422 otherwise.
      */
-    private static Uni<Void> nodeTypeChecked(PlanRequest request) {
-        if (request.nodeType() == null) {
-            return Uni.createFrom().voidItem();
-        }
+    private static Uni<String> nodeTypeChecked(PlanRequest request) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "SELECT node_type FROM product_view WHERE product_key = ?1 AND NOT deleted")
@@ -303,14 +304,15 @@ public class PlanService {
                         .getResultList())
                 .flatMap(rows -> {
                     String actual = rows.isEmpty() ? null : (String) rows.get(0);
-                    if (request.nodeType().equals(actual)) {
-                        return Uni.createFrom().voidItem();
+                    if (request.nodeType() == null || request.nodeType().equals(actual)) {
+                        return Uni.createFrom().item(actual);
                     }
                     String message = actual == null
                             ? "product " + request.productKey() + " is not known to plan-service (yet)"
                             : "product " + request.productKey() + " is a " + actual + " product, not "
                                     + request.nodeType();
-                    return Uni.createFrom().failure(ApiException.invalid(List.of(new FieldError("nodeType", message))));
+                    return Uni.createFrom()
+                            .<String>failure(ApiException.invalid(List.of(new FieldError("nodeType", message))));
                 });
     }
 

@@ -47,7 +47,8 @@ public record PlanView(
         Instant updatedAt,
         List<UUID> firmwareIds,
         PlanRequest.ExponentialRollout exponentialRollout,
-        List<PlanRequest.Wave> waves) {
+        List<PlanRequest.Wave> waves,
+        String nodeType) {
 
     static PlanView of(Plan p) {
         PlanDefinition d = p.definition();
@@ -83,6 +84,7 @@ public record PlanView(
                 p.updatedAt,
                 org.otaplatform.plan.plan.PlanPackages.ids(p),
                 d.exponentialRollout(),
-                d.waves().isEmpty() ? null : d.waves());
+                d.waves().isEmpty() ? null : d.waves(),
+                d.nodeType());
     }
 }
