@@ -157,6 +157,16 @@ class GatewayFirmwareTest {
             TestGateway.Received refusal = stranger.awaitDownlink(DownlinkType.ERROR, p -> p.contains(foreign));
             assertThat(refusal.payload()).contains("UNKNOWN_TASK");
 
+            // a gateway is no sub-device of its own: a version report about itself is refused, and changes nothing
+            String self = Gateways.msgId();
+            gateway.publish(
+                    UplinkType.VERSION,
+                    "{\"msgId\":\"" + self + "\",\"ts\":1,\"productKey\":\"" + product + "\",\"deviceKey\":\"" + gw
+                            + "\",\"version\":\"9.9.9\"}");
+            TestGateway.Received notSub = gateway.awaitDownlink(DownlinkType.ERROR, p -> p.contains(self));
+            assertThat(notSub.payload()).doesNotContain("\"code\":\"OK\"");
+            given().get("/api/v1/gateways/" + gw).then().body("version", equalTo("1.0.0"));
+
             // its own answers go to plan-service; its SUCCEEDED claims no sub-device version
             gateway.publish(UplinkType.ACK, Gateways.ack(Gateways.msgId(), task, true));
             gateway.publish(UplinkType.PROGRESS, Gateways.progress(Gateways.msgId(), task, "UPGRADING", null));
@@ -184,6 +194,9 @@ class GatewayFirmwareTest {
                 internal.await(m -> m.payload().contains("\"device.state\"")
                         && m.payload().contains("\"deviceKey\":\"" + gw + "\"")
                         && m.payload().contains("\"version\":\"1.1.0\""));
+                assertThat(internal.received().stream().filter(m -> m.payload().contains("\"version\":\"9.9.9\"")))
+                        .as("the refused self-report reached plan-service")
+                        .isEmpty();
                 // the revision reported before is kept when a hello names none
                 given().get("/api/v1/gateways/" + gw).then().body("hardwareRevision", equalTo("B2"));
             }
