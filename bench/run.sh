@@ -2,11 +2,14 @@
 # The platform's benchmarks (issue #8), one command:
 #
 #   bench/run.sh [--gateways N] [--devices N] [--concurrency N] [--scheduler-devices N (0 skips)]
-#                [--postgres machine|stock] [--warmup N]
+#                [--postgres machine|stock] [--warmup N] [--gateway-firmware on]
 #
 # --warmup N (default 10,000; 0 measures cold) runs a campaign of N sub-devices on a fleet and product of
 # their own before the measured one, so that the services meet it with their code compiled, as a running
 # platform would (the raw baseline runs later in the warmed-up harness).
+# --gateway-firmware on (a mode, off by default) also upgrades the fleet's gateways themselves (1,000 by default)
+# through a plan of their product, activated with the sub-device plan, whose package needs the new gateway
+# firmware: the sub-devices wait for their gateways' reboots; both plans' times and that wait are reported.
 # --postgres stock runs the platform on a PostgreSQL of its own with the server's default settings
 # (embedded, autovacuum and synchronous commit on) instead of the one at 127.0.0.1:5432, whose
 # configuration may differ (this CI machine's has autovacuum off).

@@ -33,7 +33,11 @@ import org.otaplatform.testkit.ServiceProcess;
  * machine. Prints a Markdown table and writes it with a JSON file to {@code bench/results/}.
  *
  * <p>Options: {@code --gateways N --devices N --concurrency N --scheduler-devices N (0 skips) --warmup N
- * (sub-devices of the warm-up campaign, 10,000; 0: none) --postgres machine|stock --shape field|pipelined}.
+ * (sub-devices of the warm-up campaign, 10,000; 0: none) --postgres machine|stock --shape field|pipelined
+ * --gateway-firmware on|off}. With {@code --gateway-firmware on} (off by default) the campaign also upgrades
+ * the gateways' own firmware: a plan of the fleet's gateway product activated with the sub-device plan,
+ * whose package needs the new gateway version, so that every sub-device waits for its gateway to reboot into
+ * it (issue #33); the figures add both plans' times and the sub-devices' wait.
  * The field shape (default) has each gateway publish one message at a time, the next after the broker's
  * PUBACK; the gateway-protocol floor ({@link GatewayProtocolFloor}) runs the same load with an instant
  * platform in the same run.
@@ -70,6 +74,7 @@ public final class CampaignBenchmark {
         int concurrency = BenchArgs.integer(args, "--concurrency", 10);
         int schedulerDevices = BenchArgs.integer(args, "--scheduler-devices", 1_000_000);
         int warmup = BenchArgs.integer(args, "--warmup", 10_000);
+        boolean gatewayFirmware = "on".equals(BenchArgs.string(args, "--gateway-firmware", "off"));
         Path results = Path.of("..", "bench", "results").toAbsolutePath().normalize();
         Files.createDirectories(results);
         // "--postgres stock": a PostgreSQL of its own with the server's default settings (autovacuum on,
@@ -104,7 +109,7 @@ public final class CampaignBenchmark {
             bench.figures.put("startedAt", Instant.now().toString());
             bench.figures.put("gatewayShape", shape);
             bench.warmUp(warmup, concurrency);
-            boolean ok = bench.campaign(gateways, devices, concurrency);
+            boolean ok = bench.campaign(gateways, devices, concurrency, gatewayFirmware);
             if (schedulerDevices > 0) {
                 bench.scheduler(schedulerDevices);
             }
@@ -166,6 +171,11 @@ public final class CampaignBenchmark {
      * silent plan for the product with {@code concurrency} per gateway, not yet active. The plan's id.
      */
     private String silentPlan(String product, long devices, int concurrency) throws Exception {
+        return silentPlan(product, devices, concurrency, null);
+    }
+
+    /** As {@link #silentPlan(String, long, int)}, its package needing gateway firmware {@code minGateway}. */
+    private String silentPlan(String product, long devices, int concurrency, String minGateway) throws Exception {
         awaitCount(
                 "sub-devices known to plan-service",
                 "SELECT count(*) FROM device_view WHERE product_key = '" + product + "' AND online",
@@ -174,16 +184,26 @@ public final class CampaignBenchmark {
         return platform.createPlan(
                 product,
                 product,
-                platform.uploadFirmware(product, "2.0.0", 64 * 1024),
+                platform.uploadFirmware(product, "2.0.0", 64 * 1024, minGateway),
                 "\"mode\":\"SILENT\",\"maxConcurrentPerGateway\":" + concurrency
                         + ",\"ackTimeoutSeconds\":300,\"taskTimeoutSeconds\":3600");
     }
 
-    private boolean campaign(int gateways, int devicesPerGateway, int concurrency) throws Exception {
+    private boolean campaign(int gateways, int devicesPerGateway, int concurrency, boolean gatewayFirmware)
+            throws Exception {
         int devices = gateways * devicesPerGateway;
         String product = Platform.product("bench");
+        String gatewayProduct = product + "-gw";
         say("connecting %,d gateways × %d sub-devices ...", gateways, devicesPerGateway);
-        org.otaplatform.simulator.Options options = fleetOptions(product, gateways, devicesPerGateway);
+        org.otaplatform.simulator.Options options = gatewayFirmware
+                ? Platform.fleetOptions(broker, Platform.prefix(), product)
+                        .gatewayProductKey(gatewayProduct)
+                        .gateways(gateways)
+                        .devicesPerGateway(devicesPerGateway)
+                        .flashTime(Duration.ZERO)
+                        .awaitPublish(awaitPublish)
+                        .build()
+                : fleetOptions(product, gateways, devicesPerGateway);
         // registered as an operator would before a campaign, with one bulk import (not part of the campaign)
         long registering = System.nanoTime();
         java.util.Map<String, String> secrets = platform.register(options);
@@ -192,13 +212,31 @@ public final class CampaignBenchmark {
         figures.put("registration.seconds", Math.round(registered * 100) / 100.0);
         say("registered %,d sub-devices in one bulk import in %.1f s", secrets.size(), registered);
         try (Fleet fleet = Fleet.start(options, secrets)) {
-            String plan = silentPlan(product, devices, concurrency);
+            String plan = silentPlan(product, devices, concurrency, gatewayFirmware ? "1.1.0" : null);
+            String gatewayPlan = null;
+            if (gatewayFirmware) {
+                awaitCount(
+                        "gateways known to plan-service as devices",
+                        "SELECT count(*) FROM device_view WHERE product_key = '" + gatewayProduct + "' AND is_gateway",
+                        gateways,
+                        Duration.ofMinutes(5));
+                gatewayPlan = platform.createPlan(
+                        gatewayProduct,
+                        gatewayProduct,
+                        platform.uploadFirmware(gatewayProduct, "1.1.0", 64 * 1024),
+                        "\"mode\":\"SILENT\",\"nodeType\":\"GATEWAY\",\"ackTimeoutSeconds\":300,"
+                                + "\"taskTimeoutSeconds\":3600");
+            }
             Counters before = counters();
             Map<String, Long> logStart = logSizes();
             Map<String, Double> cpuBefore = cpuSeconds();
             long bytesBefore = databaseBytes();
             long walBefore = walBytes();
             Instant activated = Instant.now();
+            if (gatewayPlan != null) {
+                platform.move(gatewayPlan, "activate");
+                say("gateway plan %s active: upgrading the %,d gateways themselves ...", gatewayPlan, gateways);
+            }
             platform.move(plan, "activate");
             say("plan %s active: upgrading %,d sub-devices ...", plan, devices);
             long succeeded = 0;
@@ -294,6 +332,9 @@ public final class CampaignBenchmark {
                         .append(" ms");
             }
             figures.put("campaign.stallLines", stallLines);
+            if (gatewayPlan != null) {
+                gatewayFigures(gatewayPlan, plan, gateways, activated, fleet);
+            }
             figures.put("campaign.simulatorErrors", fleet.stats().errorCount());
             figures.put("campaign.repeatedUpgradeDeliveries", fleet.stats().duplicateUpgrades());
             for (ServiceProcess service : List.of(platform.firmware, platform.plan, platform.gateway)) {
@@ -683,6 +724,60 @@ public final class CampaignBenchmark {
     }
 
     // --- output ---------------------------------------------------------------------------------------
+
+    /**
+     * The gateway plan's figures beside the campaign: how many gateways booted the new firmware and when the
+     * last did, and how long the sub-devices waited: from activation to their upgrade being sent, and from
+     * their gateway's success to it (the platform's reaction to the boot).
+     */
+    private void gatewayFigures(String gatewayPlan, String plan, int gateways, Instant activated, Fleet fleet)
+            throws Exception {
+        long succeeded = count(
+                "SELECT count(*) FROM upgrade_task WHERE plan_id = '" + gatewayPlan + "' AND state = 'SUCCEEDED'");
+        double wall = (count("SELECT coalesce((extract(epoch FROM max(updated_at)) * 1000)::bigint, 0)"
+                                + " FROM upgrade_task WHERE plan_id = '" + gatewayPlan + "' AND state = 'SUCCEEDED'")
+                        - activated.toEpochMilli())
+                / 1000.0;
+        String sent = "SELECT (extract(epoch FROM s.notified_at) * 1000)::bigint - " + activated.toEpochMilli()
+                + " AS wait FROM upgrade_task s WHERE s.plan_id = '" + plan + "' AND s.attempt = 1";
+        // per gateway: its success → the first of its sub-devices' upgrades sent (the platform's reaction to
+        // the boot; the later ones also wait for room under maxConcurrentPerGateway)
+        String afterGateway = "SELECT (extract(epoch FROM min(s.notified_at) - g.updated_at) * 1000)::bigint AS wait"
+                + " FROM upgrade_task s JOIN upgrade_task g ON g.gateway_id = s.gateway_id AND g.plan_id = '"
+                + gatewayPlan + "' AND g.state = 'SUCCEEDED' WHERE s.plan_id = '" + plan + "' AND s.attempt = 1"
+                + " GROUP BY g.gateway_id, g.updated_at";
+        long waitP50 = count(percentile(sent, 0.5));
+        long waitP99 = count(percentile(sent, 0.99));
+        long afterP50 = count(percentile(afterGateway, 0.5));
+        long afterP99 = count(percentile(afterGateway, 0.99));
+        figures.put("gateways.succeeded", succeeded);
+        figures.put("gateways.wallSeconds", round(wall));
+        figures.put("gateways.rebootsSeen", fleet.stats().reboots());
+        figures.put("gateways.bothAtOnce", fleet.stats().bothAtOnce());
+        figures.put("campaign.subDeviceWaitMillis.p50", waitP50);
+        figures.put("campaign.subDeviceWaitMillis.p99", waitP99);
+        figures.put("campaign.afterGatewayMillis.p50", afterP50);
+        figures.put("campaign.afterGatewayMillis.p99", afterP99);
+        row(
+                "Gateway firmware",
+                gateways + " gateways upgrading themselves (reboot, hello decides) beside the campaign",
+                String.format(
+                        Locale.ROOT,
+                        "%,d succeeded, last %.1f s after activation; told both at once: %d",
+                        succeeded,
+                        wall,
+                        fleet.stats().bothAtOnce()));
+        row(
+                "Sub-devices' wait",
+                "activation → upgrade sent (each waits for its gateway's new firmware); a gateway's SUCCEEDED → the"
+                        + " first upgrade sent behind it",
+                "p50 " + waitP50 + " ms, p99 " + waitP99 + " ms; after the gateway p50 " + afterP50 + " ms, p99 "
+                        + afterP99 + " ms");
+    }
+
+    private static String percentile(String waits, double p) {
+        return "SELECT coalesce(percentile_disc(" + p + ") WITHIN GROUP (ORDER BY wait), 0) FROM (" + waits + ") w";
+    }
 
     private void row(String what, String how, String value) {
         rows.add(new String[] {what, how, value});
