@@ -555,6 +555,52 @@ class GatewayFirmwareTest {
         }
     }
 
+    @Inject
+    org.otaplatform.plan.config.PlanClock planClock;
+
+    /**
+     * A gateway's reboot is no failure: offline during UPGRADING, the task waits; one that never comes back
+     * ends TIMED_OUT at its deadline, and a late hello on the old version changes nothing after that.
+     */
+    @Test
+    void aRebootingGatewayKeepsItsTaskUntilItsDeadline() {
+        String gp = key("gwt");
+        String gw = gp + "-1";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            product(bus, gp, "GATEWAY");
+            String firmware = Fixtures.firmware(bus, gp, "1.1.0", "UNVERIFIED");
+            gatewayOnline(bus, gp, gw, "1.0.0");
+            awaitView("SELECT count(*) FROM device_view WHERE product_key = $1 AND is_gateway", gp, 1);
+            String plan = plan(gp, firmware, ",\"taskTimeoutSeconds\":60,\"retry\":{\"maxAttempts\":1}");
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> Fixtures.commands(bus, "gateway.upgrade", gp).size() == 1);
+            String task = Fixtures.commands(bus, "gateway.upgrade", gp)
+                    .get(0)
+                    .get("taskId")
+                    .asText();
+            progress(bus, gw, task, "UPGRADING", null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> "UPGRADING".equals(state(plan, task)));
+
+            gatewayOffline(bus, gp, gw);
+            Fixtures.sleep(2_500); // timeout passes with the gateway away
+            assertThat(state(plan, task)).as("a reboot is no failure").isEqualTo("UPGRADING");
+
+            try {
+                planClock.use(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofSeconds(90)));
+                await().atMost(Duration.ofSeconds(10)).until(() -> "TIMED_OUT".equals(state(plan, task)));
+            } finally {
+                planClock.use(java.time.Clock.systemUTC());
+            }
+            booted(bus, gp, gw, task, "1.0.0");
+            Fixtures.sleep(1_000);
+            assertThat(state(plan, task)).isEqualTo("TIMED_OUT");
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> given().get("/api/v1/plans/" + plan).then().body("status", equalTo("FINISHED")));
+        }
+    }
+
     @Test
     void aPlanOfGatewaysOverASubDeviceProductIsRefused() {
         String sp = key("sng");
