@@ -111,13 +111,14 @@ class FaultInjectionIT {
             Stats sim = fleet.stats();
             System.out.printf(
                     "fault injection: %d devices, finished in %d s; faults at %s; tasks by latest state %s; all"
-                            + " tasks %s; simulator: %d tasks, %d repeated deliveries, %d superseded, %d rejected as installing, %d rejected"
+                            + " tasks %s; ended tasks by error code %s; simulator: %d tasks, %d repeated deliveries, %d superseded, %d rejected as installing, %d rejected"
                             + " as already at the target, %d errors, outcomes %s%n",
                     FLEET,
                     took,
                     injectedAt,
                     recount,
                     allTasks(plan),
+                    errorCodes(plan),
                     sim.tasks(),
                     sim.duplicateUpgrades(),
                     sim.superseded(),
@@ -185,6 +186,11 @@ class FaultInjectionIT {
 
     private static Map<String, Long> allTasks(String plan) throws Exception {
         return grouped("SELECT state, count(*) FROM upgrade_task WHERE plan_id = '" + plan + "' GROUP BY state");
+    }
+
+    private static Map<String, Long> errorCodes(String plan) throws Exception {
+        return grouped("SELECT state || '/' || error_code, count(*) FROM upgrade_task WHERE plan_id = '" + plan
+                + "' AND error_code IS NOT NULL GROUP BY 1 ORDER BY 1");
     }
 
     private static Map<String, Long> grouped(String sql) throws Exception {

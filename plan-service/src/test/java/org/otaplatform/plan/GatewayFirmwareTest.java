@@ -337,8 +337,25 @@ class GatewayFirmwareTest {
                     .as("a sub-device's command says nothing of it")
                     .isFalse();
             progress(bus, gw, task, "SUCCEEDED", "2.0");
-            Fixtures.device(bus, sp, device, gw, "2.0", 20);
             await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(state(plan, task)));
+            // a state device-gateway-service wrote before the success (a reconnect's topology on 1.0) and that
+            // reaches plan-service after it, on the other channel: not a rollback
+            Fixtures.device(bus, sp, device, gw, "1.0", 12);
+            awaitView(
+                    "SELECT count(*) FROM device_view WHERE product_key = '" + sp
+                            + "' AND device_key = $1 AND seq = 12",
+                    device,
+                    1);
+            Fixtures.sleep(300);
+            assertThat(state(plan, task))
+                    .as("a late state from before the success")
+                    .isEqualTo("SUCCEEDED");
+            Fixtures.device(bus, sp, device, gw, "2.0", 20);
+            awaitView(
+                    "SELECT count(*) FROM device_view WHERE product_key = '" + sp
+                            + "' AND device_key = $1 AND seq = 20",
+                    device,
+                    1);
 
             Fixtures.device(bus, sp, device, gw, "1.0", 21);
 

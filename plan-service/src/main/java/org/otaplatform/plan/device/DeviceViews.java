@@ -3,6 +3,8 @@ package org.otaplatform.plan.device;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -42,36 +44,83 @@ public class DeviceViews {
             newest.merge(d.productKey() + '\u0000' + d.deviceKey(), d, (a, b) -> b.seq() > a.seq() ? b : a);
         }
         List<DeviceState> rows = List.copyOf(newest.values());
+        String[] products = rows.stream().map(DeviceState::productKey).toArray(String[]::new);
+        String[] devices = rows.stream().map(DeviceState::deviceKey).toArray(String[]::new);
+        // first the rows as they were, locked in key order (one statement could not both lock them and read
+        // them before its own upsert); then the upsert says which states the view took
+        String before = "SELECT v.product_key, v.device_key, v.version, v.version_assumed FROM device_view v"
+                + " JOIN unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[])) AS i (product_key, device_key)"
+                + "   ON v.product_key = i.product_key AND v.device_key = i.device_key"
+                + " ORDER BY v.product_key, v.device_key FOR UPDATE OF v";
+        String upsert = "INSERT INTO device_view (product_key, device_key, gateway_id, online, attached,"
+                + " version, seq, is_gateway, updated_at) SELECT product_key, device_key, gateway_id,"
+                + " online, attached, version, seq, is_gateway, now()"
+                + " FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]),"
+                + " CAST(?3 AS varchar[]), CAST(?4 AS boolean[]), CAST(?5 AS boolean[]),"
+                + " CAST(?6 AS varchar[]), CAST(?7 AS bigint[]), CAST(?8 AS boolean[]))"
+                + " AS d (product_key, device_key, gateway_id, online, attached, version, seq, is_gateway)"
+                + " ON CONFLICT (product_key, device_key) DO UPDATE SET gateway_id = EXCLUDED.gateway_id,"
+                + " is_gateway = EXCLUDED.is_gateway,"
+                + " online = EXCLUDED.online, attached = EXCLUDED.attached,"
+                + " version = coalesce(EXCLUDED.version, device_view.version), seq = EXCLUDED.seq,"
+                // a version device-gateway-service reports is no longer one a SUCCEEDED made the view assume
+                + " version_assumed = device_view.version_assumed AND EXCLUDED.version IS NULL,"
+                + " updated_at = now() WHERE device_view.seq < EXCLUDED.seq"
+                + " RETURNING product_key, device_key, version";
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "INSERT INTO device_view (product_key, device_key, gateway_id, online, attached,"
-                                        + " version, seq, is_gateway, updated_at) SELECT product_key, device_key, gateway_id,"
-                                        + " online, attached, version, seq, is_gateway, now()"
-                                        + " FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]),"
-                                        + " CAST(?3 AS varchar[]), CAST(?4 AS boolean[]), CAST(?5 AS boolean[]),"
-                                        + " CAST(?6 AS varchar[]), CAST(?7 AS bigint[]), CAST(?8 AS boolean[]))"
-                                        + " AS d (product_key, device_key, gateway_id, online, attached, version, seq, is_gateway)"
-                                        + " ON CONFLICT (product_key, device_key) DO UPDATE SET gateway_id = EXCLUDED.gateway_id,"
-                                        + " is_gateway = EXCLUDED.is_gateway,"
-                                        + " online = EXCLUDED.online, attached = EXCLUDED.attached,"
-                                        + " version = coalesce(EXCLUDED.version, device_view.version), seq = EXCLUDED.seq,"
-                                        + " updated_at = now() WHERE device_view.seq < EXCLUDED.seq")
-                        .setParameter(
-                                1, rows.stream().map(DeviceState::productKey).toArray(String[]::new))
-                        .setParameter(
-                                2, rows.stream().map(DeviceState::deviceKey).toArray(String[]::new))
-                        .setParameter(
-                                3, rows.stream().map(DeviceState::gatewayId).toArray(String[]::new))
-                        .setParameter(4, rows.stream().map(DeviceState::online).toArray(Boolean[]::new))
-                        .setParameter(
-                                5, rows.stream().map(DeviceState::attached).toArray(Boolean[]::new))
-                        .setParameter(6, rows.stream().map(DeviceState::version).toArray(String[]::new))
-                        .setParameter(7, rows.stream().map(DeviceState::seq).toArray(Long[]::new))
-                        .setParameter(
-                                8, rows.stream().map(DeviceState::isGateway).toArray(Boolean[]::new))
-                        .executeUpdate())
-                .flatMap(n -> tasks.cancelWhereNotBound(rows))
-                .flatMap(v -> versions.correctRollbacks(rows));
+                .flatMap(s -> s.createNativeQuery(before, Object[].class)
+                        .setParameter(1, products)
+                        .setParameter(2, devices)
+                        .getResultList()
+                        .flatMap(known -> s.createNativeQuery(upsert, Object[].class)
+                                .setParameter(1, products)
+                                .setParameter(2, devices)
+                                .setParameter(
+                                        3,
+                                        rows.stream()
+                                                .map(DeviceState::gatewayId)
+                                                .toArray(String[]::new))
+                                .setParameter(
+                                        4,
+                                        rows.stream().map(DeviceState::online).toArray(Boolean[]::new))
+                                .setParameter(
+                                        5,
+                                        rows.stream().map(DeviceState::attached).toArray(Boolean[]::new))
+                                .setParameter(
+                                        6,
+                                        rows.stream().map(DeviceState::version).toArray(String[]::new))
+                                .setParameter(
+                                        7, rows.stream().map(DeviceState::seq).toArray(Long[]::new))
+                                .setParameter(
+                                        8,
+                                        rows.stream()
+                                                .map(DeviceState::isGateway)
+                                                .toArray(Boolean[]::new))
+                                .getResultList()
+                                .map(taken -> changes(known, taken)))
+                        .flatMap(changes ->
+                                tasks.cancelWhereNotBound(rows).flatMap(v -> versions.correctRollbacks(changes))));
+    }
+
+    /**
+     * The devices whose version the view changed from one device-gateway-service reported (not one a SUCCEEDED
+     * made it assume) to another.
+     */
+    private static List<VersionEffects.VersionChange> changes(List<Object[]> known, List<Object[]> taken) {
+        Map<String, String> reported = new HashMap<>();
+        for (Object[] r : known) {
+            if (r[2] != null && !(Boolean) r[3]) {
+                reported.put(r[0] + "\u0000" + r[1], (String) r[2]);
+            }
+        }
+        List<VersionEffects.VersionChange> changes = new ArrayList<>();
+        for (Object[] r : taken) {
+            String was = reported.get(r[0] + "\u0000" + r[1]);
+            if (was != null && r[2] != null && !was.equals(r[2])) {
+                changes.add(new VersionEffects.VersionChange((String) r[0], (String) r[1], was, (String) r[2]));
+            }
+        }
+        return changes;
     }
 
     /**
@@ -93,7 +142,8 @@ public class DeviceViews {
             targets[i++] = e.getValue();
         }
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("UPDATE device_view d SET version = u.version, updated_at = now()"
+                .flatMap(s -> s.createNativeQuery("UPDATE device_view d SET version = u.version,"
+                                + " version_assumed = d.version_assumed OR d.version IS DISTINCT FROM u.version, updated_at = now()"
                                 + " FROM (SELECT v.product_key, v.device_key, i.version FROM device_view v"
                                 + "   JOIN unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]), CAST(?3 AS varchar[]))"
                                 + "     AS i (product_key, device_key, version)"

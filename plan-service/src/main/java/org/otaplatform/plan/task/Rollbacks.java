@@ -6,8 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
 import org.otaplatform.common.reactive.InOrder;
-import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.plan.device.VersionEffects;
+import org.otaplatform.plan.device.VersionEffects.VersionChange;
 
 /**
  * Corrects a sub-device's SUCCEEDED when the device is seen on its old version again while the plan runs (its
@@ -27,26 +27,20 @@ public class Rollbacks implements VersionEffects {
     }
 
     @Override
-    public Uni<Void> correctRollbacks(List<DeviceState> applied) {
-        List<DeviceState> reported = applied.stream()
-                .filter(d -> d.version() != null && !d.isGateway())
-                .toList();
-        if (reported.isEmpty()) {
+    public Uni<Void> correctRollbacks(List<VersionChange> changes) {
+        if (changes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        // only a state the view took (an older one that lost to a newer seq says nothing), and only the
-        // device's latest task
+        // the device's latest task only, a sub-device's, that went from exactly this version to the one left
         String sql = "WITH input AS (SELECT * FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]),"
-                + "   CAST(?3 AS varchar[]), CAST(?4 AS bigint[])) AS i (product_key, device_key, version, seq)),"
+                + "   CAST(?3 AS varchar[]), CAST(?4 AS varchar[])) AS i (product_key, device_key, before, version)),"
                 + " rolled AS (SELECT t.id, t.plan_id FROM input i"
-                + "   JOIN device_view d ON d.product_key = i.product_key AND d.device_key = i.device_key"
-                + "     AND d.seq = i.seq AND d.version = i.version"
                 + "   CROSS JOIN LATERAL (SELECT id, plan_id, state, from_version, to_version, gateway_firmware"
                 + "     FROM upgrade_task t WHERE t.product_key = i.product_key AND t.device_key = i.device_key"
                 + "     ORDER BY t.created_at DESC, t.id DESC LIMIT 1) t"
                 + "   JOIN plan p ON p.id = t.plan_id AND p.status IN ('ACTIVE', 'SUSPENDED')"
                 + "   WHERE t.state = " + TaskState.SUCCEEDED.sql() + " AND NOT t.gateway_firmware"
-                + "     AND t.from_version = i.version AND t.to_version <> i.version),"
+                + "     AND t.from_version = i.version AND t.to_version = i.before),"
                 + " moved AS (UPDATE upgrade_task u SET state = " + TaskState.FAILED.sql() + ","
                 + "   error_code = 'ROLLED_BACK', error_message = 'the device reported ' || u.from_version"
                 + "   || ' again after SUCCEEDED', updated_at = ?5 FROM rolled r WHERE u.id = r.id"
@@ -58,12 +52,14 @@ public class Rollbacks implements VersionEffects {
                 .flatMap(s -> s.createNativeQuery(sql)
                         .setParameter(
                                 1,
-                                reported.stream().map(DeviceState::productKey).toArray(String[]::new))
+                                changes.stream().map(VersionChange::productKey).toArray(String[]::new))
                         .setParameter(
-                                2, reported.stream().map(DeviceState::deviceKey).toArray(String[]::new))
+                                2,
+                                changes.stream().map(VersionChange::deviceKey).toArray(String[]::new))
                         .setParameter(
-                                3, reported.stream().map(DeviceState::version).toArray(String[]::new))
-                        .setParameter(4, reported.stream().map(DeviceState::seq).toArray(Long[]::new))
+                                3, changes.stream().map(VersionChange::before).toArray(String[]::new))
+                        .setParameter(
+                                4, changes.stream().map(VersionChange::version).toArray(String[]::new))
                         .setParameter(5, clock.now())
                         .getResultList())
                 .flatMap(plans ->
