@@ -152,6 +152,19 @@ class ConsoleTest {
     }
 
     @Test
+    void aPlanPageCountsTheDevicesThePlanLeavesAlone() {
+        String page = as("ota-viewer")
+                .get("/plans/" + StubServices.PLAN)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(page)
+                .containsPattern("data-testid=\"waiting-for-gateway\"[^>]*>12<")
+                .containsPattern("data-testid=\"downgrades-refused\"[^>]*>3<");
+    }
+
+    @Test
     void aPlanOfAGatewayProductSaysItUpgradesTheGatewaysThemselves() {
         assertThat(as("ota-viewer")
                         .get("/plans/" + StubServices.GATEWAY_PLAN)

@@ -250,7 +250,9 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                                 .put("failed", 50)
                                 .put("rejected", 0)
                                 .put("cancelled", 0)
-                                .put("successRate", 0.888));
+                                .put("successRate", 0.888)
+                                .put("waitingForGatewayVersion", 12)
+                                .put("downgradesRefused", 3));
     }
 
     private static JsonObject tasks() {

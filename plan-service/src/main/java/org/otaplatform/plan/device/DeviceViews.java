@@ -53,16 +53,19 @@ public class DeviceViews {
                 + "   ON v.product_key = i.product_key AND v.device_key = i.device_key"
                 + " ORDER BY v.product_key, v.device_key FOR UPDATE OF v";
         String upsert = "INSERT INTO device_view (product_key, device_key, gateway_id, online, attached,"
-                + " version, seq, is_gateway, updated_at) SELECT product_key, device_key, gateway_id,"
-                + " online, attached, version, seq, is_gateway, now()"
+                + " version, version_key, seq, is_gateway, updated_at) SELECT product_key, device_key, gateway_id,"
+                + " online, attached, version, decode(version_key, 'hex'), seq, is_gateway, now()"
                 + " FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]),"
                 + " CAST(?3 AS varchar[]), CAST(?4 AS boolean[]), CAST(?5 AS boolean[]),"
-                + " CAST(?6 AS varchar[]), CAST(?7 AS bigint[]), CAST(?8 AS boolean[]))"
-                + " AS d (product_key, device_key, gateway_id, online, attached, version, seq, is_gateway)"
+                + " CAST(?6 AS varchar[]), CAST(?7 AS bigint[]), CAST(?8 AS boolean[]), CAST(?9 AS text[]))"
+                + " AS d (product_key, device_key, gateway_id, online, attached, version, seq, is_gateway,"
+                + " version_key)"
                 + " ON CONFLICT (product_key, device_key) DO UPDATE SET gateway_id = EXCLUDED.gateway_id,"
                 + " is_gateway = EXCLUDED.is_gateway,"
                 + " online = EXCLUDED.online, attached = EXCLUDED.attached,"
                 + " version = coalesce(EXCLUDED.version, device_view.version), seq = EXCLUDED.seq,"
+                + " version_key = CASE WHEN EXCLUDED.version IS NULL THEN device_view.version_key"
+                + "   ELSE EXCLUDED.version_key END,"
                 // a version device-gateway-service reports is no longer one a SUCCEEDED made the view assume
                 + " version_assumed = device_view.version_assumed AND EXCLUDED.version IS NULL,"
                 + " updated_at = now() WHERE device_view.seq < EXCLUDED.seq"
@@ -96,6 +99,11 @@ public class DeviceViews {
                                         rows.stream()
                                                 .map(DeviceState::isGateway)
                                                 .toArray(Boolean[]::new))
+                                .setParameter(
+                                        9,
+                                        rows.stream()
+                                                .map(d -> Downgrades.keyHex(d.version()))
+                                                .toArray(String[]::new))
                                 .getResultList()
                                 .map(taken -> changes(known, taken)))
                         .flatMap(changes ->
@@ -143,16 +151,22 @@ public class DeviceViews {
         }
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("UPDATE device_view d SET version = u.version,"
+                                + " version_key = decode(u.version_key, 'hex'),"
                                 + " version_assumed = d.version_assumed OR d.version IS DISTINCT FROM u.version, updated_at = now()"
-                                + " FROM (SELECT v.product_key, v.device_key, i.version FROM device_view v"
-                                + "   JOIN unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]), CAST(?3 AS varchar[]))"
-                                + "     AS i (product_key, device_key, version)"
+                                + " FROM (SELECT v.product_key, v.device_key, i.version, i.version_key FROM device_view v"
+                                + "   JOIN unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]), CAST(?3 AS varchar[]),"
+                                + "     CAST(?4 AS text[])) AS i (product_key, device_key, version, version_key)"
                                 + "   ON v.product_key = i.product_key AND v.device_key = i.device_key"
                                 + "   ORDER BY v.product_key, v.device_key FOR UPDATE OF v SKIP LOCKED) u"
                                 + " WHERE d.product_key = u.product_key AND d.device_key = u.device_key")
                         .setParameter(1, products)
                         .setParameter(2, devices)
                         .setParameter(3, targets)
+                        .setParameter(
+                                4,
+                                java.util.Arrays.stream(targets)
+                                        .map(Downgrades::keyHex)
+                                        .toArray(String[]::new))
                         .executeUpdate())
                 .replaceWithVoid();
     }

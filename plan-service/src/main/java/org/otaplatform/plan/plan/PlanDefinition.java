@@ -39,7 +39,8 @@ public record PlanDefinition(
         List<String> packages,
         PlanRequest.ExponentialRollout exponentialRollout,
         List<PlanRequest.Wave> waves,
-        String nodeType) {
+        String nodeType,
+        boolean allowDowngrade) {
 
     /**
      * The same definition for a product of this node type ({@code GATEWAY}: the plan upgrades gateways), as
@@ -70,7 +71,8 @@ public record PlanDefinition(
                 packages,
                 exponentialRollout,
                 waves,
-                type);
+                type,
+                allowDowngrade);
     }
 
     /** The plan's waves with every default filled in, an open one last; empty for a plan without waves. */
@@ -116,7 +118,8 @@ public record PlanDefinition(
                 List.copyOf(packages),
                 r.exponentialRollout(),
                 waves(r.waves()),
-                r.nodeType());
+                r.nodeType(),
+                Boolean.TRUE.equals(r.allowDowngrade()));
     }
 
     /**

@@ -11,7 +11,9 @@ import java.util.Map;
  * as before, one. {@code nodeType} (optional, an addition): what the plan is meant to upgrade, {@code
  * GATEWAY} (the gateways' own firmware) or {@code SUB_DEVICE}; checked against the product's node type, so that
  * a plan of gateways over a sub-device product (or the reverse) is refused instead of silently targeting
- * the wrong devices. Whatever it says, a plan of a {@code GATEWAY} product targets gateways.
+ * the wrong devices. Whatever it says, a plan of a {@code GATEWAY} product targets gateways. {@code
+ * allowDowngrade} (default false): under a {@code SEMVER} product the plan also sends its package to devices
+ * that run a higher version; only {@code ota-admin} writes plans, and the audit entry carries the definition.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PlanRequest(
@@ -42,7 +44,8 @@ public record PlanRequest(
         List<String> firmwareIds,
         ExponentialRollout exponentialRollout,
         List<Wave> waves,
-        String nodeType) {
+        String nodeType,
+        Boolean allowDowngrade) {
 
     /** The node types a plan may say it targets ({@code nodeType}, optional): gateways or sub-devices. */
     public static final java.util.Set<String> NODE_TYPES = java.util.Set.of("GATEWAY", "SUB_DEVICE");

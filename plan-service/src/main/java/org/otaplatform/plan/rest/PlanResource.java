@@ -193,6 +193,14 @@ public class PlanResource {
                                     .flatMap(s -> stats.waitingForGatewayVersion(
                                                     plan.productKey, target, min, sources, whitelist, blacklist)
                                             .map(s::waitingForGatewayVersion))
+                                    .flatMap(s -> stats.downgradesRefused(
+                                                    plan.productKey,
+                                                    target,
+                                                    d.allowDowngrade(),
+                                                    sources,
+                                                    whitelist,
+                                                    blacklist)
+                                            .map(s::downgradesRefused))
                                     .map(s -> new PlanWithStats(PlanView.of(plan), s));
                         }));
     }

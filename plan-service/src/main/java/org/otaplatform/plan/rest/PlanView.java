@@ -48,7 +48,8 @@ public record PlanView(
         List<UUID> firmwareIds,
         PlanRequest.ExponentialRollout exponentialRollout,
         List<PlanRequest.Wave> waves,
-        String nodeType) {
+        String nodeType,
+        boolean allowDowngrade) {
 
     static PlanView of(Plan p) {
         PlanDefinition d = p.definition();
@@ -85,6 +86,7 @@ public record PlanView(
                 org.otaplatform.plan.plan.PlanPackages.ids(p),
                 d.exponentialRollout(),
                 d.waves().isEmpty() ? null : d.waves(),
-                d.nodeType());
+                d.nodeType(),
+                d.allowDowngrade());
     }
 }

@@ -21,7 +21,8 @@ import org.otaplatform.plan.task.PlanStats;
 
 /**
  * Finishes plans: at {@code endAt} in the plan's time zone, or when no task is open and no targeted device is
- * left to upgrade (each runs the target version or has used up its attempts under the plan). Finishing
+ * left to upgrade (each runs the target version, has used up its attempts under the plan, or runs a higher
+ * version the plan may not downgrade). Finishing
  * cancels the tasks no gateway accepted.
  */
 @ApplicationScoped
@@ -95,13 +96,21 @@ public class PlanFinisher {
                                     whitelist,
                                     blacklist,
                                     d.retry().maxAttempts())
-                            .flatMap(usedUp -> s.upToDate() + usedUp >= s.targeted()
-                                    ? finish(
-                                            plan,
-                                            "no targeted device is left to upgrade: " + s.upToDate()
-                                                    + " run the target version, " + usedUp
-                                                    + " have no attempt left")
-                                    : Uni.createFrom().voidItem());
+                            .flatMap(usedUp -> stats.downgradesRefused(
+                                            plan.productKey,
+                                            fw.version(),
+                                            d.allowDowngrade(),
+                                            sources,
+                                            whitelist,
+                                            blacklist)
+                                    .flatMap(refused -> s.upToDate() + usedUp + refused >= s.targeted()
+                                            ? finish(
+                                                    plan,
+                                                    "no targeted device is left to upgrade: " + s.upToDate()
+                                                            + " run the target version, " + usedUp
+                                                            + " have no attempt left, " + refused
+                                                            + " run a higher version (downgrades refused)")
+                                            : Uni.createFrom().voidItem()));
                 });
     }
 

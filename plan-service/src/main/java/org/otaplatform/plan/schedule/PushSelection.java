@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.otaplatform.plan.config.PlanConfig;
+import org.otaplatform.plan.device.Downgrades;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
 import org.otaplatform.plan.plan.PlanPackages;
@@ -244,6 +245,8 @@ class PushSelection {
                 + "   AND NOT (d.device_key = ANY($6))"
                 + "   AND " + WaveFilter.sql("d.device_key", "d.gateway_id", 16)
                 + "   AND h.open = 0 AND h.blocked = 0 AND h.attempts < $11"
+                // never a package below the device's version under SemVer, unless the plan allows it
+                + "   AND NOT " + Downgrades.refusedSql("d", 22)
                 + "   AND ($14 OR NOT d.is_gateway OR coalesce(b.n, 0) = 0)"
                 + "   ORDER BY d.device_key LIMIT $12 - coalesce(b.n, 0)) c"
                 + " WHERE g.gateway_id = ANY($13)"
@@ -277,7 +280,8 @@ class PushSelection {
                 .addArrayOfString(wave.gateways())
                 .addArrayOfString(wave.laterDevices())
                 .addArrayOfString(wave.laterGateways())
-                .addValue(packages.minGatewayKey() == null ? null : Buffer.buffer(packages.minGatewayKey()));
+                .addValue(packages.minGatewayKey() == null ? null : Buffer.buffer(packages.minGatewayKey()))
+                .addValue(refusedAbove(d, packages));
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<Candidate> list = new ArrayList<>();
             for (Row r : rows) {
@@ -307,6 +311,8 @@ class PushSelection {
                         + "   AND (cardinality($5::text[]) = 0 OR d.device_key = ANY($5))"
                         + "   AND NOT (d.device_key = ANY($6))"
                         + "   AND " + WaveFilter.sql("d.device_key", "d.gateway_id", 8)
+                        // a device refused as a downgrade is not held back: it is never pushed to
+                        + "   AND NOT " + Downgrades.refusedSql("d", 13)
                         + "   AND NOT EXISTS (SELECT 1 FROM upgrade_task u WHERE u.plan_id = $3"
                         + "     AND u.product_key = d.product_key AND u.device_key = d.device_key)"
                         + "   AND (($7::bytea IS NOT NULL AND NOT coalesce(g.version_key >= $7::bytea AND EXISTS (SELECT 1"
@@ -326,10 +332,17 @@ class PushSelection {
                 .addArrayOfString(wave.devices())
                 .addArrayOfString(wave.gateways())
                 .addArrayOfString(wave.laterDevices())
-                .addArrayOfString(wave.laterGateways());
+                .addArrayOfString(wave.laterGateways())
+                .addValue(refusedAbove(d, packages));
         return pool.preparedQuery(sql)
                 .execute(params)
                 .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    /** The key a device's version must not rank above ({@link Downgrades#refusedAbove}), as a parameter. */
+    private static Buffer refusedAbove(PlanDefinition d, PlanPackages packages) {
+        byte[] key = Downgrades.refusedAbove(d.allowDowngrade(), packages.target());
+        return key == null ? null : Buffer.buffer(key);
     }
 
     /** What runs on each candidate's gateway between NOTIFIED and UPGRADING, over all plans. */

@@ -1,5 +1,6 @@
 package org.otaplatform.plan.schedule;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -10,8 +11,10 @@ import org.otaplatform.contract.InternalTopics;
 import org.otaplatform.contract.internal.GatewayCommand;
 import org.otaplatform.contract.internal.GatewayUplink;
 import org.otaplatform.contract.internal.InternalMessage;
+import org.otaplatform.contract.version.VersionScheme;
 import org.otaplatform.contract.wire.ReplyResult;
 import org.otaplatform.plan.config.PlanClock;
+import org.otaplatform.plan.device.Downgrades;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
@@ -85,20 +88,50 @@ public class RequestHandler {
             if (found.isEmpty() || !eligible(d, found.get(), request, now)) {
                 return firstEligible(active, index + 1, request);
             }
-            return tasks.history(plan.id, request.productKey(), request.deviceKey(), d)
-                    .flatMap(history -> !history.mayStart()
+            return downgrade(plan, d, found.get(), request)
+                    .flatMap(refused -> refused
                             ? firstEligible(active, index + 1, request)
-                            : wave(plan, d, found.get(), request)
-                                    .flatMap(wave -> wave == null
-                                            ? firstEligible(active, index + 1, request)
-                                            : start(
-                                                    plan,
-                                                    d,
-                                                    found.get(),
-                                                    request,
-                                                    history.attempts() + 1,
-                                                    wave == 0 ? null : wave)));
+                            : fromHistory(active, index, request, plan, d, found.get()));
         });
+    }
+
+    /**
+     * Whether the plan's package would take the device below its version under a {@code SEMVER} product, in a
+     * plan that does not allow downgrades ({@link Downgrades}).
+     */
+    private static Uni<Boolean> downgrade(Plan plan, PlanDefinition d, PlanPackages fw, GatewayUplink.Request r) {
+        if (d.allowDowngrade()) {
+            return Uni.createFrom().item(false);
+        }
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("SELECT version_scheme FROM product_view WHERE product_key = ?1")
+                        .setParameter(1, plan.productKey)
+                        .getResultList())
+                .map(rows -> !rows.isEmpty()
+                        && Downgrades.refused(
+                                VersionScheme.orDefault((String) rows.get(0)), false, r.version(), fw.target()));
+    }
+
+    private Uni<Void> fromHistory(
+            List<Plan> active,
+            int index,
+            GatewayUplink.Request request,
+            Plan plan,
+            PlanDefinition d,
+            PlanPackages found) {
+        return tasks.history(plan.id, request.productKey(), request.deviceKey(), d)
+                .flatMap(history -> !history.mayStart()
+                        ? firstEligible(active, index + 1, request)
+                        : wave(plan, d, found, request)
+                                .flatMap(wave -> wave == null
+                                        ? firstEligible(active, index + 1, request)
+                                        : start(
+                                                plan,
+                                                d,
+                                                found,
+                                                request,
+                                                history.attempts() + 1,
+                                                wave == 0 ? null : wave)));
     }
 
     /**

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.otaplatform.plan.device.Downgrades;
 
 /**
  * A plan's statistics, counted from its tasks (the latest attempt per device: those not superseded), afresh on every read so
@@ -20,7 +21,9 @@ public class PlanStats {
     /**
      * The contract's {@code stats}; {@code successRate} is null before any result; {@code
      * waitingForGatewayVersion}: targeted devices not on the target behind a gateway below the package's {@code
-     * minGatewayVersion} (never pushed to, not failures; counted on the plan's page only).
+     * minGatewayVersion} (never pushed to, not failures; counted on the plan's page only); {@code
+     * downgradesRefused}: targeted devices that run a higher version than the target under a {@code SEMVER}
+     * product, in a plan that does not allow downgrades (never pushed to, not failures, not left to upgrade).
      */
     public record Stats(
             long targeted,
@@ -33,7 +36,8 @@ public class PlanStats {
             long rejected,
             long cancelled,
             Double successRate,
-            long waitingForGatewayVersion) {
+            long waitingForGatewayVersion,
+            long downgradesRefused) {
 
         /** The same figures with the devices that wait for their gateways counted. */
         public Stats waitingForGatewayVersion(long waiting) {
@@ -48,7 +52,25 @@ public class PlanStats {
                     rejected,
                     cancelled,
                     successRate,
-                    waiting);
+                    waiting,
+                    downgradesRefused);
+        }
+
+        /** The same figures with the devices refused as downgrades counted. */
+        public Stats downgradesRefused(long refused) {
+            return new Stats(
+                    targeted,
+                    upToDate,
+                    awaitingConfirmation,
+                    pending,
+                    inProgress,
+                    succeeded,
+                    failed,
+                    rejected,
+                    cancelled,
+                    successRate,
+                    waitingForGatewayVersion,
+                    refused);
         }
     }
 
@@ -146,6 +168,7 @@ public class PlanStats {
                     r.getLong("rejected"),
                     r.getLong("cancelled"),
                     rate,
+                    0,
                     0);
         });
     }
@@ -177,6 +200,34 @@ public class PlanStats {
                 .addString(productKey)
                 .addString(targetVersion)
                 .addValue(io.vertx.core.buffer.Buffer.buffer(min.get().sortKey()));
+        targeted(sql, params, "d.", 2, sources, whitelist, blacklist);
+        return pool.preparedQuery(sql.toString())
+                .execute(params)
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /**
+     * How many of the devices the plan targets are refused as downgrades ({@link Downgrades}): they run a version
+     * above the target under a {@code SEMVER} product, and the plan does not allow downgrades. 0 when it does.
+     */
+    public Uni<Long> downgradesRefused(
+            String productKey,
+            String targetVersion,
+            boolean allowDowngrade,
+            String[] sources,
+            String[] whitelist,
+            String[] blacklist) {
+        byte[] above = Downgrades.refusedAbove(allowDowngrade, targetVersion);
+        if (above == null) {
+            return Uni.createFrom().item(0L);
+        }
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM device_view d"
+                + " WHERE d.product_key = $1 AND d.gateway_id IS NOT NULL AND d.version IS NOT NULL AND d.version <> $2"
+                + " AND " + Downgrades.refusedSql("d", 3));
+        Tuple params = Tuple.tuple()
+                .addString(productKey)
+                .addString(targetVersion)
+                .addValue(io.vertx.core.buffer.Buffer.buffer(above));
         targeted(sql, params, "d.", 2, sources, whitelist, blacklist);
         return pool.preparedQuery(sql.toString())
                 .execute(params)

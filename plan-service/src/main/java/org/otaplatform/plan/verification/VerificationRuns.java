@@ -127,7 +127,9 @@ public class VerificationRuns {
                 null,
                 null,
                 null,
-                null);
+                null,
+                // a verification never sends a package below a test device's version (issue #35 goes further)
+                false);
         return firmware.apply(FirmwareEvent.CREATED, fw)
                 .flatMap(v -> plans.createVerification(
                         request,
