@@ -350,6 +350,62 @@ class RegistryTest {
                 .statusCode(415);
     }
 
+    /** {@code GET /api/v1/devices?filter=}: the REST API's filter language; a bad filter is a 422 saying where. */
+    @Test
+    void theDeviceListTakesAFilter() {
+        String pk = product("flt");
+        createProduct("{\"productKey\":\"" + pk + "\",\"name\":\"A\",\"nodeType\":\"SUB_DEVICE\"}");
+        given().contentType(ContentType.JSON)
+                .body("[{\"deviceKey\":\"kitchen-1\",\"name\":\"Kitchen; north\"},{\"deviceKey\":\"kitchen-2\"},"
+                        + "{\"deviceKey\":\"hall-1\",\"name\":\"50% off_\"}]")
+                .post("/api/v1/products/" + pk + "/devices:import")
+                .then()
+                .statusCode(201);
+
+        given().queryParam("filter", "productKey==" + pk + ";deviceKey==kitchen-*")
+                .get("/api/v1/devices")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(2))
+                .body("items.deviceKey", hasItems("kitchen-1", "kitchen-2"));
+        given().queryParam("filter", "productKey==" + pk + ";(name==\"Kitchen; north\",name==50%*)")
+                .get("/api/v1/devices")
+                .then()
+                .body("total", equalTo(2))
+                .body("items.deviceKey", hasItems("kitchen-1", "hall-1"));
+        // a name without the value (null) is "not equal"; % and _ are no wildcards
+        given().queryParam("filter", "productKey==" + pk + ";name!=\"Kitchen; north\";name!=5_*")
+                .get("/api/v1/devices")
+                .then()
+                .body("total", equalTo(2));
+        given().queryParam(
+                        "filter",
+                        "productKey==" + pk + ";registeredAt>2020-01-01T00:00:00Z;online==false;version=out=(9)")
+                .get("/api/v1/devices")
+                .then()
+                .body("total", equalTo(3));
+        given().queryParam("filter", "productKey=in=(" + pk + ",other);deviceKey=='x\\' OR \\'1\\'=\\'1'")
+                .get("/api/v1/devices")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(0));
+
+        var refused = given().queryParam("filter", "productKey==" + pk + ";colour==red")
+                .get("/api/v1/devices")
+                .then()
+                .statusCode(422)
+                .contentType(containsString("application/problem+json"))
+                .extract();
+        assertThat(refused.jsonPath().getString("errors[0].field")).isEqualTo("filter");
+        assertThat(refused.jsonPath().getString("errors[0].message"))
+                .contains("at position " + ("productKey==" + pk + ";").length(), "unknown field 'colour'");
+        given().queryParam("filter", "version>1.0.0")
+                .get("/api/v1/devices")
+                .then()
+                .statusCode(422)
+                .body("errors[0].message", containsString("cannot be ordered in this list"));
+    }
+
     @Test
     void aGatewayIsRegisteredByItsGatewayIdAndListedOfflineUntilItConnects() {
         String pk = product("gw");

@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.paging.PageRequest;
+import org.otaplatform.contract.filter.FilterException;
+import org.otaplatform.contract.filter.FilterSql;
 import org.otaplatform.contract.message.SubDeviceRef;
 import org.otaplatform.contract.version.VersionScheme;
 import org.otaplatform.devicegateway.session.SessionStore;
@@ -252,6 +255,32 @@ public class RegistryStore {
             + " LEFT JOIN sub_device s ON s.product_key = d.product_key AND s.device_key = d.device_key"
             + " LEFT JOIN gateway g ON p.node_type = 'GATEWAY' AND g.gateway_id = d.device_key";
 
+    /** The list's FROM with the gateway each device is bound to (a gateway: itself), for filters that name it. */
+    private static final String DEVICE_FROM_WITH_GATEWAY = DEVICE_FROM
+            + " LEFT JOIN gateway bg ON bg.gateway_id = CASE WHEN p.node_type = 'GATEWAY' THEN d.device_key"
+            + " ELSE s.gateway_id END";
+
+    /**
+     * The fields of the filter language the registry holds (REST API, "Fleet targeting"). Not yet:
+     * hardwareRevision and tags of sub-devices (issue #34), version order (no sort keys kept here).
+     */
+    private static final FilterSql.Columns FILTER_COLUMNS = field -> switch (field.name()) {
+        case "productKey" -> FilterSql.Column.of("d.product_key");
+        case "deviceKey" -> FilterSql.Column.of("d.device_key");
+        case "name" -> FilterSql.Column.of("d.name");
+        case "version" -> FilterSql.Column.of("(CASE WHEN p.node_type = 'GATEWAY' THEN g.version ELSE s.version END)");
+        case "gatewayId" ->
+            FilterSql.Column.of("(CASE WHEN p.node_type = 'GATEWAY' THEN d.device_key ELSE s.gateway_id END)");
+        case "gatewayVersion" -> FilterSql.Column.of("bg.version");
+        case "online" ->
+            FilterSql.Column.of("(CASE WHEN p.node_type = 'GATEWAY' THEN coalesce(g.online, false)"
+                    + " ELSE coalesce(s.online, false) END)");
+        case "lastSeenAt" ->
+            FilterSql.Column.of("(CASE WHEN p.node_type = 'GATEWAY' THEN g.last_seen_at ELSE s.last_seen_at END)");
+        case "registeredAt" -> FilterSql.Column.of("d.registered_at");
+        default -> null;
+    };
+
     public Uni<Optional<RegisteredDevice>> device(String productKey, String deviceKey) {
         return SessionStore.rows(
                         "SELECT " + DEVICE_COLUMNS + DEVICE_FROM + " WHERE d.product_key = ?1 AND d.device_key = ?2",
@@ -266,7 +295,7 @@ public class RegistryStore {
         params.add(page.size());
         params.add(page.offset());
         return SessionStore.rows(
-                        "SELECT " + DEVICE_COLUMNS + DEVICE_FROM + where.sql()
+                        "SELECT " + DEVICE_COLUMNS + from(filter) + where.sql()
                                 + " ORDER BY d.product_key, d.device_key LIMIT ?" + (params.size() - 1) + " OFFSET ?"
                                 + params.size(),
                         params.toArray())
@@ -276,7 +305,7 @@ public class RegistryStore {
     public Uni<Long> countDevices(DeviceFilter filter) {
         Where where = where(filter);
         return SessionStore.rows(
-                        "SELECT count(*)" + DEVICE_FROM + where.sql(),
+                        "SELECT count(*)" + from(filter) + where.sql(),
                         where.params().toArray())
                 .map(rows -> ((Number) rows.get(0)[0]).longValue());
     }
@@ -312,7 +341,28 @@ public class RegistryStore {
             params.add("%" + f.q().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
             conditions.add("(d.device_key ILIKE ?" + params.size() + " OR d.name ILIKE ?" + params.size() + ")");
         }
+        if (f.expression() != null) {
+            FilterSql.Sql sql;
+            try {
+                // versions are compared for equality here: the registry keeps no SemVer sort keys
+                sql = FilterSql.translate(
+                        f.expression(),
+                        FILTER_COLUMNS,
+                        VersionScheme.OPAQUE,
+                        VersionScheme.OPAQUE,
+                        n -> "?" + n,
+                        params.size() + 1);
+            } catch (FilterException e) {
+                throw ApiException.invalid("filter", e.describe());
+            }
+            params.addAll(sql.params());
+            conditions.add(sql.condition());
+        }
         return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
+    }
+
+    private static String from(DeviceFilter f) {
+        return f.expression() == null ? DEVICE_FROM : DEVICE_FROM_WITH_GATEWAY;
     }
 
     private static RegisteredDevice registered(Object[] r) {

@@ -48,15 +48,29 @@ public class DeviceResource {
             @QueryParam("online") String online,
             @QueryParam("version") String version,
             @QueryParam("q") String q,
+            @QueryParam("filter") String filter,
             @QueryParam("page") String page,
             @QueryParam("size") String size) {
-        DeviceFilter filter = new DeviceFilter(
+        DeviceFilter selected = new DeviceFilter(
                 Ids.filter("productKey", productKey, Identifiers::isProductKey),
                 Ids.filter("gatewayId", gatewayId, Identifiers::isGatewayId),
                 QueryParams.bool("online", online),
                 Ids.filter("version", version, Identifiers::isVersion),
-                Ids.filter("q", q, v -> Identifiers.isPrintable(v, 128)));
-        return registry.devices(filter, PageRequest.of(page, size));
+                Ids.filter("q", q, v -> Identifiers.isPrintable(v, 128)),
+                parsed(filter));
+        return registry.devices(selected, PageRequest.of(page, size));
+    }
+
+    /** {@code ?filter=} in the REST API's filter language; a 422 naming the position and what was expected. */
+    private static org.otaplatform.contract.filter.Filter parsed(String filter) {
+        if (filter == null) {
+            return null;
+        }
+        try {
+            return org.otaplatform.contract.filter.FilterParser.parse(filter);
+        } catch (org.otaplatform.contract.filter.FilterException e) {
+            throw org.otaplatform.common.error.ApiException.invalid("filter", e.describe());
+        }
     }
 
     @GET
