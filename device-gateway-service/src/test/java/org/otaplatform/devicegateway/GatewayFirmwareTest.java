@@ -128,6 +128,12 @@ class GatewayFirmwareTest {
                             .then()
                             .body("hardwareRevision", equalTo("B2"))
                             .body("version", equalTo("1.0.0")));
+            // the registry's device shows the revision as the gateway's report
+            given().get("/api/v1/devices/" + product + "/" + gw)
+                    .then()
+                    .body("hardwareRevision", equalTo("B2"))
+                    .body("hardwareRevisionSource", equalTo("REPORTED"))
+                    .body("hardwareRevisionAt", org.hamcrest.Matchers.notNullValue());
 
             // plan-service's command for the gateway's own task goes out on down/gateway-upgrade
             String task = "t-" + gw;

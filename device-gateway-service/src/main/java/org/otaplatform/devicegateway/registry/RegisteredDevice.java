@@ -1,11 +1,14 @@
 package org.otaplatform.devicegateway.registry;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A registered device with its binding and state, as the registry API shows it. For a sub-device {@code
  * gatewayId} is the gateway it is bound to (null: none) and {@code attached} whether that gateway lists it
- * now; a gateway has no gateway, and its {@code online} and {@code version} are its session's.
+ * now; a gateway has no gateway, and its {@code online} and {@code version} are its session's. {@code
+ * hardwareRevision} as last written, by the gateway ({@code hardwareRevisionSource} REPORTED) or an operator
+ * (OPERATOR), at {@code hardwareRevisionAt}; {@code tags} as operators set them.
  */
 public record RegisteredDevice(
         String productKey,
@@ -18,4 +21,8 @@ public record RegisteredDevice(
         String version,
         Instant lastSeenAt,
         Instant registeredAt,
-        Instant boundAt) {}
+        Instant boundAt,
+        String hardwareRevision,
+        String hardwareRevisionSource,
+        Instant hardwareRevisionAt,
+        Map<String, String> tags) {}

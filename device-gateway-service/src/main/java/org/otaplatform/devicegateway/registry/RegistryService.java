@@ -143,6 +143,93 @@ public class RegistryService {
         }));
     }
 
+    /**
+     * Changes a device's name, hardware revision (as the operator's: the last writer wins) and tags; audited with
+     * the device before and after. Nothing changes when any field is at fault.
+     */
+    public Uni<RegisteredDevice> patchDevice(
+            String productKey, String deviceKey, com.fasterxml.jackson.databind.JsonNode body, AuditLog.Caller actor) {
+        List<org.otaplatform.common.error.FieldError> errors = new ArrayList<>();
+        DeviceAttributes.Patch patch = DeviceAttributes.read(body, errors);
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().failure(ApiException.invalid(errors));
+        }
+        return Panache.withTransaction(() -> store.lockDevice(productKey, deviceKey)
+                .flatMap(known -> {
+                    if (!known) {
+                        throw notRegistered(productKey, deviceKey);
+                    }
+                    return store.device(productKey, deviceKey);
+                })
+                .flatMap(found -> {
+                    RegisteredDevice before = found.orElseThrow(() -> notRegistered(productKey, deviceKey));
+                    List<org.otaplatform.common.error.FieldError> over = new ArrayList<>();
+                    var tags = DeviceAttributes.merged(before.tags(), patch.tags(), over);
+                    if (!over.isEmpty()) {
+                        throw ApiException.invalid(over);
+                    }
+                    boolean revisionChanged = patch.hasRevision()
+                            && !java.util.Objects.equals(patch.revision(), before.hardwareRevision());
+                    return store.updateAttributes(
+                                    productKey,
+                                    deviceKey,
+                                    patch.hasName() ? patch.name() : before.name(),
+                                    patch.revision(),
+                                    revisionChanged,
+                                    DeviceAttributes.json(tags))
+                            .flatMap(v -> store.device(productKey, deviceKey))
+                            .map(Optional::orElseThrow)
+                            .call(after -> audit.record(
+                                    actor, "device.update", "device/" + productKey + "/" + deviceKey, before, after));
+                }));
+    }
+
+    /** What {@code devices:tag} did: the devices it selected and those whose tags changed. */
+    public record Tagged(long matched, long changed) {}
+
+    /**
+     * Tags many devices of a product at once, chosen by {@code filter} or by {@code devices} (keys): {@code set}
+     * merged in, {@code remove} keys taken out, in one statement, all or nothing (a device that would end with
+     * more than 32 tags refuses the call). Audited once, with the request and the counts.
+     */
+    public Uni<Tagged> tagDevices(
+            String productKey, com.fasterxml.jackson.databind.JsonNode body, AuditLog.Caller actor) {
+        List<org.otaplatform.common.error.FieldError> errors = new ArrayList<>();
+        DeviceTagging.Request request = DeviceTagging.read(body, errors);
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().failure(ApiException.invalid(errors));
+        }
+        DeviceFilter selection = new DeviceFilter(productKey, null, null, null, null, request.selection());
+        return Panache.withTransaction(() -> store.product(productKey)
+                .map(Optional::isPresent)
+                .flatMap(exists -> {
+                    if (!exists) {
+                        throw ApiException.notFound("product", productKey);
+                    }
+                    return store.tag(
+                            productKey,
+                            selection,
+                            DeviceAttributes.json(request.set()),
+                            request.remove().toArray(String[]::new),
+                            DeviceAttributes.MAX_TAGS);
+                })
+                .map(counts -> {
+                    if (counts[2] > 0) {
+                        throw ApiException.invalid(
+                                "set",
+                                counts[2] + " of the devices would have more than " + DeviceAttributes.MAX_TAGS
+                                        + " tags; nothing was changed");
+                    }
+                    return new Tagged(counts[0], counts[1]);
+                })
+                .call(t -> audit.record(
+                        actor,
+                        "device.tag",
+                        "product/" + productKey + "/devices",
+                        null,
+                        java.util.Map.of("request", body, "matched", t.matched(), "changed", t.changed()))));
+    }
+
     /** A new secret for a device, returned this once; proofs made with the old one stop verifying. */
     public Uni<String> rotateDeviceSecret(String productKey, String deviceKey, AuditLog.Caller actor) {
         String secret = vault.generate();

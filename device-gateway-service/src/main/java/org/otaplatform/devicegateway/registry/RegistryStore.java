@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.paging.PageRequest;
 import org.otaplatform.contract.filter.FilterException;
+import org.otaplatform.contract.filter.FilterField;
 import org.otaplatform.contract.filter.FilterSql;
 import org.otaplatform.contract.message.SubDeviceRef;
 import org.otaplatform.contract.version.VersionScheme;
@@ -249,7 +250,8 @@ public class RegistryStore {
             + " CASE WHEN p.node_type = 'GATEWAY' THEN coalesce(g.online, false) ELSE coalesce(s.online, false) END,"
             + " CASE WHEN p.node_type = 'GATEWAY' THEN g.version ELSE s.version END, "
             + millis("CASE WHEN p.node_type = 'GATEWAY' THEN g.last_seen_at ELSE s.last_seen_at END") + ", "
-            + millis("d.registered_at") + ", " + millis("s.bound_at");
+            + millis("d.registered_at") + ", " + millis("s.bound_at") + ", d.hardware_revision,"
+            + " d.hardware_revision_source, " + millis("d.hardware_revision_at") + ", d.tags::text";
 
     private static final String DEVICE_FROM = " FROM device d JOIN product p ON p.product_key = d.product_key"
             + " LEFT JOIN sub_device s ON s.product_key = d.product_key AND s.device_key = d.device_key"
@@ -261,8 +263,8 @@ public class RegistryStore {
             + " ELSE s.gateway_id END";
 
     /**
-     * The fields of the filter language the registry holds (REST API, "Fleet targeting"). Not yet:
-     * hardwareRevision and tags of sub-devices (issue #34), version order (no sort keys kept here).
+     * The fields of the filter language the registry holds (REST API, "Fleet targeting"); not version order
+     * (no sort keys are kept here).
      */
     private static final FilterSql.Columns FILTER_COLUMNS = field -> switch (field.name()) {
         case "productKey" -> FilterSql.Column.of("d.product_key");
@@ -278,7 +280,8 @@ public class RegistryStore {
         case "lastSeenAt" ->
             FilterSql.Column.of("(CASE WHEN p.node_type = 'GATEWAY' THEN g.last_seen_at ELSE s.last_seen_at END)");
         case "registeredAt" -> FilterSql.Column.of("d.registered_at");
-        default -> null;
+        case "hardwareRevision" -> FilterSql.Column.of("d.hardware_revision");
+        default -> field.type() == FilterField.Type.TAG ? FilterSql.Column.of("d.tags") : null;
     };
 
     public Uni<Optional<RegisteredDevice>> device(String productKey, String deviceKey) {
@@ -361,6 +364,71 @@ public class RegistryStore {
         return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
     }
 
+    /** Writes a device's name, revision (as the operator's, now) and tags; false when it is not registered. */
+    public Uni<Boolean> updateAttributes(
+            String productKey,
+            String deviceKey,
+            String name,
+            String revision,
+            boolean revisionChanged,
+            String tagsJson) {
+        return SessionStore.rows(
+                        "UPDATE device SET name = CAST(?3 AS varchar), tags = CAST(CAST(?4 AS text) AS jsonb),"
+                                + " hardware_revision = CASE WHEN CAST(?5 AS boolean) THEN CAST(?6 AS varchar)"
+                                + "   ELSE hardware_revision END,"
+                                + " hardware_revision_source = CASE WHEN CAST(?5 AS boolean) THEN"
+                                + "   CASE WHEN CAST(?6 AS varchar) IS NULL THEN NULL ELSE 'OPERATOR' END"
+                                + "   ELSE hardware_revision_source END,"
+                                + " hardware_revision_at = CASE WHEN CAST(?5 AS boolean) THEN now()"
+                                + "   ELSE hardware_revision_at END"
+                                + " WHERE product_key = ?1 AND device_key = ?2 RETURNING 1",
+                        productKey,
+                        deviceKey,
+                        name,
+                        tagsJson,
+                        revisionChanged,
+                        revision)
+                .map(rows -> !rows.isEmpty());
+    }
+
+    /** Locks a device row for a change of its attributes. */
+    public Uni<Boolean> lockDevice(String productKey, String deviceKey) {
+        return SessionStore.rows(
+                        "SELECT 1 FROM device WHERE product_key = ?1 AND device_key = ?2 FOR UPDATE",
+                        productKey,
+                        deviceKey)
+                .map(rows -> !rows.isEmpty());
+    }
+
+    /**
+     * Tags the product's devices that the filter (or key list) selects: {@code set} merged in, {@code remove} keys
+     * taken out, in one statement; {@code [matched, changed]}. Refuses (nothing changed) when a device would end
+     * with more than {@code maxTags}: its key in the answer's first element as a negative count.
+     */
+    public Uni<long[]> tag(String productKey, DeviceFilter selection, String setJson, String[] remove, int maxTags) {
+        Where where = where(selection);
+        List<Object> params = new ArrayList<>(where.params());
+        params.add(setJson);
+        int set = params.size();
+        params.add(remove);
+        int rm = params.size();
+        params.add(maxTags);
+        int max = params.size();
+        String matched = "SELECT d.product_key, d.device_key, (d.tags - CAST(?" + rm + " AS text[])) || CAST(CAST(?"
+                + set + " AS text) AS jsonb) AS tags, d.tags AS before" + from(selection) + where.sql();
+        String sql = "WITH m AS (" + matched + " FOR UPDATE OF d),"
+                + " over AS (SELECT count(*) AS n FROM m WHERE (SELECT count(*) FROM jsonb_object_keys(m.tags)) > CAST(?"
+                + max
+                + " AS int)),"
+                + " u AS (UPDATE device d SET tags = m.tags FROM m, over WHERE over.n = 0"
+                + "   AND d.product_key = m.product_key AND d.device_key = m.device_key AND m.tags <> m.before RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u), (SELECT n FROM over)";
+        return SessionStore.rows(sql, params.toArray()).map(rows -> {
+            Object[] r = rows.get(0);
+            return new long[] {((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ((Number) r[2]).longValue()};
+        });
+    }
+
     private static String from(DeviceFilter f) {
         return f.expression() == null ? DEVICE_FROM : DEVICE_FROM_WITH_GATEWAY;
     }
@@ -377,7 +445,11 @@ public class RegistryStore {
                 (String) r[7],
                 instant(r[8]),
                 instant(r[9]),
-                instant(r[10]));
+                instant(r[10]),
+                (String) r[11],
+                (String) r[12],
+                instant(r[13]),
+                DeviceAttributes.tags((String) r[14]));
     }
 
     private static Instant instant(Object millis) {

@@ -81,6 +81,28 @@ public class DeviceResource {
         return registry.device(Ids.productKey("productKey", productKey), Ids.deviceKey("deviceKey", deviceKey));
     }
 
+    /**
+     * Changes a device's attributes (REST API, "Fleet targeting"): {@code name}, {@code hardwareRevision} (as the
+     * operator's; the last writer wins), {@code tags} (a tag set to null is removed). Admins only: a revision
+     * decides which packages a device can receive.
+     */
+    @jakarta.ws.rs.PATCH
+    @Path("/{productKey}/{deviceKey}")
+    @jakarta.ws.rs.Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<RegisteredDevice> patch(
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey,
+            com.fasterxml.jackson.databind.JsonNode body,
+            @Context SecurityContext security,
+            @Context HttpServerRequest http) {
+        return registry.patchDevice(
+                Ids.productKey("productKey", productKey),
+                Ids.deviceKey("deviceKey", deviceKey),
+                body,
+                Actors.of(security, http));
+    }
+
     /** Deletes a device: a sub-device is unbound and its open tasks end CANCELLED (plan-service). */
     @DELETE
     @Path("/{productKey}/{deviceKey}")

@@ -175,6 +175,22 @@ public class ProductResource {
     }
 
     /**
+     * Tags many of the product's devices at once: {@code {filter | devices, set, remove}} → {@code {matched,
+     * changed}}; all or nothing, audited once. Operators may tag (holds, sites); only admins change revisions.
+     */
+    @POST
+    @Path("/{productKey}/{tag: devices(:|%3[Aa])tag}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public Uni<org.otaplatform.devicegateway.registry.RegistryService.Tagged> tagDevices(
+            @PathParam("productKey") String productKey,
+            com.fasterxml.jackson.databind.JsonNode body,
+            @Context SecurityContext security,
+            @Context HttpServerRequest http) {
+        return registry.tagDevices(Ids.productKey("productKey", productKey), body, Actors.of(security, http));
+    }
+
+    /**
      * Up to 100,000 devices in one call, all or nothing: a JSON array of {@code {deviceKey, name?}} or CSV
      * {@code deviceKey[,name]}; the answer lists every device with its secret, as JSON or CSV after the
      * request's {@code Accept} (by default in the request's own format). The body is read as it arrives.

@@ -28,7 +28,26 @@ public class SessionStore {
                         productKey,
                         version,
                         hardwareRevision)
-                .map(seq -> ((Number) seq).longValue());
+                .map(seq -> ((Number) seq).longValue())
+                .call(seq -> hardwareRevision == null
+                        ? Uni.createFrom().voidItem()
+                        : reportedRevision(productKey, gatewayId, hardwareRevision));
+    }
+
+    /**
+     * A device's hardware revision as its gateway reported it: the last writer wins over an operator's, and the
+     * row says REPORTED and when; written only when it changes.
+     */
+    public Uni<Void> reportedRevision(String productKey, String deviceKey, String revision) {
+        return rows(
+                        "UPDATE device SET hardware_revision = ?3, hardware_revision_source = 'REPORTED',"
+                                + " hardware_revision_at = now() WHERE product_key = ?1 AND device_key = ?2"
+                                + " AND (hardware_revision IS DISTINCT FROM ?3"
+                                + "   OR hardware_revision_source IS DISTINCT FROM 'REPORTED') RETURNING 1",
+                        productKey,
+                        deviceKey,
+                        revision)
+                .replaceWithVoid();
     }
 
     /** Marks an online gateway offline; empty when it was not online (or is unknown). */

@@ -22,7 +22,7 @@ import org.otaplatform.contract.version.VersionScheme;
  * → {@code %}); {@code !=} is {@code IS DISTINCT FROM} (a device without the value matches); {@code =in=} is
  * {@code = ANY(array)}; versions compare by {@link SemanticVersion#sortKey} (a bytea column) when the product is
  * {@code SEMVER}, else ordering them is an error; tags live in a {@code jsonb} column: {@code tag.k==v} is
- * {@code tags @> {"k":"v"}} (a GIN index serves it), the rest read {@code tags ->> k}.
+ * {@code tags @> CAST('{"k":"v"}' AS jsonb)} (a GIN index serves it), the rest read {@code tags ->> k}.
  */
 public final class FilterSql {
 
@@ -195,7 +195,7 @@ public final class FilterSql {
         String v = c.values().get(0);
         if (c.operator() == Operator.EQ && v.indexOf('*') < 0) {
             // containment: what a GIN index on the jsonb column answers
-            return json + " @> " + param(jsonObject(c.field().tagKey(), v)) + "::jsonb";
+            return json + " @> CAST(CAST(" + param(jsonObject(c.field().tagKey(), v)) + " AS text) AS jsonb)";
         }
         String value = "(" + json + " ->> " + param(c.field().tagKey()) + ")";
         return text(c, value);

@@ -48,7 +48,7 @@ class FilterFuzzTest {
     /** What a translated condition may be made of, once the columns of {@link FilterSqlTest#ALL} are removed. */
     private static final Pattern SAFE = Pattern.compile(
             "(\\$\\d+|::jsonb|->>|@>|<=|>=|<|>|=|\\(|\\)|AND|OR|NOT|IS|NULL|DISTINCT|FROM|LIKE|ESCAPE|'\\\\'|ANY|CAST|AS"
-                    + "|text\\[\\]|boolean\\[\\]|timestamptz\\[\\]|\\s)*");
+                    + "|text\\[\\]|boolean\\[\\]|timestamptz\\[\\]|text|jsonb|\\s)*");
 
     private static final Pattern COLUMNS = Pattern.compile(
             "\\b(d\\.(product_key|device_key|name|version_key|version|hardware_revision|gateway_id|online|last_seen_at"

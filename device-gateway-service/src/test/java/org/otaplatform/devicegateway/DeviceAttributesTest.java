@@ -1,0 +1,170 @@
+package org.otaplatform.devicegateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Device attributes (REST API, "Fleet targeting"): a hardware revision and tags set one by one ({@code PATCH})
+ * or in bulk ({@code devices:tag}, by filter or keys), checked field by field (a bad patch changes nothing),
+ * audited, and chosen by the filter language.
+ */
+@QuarkusTest
+class DeviceAttributesTest {
+
+    @Inject
+    Pool pool;
+
+    private static String fleet() {
+        String pk = "attr-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON)
+                .body("{\"productKey\":\"" + pk + "\",\"name\":\"A\",\"nodeType\":\"SUB_DEVICE\"}")
+                .post("/api/v1/products")
+                .then()
+                .statusCode(201);
+        given().contentType(ContentType.JSON)
+                .body("[{\"deviceKey\":\"d1\"},{\"deviceKey\":\"d2\"},{\"deviceKey\":\"d3\"}]")
+                .post("/api/v1/products/" + pk + "/devices:import")
+                .then()
+                .statusCode(201);
+        return pk;
+    }
+
+    private static io.restassured.response.ValidatableResponse patch(String pk, String device, String body) {
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .patch("/api/v1/devices/" + pk + "/" + device)
+                .then();
+    }
+
+    private static io.restassured.response.ValidatableResponse tag(String pk, String body) {
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/products/" + pk + "/devices:tag")
+                .then();
+    }
+
+    private static int count(String pk, String filter) {
+        return given().queryParam("filter", "productKey==" + pk + ";(" + filter + ")")
+                .get("/api/v1/devices")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("total");
+    }
+
+    @Test
+    void aDeviceTakesARevisionAndTagsOneByOne() {
+        String pk = fleet();
+        patch(pk, "d1", "{\"hardwareRevision\":\"B2\",\"tags\":{\"site\":\"berlin\",\"hold\":\"lab\"}}")
+                .statusCode(200)
+                .body("hardwareRevision", equalTo("B2"))
+                .body("hardwareRevisionSource", equalTo("OPERATOR"))
+                .body("hardwareRevisionAt", notNullValue())
+                .body("tags.site", equalTo("berlin"))
+                .body("tags.hold", equalTo("lab"));
+        // a tag set to null is removed; what the patch leaves out stays
+        patch(pk, "d1", "{\"tags\":{\"hold\":null},\"name\":\"Hall\"}")
+                .statusCode(200)
+                .body("tags", not(hasKey("hold")))
+                .body("tags.site", equalTo("berlin"))
+                .body("name", equalTo("Hall"))
+                .body("hardwareRevision", equalTo("B2"));
+        patch(pk, "d1", "{\"hardwareRevision\":null}")
+                .statusCode(200)
+                .body("hardwareRevision", nullValue())
+                .body("hardwareRevisionSource", nullValue());
+        assertThat(Gateways.count(
+                        pool,
+                        "SELECT count(*) FROM audit_log WHERE action = 'device.update' AND resource = $1",
+                        "device/" + pk + "/d1"))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aBadPatchNamesEveryFieldAndChangesNothing() {
+        String pk = fleet();
+        patch(pk, "d2", "{\"tags\":{\"site\":\"x\"}}").statusCode(200);
+        var refused = patch(
+                        pk,
+                        "d2",
+                        "{\"hardwareRevision\":\"rev B!\",\"tags\":{\"Bad\":\"x\",\"ok\":\"\",\"n\":3},\"colour\":1,"
+                                + "\"name\":\"\"}")
+                .statusCode(422)
+                .contentType(containsString("application/problem+json"))
+                .extract()
+                .jsonPath();
+        assertThat(refused.getList("errors.field", String.class))
+                .containsExactlyInAnyOrder("colour", "name", "hardwareRevision", "tags.Bad", "tags.ok", "tags.n");
+        String many =
+                IntStream.range(0, 33).mapToObj(i -> "\"k" + i + "\":\"v\"").collect(Collectors.joining(","));
+        patch(pk, "d2", "{\"tags\":{" + many + "}}").statusCode(422).body("errors[0].field", equalTo("tags"));
+        given().get("/api/v1/devices/" + pk + "/d2")
+                .then()
+                .body("tags.size()", equalTo(1))
+                .body("tags.site", equalTo("x"))
+                .body("hardwareRevision", nullValue());
+        patch(pk, "nobody", "{\"tags\":{\"a\":\"b\"}}").statusCode(404);
+    }
+
+    @Test
+    void manyDevicesAreTaggedAtOnceByFilterOrKeysAndChosenByTag() {
+        String pk = fleet();
+        patch(pk, "d1", "{\"hardwareRevision\":\"B2\"}").statusCode(200);
+        tag(pk, "{\"filter\":\"hardwareRevision==B2\",\"set\":{\"wave\":\"1\"}}")
+                .statusCode(200)
+                .body("matched", equalTo(1))
+                .body("changed", equalTo(1));
+        tag(pk, "{\"devices\":[\"d2\",\"d3\",\"d3\"],\"set\":{\"site\":\"hamburg\"}}")
+                .statusCode(200)
+                .body("matched", equalTo(2))
+                .body("changed", equalTo(2));
+        // the same again changes nothing
+        tag(pk, "{\"devices\":[\"d2\",\"d3\"],\"set\":{\"site\":\"hamburg\"}}")
+                .body("matched", equalTo(2))
+                .body("changed", equalTo(0));
+        tag(pk, "{\"filter\":\"deviceKey==d3\",\"remove\":[\"site\"],\"set\":{\"hold\":\"dispute\"}}")
+                .body("changed", equalTo(1));
+
+        assertThat(count(pk, "tag.site==hamburg")).isEqualTo(1);
+        assertThat(count(pk, "tag.site=in=(hamburg,berlin),tag.wave==1")).isEqualTo(2);
+        assertThat(count(pk, "tag.hold!=*")).isEqualTo(2);
+        assertThat(count(pk, "hardwareRevision==B2;tag.wave==1")).isEqualTo(1);
+        given().get("/api/v1/devices/" + pk + "/d3").then().body("tags.hold", equalTo("dispute"));
+        assertThat(Gateways.count(
+                        pool,
+                        "SELECT count(*) FROM audit_log WHERE action = 'device.tag' AND resource = $1",
+                        "product/" + pk + "/devices"))
+                .isEqualTo(4);
+
+        // bad requests: a clear answer, nothing changed
+        tag(pk, "{\"filter\":\"tag.site=hamburg\",\"set\":{\"a\":\"b\"}}")
+                .statusCode(422)
+                .body("errors[0].field", equalTo("filter"))
+                .body("errors[0].message", containsString("at position 8"));
+        tag(pk, "{\"set\":{\"a\":\"b\"}}").statusCode(422).body("errors.field", containsInAnyOrder("filter"));
+        tag(pk, "{\"devices\":[\"d1\"]}").statusCode(422).body("errors.field", containsInAnyOrder("set"));
+        String many =
+                IntStream.range(0, 32).mapToObj(i -> "\"k" + i + "\":\"v\"").collect(Collectors.joining(","));
+        tag(pk, "{\"devices\":[\"d1\",\"d2\"],\"set\":{" + many + "}}")
+                .statusCode(422)
+                .body("errors[0].message", containsString("nothing was changed"));
+        assertThat(count(pk, "tag.k0==v")).isZero();
+        tag("no-such-product", "{\"devices\":[\"d1\"],\"set\":{\"a\":\"b\"}}").statusCode(404);
+    }
+}
