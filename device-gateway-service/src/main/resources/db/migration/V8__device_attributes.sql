@@ -14,3 +14,6 @@ UPDATE device d SET hardware_revision = g.hardware_revision, hardware_revision_s
     hardware_revision_at = g.last_seen_at
   FROM gateway g WHERE g.gateway_id = d.device_key AND g.hardware_revision IS NOT NULL
     AND EXISTS (SELECT 1 FROM product p WHERE p.product_key = d.product_key AND p.node_type = 'GATEWAY');
+
+-- Change counter of device attributes (device.attributes events): consumers keep the highest per device.
+CREATE SEQUENCE device_attribute_seq;

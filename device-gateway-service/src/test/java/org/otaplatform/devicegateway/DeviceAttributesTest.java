@@ -18,6 +18,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.testkit.MqttBroker;
+import org.otaplatform.testkit.TestMqttClient;
 
 /**
  * Device attributes (REST API, "Fleet targeting"): a hardware revision and tags set one by one ({@code PATCH})
@@ -71,6 +74,16 @@ class DeviceAttributesTest {
     @Test
     void aDeviceTakesARevisionAndTagsOneByOne() {
         String pk = fleet();
+        try (TestMqttClient internal =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.DEVICE_EVENTS)) {
+            patch(pk, "d1", "{\"hardwareRevision\":\"B2\",\"tags\":{\"site\":\"berlin\"}}")
+                    .statusCode(200);
+            // plan-service hears of it: the device's whole attributes, in order by their own seq
+            internal.await(m -> m.payload().contains("\"device.attributes\"")
+                    && m.payload().contains("\"productKey\":\"" + pk + "\"")
+                    && m.payload().contains("\"hardwareRevision\":\"B2\"")
+                    && m.payload().contains("\"site\":\"berlin\""));
+        }
         patch(pk, "d1", "{\"hardwareRevision\":\"B2\",\"tags\":{\"site\":\"berlin\",\"hold\":\"lab\"}}")
                 .statusCode(200)
                 .body("hardwareRevision", equalTo("B2"))
@@ -93,7 +106,7 @@ class DeviceAttributesTest {
                         pool,
                         "SELECT count(*) FROM audit_log WHERE action = 'device.update' AND resource = $1",
                         "device/" + pk + "/d1"))
-                .isEqualTo(3);
+                .isEqualTo(4);
     }
 
     @Test
@@ -138,8 +151,15 @@ class DeviceAttributesTest {
         tag(pk, "{\"devices\":[\"d2\",\"d3\"],\"set\":{\"site\":\"hamburg\"}}")
                 .body("matched", equalTo(2))
                 .body("changed", equalTo(0));
-        tag(pk, "{\"filter\":\"deviceKey==d3\",\"remove\":[\"site\"],\"set\":{\"hold\":\"dispute\"}}")
-                .body("changed", equalTo(1));
+        try (TestMqttClient internal =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.DEVICE_EVENTS)) {
+            tag(pk, "{\"filter\":\"deviceKey==d3\",\"remove\":[\"site\"],\"set\":{\"hold\":\"dispute\"}}")
+                    .body("changed", equalTo(1));
+            internal.await(m -> m.payload().contains("\"device.attributes\"")
+                    && m.payload().contains("\"productKey\":\"" + pk + "\",\"deviceKey\":\"d3\"")
+                    && m.payload().contains("\"hold\":\"dispute\"")
+                    && !m.payload().contains("hamburg"));
+        }
 
         assertThat(count(pk, "tag.site==hamburg")).isEqualTo(1);
         assertThat(count(pk, "tag.site=in=(hamburg,berlin),tag.wave==1")).isEqualTo(2);

@@ -177,6 +177,7 @@ public class RegistryService {
                                     patch.revision(),
                                     revisionChanged,
                                     DeviceAttributes.json(tags))
+                            .flatMap(events::attributes)
                             .flatMap(v -> store.device(productKey, deviceKey))
                             .map(Optional::orElseThrow)
                             .call(after -> audit.record(
@@ -213,14 +214,15 @@ public class RegistryService {
                             request.remove().toArray(String[]::new),
                             DeviceAttributes.MAX_TAGS);
                 })
-                .map(counts -> {
-                    if (counts[2] > 0) {
+                .flatMap(t -> {
+                    if (t.over() > 0) {
                         throw ApiException.invalid(
                                 "set",
-                                counts[2] + " of the devices would have more than " + DeviceAttributes.MAX_TAGS
+                                t.over() + " of the devices would have more than " + DeviceAttributes.MAX_TAGS
                                         + " tags; nothing was changed");
                     }
-                    return new Tagged(counts[0], counts[1]);
+                    return events.attributes(t.changed())
+                            .replaceWith(new Tagged(t.matched(), t.changed().size()));
                 })
                 .call(t -> audit.record(
                         actor,

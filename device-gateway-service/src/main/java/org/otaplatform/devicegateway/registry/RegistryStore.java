@@ -14,6 +14,7 @@ import org.otaplatform.common.paging.PageRequest;
 import org.otaplatform.contract.filter.FilterException;
 import org.otaplatform.contract.filter.FilterField;
 import org.otaplatform.contract.filter.FilterSql;
+import org.otaplatform.contract.internal.DeviceAttributeStates;
 import org.otaplatform.contract.message.SubDeviceRef;
 import org.otaplatform.contract.version.VersionScheme;
 import org.otaplatform.devicegateway.session.SessionStore;
@@ -364,8 +365,11 @@ public class RegistryStore {
         return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
     }
 
-    /** Writes a device's name, revision (as the operator's, now) and tags; false when it is not registered. */
-    public Uni<Boolean> updateAttributes(
+    /**
+     * Writes a device's name, revision (as the operator's, now) and tags; its attributes' event entry (none when
+     * it is not registered).
+     */
+    public Uni<List<DeviceAttributeStates.Entry>> updateAttributes(
             String productKey,
             String deviceKey,
             String name,
@@ -381,14 +385,25 @@ public class RegistryStore {
                                 + "   ELSE hardware_revision_source END,"
                                 + " hardware_revision_at = CASE WHEN CAST(?5 AS boolean) THEN now()"
                                 + "   ELSE hardware_revision_at END"
-                                + " WHERE product_key = ?1 AND device_key = ?2 RETURNING 1",
+                                + " WHERE product_key = ?1 AND device_key = ?2 RETURNING product_key, device_key,"
+                                + " hardware_revision, tags::text, nextval('device_attribute_seq')",
                         productKey,
                         deviceKey,
                         name,
                         tagsJson,
                         revisionChanged,
                         revision)
-                .map(rows -> !rows.isEmpty());
+                .map(rows -> rows.stream().map(RegistryStore::attributes).toList());
+    }
+
+    /** A row of {@code product_key, device_key, hardware_revision, tags::text, seq} as its event's entry. */
+    private static DeviceAttributeStates.Entry attributes(Object[] r) {
+        return new DeviceAttributeStates.Entry(
+                (String) r[0],
+                (String) r[1],
+                (String) r[2],
+                DeviceAttributes.tags((String) r[3]),
+                ((Number) r[4]).longValue());
     }
 
     /** Locks a device row for a change of its attributes. */
@@ -402,10 +417,10 @@ public class RegistryStore {
 
     /**
      * Tags the product's devices that the filter (or key list) selects: {@code set} merged in, {@code remove} keys
-     * taken out, in one statement; {@code [matched, changed]}. Refuses (nothing changed) when a device would end
-     * with more than {@code maxTags}: its key in the answer's first element as a negative count.
+     * taken out, in one statement. Changes nothing when a device would end with more than {@code maxTags}
+     * ({@link Tagging#over()} counts them).
      */
-    public Uni<long[]> tag(String productKey, DeviceFilter selection, String setJson, String[] remove, int maxTags) {
+    public Uni<Tagging> tag(String productKey, DeviceFilter selection, String setJson, String[] remove, int maxTags) {
         Where where = where(selection);
         List<Object> params = new ArrayList<>(where.params());
         params.add(setJson);
@@ -421,13 +436,25 @@ public class RegistryStore {
                 + max
                 + " AS int)),"
                 + " u AS (UPDATE device d SET tags = m.tags FROM m, over WHERE over.n = 0"
-                + "   AND d.product_key = m.product_key AND d.device_key = m.device_key AND m.tags <> m.before RETURNING 1)"
-                + " SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u), (SELECT n FROM over)";
+                + "   AND d.product_key = m.product_key AND d.device_key = m.device_key AND m.tags <> m.before"
+                + "   RETURNING d.product_key, d.device_key, d.hardware_revision, d.tags::text,"
+                + "   nextval('device_attribute_seq') AS seq)"
+                + " SELECT (SELECT count(*) FROM m), (SELECT n FROM over), u.product_key, u.device_key,"
+                + "   u.hardware_revision, u.tags, u.seq FROM (SELECT 1) one LEFT JOIN u ON true";
         return SessionStore.rows(sql, params.toArray()).map(rows -> {
-            Object[] r = rows.get(0);
-            return new long[] {((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ((Number) r[2]).longValue()};
+            List<DeviceAttributeStates.Entry> changed = new ArrayList<>();
+            for (Object[] r : rows) {
+                if (r[2] != null) {
+                    changed.add(attributes(java.util.Arrays.copyOfRange(r, 2, 7)));
+                }
+            }
+            Object[] first = rows.get(0);
+            return new Tagging(((Number) first[0]).longValue(), ((Number) first[1]).longValue(), changed);
         });
     }
+
+    /** What a bulk tagging found: the devices it selected, those over the tag limit, the changed ones' entries. */
+    public record Tagging(long matched, long over, List<DeviceAttributeStates.Entry> changed) {}
 
     private static String from(DeviceFilter f) {
         return f.expression() == null ? DEVICE_FROM : DEVICE_FROM_WITH_GATEWAY;

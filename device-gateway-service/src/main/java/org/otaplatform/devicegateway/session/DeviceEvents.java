@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.otaplatform.common.messaging.Outbox;
 import org.otaplatform.contract.InternalTopics;
+import org.otaplatform.contract.internal.DeviceAttributeStates;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.DeviceStates;
 import org.otaplatform.contract.internal.GatewayState;
@@ -32,6 +33,26 @@ public class DeviceEvents {
     /** The sub-devices' states after changes made together, as few messages as {@link #entries} makes. */
     public Uni<Void> devices(List<DeviceState> states) {
         return states.isEmpty() ? Uni.createFrom().voidItem() : outbox.addAll(entries(states, clock.millis()));
+    }
+
+    /**
+     * Devices' attributes after a change, {@link DeviceAttributeStates#MAX} per message, in the caller's
+     * transaction.
+     */
+    public Uni<Void> attributes(List<DeviceAttributeStates.Entry> changed) {
+        if (changed.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        long millis = clock.millis();
+        List<Outbox.Entry> entries = new ArrayList<>();
+        for (int from = 0; from < changed.size(); from += DeviceAttributeStates.MAX) {
+            List<DeviceAttributeStates.Entry> chunk =
+                    changed.subList(from, Math.min(changed.size(), from + DeviceAttributeStates.MAX));
+            entries.add(Outbox.Entry.of(
+                    InternalTopics.DEVICE_EVENTS,
+                    InternalMessage.of(DeviceAttributeStates.TYPE, SOURCE, millis, new DeviceAttributeStates(chunk))));
+        }
+        return outbox.addAll(entries);
     }
 
     public Uni<Void> gateway(GatewayState state) {

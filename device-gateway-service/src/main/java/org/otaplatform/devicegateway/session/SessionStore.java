@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
+import org.otaplatform.contract.internal.DeviceAttributeStates;
 
 /**
  * The write side of gateway sessions and of the uplink's de-duplication, in the caller's transaction; a
@@ -13,6 +14,12 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class SessionStore {
+
+    private final DeviceEvents events;
+
+    SessionStore(DeviceEvents events) {
+        this.events = events;
+    }
 
     /** Opens or refreshes a session on hello; returns the gateway's new seq. */
     public Uni<Long> gatewayOnline(String gatewayId, String productKey, String version, String hardwareRevision) {
@@ -31,23 +38,41 @@ public class SessionStore {
                 .map(seq -> ((Number) seq).longValue())
                 .call(seq -> hardwareRevision == null
                         ? Uni.createFrom().voidItem()
-                        : reportedRevision(productKey, gatewayId, hardwareRevision));
+                        : reportedRevision(productKey, gatewayId, hardwareRevision)
+                                .flatMap(events::attributes));
     }
 
     /**
      * A device's hardware revision as its gateway reported it: the last writer wins over an operator's, and the
      * row says REPORTED and when; written only when it changes.
      */
-    public Uni<Void> reportedRevision(String productKey, String deviceKey, String revision) {
+    public Uni<List<DeviceAttributeStates.Entry>> reportedRevision(
+            String productKey, String deviceKey, String revision) {
         return rows(
                         "UPDATE device SET hardware_revision = ?3, hardware_revision_source = 'REPORTED',"
                                 + " hardware_revision_at = now() WHERE product_key = ?1 AND device_key = ?2"
                                 + " AND (hardware_revision IS DISTINCT FROM ?3"
-                                + "   OR hardware_revision_source IS DISTINCT FROM 'REPORTED') RETURNING 1",
+                                + "   OR hardware_revision_source IS DISTINCT FROM 'REPORTED')"
+                                + " RETURNING tags::text, nextval('device_attribute_seq')",
                         productKey,
                         deviceKey,
                         revision)
-                .replaceWithVoid();
+                .map(rows -> rows.stream()
+                        .map(r -> new DeviceAttributeStates.Entry(
+                                productKey, deviceKey, revision, tags((String) r[0]), ((Number) r[1]).longValue()))
+                        .toList());
+    }
+
+    /** A device's tags from their jsonb text. */
+    private static java.util.Map<String, String> tags(String json) {
+        try {
+            return org.otaplatform.contract.codec.MessageCodec.mapper()
+                    .readValue(
+                            json,
+                            new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() {});
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("tags are not a JSON object of strings: " + json, e);
+        }
     }
 
     /** Marks an online gateway offline; empty when it was not online (or is unknown). */

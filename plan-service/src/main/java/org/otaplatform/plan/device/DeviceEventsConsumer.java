@@ -12,6 +12,7 @@ import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.messaging.Work;
 import org.otaplatform.contract.Identifiers;
+import org.otaplatform.contract.internal.DeviceAttributeStates;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.DeviceStates;
 import org.otaplatform.contract.internal.GatewayState;
@@ -87,6 +88,11 @@ public class DeviceEventsConsumer {
                 message.dataAs(GatewayState.class)
                         .filter(g -> Identifiers.isGatewayId(g.gatewayId()))
                         .map(g -> Uni.createFrom().deferred(() -> views.apply(g)));
+            case DeviceAttributeStates.TYPE ->
+                message.dataAs(DeviceAttributeStates.class)
+                        .filter(a ->
+                                !a.devices().isEmpty() && a.devices().stream().allMatch(DeviceEventsConsumer::valid))
+                        .map(a -> Uni.createFrom().deferred(() -> views.applyAttributes(a.devices())));
             case ProductState.TYPE ->
                 message.dataAs(ProductState.class)
                         .filter(p -> Identifiers.isProductKey(p.productKey()) && p.nodeType() != null)
@@ -111,6 +117,21 @@ public class DeviceEventsConsumer {
         return states.isEmpty() || !states.stream().allMatch(DeviceEventsConsumer::valid)
                 ? Optional.empty()
                 : Optional.of(states);
+    }
+
+    /** A device's attributes as the registry's rules allow them. */
+    private static boolean valid(DeviceAttributeStates.Entry e) {
+        return e != null
+                && Identifiers.isProductKey(e.productKey())
+                && Identifiers.isDeviceKey(e.deviceKey())
+                && (e.hardwareRevision() == null || e.hardwareRevision().matches("[A-Za-z0-9._-]{1,32}"))
+                && e.tags().size() <= 32
+                && e.tags().entrySet().stream()
+                        .allMatch(t -> org.otaplatform.contract.filter.FilterField.TAG_KEY
+                                        .matcher(t.getKey())
+                                        .matches()
+                                && t.getValue() != null
+                                && Identifiers.isPrintable(t.getValue(), 128));
     }
 
     /** A sub-device's state; its version is null while none was reported (bound by an operator before). */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.otaplatform.contract.internal.DeviceAttributeStates;
 import org.otaplatform.contract.internal.DeviceState;
 import org.otaplatform.contract.internal.GatewayState;
 import org.otaplatform.contract.internal.ProductState;
@@ -195,6 +196,59 @@ public class DeviceViews {
                         .setParameter(6, SemanticVersion.sortKeyOf(g.version()))
                         .executeUpdate())
                 .replaceWithVoid();
+    }
+
+    /**
+     * Devices' targeting attributes (hardware revision, tags): of several entries of one device the highest seq
+     * counts, in one statement; an older entry than the view holds changes nothing.
+     */
+    public Uni<Void> applyAttributes(List<DeviceAttributeStates.Entry> entries) {
+        Map<String, DeviceAttributeStates.Entry> newest = new TreeMap<>();
+        for (DeviceAttributeStates.Entry e : entries) {
+            newest.merge(e.productKey() + '\u0000' + e.deviceKey(), e, (a, b) -> b.seq() > a.seq() ? b : a);
+        }
+        List<DeviceAttributeStates.Entry> rows = List.copyOf(newest.values());
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "INSERT INTO device_attributes_view (product_key, device_key,"
+                                        + " hardware_revision, tags, seq, updated_at) SELECT product_key, device_key, revision,"
+                                        + " CAST(tags AS jsonb), seq, now() FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]),"
+                                        + " CAST(?3 AS varchar[]), CAST(?4 AS text[]), CAST(?5 AS bigint[]))"
+                                        + " AS i (product_key, device_key, revision, tags, seq)"
+                                        + " ON CONFLICT (product_key, device_key) DO UPDATE SET"
+                                        + " hardware_revision = EXCLUDED.hardware_revision, tags = EXCLUDED.tags,"
+                                        + " seq = EXCLUDED.seq, updated_at = now() WHERE device_attributes_view.seq < EXCLUDED.seq")
+                        .setParameter(
+                                1,
+                                rows.stream()
+                                        .map(DeviceAttributeStates.Entry::productKey)
+                                        .toArray(String[]::new))
+                        .setParameter(
+                                2,
+                                rows.stream()
+                                        .map(DeviceAttributeStates.Entry::deviceKey)
+                                        .toArray(String[]::new))
+                        .setParameter(
+                                3,
+                                rows.stream()
+                                        .map(DeviceAttributeStates.Entry::hardwareRevision)
+                                        .toArray(String[]::new))
+                        .setParameter(4, rows.stream().map(e -> json(e.tags())).toArray(String[]::new))
+                        .setParameter(
+                                5,
+                                rows.stream()
+                                        .map(DeviceAttributeStates.Entry::seq)
+                                        .toArray(Long[]::new))
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    private static String json(Map<String, String> tags) {
+        try {
+            return org.otaplatform.contract.codec.MessageCodec.mapper().writeValueAsString(new TreeMap<>(tags));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A product's node type and version scheme; the newest by seq. */
