@@ -161,7 +161,8 @@ class ConsoleTest {
                 .asString();
         assertThat(page)
                 .containsPattern("data-testid=\"waiting-for-gateway\"[^>]*>12<")
-                .containsPattern("data-testid=\"downgrades-refused\"[^>]*>3<");
+                .containsPattern("data-testid=\"downgrades-refused\"[^>]*>3<")
+                .containsPattern("data-testid=\"incompatible\"[^>]*>5<");
     }
 
     @Test

@@ -252,7 +252,8 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                                 .put("cancelled", 0)
                                 .put("successRate", 0.888)
                                 .put("waitingForGatewayVersion", 12)
-                                .put("downgradesRefused", 3));
+                                .put("downgradesRefused", 3)
+                                .put("incompatible", 5));
     }
 
     private static JsonObject tasks() {

@@ -127,6 +127,62 @@ class UploadTest {
                 .isEqualTo(before);
     }
 
+    /**
+     * A package may name the hardware revisions it supports and whether a device of unknown revision may take it:
+     * stored sorted and unique, shown, announced to plan-service; a bad list or value is a 422 on its field.
+     */
+    @Test
+    void aPackageMayNameTheHardwareItFits() {
+        String product = Fixtures.uniqueProduct();
+        try (var bus = org.otaplatform.testkit.TestMqttClient.connect(org.otaplatform.testkit.MqttBroker.shared())
+                .subscribe(org.otaplatform.contract.InternalTopics.FIRMWARE_EVENTS)) {
+            String id = given().multiPart("file", "h.bin", Fixtures.bytes(1000, 7))
+                    .multiPart("productKey", product)
+                    .multiPart("version", "2.0.0")
+                    .multiPart("type", "FULL")
+                    .multiPart("name", "revision B only")
+                    .multiPart("hardwareRevisions", "B2, B1,B2")
+                    .multiPart("unknownHardware", "ALLOW")
+                    .post("/api/v1/firmware")
+                    .then()
+                    .statusCode(201)
+                    .body("hardwareRevisions", org.hamcrest.Matchers.contains("B1", "B2"))
+                    .body("unknownHardware", equalTo("ALLOW"))
+                    .extract()
+                    .path("id");
+            bus.await(m -> m.payload().contains(id)
+                    && m.payload().contains("\"hardwareRevisions\":[\"B1\",\"B2\"]")
+                    && m.payload().contains("\"unknownHardware\":\"ALLOW\""));
+            String any = given().multiPart("file", "a.bin", Fixtures.bytes(1000, 8))
+                    .multiPart("productKey", product)
+                    .multiPart("version", "2.0.1")
+                    .multiPart("type", "FULL")
+                    .multiPart("name", "any hardware")
+                    .post("/api/v1/firmware")
+                    .then()
+                    .statusCode(201)
+                    .body("hardwareRevisions", org.hamcrest.Matchers.empty())
+                    .body("unknownHardware", equalTo("REFUSE"))
+                    .extract()
+                    .path("id");
+            assertThat(any).isNotEqualTo(id);
+        }
+        long before = Fixtures.count(pool, "SELECT count(*) FROM firmware WHERE product_key = $1", product);
+        given().multiPart("file", "b.bin", Fixtures.bytes(1000, 9))
+                .multiPart("productKey", product)
+                .multiPart("version", "2.0.2")
+                .multiPart("type", "FULL")
+                .multiPart("name", "bad")
+                .multiPart("hardwareRevisions", "B2,rev C")
+                .multiPart("unknownHardware", "MAYBE")
+                .post("/api/v1/firmware")
+                .then()
+                .statusCode(422)
+                .body("errors.field", hasItems("hardwareRevisions", "unknownHardware"));
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM firmware WHERE product_key = $1", product))
+                .isEqualTo(before);
+    }
+
     @Test
     void namesEveryInvalidFieldAndStoresNothing() {
         long before = Fixtures.count(pool, "SELECT count(*) FROM firmware");

@@ -71,6 +71,21 @@ public class Firmware {
     @Column(name = "min_gateway_version")
     public String minGatewayVersion;
 
+    /** The hardware revisions the package supports, comma-separated; null: any. */
+    @Column(name = "hardware_revisions")
+    public String hardwareRevisions;
+
+    /** ALLOW or REFUSE: whether a device of unknown revision may receive a package that names revisions. */
+    @Column(name = "unknown_hardware")
+    public String unknownHardware = "REFUSE";
+
+    /** The supported revisions as a list; empty: any. */
+    public java.util.List<String> revisions() {
+        return hardwareRevisions == null || hardwareRevisions.isEmpty()
+                ? java.util.List.of()
+                : java.util.List.of(hardwareRevisions.split(","));
+    }
+
     /** What plan-service learns of this package: {@code ota/internal/v1/firmware/events}. */
     public org.otaplatform.contract.internal.FirmwareEvent event() {
         return new org.otaplatform.contract.internal.FirmwareEvent(
@@ -84,7 +99,9 @@ public class Firmware {
                 signature,
                 keyId,
                 verification.name(),
-                minGatewayVersion);
+                minGatewayVersion,
+                revisions(),
+                unknownHardware);
     }
 
     /** The package as its audit entries show it. */
@@ -101,6 +118,8 @@ public class Firmware {
         state.put("verification", verification);
         state.put("verificationDetail", verificationDetail);
         state.put("minGatewayVersion", minGatewayVersion);
+        state.put("hardwareRevisions", revisions());
+        state.put("unknownHardware", unknownHardware);
         return state;
     }
 }

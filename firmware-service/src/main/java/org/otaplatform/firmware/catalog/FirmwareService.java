@@ -110,6 +110,8 @@ public class FirmwareService {
                     firmware.name = form.name();
                     firmware.description = form.normalisedDescription();
                     firmware.minGatewayVersion = form.normalisedMinGatewayVersion();
+                    firmware.hardwareRevisions = form.normalisedHardwareRevisions();
+                    firmware.unknownHardware = form.normalisedUnknownHardware();
                     firmware.size = sums.size();
                     firmware.sha256 = sums.sha256();
                     firmware.md5 = sums.md5();

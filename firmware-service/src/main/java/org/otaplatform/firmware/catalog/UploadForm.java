@@ -20,7 +20,39 @@ public record UploadForm(
         String name,
         String description,
         String sha256,
-        String minGatewayVersion) {
+        String minGatewayVersion,
+        String hardwareRevisions,
+        String unknownHardware) {
+
+    /** The most hardware revisions a package names. */
+    public static final int MAX_REVISIONS = 100;
+
+    /** The upload without hardware compatibility, as before 2026-12-07. */
+    public UploadForm(
+            Path file,
+            long fileSize,
+            String productKey,
+            String version,
+            String type,
+            String sourceVersion,
+            String name,
+            String description,
+            String sha256,
+            String minGatewayVersion) {
+        this(
+                file,
+                fileSize,
+                productKey,
+                version,
+                type,
+                sourceVersion,
+                name,
+                description,
+                sha256,
+                minGatewayVersion,
+                null,
+                null);
+    }
 
     /** The upload without {@code minGatewayVersion}, as before 2026-12-06. */
     public UploadForm(
@@ -33,7 +65,7 @@ public record UploadForm(
             String name,
             String description,
             String sha256) {
-        this(file, fileSize, productKey, version, type, sourceVersion, name, description, sha256, null);
+        this(file, fileSize, productKey, version, type, sourceVersion, name, description, sha256, null, null, null);
     }
 
     public List<FieldError> violations() {
@@ -76,7 +108,37 @@ public record UploadForm(
                     "minGatewayVersion",
                     "must be a Semantic Versioning 2.0.0 version, e.g. 4.3.0 (got " + minGatewayVersion + ")"));
         }
+        if (present(hardwareRevisions)) {
+            List<String> revisions = List.of(hardwareRevisions.split(",", -1));
+            if (revisions.size() > MAX_REVISIONS
+                    || !revisions.stream().map(String::strip).allMatch(r -> r.matches("[A-Za-z0-9._-]{1,32}"))) {
+                errors.add(new FieldError(
+                        "hardwareRevisions",
+                        "must be up to " + MAX_REVISIONS + " revisions of 1–32 characters of A-Z a-z 0-9 . _ -,"
+                                + " separated by commas (got " + hardwareRevisions + ")"));
+            }
+        }
+        if (present(unknownHardware) && !unknownHardware.equals("ALLOW") && !unknownHardware.equals("REFUSE")) {
+            errors.add(new FieldError("unknownHardware", "must be ALLOW or REFUSE (got " + unknownHardware + ")"));
+        }
         return errors;
+    }
+
+    /** The hardware revisions the package supports, as stored (comma-separated, sorted, unique); null: any. */
+    public String normalisedHardwareRevisions() {
+        if (!present(hardwareRevisions)) {
+            return null;
+        }
+        return String.join(
+                ",",
+                new java.util.TreeSet<>(List.of(hardwareRevisions.split(",")).stream()
+                        .map(String::strip)
+                        .toList()));
+    }
+
+    /** Whether a device of unknown revision may receive a package that names revisions: ALLOW or REFUSE. */
+    public String normalisedUnknownHardware() {
+        return present(unknownHardware) ? unknownHardware : "REFUSE";
     }
 
     /** The lowest gateway firmware the package works behind, if the upload named one. */

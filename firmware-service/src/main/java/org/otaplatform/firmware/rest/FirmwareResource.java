@@ -60,7 +60,9 @@ public class FirmwareResource {
             @RestForm String name,
             @RestForm String description,
             @RestForm String sha256,
-            @RestForm String minGatewayVersion) {
+            @RestForm String minGatewayVersion,
+            @RestForm String hardwareRevisions,
+            @RestForm String unknownHardware) {
         UploadForm form = new UploadForm(
                 file == null ? null : file.uploadedFile(),
                 file == null ? 0 : file.size(),
@@ -71,7 +73,9 @@ public class FirmwareResource {
                 name,
                 description,
                 sha256,
-                minGatewayVersion);
+                minGatewayVersion,
+                hardwareRevisions,
+                unknownHardware);
         return firmware.create(form)
                 .map(created -> Response.created(URI.create("/api/v1/firmware/" + created.id))
                         .entity(FirmwareView.of(created))

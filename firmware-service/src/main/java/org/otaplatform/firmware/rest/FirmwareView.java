@@ -27,7 +27,9 @@ public record FirmwareView(
         String verificationDetail,
         Instant createdAt,
         DownloadStats.Totals downloads,
-        String minGatewayVersion) {
+        String minGatewayVersion,
+        java.util.List<String> hardwareRevisions,
+        String unknownHardware) {
 
     static FirmwareView of(Firmware f) {
         return of(f, null);
@@ -51,6 +53,8 @@ public record FirmwareView(
                 f.verificationDetail,
                 f.createdAt,
                 downloads,
-                f.minGatewayVersion);
+                f.minGatewayVersion,
+                f.revisions(),
+                f.unknownHardware);
     }
 }

@@ -7,7 +7,9 @@ import org.otaplatform.contract.wire.FirmwareType;
  * On {@code ota/internal/v1/firmware/events}: a package was created, changed verification state, or
  * was deleted. plan-service keeps its own view of packages from these: what it needs to validate plans
  * and to fill {@code upgrade} messages. {@code minGatewayVersion} (since 2026-12-06, absent: none): a
- * sub-device package's lowest gateway firmware, a SemVer version.
+ * sub-device package's lowest gateway firmware, a SemVer version. {@code hardwareRevisions} (since 2026-12-07,
+ * absent or empty: any) the revisions it supports; {@code unknownHardware} ALLOW or REFUSE (default): whether a
+ * device whose revision is unknown may receive a package that names revisions.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FirmwareEvent(
@@ -21,7 +23,43 @@ public record FirmwareEvent(
         String signature,
         String keyId,
         String verification,
-        String minGatewayVersion) {
+        String minGatewayVersion,
+        java.util.List<String> hardwareRevisions,
+        String unknownHardware) {
+
+    public FirmwareEvent {
+        hardwareRevisions = hardwareRevisions == null ? java.util.List.of() : java.util.List.copyOf(hardwareRevisions);
+        unknownHardware = unknownHardware == null ? "REFUSE" : unknownHardware;
+    }
+
+    /** A package for any hardware. */
+    public FirmwareEvent(
+            String firmwareId,
+            String productKey,
+            String version,
+            FirmwareType type,
+            String sourceVersion,
+            long size,
+            String sha256,
+            String signature,
+            String keyId,
+            String verification,
+            String minGatewayVersion) {
+        this(
+                firmwareId,
+                productKey,
+                version,
+                type,
+                sourceVersion,
+                size,
+                sha256,
+                signature,
+                keyId,
+                verification,
+                minGatewayVersion,
+                null,
+                null);
+    }
 
     /** A package without a minimum gateway version. */
     public FirmwareEvent(

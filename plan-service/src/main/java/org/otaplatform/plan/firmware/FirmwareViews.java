@@ -17,7 +17,8 @@ public class FirmwareViews {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("INSERT INTO firmware_view (firmware_id, product_key, version, type,"
                                 + " source_version, size, sha256, signature, key_id, verification, deleted, min_gateway_version,"
-                                + " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, now())"
+                                + " hardware_revisions, unknown_hardware, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                                + " ?9, ?10, ?11, ?12, CAST(?13 AS varchar[]), ?14, now())"
                                 + " ON CONFLICT (firmware_id) DO UPDATE SET verification = EXCLUDED.verification,"
                                 + " deleted = firmware_view.deleted OR EXCLUDED.deleted, updated_at = now()")
                         .setParameter(1, UUID.fromString(e.firmwareId()))
@@ -32,15 +33,24 @@ public class FirmwareViews {
                         .setParameter(10, e.verification())
                         .setParameter(11, deleted)
                         .setParameter(12, e.minGatewayVersion())
+                        .setParameter(13, e.hardwareRevisions().toArray(String[]::new))
+                        .setParameter(14, e.unknownHardware())
                         .executeUpdate())
                 .replaceWithVoid();
+    }
+
+    /** A varchar[]'s text ({@code {A1,B2}}): revisions hold no comma, brace or quote. */
+    private static java.util.List<String> revisions(String array) {
+        String inner = array == null ? "" : array.replaceAll("[{}\"]", "");
+        return inner.isEmpty() ? java.util.List.of() : java.util.List.of(inner.split(","));
     }
 
     public Uni<Optional<FirmwareView>> find(UUID firmwareId) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("SELECT CAST(firmware_id AS varchar), product_key, version, type,"
                                 + " source_version, size, sha256, signature, key_id, verification, deleted,"
-                                + " min_gateway_version FROM firmware_view WHERE firmware_id = ?1")
+                                + " min_gateway_version, CAST(hardware_revisions AS text), unknown_hardware"
+                                + " FROM firmware_view WHERE firmware_id = ?1")
                         .setParameter(1, firmwareId)
                         .getResultList())
                 .map(rows -> rows.stream().findFirst().map(row -> {
@@ -57,7 +67,9 @@ public class FirmwareViews {
                             (String) r[8],
                             (String) r[9],
                             (Boolean) r[10],
-                            (String) r[11]);
+                            (String) r[11],
+                            revisions((String) r[12]),
+                            (String) r[13]);
                 }));
     }
 }

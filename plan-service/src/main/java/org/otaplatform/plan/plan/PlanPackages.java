@@ -51,6 +51,19 @@ public record PlanPackages(FirmwareView main, FirmwareView full, Map<String, Fir
                         .compareTo(SemanticVersion.parse(b).get()));
     }
 
+    /**
+     * The hardware revisions the plan's packages support (they all name the same: {@link PlanValidator}); null
+     * when they fit any hardware.
+     */
+    public String[] hardwareRevisions() {
+        return main.namesHardware() ? main.hardwareRevisions().toArray(String[]::new) : null;
+    }
+
+    /** Whether a device of unknown revision may receive the plan's packages (they name revisions). */
+    public boolean allowsUnknownHardware() {
+        return "ALLOW".equals(main.unknownHardware());
+    }
+
     /** The version every package of the plan installs. */
     public String target() {
         return main.version();

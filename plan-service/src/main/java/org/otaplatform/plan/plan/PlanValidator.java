@@ -185,6 +185,15 @@ final class PlanValidator {
                         "installs " + f.version() + ", not " + known.get(0).version()
                                 + " as the plan's other packages");
             }
+            if (!known.isEmpty() && !known.get(0).sameHardware(f)) {
+                // one hardware rule per plan: each device gets a package that fits it, or none
+                fault(
+                        field,
+                        "supports hardware " + f.hardwareRevisions() + " (unknown: " + f.unknownHardware() + "), not "
+                                + known.get(0).hardwareRevisions() + " (unknown: "
+                                + known.get(0).unknownHardware()
+                                + ") as the plan's other packages");
+            }
             if ("DELTA".equals(f.type())) {
                 if (deltas.putIfAbsent(f.sourceVersion(), f) != null) {
                     fault(field, "is a second DELTA from " + f.sourceVersion());

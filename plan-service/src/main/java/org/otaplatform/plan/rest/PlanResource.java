@@ -201,6 +201,20 @@ public class PlanResource {
                                                     whitelist,
                                                     blacklist)
                                             .map(s::downgradesRefused))
+                                    .flatMap(s -> stats.incompatible(
+                                                    plan.productKey,
+                                                    target,
+                                                    fw.filter(org.otaplatform.plan.firmware.FirmwareView::namesHardware)
+                                                            .map(f -> f.hardwareRevisions()
+                                                                    .toArray(String[]::new))
+                                                            .orElse(null),
+                                                    fw.map(f -> "ALLOW".equals(f.unknownHardware()))
+                                                            .orElse(false),
+                                                    d.allowDowngrade(),
+                                                    sources,
+                                                    whitelist,
+                                                    blacklist)
+                                            .map(s::incompatible))
                                     .map(s -> new PlanWithStats(PlanView.of(plan), s));
                         }));
     }

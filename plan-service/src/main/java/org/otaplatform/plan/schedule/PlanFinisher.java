@@ -103,14 +103,27 @@ public class PlanFinisher {
                                             sources,
                                             whitelist,
                                             blacklist)
-                                    .flatMap(refused -> s.upToDate() + usedUp + refused >= s.targeted()
-                                            ? finish(
-                                                    plan,
-                                                    "no targeted device is left to upgrade: " + s.upToDate()
-                                                            + " run the target version, " + usedUp
-                                                            + " have no attempt left, " + refused
-                                                            + " run a higher version (downgrades refused)")
-                                            : Uni.createFrom().voidItem()));
+                                    .flatMap(refused -> stats.incompatible(
+                                                    plan.productKey,
+                                                    fw.version(),
+                                                    fw.namesHardware()
+                                                            ? fw.hardwareRevisions()
+                                                                    .toArray(String[]::new)
+                                                            : null,
+                                                    "ALLOW".equals(fw.unknownHardware()),
+                                                    d.allowDowngrade(),
+                                                    sources,
+                                                    whitelist,
+                                                    blacklist)
+                                            .flatMap(unfit -> s.upToDate() + usedUp + refused + unfit >= s.targeted()
+                                                    ? finish(
+                                                            plan,
+                                                            "no targeted device is left to upgrade: " + s.upToDate()
+                                                                    + " run the target version, " + usedUp
+                                                                    + " have no attempt left, " + refused
+                                                                    + " run a higher version (downgrades refused), "
+                                                                    + unfit + " have hardware the package does not fit")
+                                                    : Uni.createFrom().voidItem())));
                 });
     }
 

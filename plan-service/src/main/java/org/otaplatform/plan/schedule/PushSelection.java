@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.otaplatform.plan.config.PlanConfig;
+import org.otaplatform.plan.device.Compatibility;
 import org.otaplatform.plan.device.Downgrades;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
@@ -247,6 +248,8 @@ class PushSelection {
                 + "   AND h.open = 0 AND h.blocked = 0 AND h.attempts < $11"
                 // never a package below the device's version under SemVer, unless the plan allows it
                 + "   AND NOT " + Downgrades.refusedSql("d", 22)
+                // never a package the device's hardware does not fit
+                + "   AND NOT " + Compatibility.incompatibleSql("d", 23, 24)
                 + "   AND ($14 OR NOT d.is_gateway OR coalesce(b.n, 0) = 0)"
                 + "   ORDER BY d.device_key LIMIT $12 - coalesce(b.n, 0)) c"
                 + " WHERE g.gateway_id = ANY($13)"
@@ -281,7 +284,9 @@ class PushSelection {
                 .addArrayOfString(wave.laterDevices())
                 .addArrayOfString(wave.laterGateways())
                 .addValue(packages.minGatewayKey() == null ? null : Buffer.buffer(packages.minGatewayKey()))
-                .addValue(refusedAbove(d, packages));
+                .addValue(refusedAbove(d, packages))
+                .addArrayOfString(packages.hardwareRevisions())
+                .addBoolean(packages.allowsUnknownHardware());
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<Candidate> list = new ArrayList<>();
             for (Row r : rows) {
@@ -313,6 +318,7 @@ class PushSelection {
                         + "   AND " + WaveFilter.sql("d.device_key", "d.gateway_id", 8)
                         // a device refused as a downgrade is not held back: it is never pushed to
                         + "   AND NOT " + Downgrades.refusedSql("d", 13)
+                        + "   AND NOT " + Compatibility.incompatibleSql("d", 14, 15)
                         + "   AND NOT EXISTS (SELECT 1 FROM upgrade_task u WHERE u.plan_id = $3"
                         + "     AND u.product_key = d.product_key AND u.device_key = d.device_key)"
                         + "   AND (($7::bytea IS NOT NULL AND NOT coalesce(g.version_key >= $7::bytea AND EXISTS (SELECT 1"
@@ -333,7 +339,9 @@ class PushSelection {
                 .addArrayOfString(wave.gateways())
                 .addArrayOfString(wave.laterDevices())
                 .addArrayOfString(wave.laterGateways())
-                .addValue(refusedAbove(d, packages));
+                .addValue(refusedAbove(d, packages))
+                .addArrayOfString(packages.hardwareRevisions())
+                .addBoolean(packages.allowsUnknownHardware());
         return pool.preparedQuery(sql)
                 .execute(params)
                 .map(rows -> rows.iterator().next().getBoolean(0));

@@ -14,6 +14,7 @@ import org.otaplatform.contract.internal.InternalMessage;
 import org.otaplatform.contract.version.VersionScheme;
 import org.otaplatform.contract.wire.ReplyResult;
 import org.otaplatform.plan.config.PlanClock;
+import org.otaplatform.plan.device.Compatibility;
 import org.otaplatform.plan.device.Downgrades;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
@@ -89,7 +90,8 @@ public class RequestHandler {
                 return firstEligible(active, index + 1, request);
             }
             return downgrade(plan, d, found.get(), request)
-                    .flatMap(refused -> refused
+                    .flatMap(refused -> refused ? Uni.createFrom().item(false) : fits(found.get(), request))
+                    .flatMap(fits -> !fits
                             ? firstEligible(active, index + 1, request)
                             : fromHistory(active, index, request, plan, d, found.get()));
         });
@@ -110,6 +112,22 @@ public class RequestHandler {
                 .map(rows -> !rows.isEmpty()
                         && Downgrades.refused(
                                 VersionScheme.orDefault((String) rows.get(0)), false, r.version(), fw.target()));
+    }
+
+    /** Whether the plan's packages fit the device's hardware revision, as the registry knows it. */
+    private static Uni<Boolean> fits(PlanPackages fw, GatewayUplink.Request r) {
+        String[] revisions = fw.hardwareRevisions();
+        if (revisions == null) {
+            return Uni.createFrom().item(true);
+        }
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("SELECT hardware_revision FROM device_attributes_view"
+                                + " WHERE product_key = ?1 AND device_key = ?2")
+                        .setParameter(1, r.productKey())
+                        .setParameter(2, r.deviceKey())
+                        .getResultList())
+                .map(rows -> Compatibility.fits(
+                        revisions, fw.allowsUnknownHardware(), rows.isEmpty() ? null : (String) rows.get(0)));
     }
 
     private Uni<Void> fromHistory(

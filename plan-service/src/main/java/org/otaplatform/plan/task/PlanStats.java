@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.otaplatform.plan.device.Compatibility;
 import org.otaplatform.plan.device.Downgrades;
 
 /**
@@ -37,7 +38,8 @@ public class PlanStats {
             long cancelled,
             Double successRate,
             long waitingForGatewayVersion,
-            long downgradesRefused) {
+            long downgradesRefused,
+            long incompatible) {
 
         /** The same figures with the devices that wait for their gateways counted. */
         public Stats waitingForGatewayVersion(long waiting) {
@@ -53,7 +55,8 @@ public class PlanStats {
                     cancelled,
                     successRate,
                     waiting,
-                    downgradesRefused);
+                    downgradesRefused,
+                    incompatible);
         }
 
         /** The same figures with the devices refused as downgrades counted. */
@@ -70,7 +73,26 @@ public class PlanStats {
                     cancelled,
                     successRate,
                     waitingForGatewayVersion,
-                    refused);
+                    refused,
+                    incompatible);
+        }
+
+        /** The same figures with the devices the packages do not fit counted. */
+        public Stats incompatible(long unfit) {
+            return new Stats(
+                    targeted,
+                    upToDate,
+                    awaitingConfirmation,
+                    pending,
+                    inProgress,
+                    succeeded,
+                    failed,
+                    rejected,
+                    cancelled,
+                    successRate,
+                    waitingForGatewayVersion,
+                    downgradesRefused,
+                    unfit);
         }
     }
 
@@ -169,6 +191,7 @@ public class PlanStats {
                     r.getLong("cancelled"),
                     rate,
                     0,
+                    0,
                     0);
         });
     }
@@ -228,6 +251,40 @@ public class PlanStats {
                 .addString(productKey)
                 .addString(targetVersion)
                 .addValue(io.vertx.core.buffer.Buffer.buffer(above));
+        targeted(sql, params, "d.", 2, sources, whitelist, blacklist);
+        return pool.preparedQuery(sql.toString())
+                .execute(params)
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /**
+     * How many of the devices the plan targets are not on the target and do not fit its packages' hardware
+     * ({@link Compatibility}), those refused as downgrades apart (counted there: the two counts never overlap).
+     * 0 when the packages fit any hardware.
+     */
+    public Uni<Long> incompatible(
+            String productKey,
+            String targetVersion,
+            String[] revisions,
+            boolean allowUnknown,
+            boolean allowDowngrade,
+            String[] sources,
+            String[] whitelist,
+            String[] blacklist) {
+        if (revisions == null) {
+            return Uni.createFrom().item(0L);
+        }
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM device_view d"
+                + " WHERE d.product_key = $1 AND d.gateway_id IS NOT NULL AND d.version IS NOT NULL AND d.version <> $2"
+                + " AND " + Compatibility.incompatibleSql("d", 3, 4)
+                + " AND NOT " + Downgrades.refusedSql("d", 5));
+        byte[] above = Downgrades.refusedAbove(allowDowngrade, targetVersion);
+        Tuple params = Tuple.tuple()
+                .addString(productKey)
+                .addString(targetVersion)
+                .addArrayOfString(revisions)
+                .addBoolean(allowUnknown)
+                .addValue(above == null ? null : io.vertx.core.buffer.Buffer.buffer(above));
         targeted(sql, params, "d.", 2, sources, whitelist, blacklist);
         return pool.preparedQuery(sql.toString())
                 .execute(params)
