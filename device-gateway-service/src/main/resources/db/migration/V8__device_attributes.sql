@@ -17,3 +17,9 @@ UPDATE device d SET hardware_revision = g.hardware_revision, hardware_revision_s
 
 -- Change counter of device attributes (device.attributes events): consumers keep the highest per device.
 CREATE SEQUENCE device_attribute_seq;
+
+-- A hold (lab units, devices under a customer dispute): no plan touches a held device, nor the sub-devices of a
+-- held gateway, until it is released; who put it and why are kept with it.
+ALTER TABLE device ADD COLUMN hold_reason varchar(200);
+ALTER TABLE device ADD COLUMN held_by varchar(200);
+ALTER TABLE device ADD COLUMN held_at timestamptz;

@@ -162,7 +162,8 @@ class ConsoleTest {
         assertThat(page)
                 .containsPattern("data-testid=\"waiting-for-gateway\"[^>]*>12<")
                 .containsPattern("data-testid=\"downgrades-refused\"[^>]*>3<")
-                .containsPattern("data-testid=\"incompatible\"[^>]*>5<");
+                .containsPattern("data-testid=\"incompatible\"[^>]*>5<")
+                .containsPattern("data-testid=\"on-hold\"[^>]*>2<");
     }
 
     @Test

@@ -253,7 +253,8 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                                 .put("successRate", 0.888)
                                 .put("waitingForGatewayVersion", 12)
                                 .put("downgradesRefused", 3)
-                                .put("incompatible", 5));
+                                .put("incompatible", 5)
+                                .put("onHold", 2));
     }
 
     private static JsonObject tasks() {

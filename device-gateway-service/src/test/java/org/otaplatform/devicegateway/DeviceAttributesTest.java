@@ -187,4 +187,47 @@ class DeviceAttributesTest {
         assertThat(count(pk, "tag.k0==v")).isZero();
         tag("no-such-product", "{\"devices\":[\"d1\"],\"set\":{\"a\":\"b\"}}").statusCode(404);
     }
+
+    /** A hold keeps who and why, is announced to plan-service, audited, and released; a hold needs a reason. */
+    @Test
+    void aDeviceIsHeldWithWhoAndWhyAndReleased() {
+        String pk = fleet();
+        try (TestMqttClient internal =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.DEVICE_EVENTS)) {
+            given().contentType(ContentType.JSON)
+                    .body("{\"reason\":\"customer dispute #42\"}")
+                    .put("/api/v1/devices/" + pk + "/d1/hold")
+                    .then()
+                    .statusCode(200)
+                    .body("hold.reason", equalTo("customer dispute #42"))
+                    .body("hold.by", notNullValue())
+                    .body("hold.at", notNullValue());
+            internal.await(m -> m.payload().contains("\"device.attributes\"")
+                    && m.payload().contains("\"productKey\":\"" + pk + "\",\"deviceKey\":\"d1\"")
+                    && m.payload().contains("\"hold\":\"customer dispute #42\""));
+            given().delete("/api/v1/devices/" + pk + "/d1/hold")
+                    .then()
+                    .statusCode(200)
+                    .body("hold", nullValue());
+            internal.await(m -> m.payload().contains("\"device.attributes\"")
+                    && m.payload().contains("\"productKey\":\"" + pk + "\",\"deviceKey\":\"d1\"")
+                    && !m.payload().contains("customer dispute"));
+        }
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .put("/api/v1/devices/" + pk + "/d1/hold")
+                .then()
+                .statusCode(422)
+                .body("errors[0].field", equalTo("reason"));
+        given().contentType(ContentType.JSON)
+                .body("{\"reason\":\"x\"}")
+                .put("/api/v1/devices/" + pk + "/nobody/hold")
+                .then()
+                .statusCode(404);
+        assertThat(Gateways.count(
+                        pool,
+                        "SELECT count(*) FROM audit_log WHERE action IN ('device.hold', 'device.release') AND resource = $1",
+                        "device/" + pk + "/d1"))
+                .isEqualTo(2);
+    }
 }

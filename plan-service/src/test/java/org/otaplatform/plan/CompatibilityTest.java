@@ -174,4 +174,73 @@ class CompatibilityTest {
             given().get("/api/v1/plans/" + plan).then().body("stats.incompatible", equalTo(1));
         }
     }
+
+    /**
+     * Holds: a device on hold and the sub-devices of a gateway on hold are never pushed, counted as onHold; a
+     * released device goes out.
+     */
+    @Test
+    void noPlanTouchesADeviceOrAGatewayOnHold() {
+        String sp = key("hld");
+        String gp = sp + "-gwp";
+        String gw1 = sp + "-g1";
+        String gw2 = sp + "-g2";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            for (String gw : List.of(gw1, gw2)) {
+                Fixtures.publish(
+                        bus,
+                        InternalTopics.DEVICE_EVENTS,
+                        org.otaplatform.contract.internal.GatewayState.TYPE,
+                        new org.otaplatform.contract.internal.GatewayState(
+                                gw, true, SEQ.incrementAndGet(), gp, "1.0.0"));
+            }
+            Fixtures.device(bus, sp, "a1", gw1, "1.0.0", SEQ.incrementAndGet());
+            Fixtures.device(bus, sp, "b1", gw1, "1.0.0", SEQ.incrementAndGet());
+            Fixtures.device(bus, sp, "c1", gw2, "1.0.0", SEQ.incrementAndGet());
+            Fixtures.device(bus, sp, "c2", gw2, "1.0.0", SEQ.incrementAndGet());
+            Fixtures.publish(
+                    bus,
+                    InternalTopics.DEVICE_EVENTS,
+                    DeviceAttributeStates.TYPE,
+                    new DeviceAttributeStates(List.of(
+                            new DeviceAttributeStates.Entry(
+                                    sp, "b1", null, Map.of(), SEQ.incrementAndGet(), "lab unit"),
+                            new DeviceAttributeStates.Entry(
+                                    gp, gw2, null, Map.of(), SEQ.incrementAndGet(), "customer dispute"))));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            Fixtures.count(pool, "SELECT count(*) FROM device_view WHERE product_key = $1", sp) == 4
+                                    && Fixtures.count(
+                                                    pool,
+                                                    "SELECT count(*) FROM device_attributes_view WHERE hold_reason IS NOT NULL"
+                                                            + " AND device_key IN ('b1', $1)",
+                                                    gw2)
+                                            == 2
+                                    && Fixtures.count(
+                                                    pool,
+                                                    "SELECT count(*) FROM gateway_view WHERE gateway_id = $1 AND product_key = $2",
+                                                    gw2,
+                                                    gp)
+                                            == 1);
+            String fw = firmware(bus, sp, "FULL", null, List.of(), null);
+            String plan = Fixtures.activeSilentPlan(sp, fw, ",\"maxConcurrentPerGateway\":10");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> upgraded(bus, sp).size() == 1);
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> upgraded(bus, sp).equals(List.of("a1")));
+            given().get("/api/v1/plans/" + plan).then().body("stats.onHold", equalTo(3));
+
+            // b1 released: it goes out; the held gateway's devices still wait
+            Fixtures.publish(
+                    bus,
+                    InternalTopics.DEVICE_EVENTS,
+                    DeviceAttributeStates.TYPE,
+                    new DeviceAttributeStates(List.of(
+                            new DeviceAttributeStates.Entry(sp, "b1", null, Map.of(), SEQ.incrementAndGet(), null))));
+            await().atMost(Duration.ofSeconds(15)).until(() -> upgraded(bus, sp).equals(List.of("a1", "b1")));
+            given().get("/api/v1/plans/" + plan).then().body("stats.onHold", equalTo(2));
+        }
+    }
 }

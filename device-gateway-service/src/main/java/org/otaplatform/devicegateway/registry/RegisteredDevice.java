@@ -25,4 +25,9 @@ public record RegisteredDevice(
         String hardwareRevision,
         String hardwareRevisionSource,
         Instant hardwareRevisionAt,
-        Map<String, String> tags) {}
+        Map<String, String> tags,
+        Hold hold) {
+
+    /** Why a device is on hold, who put it there and when; null: not on hold. */
+    public record Hold(String reason, String by, Instant at) {}
+}

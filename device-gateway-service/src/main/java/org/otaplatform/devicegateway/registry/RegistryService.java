@@ -185,6 +185,36 @@ public class RegistryService {
                 }));
     }
 
+    /**
+     * Puts a device on hold ({@code reason} 1–200 printable characters) or releases it ({@code reason} null): no
+     * plan touches a held device, nor a held gateway's sub-devices, until released. Audited with who and why.
+     */
+    public Uni<RegisteredDevice> hold(String productKey, String deviceKey, String reason, AuditLog.Caller actor) {
+        if (reason != null && !org.otaplatform.contract.Identifiers.isPrintable(reason, 200)) {
+            return Uni.createFrom().failure(ApiException.invalid("reason", "must be 1–200 printable characters"));
+        }
+        return Panache.withTransaction(() -> store.lockDevice(productKey, deviceKey)
+                .flatMap(known -> {
+                    if (!known) {
+                        throw notRegistered(productKey, deviceKey);
+                    }
+                    return store.device(productKey, deviceKey);
+                })
+                .flatMap(found -> {
+                    RegisteredDevice before = found.orElseThrow(() -> notRegistered(productKey, deviceKey));
+                    return store.hold(productKey, deviceKey, reason, actor.actor())
+                            .flatMap(events::attributes)
+                            .flatMap(v -> store.device(productKey, deviceKey))
+                            .map(Optional::orElseThrow)
+                            .call(after -> audit.record(
+                                    actor,
+                                    reason == null ? "device.release" : "device.hold",
+                                    "device/" + productKey + "/" + deviceKey,
+                                    before,
+                                    after));
+                }));
+    }
+
     /** What {@code devices:tag} did: the devices it selected and those whose tags changed. */
     public record Tagged(long matched, long changed) {}
 

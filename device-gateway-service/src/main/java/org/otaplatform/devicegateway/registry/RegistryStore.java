@@ -252,7 +252,8 @@ public class RegistryStore {
             + " CASE WHEN p.node_type = 'GATEWAY' THEN g.version ELSE s.version END, "
             + millis("CASE WHEN p.node_type = 'GATEWAY' THEN g.last_seen_at ELSE s.last_seen_at END") + ", "
             + millis("d.registered_at") + ", " + millis("s.bound_at") + ", d.hardware_revision,"
-            + " d.hardware_revision_source, " + millis("d.hardware_revision_at") + ", d.tags::text";
+            + " d.hardware_revision_source, " + millis("d.hardware_revision_at") + ", d.tags::text,"
+            + " d.hold_reason, d.held_by, " + millis("d.held_at");
 
     private static final String DEVICE_FROM = " FROM device d JOIN product p ON p.product_key = d.product_key"
             + " LEFT JOIN sub_device s ON s.product_key = d.product_key AND s.device_key = d.device_key"
@@ -386,7 +387,7 @@ public class RegistryStore {
                                 + " hardware_revision_at = CASE WHEN CAST(?5 AS boolean) THEN now()"
                                 + "   ELSE hardware_revision_at END"
                                 + " WHERE product_key = ?1 AND device_key = ?2 RETURNING product_key, device_key,"
-                                + " hardware_revision, tags::text, nextval('device_attribute_seq')",
+                                + " hardware_revision, tags::text, nextval('device_attribute_seq'), hold_reason",
                         productKey,
                         deviceKey,
                         name,
@@ -396,14 +397,33 @@ public class RegistryStore {
                 .map(rows -> rows.stream().map(RegistryStore::attributes).toList());
     }
 
-    /** A row of {@code product_key, device_key, hardware_revision, tags::text, seq} as its event's entry. */
+    /** A row of {@code product_key, device_key, hardware_revision, tags::text, seq, hold_reason} as its entry. */
     private static DeviceAttributeStates.Entry attributes(Object[] r) {
         return new DeviceAttributeStates.Entry(
                 (String) r[0],
                 (String) r[1],
                 (String) r[2],
                 DeviceAttributes.tags((String) r[3]),
-                ((Number) r[4]).longValue());
+                ((Number) r[4]).longValue(),
+                (String) r[5]);
+    }
+
+    /**
+     * Puts a device on hold (a reason, who, now) or releases it ({@code reason} null); its attributes' event entry,
+     * none when it is not registered.
+     */
+    public Uni<List<DeviceAttributeStates.Entry>> hold(String productKey, String deviceKey, String reason, String by) {
+        return SessionStore.rows(
+                        "UPDATE device SET hold_reason = CAST(?3 AS varchar),"
+                                + " held_by = CASE WHEN CAST(?3 AS varchar) IS NULL THEN NULL ELSE CAST(?4 AS varchar) END,"
+                                + " held_at = CASE WHEN CAST(?3 AS varchar) IS NULL THEN NULL ELSE now() END"
+                                + " WHERE product_key = ?1 AND device_key = ?2 RETURNING product_key, device_key,"
+                                + " hardware_revision, tags::text, nextval('device_attribute_seq'), hold_reason",
+                        productKey,
+                        deviceKey,
+                        reason,
+                        by)
+                .map(rows -> rows.stream().map(RegistryStore::attributes).toList());
     }
 
     /** Locks a device row for a change of its attributes. */
@@ -438,14 +458,14 @@ public class RegistryStore {
                 + " u AS (UPDATE device d SET tags = m.tags FROM m, over WHERE over.n = 0"
                 + "   AND d.product_key = m.product_key AND d.device_key = m.device_key AND m.tags <> m.before"
                 + "   RETURNING d.product_key, d.device_key, d.hardware_revision, d.tags::text,"
-                + "   nextval('device_attribute_seq') AS seq)"
+                + "   nextval('device_attribute_seq') AS seq, d.hold_reason)"
                 + " SELECT (SELECT count(*) FROM m), (SELECT n FROM over), u.product_key, u.device_key,"
-                + "   u.hardware_revision, u.tags, u.seq FROM (SELECT 1) one LEFT JOIN u ON true";
+                + "   u.hardware_revision, u.tags, u.seq, u.hold_reason FROM (SELECT 1) one LEFT JOIN u ON true";
         return SessionStore.rows(sql, params.toArray()).map(rows -> {
             List<DeviceAttributeStates.Entry> changed = new ArrayList<>();
             for (Object[] r : rows) {
                 if (r[2] != null) {
-                    changed.add(attributes(java.util.Arrays.copyOfRange(r, 2, 7)));
+                    changed.add(attributes(java.util.Arrays.copyOfRange(r, 2, 8)));
                 }
             }
             Object[] first = rows.get(0);
@@ -476,7 +496,8 @@ public class RegistryStore {
                 (String) r[11],
                 (String) r[12],
                 instant(r[13]),
-                DeviceAttributes.tags((String) r[14]));
+                DeviceAttributes.tags((String) r[14]),
+                r[15] == null ? null : new RegisteredDevice.Hold((String) r[15], (String) r[16], instant(r[17])));
     }
 
     private static Instant instant(Object millis) {

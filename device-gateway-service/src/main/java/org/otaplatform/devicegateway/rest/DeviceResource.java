@@ -103,6 +103,50 @@ public class DeviceResource {
                 Actors.of(security, http));
     }
 
+    /** A hold's body: why. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    public record HoldRequest(String reason) {}
+
+    /**
+     * Puts a device on hold: no plan touches it (nor, for a gateway, its sub-devices) until it is released.
+     * Operators may (lab units, customer disputes); who and why are kept and audited.
+     */
+    @jakarta.ws.rs.PUT
+    @Path("/{productKey}/{deviceKey}/hold")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public Uni<RegisteredDevice> hold(
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey,
+            HoldRequest body,
+            @Context SecurityContext security,
+            @Context HttpServerRequest http) {
+        if (body == null || body.reason() == null) {
+            throw org.otaplatform.common.error.ApiException.invalid("reason", "is required: why the device is held");
+        }
+        return registry.hold(
+                Ids.productKey("productKey", productKey),
+                Ids.deviceKey("deviceKey", deviceKey),
+                body.reason(),
+                Actors.of(security, http));
+    }
+
+    /** Releases a device's hold. */
+    @DELETE
+    @Path("/{productKey}/{deviceKey}/hold")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public Uni<RegisteredDevice> release(
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey,
+            @Context SecurityContext security,
+            @Context HttpServerRequest http) {
+        return registry.hold(
+                Ids.productKey("productKey", productKey),
+                Ids.deviceKey("deviceKey", deviceKey),
+                null,
+                Actors.of(security, http));
+    }
+
     /** Deletes a device: a sub-device is unbound and its open tasks end CANCELLED (plan-service). */
     @DELETE
     @Path("/{productKey}/{deviceKey}")

@@ -53,13 +53,18 @@ public class SessionStore {
                                 + " hardware_revision_at = now() WHERE product_key = ?1 AND device_key = ?2"
                                 + " AND (hardware_revision IS DISTINCT FROM ?3"
                                 + "   OR hardware_revision_source IS DISTINCT FROM 'REPORTED')"
-                                + " RETURNING tags::text, nextval('device_attribute_seq')",
+                                + " RETURNING tags::text, nextval('device_attribute_seq'), hold_reason",
                         productKey,
                         deviceKey,
                         revision)
                 .map(rows -> rows.stream()
                         .map(r -> new DeviceAttributeStates.Entry(
-                                productKey, deviceKey, revision, tags((String) r[0]), ((Number) r[1]).longValue()))
+                                productKey,
+                                deviceKey,
+                                revision,
+                                tags((String) r[0]),
+                                ((Number) r[1]).longValue(),
+                                (String) r[2]))
                         .toList());
     }
 

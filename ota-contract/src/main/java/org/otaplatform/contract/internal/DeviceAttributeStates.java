@@ -24,12 +24,25 @@ public record DeviceAttributeStates(List<Entry> devices) {
         devices = devices == null ? List.of() : List.copyOf(devices);
     }
 
-    /** One device's attributes. */
+    /**
+     * One device's attributes; {@code hold} (since 2026-12-07) the reason it is on hold, null when it is not: no
+     * plan touches a held device, nor the sub-devices of a held gateway.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Entry(
-            String productKey, String deviceKey, String hardwareRevision, Map<String, String> tags, long seq) {
+            String productKey,
+            String deviceKey,
+            String hardwareRevision,
+            Map<String, String> tags,
+            long seq,
+            String hold) {
         public Entry {
             tags = tags == null ? Map.of() : Map.copyOf(tags);
+        }
+
+        /** A device that is not on hold. */
+        public Entry(String productKey, String deviceKey, String hardwareRevision, Map<String, String> tags, long seq) {
+            this(productKey, deviceKey, hardwareRevision, tags, seq, null);
         }
     }
 }

@@ -125,6 +125,7 @@ public class DeviceEventsConsumer {
                 && Identifiers.isProductKey(e.productKey())
                 && Identifiers.isDeviceKey(e.deviceKey())
                 && (e.hardwareRevision() == null || e.hardwareRevision().matches("[A-Za-z0-9._-]{1,32}"))
+                && (e.hold() == null || Identifiers.isPrintable(e.hold(), 200))
                 && e.tags().size() <= 32
                 && e.tags().entrySet().stream()
                         .allMatch(t -> org.otaplatform.contract.filter.FilterField.TAG_KEY

@@ -211,12 +211,13 @@ public class DeviceViews {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "INSERT INTO device_attributes_view (product_key, device_key,"
-                                        + " hardware_revision, tags, seq, updated_at) SELECT product_key, device_key, revision,"
-                                        + " CAST(tags AS jsonb), seq, now() FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]),"
-                                        + " CAST(?3 AS varchar[]), CAST(?4 AS text[]), CAST(?5 AS bigint[]))"
-                                        + " AS i (product_key, device_key, revision, tags, seq)"
+                                        + " hardware_revision, tags, seq, hold_reason, updated_at) SELECT product_key, device_key,"
+                                        + " revision, CAST(tags AS jsonb), seq, hold, now() FROM unnest(CAST(?1 AS varchar[]),"
+                                        + " CAST(?2 AS varchar[]), CAST(?3 AS varchar[]), CAST(?4 AS text[]), CAST(?5 AS bigint[]),"
+                                        + " CAST(?6 AS varchar[])) AS i (product_key, device_key, revision, tags, seq, hold)"
                                         + " ON CONFLICT (product_key, device_key) DO UPDATE SET"
                                         + " hardware_revision = EXCLUDED.hardware_revision, tags = EXCLUDED.tags,"
+                                        + " hold_reason = EXCLUDED.hold_reason,"
                                         + " seq = EXCLUDED.seq, updated_at = now() WHERE device_attributes_view.seq < EXCLUDED.seq")
                         .setParameter(
                                 1,
@@ -239,6 +240,11 @@ public class DeviceViews {
                                 rows.stream()
                                         .map(DeviceAttributeStates.Entry::seq)
                                         .toArray(Long[]::new))
+                        .setParameter(
+                                6,
+                                rows.stream()
+                                        .map(DeviceAttributeStates.Entry::hold)
+                                        .toArray(String[]::new))
                         .executeUpdate())
                 .replaceWithVoid();
     }

@@ -215,6 +215,20 @@ public class PlanResource {
                                                     whitelist,
                                                     blacklist)
                                             .map(s::incompatible))
+                                    .flatMap(s -> stats.onHold(
+                                                    plan.productKey,
+                                                    target,
+                                                    fw.filter(org.otaplatform.plan.firmware.FirmwareView::namesHardware)
+                                                            .map(f -> f.hardwareRevisions()
+                                                                    .toArray(String[]::new))
+                                                            .orElse(null),
+                                                    fw.map(f -> "ALLOW".equals(f.unknownHardware()))
+                                                            .orElse(false),
+                                                    d.allowDowngrade(),
+                                                    sources,
+                                                    whitelist,
+                                                    blacklist)
+                                            .map(s::onHold))
                                     .map(s -> new PlanWithStats(PlanView.of(plan), s));
                         }));
     }

@@ -115,15 +115,31 @@ public class PlanFinisher {
                                                     sources,
                                                     whitelist,
                                                     blacklist)
-                                            .flatMap(unfit -> s.upToDate() + usedUp + refused + unfit >= s.targeted()
-                                                    ? finish(
-                                                            plan,
-                                                            "no targeted device is left to upgrade: " + s.upToDate()
-                                                                    + " run the target version, " + usedUp
-                                                                    + " have no attempt left, " + refused
-                                                                    + " run a higher version (downgrades refused), "
-                                                                    + unfit + " have hardware the package does not fit")
-                                                    : Uni.createFrom().voidItem())));
+                                            .flatMap(unfit -> stats.onHold(
+                                                            plan.productKey,
+                                                            fw.version(),
+                                                            fw.namesHardware()
+                                                                    ? fw.hardwareRevisions()
+                                                                            .toArray(String[]::new)
+                                                                    : null,
+                                                            "ALLOW".equals(fw.unknownHardware()),
+                                                            d.allowDowngrade(),
+                                                            sources,
+                                                            whitelist,
+                                                            blacklist)
+                                                    .flatMap(held -> s.upToDate() + usedUp + refused + unfit + held
+                                                                    >= s.targeted()
+                                                            ? finish(
+                                                                    plan,
+                                                                    "no targeted device is left to upgrade: "
+                                                                            + s.upToDate() + " run the target version, "
+                                                                            + usedUp + " have no attempt left, "
+                                                                            + refused
+                                                                            + " run a higher version (downgrades refused), "
+                                                                            + unfit
+                                                                            + " have hardware the package does not fit, "
+                                                                            + held + " are on hold")
+                                                            : Uni.createFrom().voidItem()))));
                 });
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.otaplatform.plan.config.PlanConfig;
 import org.otaplatform.plan.device.Compatibility;
 import org.otaplatform.plan.device.Downgrades;
+import org.otaplatform.plan.device.Holds;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
 import org.otaplatform.plan.plan.PlanPackages;
@@ -250,6 +251,8 @@ class PushSelection {
                 + "   AND NOT " + Downgrades.refusedSql("d", 22)
                 // never a package the device's hardware does not fit
                 + "   AND NOT " + Compatibility.incompatibleSql("d", 23, 24)
+                // nor a device on hold, or behind a gateway on hold
+                + "   AND NOT " + Holds.heldSql("d")
                 + "   AND ($14 OR NOT d.is_gateway OR coalesce(b.n, 0) = 0)"
                 + "   ORDER BY d.device_key LIMIT $12 - coalesce(b.n, 0)) c"
                 + " WHERE g.gateway_id = ANY($13)"
@@ -319,6 +322,7 @@ class PushSelection {
                         // a device refused as a downgrade is not held back: it is never pushed to
                         + "   AND NOT " + Downgrades.refusedSql("d", 13)
                         + "   AND NOT " + Compatibility.incompatibleSql("d", 14, 15)
+                        + "   AND NOT " + Holds.heldSql("d")
                         + "   AND NOT EXISTS (SELECT 1 FROM upgrade_task u WHERE u.plan_id = $3"
                         + "     AND u.product_key = d.product_key AND u.device_key = d.device_key)"
                         + "   AND (($7::bytea IS NOT NULL AND NOT coalesce(g.version_key >= $7::bytea AND EXISTS (SELECT 1"

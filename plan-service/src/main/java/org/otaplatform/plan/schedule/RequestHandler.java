@@ -16,6 +16,7 @@ import org.otaplatform.contract.wire.ReplyResult;
 import org.otaplatform.plan.config.PlanClock;
 import org.otaplatform.plan.device.Compatibility;
 import org.otaplatform.plan.device.Downgrades;
+import org.otaplatform.plan.device.Holds;
 import org.otaplatform.plan.firmware.FirmwareViews;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
@@ -91,6 +92,7 @@ public class RequestHandler {
             }
             return downgrade(plan, d, found.get(), request)
                     .flatMap(refused -> refused ? Uni.createFrom().item(false) : fits(found.get(), request))
+                    .flatMap(fits -> fits ? notHeld(request) : Uni.createFrom().item(false))
                     .flatMap(fits -> !fits
                             ? firstEligible(active, index + 1, request)
                             : fromHistory(active, index, request, plan, d, found.get()));
@@ -128,6 +130,20 @@ public class RequestHandler {
                         .getResultList())
                 .map(rows -> Compatibility.fits(
                         revisions, fw.allowsUnknownHardware(), rows.isEmpty() ? null : (String) rows.get(0)));
+    }
+
+    /** Whether neither the device nor its gateway is on hold ({@link Holds}). */
+    private static Uni<Boolean> notHeld(GatewayUplink.Request r) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("SELECT count(*) FROM device_attributes_view h"
+                                + " WHERE h.hold_reason IS NOT NULL AND ((h.product_key = ?1 AND h.device_key = ?2)"
+                                + " OR (h.device_key = ?3 AND h.product_key = (SELECT product_key FROM gateway_view"
+                                + " WHERE gateway_id = ?3)))")
+                        .setParameter(1, r.productKey())
+                        .setParameter(2, r.deviceKey())
+                        .setParameter(3, r.gatewayId())
+                        .getSingleResult())
+                .map(n -> ((Number) n).longValue() == 0);
     }
 
     private Uni<Void> fromHistory(

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.otaplatform.plan.device.Compatibility;
 import org.otaplatform.plan.device.Downgrades;
+import org.otaplatform.plan.device.Holds;
 
 /**
  * A plan's statistics, counted from its tasks (the latest attempt per device: those not superseded), afresh on every read so
@@ -39,7 +40,8 @@ public class PlanStats {
             Double successRate,
             long waitingForGatewayVersion,
             long downgradesRefused,
-            long incompatible) {
+            long incompatible,
+            long onHold) {
 
         /** The same figures with the devices that wait for their gateways counted. */
         public Stats waitingForGatewayVersion(long waiting) {
@@ -56,7 +58,8 @@ public class PlanStats {
                     successRate,
                     waiting,
                     downgradesRefused,
-                    incompatible);
+                    incompatible,
+                    onHold);
         }
 
         /** The same figures with the devices refused as downgrades counted. */
@@ -74,7 +77,8 @@ public class PlanStats {
                     successRate,
                     waitingForGatewayVersion,
                     refused,
-                    incompatible);
+                    incompatible,
+                    onHold);
         }
 
         /** The same figures with the devices the packages do not fit counted. */
@@ -92,7 +96,27 @@ public class PlanStats {
                     successRate,
                     waitingForGatewayVersion,
                     downgradesRefused,
-                    unfit);
+                    unfit,
+                    onHold);
+        }
+
+        /** The same figures with the devices on hold counted. */
+        public Stats onHold(long held) {
+            return new Stats(
+                    targeted,
+                    upToDate,
+                    awaitingConfirmation,
+                    pending,
+                    inProgress,
+                    succeeded,
+                    failed,
+                    rejected,
+                    cancelled,
+                    successRate,
+                    waitingForGatewayVersion,
+                    downgradesRefused,
+                    incompatible,
+                    held);
         }
     }
 
@@ -192,6 +216,7 @@ public class PlanStats {
                     rate,
                     0,
                     0,
+                    0,
                     0);
         });
     }
@@ -277,6 +302,37 @@ public class PlanStats {
         StringBuilder sql = new StringBuilder("SELECT count(*) FROM device_view d"
                 + " WHERE d.product_key = $1 AND d.gateway_id IS NOT NULL AND d.version IS NOT NULL AND d.version <> $2"
                 + " AND " + Compatibility.incompatibleSql("d", 3, 4)
+                + " AND NOT " + Downgrades.refusedSql("d", 5));
+        byte[] above = Downgrades.refusedAbove(allowDowngrade, targetVersion);
+        Tuple params = Tuple.tuple()
+                .addString(productKey)
+                .addString(targetVersion)
+                .addArrayOfString(revisions)
+                .addBoolean(allowUnknown)
+                .addValue(above == null ? null : io.vertx.core.buffer.Buffer.buffer(above));
+        targeted(sql, params, "d.", 2, sources, whitelist, blacklist);
+        return pool.preparedQuery(sql.toString())
+                .execute(params)
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /**
+     * How many of the devices the plan targets are not on the target and on hold ({@link Holds}), those refused as
+     * downgrades or incompatible apart (counted there: the counts never overlap).
+     */
+    public Uni<Long> onHold(
+            String productKey,
+            String targetVersion,
+            String[] revisions,
+            boolean allowUnknown,
+            boolean allowDowngrade,
+            String[] sources,
+            String[] whitelist,
+            String[] blacklist) {
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM device_view d"
+                + " WHERE d.product_key = $1 AND d.gateway_id IS NOT NULL AND d.version IS NOT NULL AND d.version <> $2"
+                + " AND " + Holds.heldSql("d")
+                + " AND NOT " + Compatibility.incompatibleSql("d", 3, 4)
                 + " AND NOT " + Downgrades.refusedSql("d", 5));
         byte[] above = Downgrades.refusedAbove(allowDowngrade, targetVersion);
         Tuple params = Tuple.tuple()
