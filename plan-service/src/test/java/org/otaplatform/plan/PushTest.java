@@ -382,6 +382,71 @@ class PushTest {
         }
     }
 
+    /**
+     * The confirmed-offer gap (issue #34): an offer confirmed for a sub-device its gateway reports offline is sent
+     * only once the sub-device is online again; its gateway's room goes to the online one meanwhile.
+     */
+    @Test
+    void aConfirmedOfferWaitsForItsSubDeviceToComeOnline() throws Exception {
+        String product = "mof-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            String firmwareId = Fixtures.firmware(bus, product, "2.0", "UNVERIFIED");
+            publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gw, true, 1));
+            Fixtures.device(bus, new DeviceState(product, "d1", gw, true, "1.0", "ATTACHED", 1));
+            Fixtures.device(bus, new DeviceState(product, "d2", gw, true, "1.0", "ATTACHED", 1));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> count("SELECT count(*) FROM device_view WHERE product_key = $1", product) == 2
+                            && count("SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
+            String plan = Fixtures.activated("{\"name\":\"" + product + "\",\"productKey\":\"" + product
+                    + "\",\"firmwareId\":\"" + firmwareId + "\",\"mode\":\"MANUAL\",\"timeZone\":\"UTC\","
+                    + "\"maxConcurrentPerGateway\":1,\"upgradeNotes\":{\"en\":\"Fixes pairing\"}}");
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> count("SELECT count(*) FROM upgrade_task WHERE product_key = $1", product) == 2);
+
+            // d1 leaves while its gateway stays online; its end user confirms anyway, and so does d2's
+            Fixtures.device(bus, new DeviceState(product, "d1", gw, false, "1.0", "OFFLINE", 2));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            count("SELECT count(*) FROM device_view WHERE product_key = $1 AND NOT online", product)
+                                    == 1);
+            for (String d : List.of("d1", "d2")) {
+                given().contentType(ContentType.JSON)
+                        .body("{\"planId\":\"" + plan + "\"}")
+                        .post("/api/v1/devices/" + product + "/" + d + "/upgrade/confirm")
+                        .then()
+                        .statusCode(204);
+            }
+            awaitUpgrades(bus, product, 1);
+            assertThat(upgrades(bus, product).get(0).get("deviceKey").asText())
+                    .as("the gateway's one slot goes to the device that can take it")
+                    .isEqualTo("d2");
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> upgrades(bus, product).size() == 1);
+            given().get("/api/v1/plans/" + plan + "/tasks?deviceKey=d1")
+                    .then()
+                    .body("items[0].state", equalTo("PENDING"));
+
+            // d2 done, d1 back: now it goes
+            Fixtures.report(
+                    bus,
+                    new org.otaplatform.contract.internal.GatewayUplink.Progress(
+                            gw,
+                            "ok-d2",
+                            upgrades(bus, product).get(0).get("taskId").asText(),
+                            "SUCCEEDED",
+                            100,
+                            "2.0",
+                            null,
+                            null));
+            Fixtures.device(bus, new DeviceState(product, "d1", gw, true, "1.0", "ONLINE", 3));
+            awaitUpgrades(bus, product, 2);
+            assertThat(upgrades(bus, product).get(1).get("deviceKey").asText()).isEqualTo("d1");
+        }
+    }
+
     @Test
     void aManualPlanOffersTheUpgradeAndSendsItOnlyOnceTheEndUserConfirms() throws Exception {
         String product = "man-" + UUID.randomUUID().toString().substring(0, 8);

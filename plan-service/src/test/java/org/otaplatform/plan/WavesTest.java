@@ -110,6 +110,24 @@ class WavesTest {
                             .getList("reason", String.class))
                     .anyMatch(r -> r.startsWith("wave 1 (canary) approved by alice"))
                     .anyMatch(r -> r.startsWith("wave 2 (second gateway) passed its success gate"));
+
+            // every device done: the plan finishes, its last wave reads PASSED, and the waves' members add up
+            // to the devices the plan targets, never more
+            for (String d : List.of("d1b", "d3a", "d3b", "d2c")) {
+                succeed(bus, product, d);
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(
+                            () -> given().get("/api/v1/plans/" + plan).then().body("status", equalTo("FINISHED")));
+            JsonPath finished = waves(plan);
+            assertThat(finished.getList("state")).containsExactly("PASSED", "PASSED", "PASSED");
+            assertThat(finished.getList("members", Integer.class).stream()
+                            .mapToInt(Integer::intValue)
+                            .sum())
+                    .isEqualTo(given().get("/api/v1/plans/" + plan)
+                            .then()
+                            .extract()
+                            .path("stats.targeted"));
         }
     }
 

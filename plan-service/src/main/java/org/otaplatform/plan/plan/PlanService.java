@@ -198,7 +198,18 @@ public class PlanService {
         Uni<Void> cancels = target.isFinal()
                 ? supervisor.cancelNotAccepted(plan.id, "plan " + target.name().toLowerCase(java.util.Locale.ROOT))
                 : Uni.createFrom().voidItem();
-        return cancels.flatMap(v -> history(plan, from, reason))
+        // a finished plan's waves are over: the last one, which took late devices while the plan ran, has passed
+        Uni<Void> waves = target == PlanStatus.FINISHED
+                ? Panache.getSession()
+                        .flatMap(s -> s.createNativeQuery("UPDATE plan_wave SET state = 'PASSED', ended_at = now(),"
+                                        + " reason = coalesce(reason, 'the plan finished') WHERE plan_id = ?1"
+                                        + " AND state = 'RUNNING'")
+                                .setParameter(1, plan.id)
+                                .executeUpdate())
+                        .replaceWithVoid()
+                : Uni.createFrom().voidItem();
+        return cancels.flatMap(v -> waves)
+                .flatMap(v -> history(plan, from, reason))
                 .flatMap(v -> audit.record(
                         "plan.status",
                         "plan/" + plan.id,

@@ -316,6 +316,11 @@ public class PushScheduler {
                         + " AND ($3::bytea IS NULL OR EXISTS (SELECT 1 FROM gateway_view g JOIN product_view pv"
                         + "   ON pv.product_key = g.product_key AND pv.version_scheme = 'SEMVER'"
                         + "   WHERE g.gateway_id = upgrade_task.gateway_id AND g.version_key >= $3::bytea))"
+                        // a sub-device its online gateway reports offline waits (a confirmed offer would spend the
+                        // gateway's room on a device that cannot take it); a gateway's own upgrade does not
+                        + " AND (gateway_firmware OR NOT EXISTS (SELECT 1 FROM device_view d JOIN gateway_view g"
+                        + "   ON g.gateway_id = d.gateway_id WHERE d.product_key = upgrade_task.product_key"
+                        + "   AND d.device_key = upgrade_task.device_key AND NOT d.online AND g.online))"
                         + " ORDER BY created_at, id LIMIT 1000")
                 .execute(Tuple.of(
                         plan.id,

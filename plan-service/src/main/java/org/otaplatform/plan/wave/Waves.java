@@ -94,7 +94,9 @@ public class Waves {
             String reason,
             String approvedBy) {}
 
-    private static final String FIGURES = "SELECT t.wave, count(DISTINCT t.device_key),"
+    // members: the devices whose latest attempt is in the wave (a retry taken by a later wave counts there only),
+    // so the waves' members never add up to more than the devices the plan touched
+    private static final String FIGURES = "SELECT t.wave, count(DISTINCT t.device_key) FILTER (WHERE NOT t.superseded),"
             + " count(*) FILTER (WHERE t.state IN " + TaskState.OPEN_SQL + "),"
             + " count(*) FILTER (WHERE NOT t.superseded AND t.updated_at >= w.counted_from AND t.state = "
             + TaskState.SUCCEEDED.sql() + "),"
