@@ -230,4 +230,55 @@ class DeviceAttributesTest {
                         "device/" + pk + "/d1"))
                 .isEqualTo(2);
     }
+
+    /**
+     * A gateway reports its sub-devices' hardware revisions in {@code hello.subDevices} and {@code topology.added}
+     * entries: the registry's device shows the last one as REPORTED, and plan-service hears of it; a revision
+     * outside the spec's characters is an {@code error} naming the field, and changes nothing.
+     */
+    @Test
+    void aGatewayReportsItsSubDevicesRevisions() {
+        String gw = Gateways.id("gw-rev");
+        String device = gw + "-d";
+        Registry.bulbs(device);
+        try (TestMqttClient planService =
+                        TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.DEVICE_EVENTS);
+                org.otaplatform.testkit.TestGateway gateway =
+                        org.otaplatform.testkit.TestGateway.connect(MqttBroker.shared(), gw)) {
+            String entry = "{\"productKey\":\"zb-bulb\",\"deviceKey\":\"" + device
+                    + "\",\"version\":\"1.0\",\"online\":true,\"hardwareRevision\":\"C3\"}";
+            gateway.publish(org.otaplatform.contract.UplinkType.HELLO, Gateways.hello(Gateways.msgId(), entry));
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + device)
+                            .then()
+                            .body("gatewayId", equalTo(gw))
+                            .body("hardwareRevision", equalTo("C3"))
+                            .body("hardwareRevisionSource", equalTo("REPORTED"))
+                            .body("hardwareRevisionAt", notNullValue()));
+            planService.await(m -> m.payload().contains("\"device.attributes\"")
+                    && m.payload().contains("\"deviceKey\":\"" + device + "\"")
+                    && m.payload().contains("\"hardwareRevision\":\"C3\""));
+
+            gateway.publish(
+                    org.otaplatform.contract.UplinkType.TOPOLOGY,
+                    "{\"msgId\":\"" + Gateways.msgId() + "\",\"ts\":1,\"added\":[{\"productKey\":\"zb-bulb\","
+                            + "\"deviceKey\":\"" + device + "\",\"version\":\"1.0\",\"hardwareRevision\":\"C4\"}]}");
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/devices/zb-bulb/" + device)
+                            .then()
+                            .body("hardwareRevision", equalTo("C4")));
+
+            String bad = Gateways.msgId();
+            gateway.publish(
+                    org.otaplatform.contract.UplinkType.TOPOLOGY,
+                    "{\"msgId\":\"" + bad + "\",\"ts\":1,\"added\":[{\"productKey\":\"zb-bulb\"," + "\"deviceKey\":\""
+                            + device + "\",\"version\":\"1.0\",\"hardwareRevision\":\"C 5!\"}]}");
+            String error = gateway.awaitDownlink(org.otaplatform.contract.DownlinkType.ERROR, p -> p.contains(bad))
+                    .payload();
+            assertThat(error).contains("added[0].hardwareRevision");
+            given().get("/api/v1/devices/zb-bulb/" + device).then().body("hardwareRevision", equalTo("C4"));
+        }
+    }
 }

@@ -59,6 +59,13 @@ class MalformedPayloadTest {
                 broken("hello", "/subDevices/0/version", "\"" + "v".repeat(65) + "\"", "subDevices[0].version"),
                 broken("hello", "/subDevices/0/version", "\"1.0\\u0007\"", "subDevices[0].version"),
                 broken("hello", "/subDevices/0/online", "\"yes\"", "subDevices[0].online"),
+                broken("hello", "/subDevices/0/hardwareRevision", "\"rev B\"", "subDevices[0].hardwareRevision"),
+                broken(
+                        "hello",
+                        "/subDevices/0/hardwareRevision",
+                        "\"" + "r".repeat(33) + "\"",
+                        "subDevices[0].hardwareRevision"),
+                broken("topology-signed", "/added/0/hardwareRevision", "7", "added[0].hardwareRevision"),
                 broken("hello", "/subDevices/0/online", REMOVE, "subDevices[0].online"),
                 // a sub-device's proof: an object of an integer timestamp and 64 lower-case hex digits
                 broken("hello-signed", "/subDevices/0/auth", "\"sig\"", "subDevices[0].auth"),

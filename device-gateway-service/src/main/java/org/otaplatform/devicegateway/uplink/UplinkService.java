@@ -193,7 +193,10 @@ public class UplinkService {
                                     .forEach(d ->
                                             changes.add(new Change(d.at(gatewayId, false, false), "DETACHED", true)));
                             return applyChanges(changes, moved(gatewayId, judged));
-                        }))
+                        })
+                        .flatMap(v -> revisions(hello.subDevices().stream()
+                                .map(d -> new Reported(d.productKey(), d.deviceKey(), d.hardwareRevision()))
+                                .toList())))
                 .flatMap(v -> tasks.unacked(gatewayId))
                 .flatMap(unacked -> InOrder.each(unacked, downlink::upgrade));
     }
@@ -244,8 +247,26 @@ public class UplinkService {
                             }
                             return registered(judged)
                                     .flatMap(v -> auditClaims(gatewayId, judged))
-                                    .flatMap(v -> applyChanges(changes, moved(gatewayId, judged)));
+                                    .flatMap(v -> applyChanges(changes, moved(gatewayId, judged)))
+                                    .flatMap(v -> revisions(topology.added().stream()
+                                            .map(d -> new Reported(d.productKey(), d.deviceKey(), d.hardwareRevision()))
+                                            .toList()));
                         }));
+    }
+
+    /** A sub-device's hardware revision as its gateway reported it in an entry; null: not reported. */
+    private record Reported(String productKey, String deviceKey, String revision) {}
+
+    /**
+     * Records the revisions the entries report, for sub-devices the gateway was just found to speak for (the
+     * message was refused whole otherwise): the registry's device shows it as REPORTED, and plan-service hears
+     * of it (device.attributes) when it changed.
+     */
+    private Uni<Void> revisions(List<Reported> reported) {
+        return InOrder.each(
+                reported.stream().filter(r -> r.revision() != null).toList(),
+                r -> sessions.reportedRevision(r.productKey(), r.deviceKey(), r.revision())
+                        .flatMap(events::attributes));
     }
 
     private Uni<Void> status(String gatewayId, Status status) {

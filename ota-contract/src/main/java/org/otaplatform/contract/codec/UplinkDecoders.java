@@ -54,7 +54,8 @@ final class UplinkDecoders {
                         d.string("deviceKey", Rule.DEVICE_KEY, true),
                         d.string("version", Rule.VERSION, true),
                         Boolean.TRUE.equals(d.bool("online", true)),
-                        auth(d)));
+                        auth(d),
+                        d.string("hardwareRevision", Rule.HARDWARE_REVISION, false)));
         rejectDuplicates(r, "subDevices", devices, d -> new SubDeviceRef(d.productKey(), d.deviceKey()));
         return h.violations()
                 .result(
@@ -82,7 +83,8 @@ final class UplinkDecoders {
                         d.string("productKey", Rule.PRODUCT_KEY, true),
                         d.string("deviceKey", Rule.DEVICE_KEY, true),
                         d.string("version", Rule.VERSION, true),
-                        auth(d)));
+                        auth(d),
+                        d.string("hardwareRevision", Rule.HARDWARE_REVISION, false)));
         List<SubDeviceRef> removed = r.list("removed", false, UplinkDecoders::subDeviceRef);
         rejectDuplicates(r, "added", added, d -> new SubDeviceRef(d.productKey(), d.deviceKey()));
         rejectDuplicates(r, "removed", removed, Function.identity());

@@ -18,13 +18,27 @@ public record Hello(String msgId, long ts, GatewayInfo gateway, List<SubDeviceSn
         }
     }
 
-    /** A sub-device as the gateway sees it; {@code auth} (optional) proves the gateway may speak for it. */
+    /**
+     * A sub-device as the gateway sees it; {@code auth} (optional) proves the gateway may speak for it; {@code
+     * hardwareRevision} (optional, v1 addition 2026-12-06) the revision the gateway reports for it.
+     */
     public record SubDeviceSnapshot(
-            String productKey, String deviceKey, String version, boolean online, SubDeviceAuth auth) {
+            String productKey,
+            String deviceKey,
+            String version,
+            boolean online,
+            SubDeviceAuth auth,
+            String hardwareRevision) {
+
+        /** A sub-device listed without a revision. */
+        public SubDeviceSnapshot(
+                String productKey, String deviceKey, String version, boolean online, SubDeviceAuth auth) {
+            this(productKey, deviceKey, version, online, auth, null);
+        }
 
         /** A sub-device listed without a proof: one already bound to the gateway. */
         public SubDeviceSnapshot(String productKey, String deviceKey, String version, boolean online) {
-            this(productKey, deviceKey, version, online, null);
+            this(productKey, deviceKey, version, online, null, null);
         }
     }
 }
