@@ -90,7 +90,9 @@ public class ApiRoutes {
                 || path.startsWith("/download/")) {
             return Service.FIRMWARE;
         }
-        if (path.startsWith("/api/v1/plans") || PLAN_DEVICE_PATH.matcher(path).matches()) {
+        if (path.startsWith("/api/v1/plans")
+                || path.startsWith("/api/v1/groups")
+                || PLAN_DEVICE_PATH.matcher(path).matches()) {
             return Service.PLAN;
         }
         return Service.DEVICE_GATEWAY;

@@ -37,6 +37,13 @@ public interface PlanConfig {
     @WithDefault("2m")
     java.time.Duration offlinePushGrace();
 
+    /**
+     * How often a running plan with a {@code DYNAMIC} target follows it: devices that came to match join, untouched
+     * members that no longer match leave. Between two refreshes a device that just came to match waits.
+     */
+    @WithDefault("30s")
+    java.time.Duration dynamicTargetRefresh();
+
     /** A plan page's statistics. */
     Stats stats();
 

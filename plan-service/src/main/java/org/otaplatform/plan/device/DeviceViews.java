@@ -53,15 +53,22 @@ public class DeviceViews {
                 + " JOIN unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[])) AS i (product_key, device_key)"
                 + "   ON v.product_key = i.product_key AND v.device_key = i.device_key"
                 + " ORDER BY v.product_key, v.device_key FOR UPDATE OF v";
+        // the row takes the device's targeting attributes from device_attributes_view whenever it is written
+        // (V23): an attributes entry that came first is never lost
         String upsert = "INSERT INTO device_view (product_key, device_key, gateway_id, online, attached,"
-                + " version, version_key, seq, is_gateway, updated_at) SELECT product_key, device_key, gateway_id,"
-                + " online, attached, version, decode(version_key, 'hex'), seq, is_gateway, now()"
+                + " version, version_key, seq, is_gateway, updated_at, hardware_revision, tags, hold_reason)"
+                + " SELECT d.product_key, d.device_key, d.gateway_id,"
+                + " d.online, d.attached, d.version, decode(d.version_key, 'hex'), d.seq, d.is_gateway, now(),"
+                + " a.hardware_revision, coalesce(a.tags, '{}'::jsonb), a.hold_reason"
                 + " FROM unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]),"
                 + " CAST(?3 AS varchar[]), CAST(?4 AS boolean[]), CAST(?5 AS boolean[]),"
                 + " CAST(?6 AS varchar[]), CAST(?7 AS bigint[]), CAST(?8 AS boolean[]), CAST(?9 AS text[]))"
                 + " AS d (product_key, device_key, gateway_id, online, attached, version, seq, is_gateway,"
                 + " version_key)"
+                + " LEFT JOIN device_attributes_view a ON a.product_key = d.product_key AND a.device_key = d.device_key"
                 + " ON CONFLICT (product_key, device_key) DO UPDATE SET gateway_id = EXCLUDED.gateway_id,"
+                + " hardware_revision = EXCLUDED.hardware_revision, tags = EXCLUDED.tags,"
+                + " hold_reason = EXCLUDED.hold_reason,"
                 + " is_gateway = EXCLUDED.is_gateway,"
                 + " online = EXCLUDED.online, attached = EXCLUDED.attached,"
                 + " version = coalesce(EXCLUDED.version, device_view.version), seq = EXCLUDED.seq,"
@@ -245,7 +252,28 @@ public class DeviceViews {
                                 rows.stream()
                                         .map(DeviceAttributeStates.Entry::hold)
                                         .toArray(String[]::new))
-                        .executeUpdate())
+                        .executeUpdate()
+                        // the devices' rows follow (V23): what targeting counts reads them
+                        .flatMap(n -> s.createNativeQuery(
+                                        "UPDATE device_view d SET hardware_revision ="
+                                                + " a.hardware_revision, tags = a.tags, hold_reason = a.hold_reason"
+                                                + " FROM device_attributes_view a, unnest(CAST(?1 AS varchar[]),"
+                                                + " CAST(?2 AS varchar[])) AS i (product_key, device_key)"
+                                                + " WHERE a.product_key = i.product_key AND a.device_key = i.device_key"
+                                                + " AND d.product_key = a.product_key AND d.device_key = a.device_key"
+                                                + " AND (d.hardware_revision IS DISTINCT FROM a.hardware_revision"
+                                                + " OR d.tags IS DISTINCT FROM a.tags OR d.hold_reason IS DISTINCT FROM a.hold_reason)")
+                                .setParameter(
+                                        1,
+                                        rows.stream()
+                                                .map(DeviceAttributeStates.Entry::productKey)
+                                                .toArray(String[]::new))
+                                .setParameter(
+                                        2,
+                                        rows.stream()
+                                                .map(DeviceAttributeStates.Entry::deviceKey)
+                                                .toArray(String[]::new))
+                                .executeUpdate()))
                 .replaceWithVoid();
     }
 

@@ -40,7 +40,9 @@ public record PlanDefinition(
         PlanRequest.ExponentialRollout exponentialRollout,
         List<PlanRequest.Wave> waves,
         String nodeType,
-        boolean allowDowngrade) {
+        boolean allowDowngrade,
+        PlanRequest.Target target,
+        PlanRequest.Membership membership) {
 
     /**
      * The same definition for a product of this node type ({@code GATEWAY}: the plan upgrades gateways), as
@@ -72,7 +74,9 @@ public record PlanDefinition(
                 exponentialRollout,
                 waves,
                 type,
-                allowDowngrade);
+                allowDowngrade,
+                target,
+                membership);
     }
 
     /** The plan's waves with every default filled in, an open one last; empty for a plan without waves. */
@@ -119,7 +123,9 @@ public record PlanDefinition(
                 r.exponentialRollout(),
                 waves(r.waves()),
                 r.nodeType(),
-                Boolean.TRUE.equals(r.allowDowngrade()));
+                Boolean.TRUE.equals(r.allowDowngrade()),
+                target(r.target()),
+                r.target() == null ? null : r.membership() == null ? PlanRequest.Membership.FROZEN : r.membership());
     }
 
     /**
@@ -184,6 +190,22 @@ public record PlanDefinition(
         } catch (IOException e) {
             throw new UncheckedIOException("a stored plan definition cannot be read", e);
         }
+    }
+
+    /** Whether the plan chooses its devices by a target as well: its members are recorded at activation. */
+    public boolean targeted() {
+        return target != null;
+    }
+
+    /** The target as given, without an empty filter or group list; null when it chooses nothing. */
+    private static PlanRequest.Target target(PlanRequest.Target t) {
+        if (t == null) {
+            return null;
+        }
+        String filter =
+                t.filter() == null || t.filter().isBlank() ? null : t.filter().strip();
+        List<String> groups = List.copyOf(new java.util.LinkedHashSet<>(t.groupNames()));
+        return filter == null && groups.isEmpty() ? null : new PlanRequest.Target(filter, groups);
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

@@ -14,6 +14,9 @@ import java.util.Map;
  * the wrong devices. Whatever it says, a plan of a {@code GATEWAY} product targets gateways. {@code
  * allowDowngrade} (default false): under a {@code SEMVER} product the plan also sends its package to devices
  * that run a higher version; only {@code ota-admin} writes plans, and the audit entry carries the definition.
+ * {@code target} (REST API, "Fleet targeting"): a filter and/or groups a device must match as well; {@code
+ * membership} (default {@code FROZEN}) whether the devices that matched at activation are the plan's for good or
+ * the target is followed while the plan runs.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PlanRequest(
@@ -45,7 +48,9 @@ public record PlanRequest(
         ExponentialRollout exponentialRollout,
         List<Wave> waves,
         String nodeType,
-        Boolean allowDowngrade) {
+        Boolean allowDowngrade,
+        Target target,
+        Membership membership) {
 
     /** The node types a plan may say it targets ({@code nodeType}, optional): gateways or sub-devices. */
     public static final java.util.Set<String> NODE_TYPES = java.util.Set.of("GATEWAY", "SUB_DEVICE");
@@ -59,6 +64,28 @@ public record PlanRequest(
             return firmwareIds;
         }
         return firmwareId == null ? List.of() : List.of(firmwareId);
+    }
+
+    /**
+     * The devices a plan chooses beyond its product, source versions and lists: those that match {@code filter}
+     * (the REST API's filter language) and belong to one of {@code groups} (by name, of the plan's product), each
+     * optional.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Target(String filter, List<String> groups) {
+        /** The groups named, none when not given. */
+        public List<String> groupNames() {
+            return groups == null ? List.of() : groups;
+        }
+    }
+
+    /**
+     * Whom a plan with a target may touch: {@code FROZEN} the devices that matched at activation and no others;
+     * {@code DYNAMIC} the devices that match while it runs (one that comes to match later joins).
+     */
+    public enum Membership {
+        FROZEN,
+        DYNAMIC
     }
 
     /** A daily window in the plan's time zone, {@code "HH:mm"}; it may cross midnight. */
@@ -111,6 +138,17 @@ public record PlanRequest(
         /** Whether the wave takes an explicit list of devices or gateways. */
         public boolean listed() {
             return (devices != null && !devices.isEmpty()) || (gateways != null && !gateways.isEmpty());
+        }
+
+        /** The wave's share of {@code targeted} devices; null for a list or the open wave. */
+        public Integer quota(long targeted) {
+            if (listed() || open()) {
+                return null;
+            }
+            if (count != null) {
+                return count;
+            }
+            return (int) Math.min(Integer.MAX_VALUE, (targeted * percent + 99) / 100);
         }
 
         /** Whether the wave takes every device the earlier waves did not. */

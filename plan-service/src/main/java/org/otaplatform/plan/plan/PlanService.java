@@ -39,6 +39,8 @@ public class PlanService {
     private final org.otaplatform.plan.config.PlanClock planClock;
     private final org.otaplatform.common.audit.AuditLog audit;
     private final org.otaplatform.plan.webhook.Webhooks webhooks;
+    private final org.otaplatform.plan.plan.Targets targets;
+    private final org.otaplatform.plan.plan.Previews previews;
 
     PlanService(
             PlanRepository plans,
@@ -48,7 +50,11 @@ public class PlanService {
             PlanTasks supervisor,
             org.otaplatform.plan.config.PlanClock planClock,
             org.otaplatform.common.audit.AuditLog audit,
-            org.otaplatform.plan.webhook.Webhooks webhooks) {
+            org.otaplatform.plan.webhook.Webhooks webhooks,
+            org.otaplatform.plan.plan.Targets targets,
+            org.otaplatform.plan.plan.Previews previews) {
+        this.targets = targets;
+        this.previews = previews;
         this.webhooks = webhooks;
         this.audit = audit;
         this.planClock = planClock;
@@ -149,13 +155,14 @@ public class PlanService {
                                 ErrorCode.CONFLICT,
                                 "a " + from + " plan cannot " + action.name().toLowerCase(java.util.Locale.ROOT)));
             }
-            Uni<Void> precondition = action == Action.ACTIVATE
-                    ? activatable(plan)
-                    : Uni.createFrom().voidItem();
-            Uni<Plan> moved = precondition.flatMap(v -> move(
+            Uni<String> precondition = action == Action.ACTIVATE
+                    ? activatable(plan).flatMap(v -> recordTarget(plan))
+                    : Uni.createFrom().item("");
+            Uni<Plan> moved = precondition.flatMap(matched -> move(
                     plan,
                     action.target,
-                    reason == null ? action.name().toLowerCase(java.util.Locale.ROOT) + "d by an operator" : reason));
+                    (reason == null ? action.name().toLowerCase(java.util.Locale.ROOT) + "d by an operator" : reason)
+                            + matched));
             return action == Action.RESUME ? moved.call(p -> reopenHaltedWave(p.id)) : moved;
         }));
     }
@@ -244,6 +251,86 @@ public class PlanService {
         return webhooks.emit(type, data);
     }
 
+    /**
+     * Records the target of a plan being activated (its members: the devices that match now) and refuses, 409 with
+     * the reason, a plan that would upgrade nothing because its packages fit none of the devices it targets, or a
+     * FROZEN target that matches no device. What the history says of it ("; target matched n devices"), empty
+     * without a target. In the caller's transaction.
+     */
+    private Uni<String> recordTarget(Plan plan) {
+        PlanDefinition d = plan.definition();
+        return targets.record(plan, d).flatMap(matched -> {
+            if (matched == 0 && d.membership() == PlanRequest.Membership.FROZEN) {
+                return Uni.createFrom()
+                        .<String>failure(
+                                new ApiException(
+                                        ErrorCode.CONFLICT,
+                                        "the plan's target matches no device of " + plan.productKey
+                                                + " now; a FROZEN plan would never touch one (preview it, or make it DYNAMIC)"));
+            }
+            return PlanPackages.of(plan, firmware)
+                    .flatMap(found -> found.isEmpty()
+                            ? Uni.createFrom().item("")
+                            : previews.preview(plan, d, found.get()).flatMap(p -> {
+                                long pending = p.targeted() - p.upToDate() - p.downgradesRefused();
+                                if (found.get().hardwareRevisions() != null
+                                        && pending > 0
+                                        && p.incompatible() == pending) {
+                                    return Uni.createFrom()
+                                            .<String>failure(
+                                                    new ApiException(
+                                                            ErrorCode.CONFLICT,
+                                                            "the plan's packages fit none of the " + pending
+                                                                    + " devices it would upgrade: they support hardware revisions "
+                                                                    + String.join(
+                                                                            ", ",
+                                                                            found.get()
+                                                                                    .hardwareRevisions())
+                                                                    + (found.get()
+                                                                                    .allowsUnknownHardware()
+                                                                            ? ""
+                                                                            : " (not unknown ones)")
+                                                                    + " and every device is of another or an unknown revision"));
+                                }
+                                return Uni.createFrom()
+                                        .item(
+                                                matched < 0
+                                                        ? ""
+                                                        : "; target matched " + matched + " devices (" + d.membership()
+                                                                + ")");
+                            }));
+        });
+    }
+
+    /**
+     * What a plan written as {@code request} would touch, without creating anything: its definition checked as a
+     * create would check it (but for its name). 422 for an invalid body.
+     */
+    public Uni<org.otaplatform.plan.plan.Previews.Preview> preview(PlanRequest request) {
+        return Panache.withSession(() -> checked(request, null, false).flatMap(definition -> {
+            Plan plan = new Plan();
+            plan.id = UUID.randomUUID();
+            plan.status = PlanStatus.DRAFT;
+            fill(plan, request, definition);
+            return preview(plan, definition);
+        }));
+    }
+
+    /** What a stored plan touches: a draft as activation would choose, an activated one by its recorded target. */
+    public Uni<org.otaplatform.plan.plan.Previews.Preview> preview(UUID id) {
+        return Panache.withSession(() -> existing(id).flatMap(plan -> preview(plan, plan.definition())));
+    }
+
+    private Uni<org.otaplatform.plan.plan.Previews.Preview> preview(Plan plan, PlanDefinition d) {
+        return PlanPackages.of(plan, firmware)
+                .flatMap(found -> found.isEmpty()
+                        ? Uni.createFrom()
+                                .<org.otaplatform.plan.plan.Previews.Preview>failure(new ApiException(
+                                        ErrorCode.CONFLICT,
+                                        "the plan's main firmware package is not known or was deleted"))
+                        : previews.preview(plan, d, found.get()));
+    }
+
     private Uni<Void> activatable(Plan plan) {
         PlanDefinition definition = plan.definition();
         List<UUID> ids = PlanPackages.ids(plan);
@@ -276,6 +363,10 @@ public class PlanService {
 
     /** The request checked; {@code self} is the plan being updated, which may keep its own name. */
     private Uni<PlanDefinition> checked(PlanRequest request, UUID self) {
+        return checked(request, self, true);
+    }
+
+    private Uni<PlanDefinition> checked(PlanRequest request, UUID self, boolean name) {
         List<String> ids = request.packageIds();
         Map<String, Optional<FirmwareView>> views = new java.util.LinkedHashMap<>();
         Uni<Void> lookups = Uni.createFrom().voidItem();
@@ -290,15 +381,16 @@ public class PlanService {
             if (!errors.isEmpty()) {
                 return Uni.createFrom().failure(ApiException.invalid(errors));
             }
+            PlanDefinition definition = PlanDefinition.of(request, config.defaults(), mainFirst(request, views));
             return nodeTypeChecked(request)
-                    .flatMap(nodeType -> plans.find("name", request.name())
-                            .<Plan>firstResult()
+                    // the target's fields and groups as the product knows them: 422 naming target.filter/groups
+                    .call(nodeType -> targets.condition(request.productKey(), definition.target(), 1))
+                    .flatMap(nodeType -> (name
+                                    ? plans.find("name", request.name()).<Plan>firstResult()
+                                    : Uni.createFrom().<Plan>nullItem())
                             .flatMap(same -> same != null && !same.id.equals(self)
                                     ? Uni.createFrom().<PlanDefinition>failure(nameTaken(request.name()))
-                                    : Uni.createFrom()
-                                            .item(PlanDefinition.of(
-                                                            request, config.defaults(), mainFirst(request, views))
-                                                    .ofNodeType(nodeType))));
+                                    : Uni.createFrom().item(definition.ofNodeType(nodeType))));
         });
     }
 

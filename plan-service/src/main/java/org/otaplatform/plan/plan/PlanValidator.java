@@ -68,6 +68,38 @@ final class PlanValidator {
         range("minSignalDbm", r.minSignalDbm(), -200, 0);
         notes(r);
         waves(r);
+        target(r);
+    }
+
+    /**
+     * The target: a filter of the REST API's language (its syntax here; its fields and versions once the
+     * product is known), at most 20 groups by name; a membership only with a target.
+     */
+    private void target(PlanRequest r) {
+        PlanRequest.Target t = r.target();
+        if (t == null) {
+            if (r.membership() != null) {
+                fault("membership", "applies to a plan with a target (a filter or groups)");
+            }
+            return;
+        }
+        if (t.filter() != null && !t.filter().isBlank()) {
+            try {
+                org.otaplatform.contract.filter.FilterParser.parse(t.filter());
+            } catch (org.otaplatform.contract.filter.FilterException e) {
+                fault("target.filter", e.describe());
+            }
+        }
+        List<String> groups = t.groupNames();
+        if (groups.size() > 20) {
+            fault("target.groups", "must name at most 20 groups");
+            return;
+        }
+        for (int i = 0; i < groups.size(); i++) {
+            if (!org.otaplatform.plan.plan.Groups.isName(groups.get(i))) {
+                fault("target.groups[" + i + "]", "must be a group name: 1–64 characters of [A-Za-z0-9._-]");
+            }
+        }
     }
 
     /**

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.paging.Page;
@@ -34,7 +35,7 @@ import org.otaplatform.plan.task.PlanStats;
 import org.otaplatform.plan.task.TaskQueries;
 import org.otaplatform.plan.task.TaskState;
 
-@Path("/api/v1/plans")
+@Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
 public class PlanResource {
@@ -73,9 +74,16 @@ public class PlanResource {
         this.firmware = firmware;
     }
 
-    /** A plan with its statistics. */
+    /**
+     * A plan with its statistics and, once activated with a target, what activation recorded of it ({@code
+     * membership, filter, groups, matched, recordedAt, refreshedAt}).
+     */
     public record PlanWithStats(
-            @com.fasterxml.jackson.annotation.JsonUnwrapped PlanView plan, PlanStats.Stats stats) {}
+            @com.fasterxml.jackson.annotation.JsonUnwrapped PlanView plan,
+            PlanStats.Stats stats,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            Map<String, Object> targetRecorded) {}
 
     /** An optional reason for a life-cycle action, recorded in the plan's history. */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
@@ -85,6 +93,7 @@ public class PlanResource {
     public record HistoryEntry(String from, String to, String reason, Instant at) {}
 
     @POST
+    @Path("/plans")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
     public Uni<Response> create(PlanRequest request) {
@@ -95,7 +104,7 @@ public class PlanResource {
     }
 
     @PUT
-    @Path("/{id}")
+    @Path("/plans/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
     public Uni<PlanView> update(@PathParam("id") String id, PlanRequest request) {
@@ -103,13 +112,14 @@ public class PlanResource {
     }
 
     @DELETE
-    @Path("/{id}")
+    @Path("/plans/{id}")
     @RolesAllowed(Roles.ADMIN)
     public Uni<Response> delete(@PathParam("id") String id) {
         return plans.delete(Ids.uuid("id", id)).replaceWith(Response.noContent().build());
     }
 
     @GET
+    @Path("/plans")
     public Uni<Page<PlanView>> list(
             @QueryParam("status") String status,
             @QueryParam("productKey") String productKey,
@@ -131,8 +141,32 @@ public class PlanResource {
     }
 
     /** How the plan's devices ended: failures by cause and by gateway (each device's latest attempt). */
+    @POST
+    @Path("/plans:preview")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Preview a plan",
+            description = "Takes a plan body as POST /api/v1/plans does and answers, without creating anything,"
+                    + " exactly what activation would target: targeted, upToDate, downgradesRefused, incompatible,"
+                    + " onHold, waitingForGatewayVersion, willUpgrade, productDevices, byWave and samples (at most 20"
+                    + " of each). An invalid body is a 422 naming the field, as the create would answer.")
+    public Uni<org.otaplatform.plan.plan.Previews.Preview> previewBody(PlanRequest request) {
+        return plans.preview(required(request));
+    }
+
     @GET
-    @Path("/{id}/failures")
+    @Path("/plans/{id}/preview")
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "What a plan touches",
+            description = "A draft: exactly what activation would target now, per wave, with the up-to-date,"
+                    + " downgrade, incompatible, on-hold and waiting-for-gateway counts and samples. An activated plan:"
+                    + " the same over its recorded members. Nothing is written.")
+    public Uni<org.otaplatform.plan.plan.Previews.Preview> preview(@PathParam("id") String id) {
+        return plans.preview(Ids.uuid("id", id));
+    }
+
+    @GET
+    @Path("/plans/{id}/failures")
     public Uni<PlanResults.Failures> failures(@PathParam("id") String id) {
         UUID planId = Ids.uuid("id", id);
         return queries.get(planId).flatMap(p -> results.failures(planId));
@@ -140,7 +174,7 @@ public class PlanResource {
 
     /** Succeeded and failed results per minute over the last {@code minutes} (1–1440, default 60). */
     @GET
-    @Path("/{id}/progress")
+    @Path("/plans/{id}/progress")
     public Uni<PlanResults.Progress> progress(@PathParam("id") String id, @QueryParam("minutes") String minutes) {
         UUID planId = Ids.uuid("id", id);
         int span = minutes(minutes);
@@ -175,7 +209,7 @@ public class PlanResource {
     }
 
     @GET
-    @Path("/{id}")
+    @Path("/plans/{id}")
     public Uni<PlanWithStats> get(@PathParam("id") String id) {
         return queries.get(Ids.uuid("id", id))
                 .flatMap(plan -> io.quarkus.hibernate.reactive.panache.Panache.withSession(
@@ -191,9 +225,16 @@ public class PlanResource {
                                     .orElse(null);
                             return stats.forDisplay(plan.id, plan.productKey, target, sources, whitelist, blacklist)
                                     .flatMap(s -> stats.waitingForGatewayVersion(
-                                                    plan.productKey, target, min, sources, whitelist, blacklist)
+                                                    plan.id,
+                                                    plan.productKey,
+                                                    target,
+                                                    min,
+                                                    sources,
+                                                    whitelist,
+                                                    blacklist)
                                             .map(s::waitingForGatewayVersion))
                                     .flatMap(s -> stats.downgradesRefused(
+                                                    plan.id,
                                                     plan.productKey,
                                                     target,
                                                     d.allowDowngrade(),
@@ -202,6 +243,7 @@ public class PlanResource {
                                                     blacklist)
                                             .map(s::downgradesRefused))
                                     .flatMap(s -> stats.incompatible(
+                                                    plan.id,
                                                     plan.productKey,
                                                     target,
                                                     fw.filter(org.otaplatform.plan.firmware.FirmwareView::namesHardware)
@@ -216,6 +258,7 @@ public class PlanResource {
                                                     blacklist)
                                             .map(s::incompatible))
                                     .flatMap(s -> stats.onHold(
+                                                    plan.id,
                                                     plan.productKey,
                                                     target,
                                                     fw.filter(org.otaplatform.plan.firmware.FirmwareView::namesHardware)
@@ -229,12 +272,14 @@ public class PlanResource {
                                                     whitelist,
                                                     blacklist)
                                             .map(s::onHold))
-                                    .map(s -> new PlanWithStats(PlanView.of(plan), s));
+                                    .flatMap(s -> io.quarkus.hibernate.reactive.panache.Panache.withSession(
+                                                    () -> org.otaplatform.plan.plan.Targets.recorded(plan.id))
+                                            .map(recorded -> new PlanWithStats(PlanView.of(plan), s, recorded)));
                         }));
     }
 
     @GET
-    @Path("/{id}/tasks")
+    @Path("/plans/{id}/tasks")
     public Uni<Page<TaskQueries.TaskView>> tasks(
             @PathParam("id") String id,
             @QueryParam("state") String state,
@@ -260,7 +305,7 @@ public class PlanResource {
 
     /** The plan's waves: each one's state, figures and gates. */
     @GET
-    @Path("/{id}/waves")
+    @Path("/plans/{id}/waves")
     public Uni<List<org.otaplatform.plan.wave.Waves.WaveView>> waves(@PathParam("id") String id) {
         return queries.get(Ids.uuid("id", id))
                 .flatMap(plan -> io.quarkus.hibernate.reactive.panache.Panache.withSession(
@@ -284,7 +329,7 @@ public class PlanResource {
      * gate passed, or halted: passed over its failures and the plan resumes) and the next wave begins.
      */
     @POST
-    @Path("/{id}/waves/{n}/approve")
+    @Path("/plans/{id}/waves/{n}/approve")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<List<org.otaplatform.plan.wave.Waves.WaveView>> approve(
@@ -305,7 +350,7 @@ public class PlanResource {
     public record Retried(UUID taskId) {}
 
     @POST
-    @Path("/{id}/devices/{productKey}/{deviceKey}/retry")
+    @Path("/plans/{id}/devices/{productKey}/{deviceKey}/retry")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<Response> retry(
@@ -320,13 +365,13 @@ public class PlanResource {
     }
 
     @GET
-    @Path("/{id}/tasks/{taskId}")
+    @Path("/plans/{id}/tasks/{taskId}")
     public Uni<TaskQueries.TaskDetail> task(@PathParam("id") String id, @PathParam("taskId") String taskId) {
         return tasks.get(Ids.uuid("id", id), Ids.uuid("taskId", taskId));
     }
 
     @GET
-    @Path("/{id}/history")
+    @Path("/plans/{id}/history")
     public Uni<List<HistoryEntry>> history(@PathParam("id") String id) {
         return plans.history(Ids.uuid("id", id))
                 .map(rows -> rows.stream()
@@ -335,7 +380,7 @@ public class PlanResource {
     }
 
     @POST
-    @Path("/{id}/activate")
+    @Path("/plans/{id}/activate")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<PlanView> activate(@PathParam("id") String id, String body) {
@@ -343,7 +388,7 @@ public class PlanResource {
     }
 
     @POST
-    @Path("/{id}/suspend")
+    @Path("/plans/{id}/suspend")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<PlanView> suspend(@PathParam("id") String id, String body) {
@@ -351,7 +396,7 @@ public class PlanResource {
     }
 
     @POST
-    @Path("/{id}/resume")
+    @Path("/plans/{id}/resume")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<PlanView> resume(@PathParam("id") String id, String body) {
@@ -359,7 +404,7 @@ public class PlanResource {
     }
 
     @POST
-    @Path("/{id}/terminate")
+    @Path("/plans/{id}/terminate")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<PlanView> terminate(@PathParam("id") String id, String body) {

@@ -13,7 +13,8 @@ import org.otaplatform.plan.plan.PlanStatus;
 
 /**
  * A plan as the REST contract shows it: every field of its definition, its status and why; {@code
- * firmwareIds} (an addition) every package it uses, its main one ({@code firmwareId}) first.
+ * firmwareIds} (an addition) every package it uses, its main one ({@code firmwareId}) first; {@code target} and
+ * {@code membership} as written (null without a target).
  */
 public record PlanView(
         UUID id,
@@ -49,7 +50,9 @@ public record PlanView(
         PlanRequest.ExponentialRollout exponentialRollout,
         List<PlanRequest.Wave> waves,
         String nodeType,
-        boolean allowDowngrade) {
+        boolean allowDowngrade,
+        PlanRequest.Target target,
+        PlanRequest.Membership membership) {
 
     static PlanView of(Plan p) {
         PlanDefinition d = p.definition();
@@ -87,6 +90,8 @@ public record PlanView(
                 d.exponentialRollout(),
                 d.waves().isEmpty() ? null : d.waves(),
                 d.nodeType(),
-                d.allowDowngrade());
+                d.allowDowngrade(),
+                d.target(),
+                d.membership());
     }
 }

@@ -97,6 +97,7 @@ public class PlanFinisher {
                                     blacklist,
                                     d.retry().maxAttempts())
                             .flatMap(usedUp -> stats.downgradesRefused(
+                                            plan.id,
                                             plan.productKey,
                                             fw.version(),
                                             d.allowDowngrade(),
@@ -104,6 +105,7 @@ public class PlanFinisher {
                                             whitelist,
                                             blacklist)
                                     .flatMap(refused -> stats.incompatible(
+                                                    plan.id,
                                                     plan.productKey,
                                                     fw.version(),
                                                     fw.namesHardware()
@@ -116,6 +118,7 @@ public class PlanFinisher {
                                                     whitelist,
                                                     blacklist)
                                             .flatMap(unfit -> stats.onHold(
+                                                            plan.id,
                                                             plan.productKey,
                                                             fw.version(),
                                                             fw.namesHardware()

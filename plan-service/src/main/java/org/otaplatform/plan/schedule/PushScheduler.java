@@ -65,6 +65,8 @@ public class PushScheduler {
     private final PlanClock clock;
     private final Waves waves;
 
+    private final org.otaplatform.plan.plan.Targets targets;
+
     PushScheduler(
             PlanRepository plans,
             FirmwareViews firmware,
@@ -75,7 +77,9 @@ public class PushScheduler {
             io.vertx.core.Vertx vertx,
             PushSelection selection,
             PlanClock clock,
-            Waves waves) {
+            Waves waves,
+            org.otaplatform.plan.plan.Targets targets) {
+        this.targets = targets;
         this.waves = waves;
         this.clock = clock;
         this.selection = selection;
@@ -182,34 +186,40 @@ public class PushScheduler {
         if (!waved && !open) {
             return Uni.createFrom().item(0);
         }
-        return Panache.withSession(() -> PlanPackages.of(plan, firmware)).flatMap(found -> {
-            if (found.isEmpty()) {
-                return Uni.createFrom().item(0);
-            }
-            if (!waved) {
-                return push(plan, d, found.get(), room, WaveRound.NONE);
-            }
-            return waves.current(plan, d)
-                    .flatMap(current -> waves.targeted(
-                                    plan, d, current.wave(), found.get().target())
-                            .flatMap(targeted -> waves.figures(plan.id, current.number())
-                                    .flatMap(before -> {
-                                        WaveRound round = new WaveRound(
-                                                current.number(),
-                                                WaveFilter.of(d.waves(), current.number()),
-                                                current.state() == Waves.State.RUNNING
-                                                        ? Waves.room(current.wave(), targeted, before)
-                                                        : 0,
-                                                new java.util.concurrent.atomic.AtomicBoolean());
-                                        return (open
-                                                        ? push(plan, d, found.get(), room, round)
-                                                        : Uni.createFrom().item(0))
-                                                .call(sent -> exhausted(plan, d, found.get(), round)
-                                                        .flatMap(exhausted -> waves.figures(plan.id, current.number())
-                                                                .flatMap(after -> waves.decide(
-                                                                        plan, current, after, targeted, exhausted))));
-                                    })));
-        });
+        return Panache.withTransaction(() ->
+                        targets.refresh(plan, d, config.dynamicTargetRefresh().toSeconds()))
+                .flatMap(members -> Panache.withSession(() -> PlanPackages.of(plan, firmware)))
+                .flatMap(found -> {
+                    if (found.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    if (!waved) {
+                        return push(plan, d, found.get(), room, WaveRound.NONE);
+                    }
+                    return waves.current(plan, d)
+                            .flatMap(current -> waves.targeted(
+                                            plan, d, current.wave(), found.get().target())
+                                    .flatMap(targeted -> waves.figures(plan.id, current.number())
+                                            .flatMap(before -> {
+                                                WaveRound round = new WaveRound(
+                                                        current.number(),
+                                                        WaveFilter.of(d.waves(), current.number()),
+                                                        current.state() == Waves.State.RUNNING
+                                                                ? Waves.room(current.wave(), targeted, before)
+                                                                : 0,
+                                                        new java.util.concurrent.atomic.AtomicBoolean());
+                                                return (open
+                                                                ? push(plan, d, found.get(), room, round)
+                                                                : Uni.createFrom()
+                                                                        .item(0))
+                                                        .call(sent -> exhausted(plan, d, found.get(), round)
+                                                                .flatMap(exhausted -> waves.figures(
+                                                                                plan.id, current.number())
+                                                                        .flatMap(after -> waves.decide(
+                                                                                plan, current, after, targeted,
+                                                                                exhausted))));
+                                            })));
+                });
     }
 
     /**

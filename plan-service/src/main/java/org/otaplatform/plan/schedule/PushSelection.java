@@ -20,6 +20,7 @@ import org.otaplatform.plan.device.Holds;
 import org.otaplatform.plan.plan.Plan;
 import org.otaplatform.plan.plan.PlanDefinition;
 import org.otaplatform.plan.plan.PlanPackages;
+import org.otaplatform.plan.plan.Targets;
 import org.otaplatform.plan.task.TaskState;
 import org.otaplatform.plan.task.TaskSupervisor;
 import org.otaplatform.plan.wave.WaveFilter;
@@ -253,6 +254,8 @@ class PushSelection {
                 + "   AND NOT " + Compatibility.incompatibleSql("d", 23, 24)
                 // nor a device on hold, or behind a gateway on hold
                 + "   AND NOT " + Holds.heldSql("d")
+                // a plan with a target touches its members only
+                + "   AND " + Targets.memberSql("$1", "d.device_key")
                 + "   AND ($14 OR NOT d.is_gateway OR coalesce(b.n, 0) = 0)"
                 + "   ORDER BY d.device_key LIMIT $12 - coalesce(b.n, 0)) c"
                 + " WHERE g.gateway_id = ANY($13)"
@@ -323,6 +326,7 @@ class PushSelection {
                         + "   AND NOT " + Downgrades.refusedSql("d", 13)
                         + "   AND NOT " + Compatibility.incompatibleSql("d", 14, 15)
                         + "   AND NOT " + Holds.heldSql("d")
+                        + "   AND " + Targets.memberSql("$3", "d.device_key")
                         + "   AND NOT EXISTS (SELECT 1 FROM upgrade_task u WHERE u.plan_id = $3"
                         + "     AND u.product_key = d.product_key AND u.device_key = d.device_key)"
                         + "   AND (($7::bytea IS NOT NULL AND NOT coalesce(g.version_key >= $7::bytea AND EXISTS (SELECT 1"

@@ -93,6 +93,8 @@ public class RequestHandler {
             return downgrade(plan, d, found.get(), request)
                     .flatMap(refused -> refused ? Uni.createFrom().item(false) : fits(found.get(), request))
                     .flatMap(fits -> fits ? notHeld(request) : Uni.createFrom().item(false))
+                    .flatMap(fits ->
+                            fits ? member(plan, d, request) : Uni.createFrom().item(false))
                     .flatMap(fits -> !fits
                             ? firstEligible(active, index + 1, request)
                             : fromHistory(active, index, request, plan, d, found.get()));
@@ -130,6 +132,20 @@ public class RequestHandler {
                         .getResultList())
                 .map(rows -> Compatibility.fits(
                         revisions, fw.allowsUnknownHardware(), rows.isEmpty() ? null : (String) rows.get(0)));
+    }
+
+    /** Whether the plan may touch the device: it has no target, or the device is one of its members. */
+    private static Uni<Boolean> member(Plan plan, PlanDefinition d, GatewayUplink.Request r) {
+        if (!d.targeted()) {
+            return Uni.createFrom().item(true);
+        }
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "SELECT count(*) FROM plan_member WHERE plan_id = ?1 AND device_key = ?2")
+                        .setParameter(1, plan.id)
+                        .setParameter(2, r.deviceKey())
+                        .getSingleResult())
+                .map(n -> ((Number) n).longValue() > 0);
     }
 
     /** Whether neither the device nor its gateway is on hold ({@link Holds}). */

@@ -227,6 +227,7 @@ public class PlanStats {
      * as below): they wait for their gateways (gateway protocol, "Ordered versions"). 0 without a minimum.
      */
     public Uni<Long> waitingForGatewayVersion(
+            UUID planId,
             String productKey,
             String targetVersion,
             String minGatewayVersion,
@@ -248,7 +249,7 @@ public class PlanStats {
                 .addString(productKey)
                 .addString(targetVersion)
                 .addValue(io.vertx.core.buffer.Buffer.buffer(min.get().sortKey()));
-        targeted(sql, params, "d.", 2, sources, whitelist, blacklist);
+        targeted(sql, params, planId, "d.", 2, sources, whitelist, blacklist);
         return pool.preparedQuery(sql.toString())
                 .execute(params)
                 .map(rows -> rows.iterator().next().getLong(0));
@@ -259,6 +260,7 @@ public class PlanStats {
      * above the target under a {@code SEMVER} product, and the plan does not allow downgrades. 0 when it does.
      */
     public Uni<Long> downgradesRefused(
+            UUID planId,
             String productKey,
             String targetVersion,
             boolean allowDowngrade,
@@ -276,7 +278,7 @@ public class PlanStats {
                 .addString(productKey)
                 .addString(targetVersion)
                 .addValue(io.vertx.core.buffer.Buffer.buffer(above));
-        targeted(sql, params, "d.", 2, sources, whitelist, blacklist);
+        targeted(sql, params, planId, "d.", 2, sources, whitelist, blacklist);
         return pool.preparedQuery(sql.toString())
                 .execute(params)
                 .map(rows -> rows.iterator().next().getLong(0));
@@ -288,6 +290,7 @@ public class PlanStats {
      * 0 when the packages fit any hardware.
      */
     public Uni<Long> incompatible(
+            UUID planId,
             String productKey,
             String targetVersion,
             String[] revisions,
@@ -310,7 +313,7 @@ public class PlanStats {
                 .addArrayOfString(revisions)
                 .addBoolean(allowUnknown)
                 .addValue(above == null ? null : io.vertx.core.buffer.Buffer.buffer(above));
-        targeted(sql, params, "d.", 2, sources, whitelist, blacklist);
+        targeted(sql, params, planId, "d.", 2, sources, whitelist, blacklist);
         return pool.preparedQuery(sql.toString())
                 .execute(params)
                 .map(rows -> rows.iterator().next().getLong(0));
@@ -321,6 +324,7 @@ public class PlanStats {
      * downgrades or incompatible apart (counted there: the counts never overlap).
      */
     public Uni<Long> onHold(
+            UUID planId,
             String productKey,
             String targetVersion,
             String[] revisions,
@@ -341,7 +345,7 @@ public class PlanStats {
                 .addArrayOfString(revisions)
                 .addBoolean(allowUnknown)
                 .addValue(above == null ? null : io.vertx.core.buffer.Buffer.buffer(above));
-        targeted(sql, params, "d.", 2, sources, whitelist, blacklist);
+        targeted(sql, params, planId, "d.", 2, sources, whitelist, blacklist);
         return pool.preparedQuery(sql.toString())
                 .execute(params)
                 .map(rows -> rows.iterator().next().getLong(0));
@@ -371,7 +375,7 @@ public class PlanStats {
                 .addInteger(maxAttempts)
                 .addString(productKey)
                 .addString(targetVersion);
-        targeted(sql, params, "d.", 4, sources, whitelist, blacklist);
+        targeted(sql, params, planId, "d.", 4, sources, whitelist, blacklist);
         return pool.preparedQuery(sql.toString())
                 .execute(params)
                 .map(rows -> rows.iterator().next().getLong(0));
@@ -402,7 +406,7 @@ public class PlanStats {
                         // only sub-devices bound to a gateway, whose version is known, are targeted
                         + " AND gateway_id IS NOT NULL AND version IS NOT NULL");
         Tuple params = Tuple.tuple().addString(productKey).addString(targetVersion);
-        targeted(sql, params, "", 2, sources, whitelist, blacklist);
+        targeted(sql, params, planId, "", 2, sources, whitelist, blacklist);
         return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
             Row r = rows.iterator().next();
             DeviceCounts counted = new DeviceCounts(r.getLong(0), r.getLong(1), now);
@@ -417,11 +421,13 @@ public class PlanStats {
     /**
      * Appends the plan's device conditions to a query over {@code device_view} (columns prefixed with
      * {@code column}): on a source version or the target (parameter {@code $target}), on the whitelist if
-     * any, not on the blacklist; the lists go into {@code params}.
+     * any, not on the blacklist, a member of the plan if it has a target ({@link
+     * org.otaplatform.plan.plan.Targets#memberSql}); the lists and the plan go into {@code params}.
      */
     private static void targeted(
             StringBuilder sql,
             Tuple params,
+            UUID planId,
             String column,
             int target,
             String[] sources,
@@ -452,5 +458,10 @@ public class PlanStats {
                     .append(params.size())
                     .append("))");
         }
+        params.addUUID(planId);
+        sql.append(" AND ")
+                // qualified: inside the member subquery a bare device_key would be the member's own
+                .append(org.otaplatform.plan.plan.Targets.memberSql(
+                        "$" + params.size(), (column.isEmpty() ? "device_view." : column) + "device_key"));
     }
 }

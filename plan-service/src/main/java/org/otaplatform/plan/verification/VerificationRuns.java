@@ -129,7 +129,10 @@ public class VerificationRuns {
                 null,
                 null,
                 // a verification never sends a package below a test device's version (issue #35 goes further)
-                false);
+                false,
+                // its devices are the test devices, by list
+                null,
+                null);
         return firmware.apply(FirmwareEvent.CREATED, fw)
                 .flatMap(v -> plans.createVerification(
                         request,

@@ -206,14 +206,8 @@ public class Waves {
     }
 
     /** The wave's share of {@code targeted} devices; null for a list or the open wave. */
-    static Integer quota(PlanRequest.Wave wave, long targeted) {
-        if (wave.listed() || wave.open()) {
-            return null;
-        }
-        if (wave.count() != null) {
-            return wave.count();
-        }
-        return (int) Math.min(Integer.MAX_VALUE, (targeted * wave.percent() + 99) / 100);
+    public static Integer quota(PlanRequest.Wave wave, long targeted) {
+        return wave.quota(targeted);
     }
 
     /**
