@@ -111,6 +111,15 @@
     if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
       e.preventDefault();
       e.stopPropagation();
+      return;
+    }
+    // a plan whose preview covers more than 10 % of its product asks whether that many were meant
+    var figures = form.dataset && form.dataset.planForm !== undefined && form.querySelector('[data-share]');
+    if (figures && parseFloat(figures.dataset.share) > 10 && !window.confirm('This plan targets '
+        + figures.dataset.targeted + ' devices, ' + figures.dataset.share + ' % of the product\'s '
+        + figures.dataset.product + '. Is that what you meant?')) {
+      e.preventDefault();
+      e.stopPropagation();
     }
   }, true);
   document.addEventListener('htmx:afterSwap', function (e) { localTimes(e.target); });

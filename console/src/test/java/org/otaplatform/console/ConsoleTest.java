@@ -291,6 +291,84 @@ class ConsoleTest {
                 .contains("value=\"thermo\"");
     }
 
+    /**
+     * The plan form's live preview: the figures of the target as plan-service counts them, the devices left alone
+     * and why, a target over 10 % of the product called out; a bad filter named with its position.
+     */
+    @Test
+    void thePlanFormPreviewsItsTargetAndNamesABadFilter() {
+        String counted = as("ota-admin")
+                .formParam("name", "x")
+                .formParam("productKey", "thermo")
+                .formParam("target.filter", "hardwareRevision==B")
+                .post("/plans/preview")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(counted)
+                .contains("<strong>78</strong> of <strong>120</strong> targeted devices would be upgraded (12.0 %")
+                .contains("data-testid=\"preview-large\"")
+                .contains("<td>t-0002</td><td>1.0.0</td><td>A</td><td>INCOMPATIBLE</td>");
+        String all = as("ota-admin")
+                .formParam("name", "x")
+                .formParam("productKey", "thermo")
+                .post("/plans/preview")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(all).contains("100.0 %");
+        String bad = as("ota-admin")
+                .formParam("name", "x")
+                .formParam("productKey", "thermo")
+                .formParam("target.filter", "bad")
+                .post("/plans/preview")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(bad)
+                .contains("data-testid=\"preview-errors\"")
+                .contains("<code>target.filter</code>: at position 3: a comparison operator is missing");
+    }
+
+    /** Groups: listed with their counts; a refused group is shown again with the refusal beside its field. */
+    @Test
+    void groupsAreListedAndARefusedOneIsNamedBesideItsField() {
+        assertThat(as("ota-viewer")
+                        .get("/groups")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains("<td>hamburg</td>")
+                .contains("<td class=\"num\">120</td>")
+                .doesNotContain("New group");
+        String refused = as("ota-operator")
+                .formParam("name", "taken")
+                .formParam("productKey", "thermo")
+                .formParam("filter", "online==true")
+                .formParam("kind", "STATIC")
+                .post("/groups")
+                .then()
+                .statusCode(422)
+                .extract()
+                .asString();
+        assertThat(refused)
+                .containsPattern("id=\"ge-name\"\\s*>is taken: a group named &#39;taken&#39; exists already<")
+                .contains("value=\"online==true\"");
+        as("ota-operator")
+                .formParam("name", "lab")
+                .formParam("productKey", "thermo")
+                .formParam("filter", "tag.lab==yes")
+                .formParam("kind", "STATIC")
+                .post("/groups")
+                .then()
+                .statusCode(303)
+                .header("Location", containsString("/groups?done=group-created"));
+    }
+
     @Test
     void aNumberThatIsNotOneIsNamedWithoutAskingTheService() {
         int before = StubServices.calls("POST /api/v1/plans");

@@ -84,7 +84,79 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
         CALLS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         HEADERS.add(key + " authorization=" + request.getHeader("Authorization") + " cookie="
                 + request.getHeader("Cookie"));
-        request.body().onSuccess(body -> route(request, key));
+        request.body().onSuccess(body -> {
+            if (key.equals("POST /api/v1/plans:preview")) {
+                preview(request, body.toString());
+            } else if (key.equals("POST /api/v1/groups")) {
+                // like plan-service: a taken name is named, any other group created
+                JsonObject group = new JsonObject(body.toString());
+                if ("taken".equals(group.getString("name"))) {
+                    problem(
+                            request,
+                            422,
+                            "VALIDATION_FAILED",
+                            "1 field is invalid",
+                            new JsonArray()
+                                    .add(new JsonObject()
+                                            .put("field", "name")
+                                            .put("message", "is taken: a group named 'taken' exists already")));
+                } else {
+                    json(request, 201, group.put("count", 3));
+                }
+            } else {
+                route(request, key);
+            }
+        });
+    }
+
+    /** Like plan-service's preview: a filter "bad…" is refused with its position, any other counted. */
+    private static void preview(HttpServerRequest request, String body) {
+        JsonObject plan = new JsonObject(body);
+        String filter = plan.getJsonObject("target", new JsonObject()).getString("filter", "");
+        if (filter.startsWith("bad")) {
+            problem(
+                    request,
+                    422,
+                    "VALIDATION_FAILED",
+                    "1 field is invalid",
+                    new JsonArray()
+                            .add(new JsonObject()
+                                    .put("field", "target.filter")
+                                    .put("message", "at position 3: a comparison operator is missing")));
+            return;
+        }
+        json(
+                request,
+                200,
+                new JsonObject()
+                        .put("targeted", 120)
+                        .put("upToDate", 10)
+                        .put("downgradesRefused", 0)
+                        .put("incompatible", 30)
+                        .put("onHold", 2)
+                        .put("waitingForGatewayVersion", 0)
+                        .put("willUpgrade", 78)
+                        .put("productDevices", filter.isEmpty() ? 120 : 1000)
+                        .put("byWave", new JsonArray())
+                        .put(
+                                "sample",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("productKey", "thermo")
+                                                .put("deviceKey", "t-0001")
+                                                .put("version", "1.0.0")
+                                                .put("hardwareRevision", "B")
+                                                .put("gatewayId", "gw-1")))
+                        .put(
+                                "leftAlone",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("productKey", "thermo")
+                                                .put("deviceKey", "t-0002")
+                                                .put("version", "1.0.0")
+                                                .put("hardwareRevision", "A")
+                                                .put("gatewayId", "gw-1")
+                                                .put("reason", "INCOMPATIBLE"))));
     }
 
     private static void route(HttpServerRequest request, String key) {
@@ -153,6 +225,17 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                                                         .put("key", "gw-7")
                                                         .put("count", 2))));
             case "GET /api/v1/firmware" -> json(request, 200, page(new JsonArray()));
+            case "GET /api/v1/groups" ->
+                json(
+                        request,
+                        200,
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("name", "hamburg")
+                                        .put("productKey", "thermo")
+                                        .put("kind", "DYNAMIC")
+                                        .put("count", 120)
+                                        .put("filter", "tag.site==hamburg")));
             case "POST /api/v1/plans" ->
                 problem(
                         request,

@@ -80,6 +80,8 @@ class ConsoleIT {
                 .devicesPerGateway(3)
                 .seed(11)
                 .brokenRatio(0.3)
+                // the gateways report their sub-devices' revisions in their hello (issue #34)
+                .hardwareRevisions(java.util.List.of("A", "B"))
                 .build())) {
             Page admin = signedIn(JwtTokens.ADMIN, 1280, "/firmware/new");
 
@@ -137,6 +139,30 @@ class ConsoleIT {
             shot(admin, "plan-form-invalid-390");
             admin.setViewportSize(1280, 900);
             admin.getByLabel("Time zone").fill("Europe/Berlin");
+
+            // the target by filter, previewed live as it is typed: a bad filter is named with its position, a
+            // good one counts the devices (all six here: a large share of the product, so creating asks first)
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (org.otaplatform.testkit.PostgresServer.shared()
+                                    .count(
+                                            platform.planDatabase,
+                                            "SELECT count(*) FROM device_view WHERE product_key = '" + product + "'")
+                            < 6
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+            }
+            Locator filter = admin.getByLabel("Filter", new Page.GetByLabelOptions().setExact(true));
+            filter.fill("deviceKey=");
+            assertThat(admin.getByTestId("preview-errors")).containsText("target.filter");
+            assertThat(admin.getByTestId("preview-errors")).containsText("position");
+            filter.fill("deviceKey==*");
+            assertThat(admin.getByTestId("preview-figures")).containsText("6 of 6 targeted");
+            assertThat(admin.getByTestId("preview-large")).isVisible();
+            assertThat(admin.getByTestId("preview-incompatible")).hasText("0");
+            shot(admin, "plan-form-preview");
+            admin.setViewportSize(390, 900);
+            shot(admin, "plan-form-preview-390");
+            admin.setViewportSize(1280, 900);
             admin.getByRole(
                             com.microsoft.playwright.options.AriaRole.BUTTON,
                             new Page.GetByRoleOptions().setName("Create the plan"))
@@ -236,6 +262,48 @@ class ConsoleIT {
             }
             admin.navigate(console + "/devices/" + product + "/" + device);
             assertThat(admin.locator("table")).containsText("console " + product);
+            // its hardware revision as its gateway reported it, and its tags, edited here
+            assertThat(admin.getByTestId("hardware-revision")).containsText("reported by the gateway");
+            admin.getByLabel("Set", new Page.GetByLabelOptions().setExact(true)).fill("site=hamburg, lab=yes");
+            admin.getByRole(
+                            com.microsoft.playwright.options.AriaRole.BUTTON,
+                            new Page.GetByRoleOptions().setName("Save tags"))
+                    .click();
+            assertThat(admin.getByTestId("tags")).containsText("site=hamburg");
+            assertThat(admin.getByTestId("tags")).containsText("lab=yes");
+            shot(admin, "device-tags");
+            admin.setViewportSize(390, 900);
+            shot(admin, "device-tags-390");
+            admin.setViewportSize(1280, 900);
+
+            // groups: a bad filter is named beside its field; a good one counts its devices
+            String group = "console-" + product;
+            admin.navigate(console + "/groups");
+            admin.getByLabel("Name", new Page.GetByLabelOptions().setExact(true))
+                    .fill(group);
+            admin.getByLabel("Product key").fill(product);
+            admin.getByLabel("Filter", new Page.GetByLabelOptions().setExact(true))
+                    .fill("hardwareRevision=A");
+            admin.getByRole(
+                            com.microsoft.playwright.options.AriaRole.BUTTON,
+                            new Page.GetByRoleOptions().setName("Create the group"))
+                    .click();
+            assertThat(admin.locator("#ge-filter")).containsText("position");
+            admin.getByLabel("Filter", new Page.GetByLabelOptions().setExact(true))
+                    .fill("hardwareRevision==A");
+            admin.getByRole(
+                            com.microsoft.playwright.options.AriaRole.BUTTON,
+                            new Page.GetByRoleOptions().setName("Create the group"))
+                    .click();
+            // revisions A and B in turn over three sub-devices per gateway: two of each gateway's are A
+            assertThat(admin.getByTestId("group-row")
+                            .filter(new Locator.FilterOptions().setHasText(group))
+                            .locator("td.num"))
+                    .hasText("4");
+            shot(admin, "groups");
+            admin.setViewportSize(390, 900);
+            shot(admin, "groups-390");
+            admin.setViewportSize(1280, 900);
             // a gateway's page shows its own firmware, its hardware revision and where its own upgrades are
             String gw = fleet.gatewayIds().get(0);
             admin.navigate(console + "/gateways/" + gw);

@@ -114,6 +114,48 @@ public class DevicePages {
         return binding(HttpMethod.DELETE, productKey, deviceKey, gatewayId, "unbound");
     }
 
+    /**
+     * Sets and removes a device's tags ({@code set}: {@code key=value, …}; {@code remove}: keys) through the
+     * registry's {@code PATCH}; a refusal (a bad key, too many tags) is shown as the registry words it.
+     */
+    @POST
+    @Path("devices/{productKey}/{deviceKey}/tags")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> tags(
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey,
+            @FormParam("set") String set,
+            @FormParam("remove") String remove) {
+        pages.require(pages.operator().administers(), "changing a device's tags needs ota-admin");
+        var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        var tags = json.objectNode();
+        for (String pair : (set == null ? "" : set).split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new PageProblem(
+                        422, "write each tag to set as key=value, e.g. site=hamburg: '" + pair.strip() + "'");
+            }
+            tags.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+        for (String key : (remove == null ? "" : remove).split("[,\\s]+")) {
+            if (!key.isBlank()) {
+                tags.putNull(key.strip());
+            }
+        }
+        if (tags.isEmpty()) {
+            throw new PageProblem(422, "name a tag to set (key=value) or a key to remove");
+        }
+        return pages.send(
+                        HttpMethod.PATCH,
+                        Service.DEVICE_GATEWAY,
+                        "/api/v1/devices" + Backend.path(productKey, deviceKey),
+                        json.objectNode().set("tags", tags))
+                .map(reply -> PlanPages.done(reply, "/devices" + Backend.path(productKey, deviceKey) + "?done=tagged"));
+    }
+
     /** Binds (PUT) or unbinds (DELETE) a sub-device through device-gateway-service, then back to its page. */
     private Uni<Response> binding(
             HttpMethod method, String productKey, String deviceKey, String gatewayId, String done) {

@@ -22,6 +22,9 @@ final class Flash {
             Map.entry("bound", "The sub-device is bound to the gateway."),
             Map.entry("unbound", "The sub-device is unbound: no gateway may act for it until it is bound again."),
             Map.entry("confirmed", "Confirmed: the upgrade is sent to the device's gateway."),
+            Map.entry("tagged", "The device's tags are saved; plans that target tags follow them."),
+            Map.entry("group-created", "The group is created."),
+            Map.entry("group-deleted", "The group is deleted."),
             Map.entry("rejected", "Rejected: the upgrade is not sent."));
 
     private Flash() {}

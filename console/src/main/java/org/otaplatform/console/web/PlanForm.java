@@ -46,7 +46,10 @@ public final class PlanForm {
             "repushAfterRejectMinutes",
             "minBatteryPercent",
             "minSignalDbm",
-            "upgradeNotes");
+            "upgradeNotes",
+            "target.filter",
+            "target.groups",
+            "membership");
 
     private static final List<String> NUMBERS = List.of(
             "rolloutPerMinute",
@@ -78,6 +81,7 @@ public final class PlanForm {
         form.values.put("maxConcurrentPerGateway", "4");
         form.values.put("pushActively", "true");
         form.values.put("requireVerifiedFirmware", "false");
+        form.values.put("membership", "FROZEN");
         return form;
     }
 
@@ -98,8 +102,13 @@ public final class PlanForm {
     public static PlanForm of(JsonNode plan) {
         PlanForm form = new PlanForm();
         for (String field : FIELDS) {
-            JsonNode v = field.startsWith("retry.") ? plan.path("retry").path(field.substring(6)) : plan.path(field);
+            JsonNode v = field.startsWith("retry.")
+                    ? plan.path("retry").path(field.substring(6))
+                    : field.startsWith("target.") ? plan.path("target").path(field.substring(7)) : plan.path(field);
             form.values.put(field, text(field, v));
+        }
+        if (form.values.get("membership").isEmpty()) {
+            form.values.put("membership", "FROZEN");
         }
         return form;
     }
@@ -108,7 +117,7 @@ public final class PlanForm {
         if (v.isMissingNode() || v.isNull()) {
             return "";
         }
-        if (LISTS.contains(field)) {
+        if (LISTS.contains(field) || field.equals("target.groups")) {
             List<String> items = new ArrayList<>();
             v.forEach(i -> items.add(i.asText()));
             return String.join(", ", items);
@@ -169,6 +178,24 @@ public final class PlanForm {
             ObjectNode retry = body.putObject("retry");
             attempts.ifPresent(n -> retry.put("maxAttempts", n));
             backoff.ifPresent(n -> retry.put("backoffSeconds", n));
+        }
+        // the target: a filter and/or groups, and whom the plan may touch (FROZEN: those matched at activation)
+        String filter = values.get("target.filter");
+        List<String> groups = new ArrayList<>();
+        for (String g : SPLIT.split(values.get("target.groups"))) {
+            if (!g.isEmpty()) {
+                groups.add(g);
+            }
+        }
+        if (!filter.isEmpty() || !groups.isEmpty()) {
+            ObjectNode target = body.putObject("target");
+            if (!filter.isEmpty()) {
+                target.put("filter", filter);
+            }
+            ArrayNode names = target.putArray("groups");
+            groups.forEach(names::add);
+            String membership = values.get("membership");
+            body.put("membership", membership.isEmpty() ? "FROZEN" : membership);
         }
         body.put("requireVerifiedFirmware", Boolean.parseBoolean(values.get("requireVerifiedFirmware")));
         body.put("pushActively", Boolean.parseBoolean(values.get("pushActively")));

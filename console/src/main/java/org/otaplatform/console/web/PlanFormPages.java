@@ -29,13 +29,67 @@ import org.otaplatform.console.backend.Service;
 @Produces(MediaType.TEXT_HTML)
 public class PlanFormPages {
 
+    /** A target larger than this share of the product's devices is called out, and creating asks first. */
+    static final double LARGE_SHARE_PERCENT = 10.0;
+
     private final Pages pages;
     private final Template form;
+    private final Template preview;
 
-    PlanFormPages(Pages pages, @Location("plans/form.html") Template form) {
+    PlanFormPages(
+            Pages pages, @Location("plans/form.html") Template form, @Location("plans/preview.html") Template preview) {
         this.pages = pages;
         this.form = form;
+        this.preview = preview;
     }
+
+    /**
+     * The live preview beside the form (htmx posts the form as it is edited): what the plan would touch, from
+     * plan-service's {@code plans:preview}, or what keeps it from being previewed, field by field.
+     */
+    @POST
+    @Path("/preview")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<String> preview(MultivaluedMap<String, String> params) {
+        PlanForm posted = PlanForm.posted(params);
+        var body = posted.body();
+        if (posted.invalid()) {
+            return Uni.createFrom()
+                    .item(preview.data("problem", posted.summary()).render());
+        }
+        return pages.send(HttpMethod.POST, Service.PLAN, "/api/v1/plans:preview", body)
+                .map(reply -> {
+                    if (!reply.ok()) {
+                        if (reply.status() != 422 && reply.status() != 409) {
+                            return preview.data("problem", List.of(Map.entry("", reply.detail())))
+                                    .render();
+                        }
+                        List<Map.Entry<String, String>> problems = new java.util.ArrayList<>();
+                        reply.body()
+                                .path("errors")
+                                .forEach(e -> problems.add(Map.entry(
+                                        e.path("field").asText(""),
+                                        e.path("message").asText("is not valid"))));
+                        if (problems.isEmpty()) {
+                            problems.add(Map.entry("", reply.detail()));
+                        }
+                        return preview.data("problem", problems).render();
+                    }
+                    Map<String, Object> p = JSON.convertValue(reply.body(), MAP);
+                    long targeted = ((Number) p.getOrDefault("targeted", 0)).longValue();
+                    long product = ((Number) p.getOrDefault("productDevices", 0)).longValue();
+                    double share = product == 0 ? 0 : targeted * 100.0 / product;
+                    return preview.data("p", p)
+                            .data("share", String.format(java.util.Locale.ROOT, "%.1f", share))
+                            .data("large", share > LARGE_SHARE_PERCENT)
+                            .render();
+                });
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
     @GET
     @Path("/new")
