@@ -287,6 +287,16 @@ final class Cli {
         options.rogue = n;
     }
 
+    @Option(
+            names = "--hardware-revisions",
+            paramLabel = "A,B",
+            split = ",",
+            description = "the sub-devices' hardware revisions, in turn by device index, reported in hello and"
+                    + " topology entries (none: not reported)")
+    void hardwareRevisions(java.util.List<String> revisions) {
+        options.hardwareRevisions = revisions;
+    }
+
     private Duration duration(String option, String text) {
         return read(option, text, Options::duration);
     }

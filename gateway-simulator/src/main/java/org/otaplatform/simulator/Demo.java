@@ -98,6 +98,9 @@ public final class Demo {
                 "10",
                 "--reboot-for",
                 "3s",
+                // two hardware revisions, in turn: the sub-devices' package fits only B (issue #34)
+                "--hardware-revisions",
+                "A,B",
                 "--quiet"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -132,7 +135,12 @@ public final class Demo {
             awaitGatewaysOnline(options);
             String gatewayFirmwareId =
                     DemoApi.uploadFirmware(firmwareUrl, options.gatewayProductKey(), GATEWAY_TARGET, null);
-            String firmwareId = DemoApi.uploadFirmware(firmwareUrl, options.productKey(), TARGET, GATEWAY_TARGET);
+            String firmwareId = DemoApi.uploadFirmware(
+                    firmwareUrl,
+                    options.productKey(),
+                    TARGET,
+                    GATEWAY_TARGET,
+                    options.hardwareRevisions().isEmpty() ? null : FITS);
             terminateEarlierDemoPlans(options.gatewayProductKey());
             terminateEarlierDemoPlans(options.productKey());
             String gatewayPlanId = startGatewayPlan(options, gatewayFirmwareId);
@@ -161,6 +169,7 @@ public final class Demo {
                             // offline, and would keep this plan from finishing
                             .set("whitelist", whitelist(secrets.keySet())));
             String planId = created.get("id").asText();
+            preview(planId);
             send(
                     "POST",
                     planUrl + "/api/v1/plans/" + planId + "/activate",
@@ -197,6 +206,11 @@ public final class Demo {
                             + " themselves and a sub-device at once: %d.",
                     sim.gatewayRollbacks(), sim.bothAtOnce());
             say("Sub-devices' plan statistics: %s", stats.get("stats"));
+            if (!options.hardwareRevisions().isEmpty()) {
+                say(
+                        "Left untouched as incompatible (not of revision %s): %d; never pushed, never failures.",
+                        FITS, stats.path("stats").path("incompatible").asLong());
+            }
             say("Sub-devices that waited for their gateway's new firmware: up to %d at once.", mostWaitingForGateway);
             printWaves(planId);
             printFailures(planId);
@@ -252,6 +266,23 @@ public final class Demo {
      * The gateways' own plan: this run's gateways to {@link #GATEWAY_TARGET}, one at a time per gateway (it is
      * the gateway), a canary of 10 % first that needs two results and half of them good, then the rest.
      */
+    /** The hardware revision the demo's sub-device package fits. */
+    static final String FITS = "B";
+
+    /** What the plan will touch, before it is activated: the preview an operator sees in the console. */
+    private void preview(String planId) throws Exception {
+        JsonNode p = DemoApi.get(planUrl + "/api/v1/plans/" + planId + "/preview");
+        say(
+                "Preview before activation: %d targeted, %d to upgrade now, %d waiting for their gateway's new"
+                        + " firmware, %d incompatible (their hardware revision is not %s), %d up to date.",
+                p.get("targeted").asLong(),
+                p.get("willUpgrade").asLong(),
+                p.get("waitingForGatewayVersion").asLong(),
+                p.get("incompatible").asLong(),
+                FITS,
+                p.get("upToDate").asLong());
+    }
+
     private String startGatewayPlan(Options options, String firmwareId) throws Exception {
         List<String> gateways = new ArrayList<>();
         for (int g = 0; g < options.gateways(); g++) {

@@ -77,7 +77,8 @@ public final class Fleet implements AutoCloseable {
                         fleet.layout.nextDouble() >= options.offlineRatio(),
                         fleet.layout.nextDouble() < options.brokenRatio(),
                         fleet.layout.nextDouble() < options.lowBatteryRatio() ? 20 : 60 + fleet.layout.nextInt(41),
-                        fleet.layout.nextDouble() < options.roamRatio()));
+                        fleet.layout.nextDouble() < options.roamRatio(),
+                        options.hardwareRevision(d)));
             }
             fleet.gateways.add(gateway);
         }

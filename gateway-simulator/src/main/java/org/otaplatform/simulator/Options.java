@@ -48,10 +48,15 @@ public record Options(
         boolean quiet,
         int rogue,
         String registerUrl,
-        Path secretsFile) {
+        Path secretsFile,
+        java.util.List<String> hardwareRevisions) {
 
     public Options {
         failures = Map.copyOf(failures);
+        hardwareRevisions = hardwareRevisions == null ? java.util.List.of() : java.util.List.copyOf(hardwareRevisions);
+        for (String r : hardwareRevisions) {
+            check(r.matches("[A-Za-z0-9._-]{1,32}"), "--hardware-revisions", "revisions of 1-32 [A-Za-z0-9._-]");
+        }
         check(gateways >= 1 && gateways <= 100_000, "--gateways", "1 to 100000");
         check(devicesPerGateway >= 0 && devicesPerGateway <= 10_000, "--devices", "0 to 10000");
         check(ratio(acceptRatio), "--accept", "a ratio 0..1");
@@ -83,6 +88,11 @@ public record Options(
 
     public String gatewayId(int index) {
         return String.format(Locale.ROOT, "%s-gw%0" + digits(gateways) + "d", prefix, index);
+    }
+
+    /** The hardware revision a sub-device of this index reports: the revisions in turn; null without any. */
+    public String hardwareRevision(int index) {
+        return hardwareRevisions.isEmpty() ? null : hardwareRevisions.get(index % hardwareRevisions.size());
     }
 
     public static String deviceKey(String gatewayId, int index) {
@@ -188,6 +198,7 @@ public record Options(
         int rogue;
         String registerUrl;
         Path secretsFile;
+        java.util.List<String> hardwareRevisions = java.util.List.of();
 
         public Builder broker(String host, int port) {
             brokerHost = host;
@@ -327,6 +338,12 @@ public record Options(
             return this;
         }
 
+        /** The sub-devices' hardware revisions, in turn by device index (none: not reported). */
+        public Builder hardwareRevisions(java.util.List<String> revisions) {
+            hardwareRevisions = revisions;
+            return this;
+        }
+
         public Options build() {
             return new Options(
                     brokerHost,
@@ -364,7 +381,8 @@ public record Options(
                     quiet,
                     rogue,
                     registerUrl,
-                    secretsFile);
+                    secretsFile,
+                    hardwareRevisions);
         }
     }
 }

@@ -105,7 +105,8 @@ final class SimGateway {
     /** The full topology, sent first after every connect. */
     private Hello hello() {
         List<Hello.SubDeviceSnapshot> snapshot = devices.values().stream()
-                .map(d -> new Hello.SubDeviceSnapshot(d.productKey, d.deviceKey, d.version, d.online, proof(d)))
+                .map(d -> new Hello.SubDeviceSnapshot(
+                        d.productKey, d.deviceKey, d.version, d.online, proof(d), d.hardwareRevision))
                 .toList();
         return new Hello(
                 msgId(),
@@ -482,7 +483,8 @@ final class SimGateway {
                 new Topology(
                         msgId(),
                         now(),
-                        List.of(new Topology.AttachedSubDevice(d.productKey, d.deviceKey, d.version, proof(d))),
+                        List.of(new Topology.AttachedSubDevice(
+                                d.productKey, d.deviceKey, d.version, proof(d), d.hardwareRevision)),
                         List.of()));
         stats.roams.incrementAndGet();
     }

@@ -9,6 +9,9 @@ final class SubDevice {
     final boolean broken;
     final int battery;
     final boolean roams;
+    /** The hardware revision its gateway reports for it; null: none. */
+    final String hardwareRevision;
+
     String task;
 
     SubDevice(
@@ -18,7 +21,8 @@ final class SubDevice {
             boolean online,
             boolean broken,
             int battery,
-            boolean roams) {
+            boolean roams,
+            String hardwareRevision) {
         this.productKey = productKey;
         this.deviceKey = deviceKey;
         this.version = version;
@@ -26,5 +30,6 @@ final class SubDevice {
         this.broken = broken;
         this.battery = battery;
         this.roams = roams;
+        this.hardwareRevision = hardwareRevision;
     }
 }
