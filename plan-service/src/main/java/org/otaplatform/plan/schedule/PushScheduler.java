@@ -186,9 +186,13 @@ public class PushScheduler {
         if (!waved && !open) {
             return Uni.createFrom().item(0);
         }
-        return Panache.withTransaction(() ->
+        // only a DYNAMIC target is followed: no transaction at all for the other plans of every pass
+        boolean dynamic = d.targeted() && d.membership() == org.otaplatform.plan.plan.PlanRequest.Membership.DYNAMIC;
+        Uni<Long> followed = dynamic
+                ? Panache.withTransaction(() ->
                         targets.refresh(plan, d, config.dynamicTargetRefresh().toSeconds()))
-                .flatMap(members -> Panache.withSession(() -> PlanPackages.of(plan, firmware)))
+                : Uni.createFrom().item(-1L);
+        return followed.flatMap(members -> Panache.withSession(() -> PlanPackages.of(plan, firmware)))
                 .flatMap(found -> {
                     if (found.isEmpty()) {
                         return Uni.createFrom().item(0);
