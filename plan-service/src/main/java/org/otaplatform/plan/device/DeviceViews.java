@@ -215,6 +215,10 @@ public class DeviceViews {
             newest.merge(e.productKey() + '\u0000' + e.deviceKey(), e, (a, b) -> b.seq() > a.seq() ? b : a);
         }
         List<DeviceAttributeStates.Entry> rows = List.copyOf(newest.values());
+        String[] products =
+                rows.stream().map(DeviceAttributeStates.Entry::productKey).toArray(String[]::new);
+        String[] devices =
+                rows.stream().map(DeviceAttributeStates.Entry::deviceKey).toArray(String[]::new);
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "INSERT INTO device_attributes_view (product_key, device_key,"
@@ -226,16 +230,8 @@ public class DeviceViews {
                                         + " hardware_revision = EXCLUDED.hardware_revision, tags = EXCLUDED.tags,"
                                         + " hold_reason = EXCLUDED.hold_reason,"
                                         + " seq = EXCLUDED.seq, updated_at = now() WHERE device_attributes_view.seq < EXCLUDED.seq")
-                        .setParameter(
-                                1,
-                                rows.stream()
-                                        .map(DeviceAttributeStates.Entry::productKey)
-                                        .toArray(String[]::new))
-                        .setParameter(
-                                2,
-                                rows.stream()
-                                        .map(DeviceAttributeStates.Entry::deviceKey)
-                                        .toArray(String[]::new))
+                        .setParameter(1, products)
+                        .setParameter(2, devices)
                         .setParameter(
                                 3,
                                 rows.stream()
@@ -263,16 +259,8 @@ public class DeviceViews {
                                                 + " AND d.product_key = a.product_key AND d.device_key = a.device_key"
                                                 + " AND (d.hardware_revision IS DISTINCT FROM a.hardware_revision"
                                                 + " OR d.tags IS DISTINCT FROM a.tags OR d.hold_reason IS DISTINCT FROM a.hold_reason)")
-                                .setParameter(
-                                        1,
-                                        rows.stream()
-                                                .map(DeviceAttributeStates.Entry::productKey)
-                                                .toArray(String[]::new))
-                                .setParameter(
-                                        2,
-                                        rows.stream()
-                                                .map(DeviceAttributeStates.Entry::deviceKey)
-                                                .toArray(String[]::new))
+                                .setParameter(1, products)
+                                .setParameter(2, devices)
                                 .executeUpdate()))
                 .replaceWithVoid();
     }

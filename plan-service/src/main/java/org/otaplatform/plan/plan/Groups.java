@@ -170,6 +170,7 @@ public class Groups {
     /** The group's devices now, by key, a page at a time. */
     public Uni<Page<Member>> devices(String name, PageRequest page) {
         return Panache.withSession(() -> stored(name)
+                .map(Stored::group)
                 .flatMap(g -> condition(g).flatMap(c -> {
                     List<Object> params = new ArrayList<>(List.of(g.productKey()));
                     params.addAll(c.params());
@@ -207,7 +208,7 @@ public class Groups {
             throw ApiException.invalid("add", "name at least one device key to add or remove");
         }
         AuditLog.Caller caller = audit.caller();
-        return Panache.withTransaction(() -> stored(name).flatMap(g -> {
+        return Panache.withTransaction(() -> stored(name).map(Stored::group).flatMap(g -> {
             if (!STATIC.equals(g.kind())) {
                 return Uni.createFrom()
                         .<MembersResult>failure(new ApiException(
@@ -288,65 +289,56 @@ public class Groups {
                 });
     }
 
-    private static Uni<Targets.Group> stored(String name) {
+    /** A group as stored: what a target reads of it, and who created it when. */
+    private record Stored(Targets.Group group, String createdBy, Instant createdAt) {}
+
+    private static Uni<Stored> stored(String name) {
         if (!isName(name)) {
             return Uni.createFrom().failure(ApiException.notFound("group", name));
         }
         return Panache.getSession()
                 .flatMap(s -> Targets.rows(
-                        s, "SELECT name, product_key, kind, filter FROM device_group WHERE name = ?1", List.of(name)))
+                        s,
+                        "SELECT name, product_key, kind, filter, created_by, created_at FROM device_group WHERE name = ?1",
+                        List.of(name)))
                 .map(rows -> {
                     if (rows.isEmpty()) {
                         throw ApiException.notFound("group", name);
                     }
                     Object[] r = (Object[]) rows.get(0);
-                    return new Targets.Group((String) r[0], (String) r[1], (String) r[2], (String) r[3]);
+                    return new Stored(
+                            new Targets.Group((String) r[0], (String) r[1], (String) r[2], (String) r[3]),
+                            (String) r[4],
+                            r[5] instanceof OffsetDateTime t ? t.toInstant() : (Instant) r[5]);
                 });
     }
 
     /** The group's membership as a condition over {@link Targets#FROM}, parameters from ?2. */
     private static Uni<Targets.Condition> condition(Targets.Group g) {
-        return Targets.scheme(g.productKey()).map(scheme -> {
-            if (STATIC.equals(g.kind())) {
-                return new Targets.Condition(
-                        "EXISTS (SELECT 1 FROM device_group_member gm WHERE gm.group_name = ?2"
-                                + " AND gm.device_key = d.device_key)",
-                        List.of(g.name()));
-            }
-            FilterSql.Sql sql = Targets.filter(g.filter(), scheme, 2);
-            return new Targets.Condition(sql.condition(), sql.params());
-        });
+        return Targets.scheme(g.productKey()).map(scheme -> Targets.membership(g, scheme, 2));
     }
 
     private static Uni<GroupView> view(String name) {
-        return stored(name)
-                .flatMap(g -> condition(g).flatMap(c -> {
-                    List<Object> params = new ArrayList<>(List.of(g.productKey()));
-                    params.addAll(c.params());
-                    return Panache.getSession()
-                            .flatMap(s -> Targets.rows(
-                                            s,
-                                            "SELECT count(*)" + Targets.FROM + " WHERE d.product_key = ?1 AND "
-                                                    + c.sql(),
-                                            params)
-                                    .flatMap(count -> Targets.rows(
-                                                    s,
-                                                    "SELECT created_by, created_at FROM device_group WHERE name = ?1",
-                                                    List.of(name))
-                                            .map(rows -> {
-                                                Object[] r = (Object[]) rows.get(0);
-                                                return new GroupView(
-                                                        g.name(),
-                                                        g.productKey(),
-                                                        g.filter(),
-                                                        g.kind(),
-                                                        ((Number) count.get(0)).longValue(),
-                                                        (String) r[0],
-                                                        r[1] instanceof OffsetDateTime t
-                                                                ? t.toInstant()
-                                                                : (Instant) r[1]);
-                                            })));
-                }));
+        return stored(name).flatMap(stored -> {
+            Targets.Group g = stored.group();
+            return condition(g).flatMap(c -> {
+                List<Object> params = new ArrayList<>(List.of(g.productKey()));
+                params.addAll(c.params());
+                return Panache.getSession()
+                        .flatMap(s -> Targets.rows(
+                                s,
+                                "SELECT count(*)" + Targets.FROM + " WHERE d.product_key = ?1 AND " + c.sql(),
+                                params))
+                        .map(count -> new GroupView(
+                                g.name(),
+                                g.productKey(),
+                                g.filter(),
+                                g.kind(),
+                                ((Number) count.get(0)).longValue(),
+                                stored.createdBy(),
+                                stored.createdAt()));
+            });
+        });
     }
 
     private static Member member(Object row) {

@@ -138,16 +138,10 @@ public class Targets {
                         field, "group '" + g.name() + "' is of product " + g.productKey() + ", not " + productKey));
                 continue;
             }
-            if (Groups.STATIC.equals(g.kind())) {
-                params.add(g.name());
-                any.add("EXISTS (SELECT 1 FROM device_group_member gm WHERE gm.group_name = ?"
-                        + (first + params.size() - 1) + " AND gm.device_key = d.device_key)");
-                continue;
-            }
             try {
-                FilterSql.Sql sql = filter(g.filter(), scheme, first + params.size());
-                any.add(sql.condition());
-                params.addAll(sql.params());
+                Condition member = membership(g, scheme, first + params.size());
+                any.add(member.sql());
+                params.addAll(member.params());
             } catch (FilterException e) {
                 errors.add(new FieldError(field, "group '" + g.name() + "': " + e.describe()));
             }
@@ -159,6 +153,21 @@ public class Targets {
             parts.add("(" + String.join(" OR ", any) + ")");
         }
         return parts.isEmpty() ? Condition.ANY : new Condition(String.join(" AND ", parts), List.copyOf(params));
+    }
+
+    /**
+     * A group's devices as a condition over {@link #FROM}, its parameters numbered from {@code first}: a STATIC
+     * group's members, a DYNAMIC group's filter (a {@link FilterException} when it no longer translates).
+     */
+    static Condition membership(Group g, VersionScheme scheme, int first) {
+        if (Groups.STATIC.equals(g.kind())) {
+            return new Condition(
+                    "EXISTS (SELECT 1 FROM device_group_member gm WHERE gm.group_name = ?" + first
+                            + " AND gm.device_key = d.device_key)",
+                    List.of(g.name()));
+        }
+        FilterSql.Sql sql = filter(g.filter(), scheme, first);
+        return new Condition(sql.condition(), sql.params());
     }
 
     /** One filter over {@link #FROM}, gateways' versions compared by SemVer (their keys exist only for SemVer). */
@@ -177,28 +186,36 @@ public class Targets {
         }
         return condition(plan.productKey, d.target(), 3)
                 .flatMap(c -> Panache.getSession()
-                        .flatMap(s -> s.createNativeQuery(
-                                        "INSERT INTO plan_target (plan_id, membership, filter, groups,"
+                        .flatMap(
+                                s -> s.createNativeQuery("INSERT INTO plan_target (plan_id, membership, filter, groups,"
                                                 + " matched, recorded_at, refreshed_at) VALUES (?1, ?2, ?3, CAST(?4 AS text[]), 0,"
                                                 + " now(), now()) ON CONFLICT (plan_id) DO NOTHING")
-                                .setParameter(1, plan.id)
-                                .setParameter(2, d.membership().name())
-                                .setParameter(3, d.target().filter())
-                                .setParameter(4, d.target().groupNames().toArray(new String[0]))
-                                .executeUpdate()
-                                .flatMap(n -> update(
-                                        s,
-                                        "INSERT INTO plan_member (plan_id, device_key) SELECT ?1, d.device_key" + FROM
-                                                + " WHERE d.product_key = ?2 AND " + c.sql()
-                                                + " ON CONFLICT DO NOTHING",
-                                        plan,
-                                        c))
-                                .flatMap(inserted -> s.createNativeQuery(
-                                                "UPDATE plan_target SET matched = (SELECT count(*) FROM plan_member"
-                                                        + " WHERE plan_id = ?1) WHERE plan_id = ?1 RETURNING matched")
                                         .setParameter(1, plan.id)
-                                        .getSingleResult()
-                                        .map(m -> ((Number) m).longValue()))));
+                                        .setParameter(2, d.membership().name())
+                                        .setParameter(3, d.target().filter())
+                                        .setParameter(4, d.target().groupNames().toArray(new String[0]))
+                                        .executeUpdate()
+                                        .flatMap(n -> join(s, plan, c))
+                                        .flatMap(inserted -> matched(s, plan))));
+    }
+
+    /** Makes every device of the plan's product that matches {@code c} a member (those already are stay). */
+    private static Uni<Integer> join(Mutiny.Session s, Plan plan, Condition c) {
+        return update(
+                s,
+                "INSERT INTO plan_member (plan_id, device_key) SELECT ?1, d.device_key" + FROM
+                        + " WHERE d.product_key = ?2 AND " + c.sql() + " ON CONFLICT DO NOTHING",
+                plan,
+                c);
+    }
+
+    /** Records how many members the plan has now, and returns it. */
+    private static Uni<Long> matched(Mutiny.Session s, Plan plan) {
+        return s.createNativeQuery("UPDATE plan_target SET matched = (SELECT count(*) FROM plan_member"
+                        + " WHERE plan_id = ?1) WHERE plan_id = ?1 RETURNING matched")
+                .setParameter(1, plan.id)
+                .getSingleResult()
+                .map(m -> ((Number) m).longValue());
     }
 
     /**
@@ -219,14 +236,7 @@ public class Targets {
                         .flatMap(due -> due == 0
                                 ? Uni.createFrom().item(-1L)
                                 : condition(plan.productKey, d.target(), 3)
-                                        .flatMap(c -> update(
-                                                        s,
-                                                        "INSERT INTO plan_member (plan_id, device_key) SELECT ?1, d.device_key"
-                                                                + FROM
-                                                                + " WHERE d.product_key = ?2 AND " + c.sql()
-                                                                + " ON CONFLICT DO NOTHING",
-                                                        plan,
-                                                        c)
+                                        .flatMap(c -> join(s, plan, c)
                                                 .flatMap(joined -> update(
                                                         s,
                                                         "DELETE FROM plan_member m WHERE m.plan_id = ?1"
@@ -238,13 +248,7 @@ public class Targets {
                                                                 + "   AND " + c.sql() + ")",
                                                         plan,
                                                         c))
-                                                .flatMap(left -> s.createNativeQuery(
-                                                                "UPDATE plan_target SET matched = (SELECT"
-                                                                        + " count(*) FROM plan_member WHERE plan_id = ?1) WHERE plan_id = ?1"
-                                                                        + " RETURNING matched")
-                                                        .setParameter(1, plan.id)
-                                                        .getSingleResult()
-                                                        .map(m -> ((Number) m).longValue())))));
+                                                .flatMap(left -> matched(s, plan)))));
     }
 
     /** The plan's recorded target, or null: {@code membership, filter, groups, matched, recordedAt}. */
