@@ -151,6 +151,60 @@ class CompatibilityTest {
     }
 
     @Test
+    void aChangedCompatibilityIsWhatLaterPlansGoBy() {
+        String sp = key("cmc");
+        String gw = sp + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            fleet(bus, sp, gw);
+            String fw = firmware(bus, sp, "FULL", null, List.of("B2"), "REFUSE");
+            Fixtures.publish(
+                    bus,
+                    InternalTopics.FIRMWARE_EVENTS,
+                    FirmwareEvent.COMPATIBILITY_CHANGED,
+                    event(fw, sp, "UNVERIFIED", List.of("A1", "B2")));
+            // a verification change sent before the compatibility change, delivered after it, keeps to its own field
+            Fixtures.publish(
+                    bus,
+                    InternalTopics.FIRMWARE_EVENTS,
+                    FirmwareEvent.VERIFICATION_CHANGED,
+                    event(fw, sp, "VERIFIED", List.of("B2")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Fixtures.count(
+                                    pool,
+                                    "SELECT count(*) FROM firmware_view WHERE firmware_id = CAST($1 AS uuid)"
+                                            + " AND verification = 'VERIFIED' AND hardware_revisions = '{A1,B2}'",
+                                    fw)
+                            == 1);
+
+            String plan = Fixtures.activeSilentPlan(sp, fw, ",\"maxConcurrentPerGateway\":10");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> upgraded(bus, sp).size() == 3);
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> upgraded(bus, sp).equals(List.of("a1", "b1", "b2")));
+            given().get("/api/v1/plans/" + plan).then().body("stats.incompatible", equalTo(1));
+        }
+    }
+
+    private static FirmwareEvent event(String id, String product, String verification, List<String> revisions) {
+        return new FirmwareEvent(
+                id,
+                product,
+                "2.0.0",
+                FirmwareType.FULL,
+                null,
+                2048,
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                "c2ln",
+                "k1",
+                verification,
+                null,
+                revisions,
+                "REFUSE");
+    }
+
+    @Test
     void unknownHardwareMayBeAllowedAndAPlansPackagesShareOneRule() {
         String sp = key("cmu");
         String gw = sp + "-gw";

@@ -136,6 +136,41 @@ public class FirmwareService {
     }
 
     /**
+     * Changes which devices a package fits while no unfinished plan uses it (a running plan chose its devices
+     * by the package as it was); the change, its event and its audit entry commit together. A change that
+     * changes nothing answers the package as it is and records nothing.
+     */
+    public Uni<Firmware> changeCompatibility(UUID id, CompatibilityChange change) {
+        return Panache.withTransaction(() -> repository
+                .findById(id)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ApiException.notFound("firmware", id))
+                .flatMap(firmware -> usage.plansUsing(id).flatMap(plans -> {
+                    if (!plans.isEmpty()) {
+                        return Uni.createFrom().failure(inUse(id, plans, "its compatibility cannot change"));
+                    }
+                    var before = firmware.audited();
+                    if (!change.applyTo(firmware)) {
+                        return Uni.createFrom().item(firmware);
+                    }
+                    return repository
+                            .flush()
+                            .flatMap(v -> publish(FirmwareEvent.COMPATIBILITY_CHANGED, firmware))
+                            .flatMap(v -> audit.record(
+                                    "firmware.compatibility", "firmware/" + id, before, firmware.audited()))
+                            .replaceWith(firmware);
+                })));
+    }
+
+    private static ApiException inUse(UUID id, List<String> plans, String consequence) {
+        return new ApiException(
+                ErrorCode.CONFLICT,
+                "firmware " + id + " is used by plan(s) that are not finished: " + String.join(", ", plans) + "; "
+                        + consequence + " until they finish or are terminated");
+    }
+
+    /**
      * Deletes a package no unfinished plan uses; its content goes too unless another package shares it,
      * and then its file in this replica's disk cache (the others' go at their next sweep).
      */
@@ -147,11 +182,7 @@ public class FirmwareService {
                         .failWith(() -> ApiException.notFound("firmware", id))
                         .flatMap(firmware -> usage.plansUsing(id).flatMap(plans -> {
                             if (!plans.isEmpty()) {
-                                return Uni.createFrom()
-                                        .failure(new ApiException(
-                                                ErrorCode.CONFLICT,
-                                                "firmware " + id + " is used by plan(s) that are not finished: "
-                                                        + String.join(", ", plans)));
+                                return Uni.createFrom().failure(inUse(id, plans, "it cannot be deleted"));
                             }
                             return repository
                                     .delete(firmware)

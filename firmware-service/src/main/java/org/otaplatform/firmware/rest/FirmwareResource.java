@@ -5,6 +5,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,6 +22,7 @@ import org.otaplatform.common.paging.PageRequest;
 import org.otaplatform.common.rest.Ids;
 import org.otaplatform.common.security.Roles;
 import org.otaplatform.contract.message.SubDeviceRef;
+import org.otaplatform.firmware.catalog.CompatibilityChange;
 import org.otaplatform.firmware.catalog.FirmwareService;
 import org.otaplatform.firmware.catalog.UploadForm;
 import org.otaplatform.firmware.download.DownloadStats;
@@ -100,6 +102,28 @@ public class FirmwareResource {
     public Uni<FirmwareView> get(@PathParam("id") String id) {
         var uuid = Ids.uuid("id", id);
         return firmware.get(uuid).flatMap(f -> downloads.totals(uuid).map(totals -> FirmwareView.of(f, totals)));
+    }
+
+    /**
+     * Changes which devices a package fits ({@code minGatewayVersion}, {@code hardwareRevisions},
+     * {@code unknownHardware}; a field left out is unchanged): 409 while an unfinished plan uses the package.
+     */
+    @PATCH
+    @Path("/{id}")
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Change which devices a package fits",
+            description = "minGatewayVersion (SemVer, null: none), hardwareRevisions (list, [] or null: any) and"
+                    + " unknownHardware (ALLOW or REFUSE); a field left out is unchanged. 409 while a plan that is"
+                    + " not finished uses the package; 422 naming the field at fault. Admins only; audited.")
+    @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<FirmwareView> changeCompatibility(
+            @PathParam("id") String id, com.fasterxml.jackson.databind.JsonNode body) {
+        var uuid = Ids.uuid("id", id);
+        return Uni.createFrom()
+                .item(() -> CompatibilityChange.of(body))
+                .flatMap(change -> firmware.changeCompatibility(uuid, change))
+                .map(FirmwareView::of);
     }
 
     @DELETE

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import org.otaplatform.contract.wire.FirmwareType;
 
 /**
- * On {@code ota/internal/v1/firmware/events}: a package was created, changed verification state, or
- * was deleted. plan-service keeps its own view of packages from these: what it needs to validate plans
+ * On {@code ota/internal/v1/firmware/events}: a package was created, changed verification state or
+ * compatibility, or was deleted. plan-service keeps its own view of packages from these: what it needs to validate plans
  * and to fill {@code upgrade} messages. {@code minGatewayVersion} (since 2026-12-06, absent: none): a
  * sub-device package's lowest gateway firmware, a SemVer version. {@code hardwareRevisions} (since 2026-12-07,
  * absent or empty: any) the revisions it supports; {@code unknownHardware} ALLOW or REFUSE (default): whether a
@@ -79,4 +79,6 @@ public record FirmwareEvent(
     public static final String CREATED = "firmware.created";
     public static final String VERIFICATION_CHANGED = "firmware.verification-changed";
     public static final String DELETED = "firmware.deleted";
+    /** Since 2026-12-07: the package's minGatewayVersion, hardwareRevisions or unknownHardware changed. */
+    public static final String COMPATIBILITY_CHANGED = "firmware.compatibility-changed";
 }

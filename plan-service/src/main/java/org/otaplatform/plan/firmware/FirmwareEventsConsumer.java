@@ -18,8 +18,11 @@ import org.otaplatform.contract.internal.InternalMessage;
 public class FirmwareEventsConsumer {
 
     private static final Logger LOG = Logger.getLogger(FirmwareEventsConsumer.class);
-    private static final Set<String> TYPES =
-            Set.of(FirmwareEvent.CREATED, FirmwareEvent.VERIFICATION_CHANGED, FirmwareEvent.DELETED);
+    private static final Set<String> TYPES = Set.of(
+            FirmwareEvent.CREATED,
+            FirmwareEvent.VERIFICATION_CHANGED,
+            FirmwareEvent.COMPATIBILITY_CHANGED,
+            FirmwareEvent.DELETED);
 
     private final Inbox inbox;
     private final FirmwareViews views;

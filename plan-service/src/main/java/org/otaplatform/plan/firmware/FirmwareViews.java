@@ -11,16 +11,25 @@ import org.otaplatform.contract.internal.FirmwareEvent;
 @ApplicationScoped
 public class FirmwareViews {
 
-    /** Applies an event in the caller's transaction; a deleted package stays deleted. */
+    /**
+     * Applies an event in the caller's transaction; a deleted package stays deleted. Only a compatibility
+     * change rewrites what the package fits (an older event delivered late keeps its own fields to itself).
+     */
     public Uni<Void> apply(String type, FirmwareEvent e) {
         boolean deleted = FirmwareEvent.DELETED.equals(type);
+        boolean compatibility = FirmwareEvent.COMPATIBILITY_CHANGED.equals(type);
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("INSERT INTO firmware_view (firmware_id, product_key, version, type,"
                                 + " source_version, size, sha256, signature, key_id, verification, deleted, min_gateway_version,"
                                 + " hardware_revisions, unknown_hardware, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
                                 + " ?9, ?10, ?11, ?12, CAST(?13 AS varchar[]), ?14, now())"
                                 + " ON CONFLICT (firmware_id) DO UPDATE SET verification = EXCLUDED.verification,"
-                                + " deleted = firmware_view.deleted OR EXCLUDED.deleted, updated_at = now()")
+                                + " deleted = firmware_view.deleted OR EXCLUDED.deleted, updated_at = now()"
+                                + (compatibility
+                                        ? ", min_gateway_version = EXCLUDED.min_gateway_version,"
+                                                + " hardware_revisions = EXCLUDED.hardware_revisions,"
+                                                + " unknown_hardware = EXCLUDED.unknown_hardware"
+                                        : ""))
                         .setParameter(1, UUID.fromString(e.firmwareId()))
                         .setParameter(2, e.productKey())
                         .setParameter(3, e.version())
