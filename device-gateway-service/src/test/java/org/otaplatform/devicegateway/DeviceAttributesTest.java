@@ -281,4 +281,88 @@ class DeviceAttributesTest {
             given().get("/api/v1/devices/zb-bulb/" + device).then().body("hardwareRevision", equalTo("C4"));
         }
     }
+
+    @Test
+    void anImportCarriesRevisionsAndTagsAndAnnouncesThem() {
+        String pk = fleet();
+        try (TestMqttClient internal =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.DEVICE_EVENTS)) {
+            given().contentType("text/csv")
+                    .body("deviceKey,hardwareRevision,Name,tag.site,tag.customer\n"
+                            + "c1,B,Hall,berlin,acme\n"
+                            + "c2,,,,acme\n"
+                            + "c3\n")
+                    .post("/api/v1/products/" + pk + "/devices:import")
+                    .then()
+                    .statusCode(201);
+            given().contentType(ContentType.JSON)
+                    .body("[{\"deviceKey\":\"j1\",\"hardwareRevision\":\"A\",\"tags\":{\"site\":\"rome\"}},"
+                            + "{\"deviceKey\":\"j2\",\"tags\":null}]")
+                    .post("/api/v1/products/" + pk + "/devices:import")
+                    .then()
+                    .statusCode(201);
+
+            given().get("/api/v1/devices/" + pk + "/c1")
+                    .then()
+                    .body("name", equalTo("Hall"))
+                    .body("hardwareRevision", equalTo("B"))
+                    .body("hardwareRevisionSource", equalTo("OPERATOR"))
+                    .body("hardwareRevisionAt", notNullValue())
+                    .body("tags.site", equalTo("berlin"))
+                    .body("tags.customer", equalTo("acme"));
+            given().get("/api/v1/devices/" + pk + "/c2")
+                    .then()
+                    .body("hardwareRevision", nullValue())
+                    .body("tags.customer", equalTo("acme"))
+                    .body("tags", not(hasKey("site")));
+            given().get("/api/v1/devices/" + pk + "/j1").then().body("tags.site", equalTo("rome"));
+            assertThat(count(pk, "tag.customer==acme")).isEqualTo(2);
+            assertThat(count(pk, "hardwareRevision=in=(A,B)")).isEqualTo(2);
+            // plan-service hears of every imported device with attributes, and of no other
+            internal.await(m -> m.payload().contains("\"device.attributes\"")
+                    && m.payload().contains("\"deviceKey\":\"c1\"")
+                    && m.payload().contains("\"deviceKey\":\"c2\"")
+                    && m.payload().contains("\"customer\":\"acme\"")
+                    && !m.payload().contains("\"deviceKey\":\"c3\""));
+            internal.await(m -> m.payload().contains("\"device.attributes\"")
+                    && m.payload().contains("\"deviceKey\":\"j1\"")
+                    && m.payload().contains("\"hardwareRevision\":\"A\""));
+        }
+    }
+
+    @Test
+    void anImportWithBadAttributesNamesEachAndRegistersNothing() {
+        String pk = fleet();
+        var csv = given().contentType("text/csv")
+                .body("deviceKey,hardwareRevision,tag.site\n" + "e1,rev B!,x\n" + "e2,A," + "y".repeat(129) + "\n")
+                .post("/api/v1/products/" + pk + "/devices:import")
+                .then()
+                .statusCode(422)
+                .contentType(containsString("application/problem+json"))
+                .extract()
+                .jsonPath();
+        assertThat(csv.getList("errors.field", String.class))
+                .containsExactlyInAnyOrder("line 2.hardwareRevision", "line 3.tag.site");
+        given().contentType("text/csv")
+                .body("deviceKey,tag.Site\ne3,x\n")
+                .post("/api/v1/products/" + pk + "/devices:import")
+                .then()
+                .statusCode(422)
+                .body("errors[0].field", equalTo("line 1"))
+                .body("errors[0].message", containsString("tag key"));
+        var json = given().contentType(ContentType.JSON)
+                .body("[{\"deviceKey\":\"e4\",\"hardwareRevision\":7},"
+                        + "{\"deviceKey\":\"e5\",\"tags\":{\"Bad\":\"x\",\"n\":1}},"
+                        + "{\"deviceKey\":\"e6\",\"tags\":[\"x\"]}]")
+                .post("/api/v1/products/" + pk + "/devices:import")
+                .then()
+                .statusCode(422)
+                .extract()
+                .jsonPath();
+        assertThat(json.getList("errors.field", String.class))
+                .containsExactlyInAnyOrder("[0].hardwareRevision", "[1].tags.Bad", "[1].tags.n", "[2].tags");
+        for (String device : java.util.List.of("e1", "e2", "e3", "e4", "e5", "e6")) {
+            given().get("/api/v1/devices/" + pk + "/" + device).then().statusCode(404);
+        }
+    }
 }

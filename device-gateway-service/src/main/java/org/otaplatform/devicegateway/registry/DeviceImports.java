@@ -37,10 +37,17 @@ public class DeviceImports {
     private final Pool pool;
     private final SecretVault vault;
     private final AuditLog audit;
+    private final org.otaplatform.common.messaging.Outbox outbox;
     private final int maxRows;
 
-    DeviceImports(Pool pool, SecretVault vault, AuditLog audit, DeviceGatewayConfig config) {
+    DeviceImports(
+            Pool pool,
+            SecretVault vault,
+            AuditLog audit,
+            org.otaplatform.common.messaging.Outbox outbox,
+            DeviceGatewayConfig config) {
         this.pool = pool;
+        this.outbox = outbox;
         this.vault = vault;
         this.audit = audit;
         this.maxRows = config.registry().maxImportRows();
@@ -84,11 +91,15 @@ public class DeviceImports {
 
     /**
      * Registers every row, or none: a row whose deviceKey the product has already is named in a 422, as is
-     * a gateway id registered under another gateway product.
+     * a gateway id registered under another gateway product. Rows with a hardware revision (recorded as the
+     * operator's) or tags are announced ({@code device.attributes}) in the same transaction.
      */
     public Imported register(String productKey, ImportRows rows, AuditLog.Caller actor) {
         String[] keys = rows.keys();
         String[] names = rows.names();
+        String[] revisions = rows.revisions();
+        String[] tags = rows.tags();
+        List<java.util.UUID> announced = new ArrayList<>();
         String[] secrets = new String[keys.length];
         Buffer[] sealed = new Buffer[keys.length];
         for (int i = 0; i < keys.length; i++) {
@@ -107,7 +118,13 @@ public class DeviceImports {
                             NodeType nodeType =
                                     NodeType.valueOf(found.iterator().next().getString(0));
                             return taken(conn, productKey, nodeType, keys, rows)
-                                    .flatMap(v -> insert(conn, productKey, keys, names, sealed, at, 0))
+                                    .flatMap(v -> insert(
+                                            conn,
+                                            productKey,
+                                            new Columns(keys, names, revisions, tags, sealed),
+                                            at,
+                                            0,
+                                            announced))
                                     .flatMap(v -> nodeType == NodeType.GATEWAY
                                             ? conn.preparedQuery(
                                                             "INSERT INTO gateway (gateway_id, product_key, online, seq)"
@@ -139,6 +156,7 @@ public class DeviceImports {
                         "some of these devices were registered by another request meanwhile; nothing was registered"))
                 .await()
                 .atMost(LIMIT);
+        outbox.committedElsewhere(announced);
         return new Imported(productKey, keys, names, secrets, at);
     }
 
@@ -180,29 +198,73 @@ public class DeviceImports {
         }));
     }
 
+    /** An import's rows, column by column. */
+    private record Columns(String[] keys, String[] names, String[] revisions, String[] tags, Buffer[] sealed) {}
+
+    /**
+     * Inserts the rows from {@code from} on, {@link #CHUNK} per statement; the attributes' events of each chunk
+     * go to the outbox in the same statement, their ids into {@code announced}.
+     */
     private Uni<Void> insert(
-            SqlConnection conn,
-            String productKey,
-            String[] keys,
-            String[] names,
-            Buffer[] sealed,
-            Instant at,
-            int from) {
-        if (from >= keys.length) {
+            SqlConnection conn, String productKey, Columns rows, Instant at, int from, List<java.util.UUID> announced) {
+        if (from >= rows.keys().length) {
             return Uni.createFrom().voidItem();
         }
-        int to = Math.min(keys.length, from + CHUNK);
-        return conn.preparedQuery("INSERT INTO device (product_key, device_key, name, secret, secret_key_id,"
-                        + " registered_at) SELECT $1, k, n, s, $5, $6 FROM unnest($2::text[], $3::text[], $4::bytea[])"
-                        + " AS u (k, n, s)")
+        int to = Math.min(rows.keys().length, from + CHUNK);
+        return conn.preparedQuery("WITH i AS (INSERT INTO device (product_key, device_key, name, secret, secret_key_id,"
+                        + " registered_at, hardware_revision, hardware_revision_source, hardware_revision_at, tags)"
+                        + " SELECT $1, k, n, s, $5, $6::timestamptz, r, CASE WHEN r IS NULL THEN NULL ELSE 'OPERATOR' END,"
+                        + " CASE WHEN r IS NULL THEN NULL ELSE $6::timestamptz END, COALESCE(CAST(t AS jsonb), '{}'::jsonb)"
+                        + " FROM unnest($2::text[], $3::text[], $4::bytea[], $7::text[], $8::text[]) AS u (k, n, s, r, t)"
+                        + " RETURNING device_key, hardware_revision, tags)"
+                        + " SELECT device_key, hardware_revision, tags::text, nextval('device_attribute_seq') FROM i"
+                        + " WHERE hardware_revision IS NOT NULL OR tags <> '{}'::jsonb")
                 .execute(Tuple.tuple()
                         .addString(productKey)
-                        .addArrayOfString(Arrays.copyOfRange(keys, from, to))
-                        .addArrayOfString(Arrays.copyOfRange(names, from, to))
-                        .addValue(Arrays.copyOfRange(sealed, from, to))
+                        .addArrayOfString(Arrays.copyOfRange(rows.keys(), from, to))
+                        .addArrayOfString(Arrays.copyOfRange(rows.names(), from, to))
+                        .addValue(Arrays.copyOfRange(rows.sealed(), from, to))
                         .addString(vault.activeKeyId())
-                        .addOffsetDateTime(at.atOffset(ZoneOffset.UTC)))
-                .flatMap(v -> insert(conn, productKey, keys, names, sealed, at, to));
+                        .addOffsetDateTime(at.atOffset(ZoneOffset.UTC))
+                        .addArrayOfString(Arrays.copyOfRange(rows.revisions(), from, to))
+                        .addArrayOfString(Arrays.copyOfRange(rows.tags(), from, to)))
+                .flatMap(inserted -> {
+                    List<org.otaplatform.contract.internal.DeviceAttributeStates.Entry> entries = new ArrayList<>();
+                    inserted.forEach(r -> entries.add(new org.otaplatform.contract.internal.DeviceAttributeStates.Entry(
+                            productKey,
+                            r.getString(0),
+                            r.getString(1),
+                            DeviceAttributes.tags(r.getString(2)),
+                            r.getLong(3))));
+                    return announce(conn, entries, announced);
+                })
+                .flatMap(v -> insert(conn, productKey, rows, at, to, announced));
+    }
+
+    /** Writes the attributes' events of imported devices to the outbox, in the import's transaction. */
+    private Uni<Void> announce(
+            SqlConnection conn,
+            List<org.otaplatform.contract.internal.DeviceAttributeStates.Entry> entries,
+            List<java.util.UUID> announced) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        var messages = org.otaplatform.devicegateway.session.DeviceEvents.attributeEntries(
+                entries, System.currentTimeMillis());
+        return conn.preparedQuery("INSERT INTO outbox_message (id, topic, payload)"
+                        + " SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[])")
+                .execute(Tuple.tuple()
+                        .addArrayOfUUID(messages.stream()
+                                .map(org.otaplatform.common.messaging.Outbox.Entry::id)
+                                .toArray(java.util.UUID[]::new))
+                        .addArrayOfString(messages.stream()
+                                .map(org.otaplatform.common.messaging.Outbox.Entry::topic)
+                                .toArray(String[]::new))
+                        .addValue(messages.stream()
+                                .map(m -> Buffer.buffer(m.payload()))
+                                .toArray(Buffer[]::new)))
+                .invoke(() -> messages.forEach(m -> announced.add(m.id())))
+                .replaceWithVoid();
     }
 
     private static boolean uniqueViolation(Throwable failure) {

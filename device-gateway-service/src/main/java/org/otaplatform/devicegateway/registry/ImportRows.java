@@ -22,13 +22,15 @@ import org.otaplatform.common.error.FieldError;
 
 /**
  * The rows of a bulk import, read once from the request body as it arrives (never the whole body in
- * memory) into two columns, and checked: a deviceKey is required and follows its product's rule, a name is
- * optional and 1–100 printable characters, and no deviceKey appears twice. Every bad row is named: {@code
- * [i].deviceKey} for a JSON array (i from 0), {@code line n} for CSV (n from 1, the header included).
+ * memory) into columns, and checked: a deviceKey is required and follows its product's rule, a name is
+ * optional and 1–100 printable characters, a hardware revision and tags optional under the rules of {@link
+ * DeviceAttributes}, and no deviceKey appears twice. Every bad row is named: {@code [i].deviceKey} for a JSON
+ * array (i from 0), {@code line n} for CSV (n from 1, the header included).
  *
- * <p>JSON: an array of {@code {deviceKey, name?}} (other fields are ignored). CSV ({@code text/csv}, UTF-8
- * unless the request's {@code charset} says otherwise):
- * {@code deviceKey[,name]} per line, optionally after a header line naming those columns in any order;
+ * <p>JSON: an array of {@code {deviceKey, name?, hardwareRevision?, tags?: {k: v}}} (other fields are
+ * ignored). CSV ({@code text/csv}, UTF-8 unless the request's {@code charset} says otherwise): {@code
+ * deviceKey[,name]} per line, optionally after a header line naming its columns in any order: {@code
+ * deviceKey}, {@code name}, {@code hardwareRevision} and {@code tag.<key>} (an empty cell: no such tag);
  * fields may be quoted as in RFC 4180; empty lines are skipped.
  */
 public final class ImportRows {
@@ -42,6 +44,10 @@ public final class ImportRows {
     private final String keyRuleText;
     private String[] keys = new String[1024];
     private String[] names = new String[1024];
+    private String[] revisions = new String[1024];
+    /** Each row's tags as jsonb text; null: none. */
+    private String[] tags = new String[1024];
+
     private int size;
     /** Where each deviceKey appeared first, to name both rows of a duplicate. */
     private final Map<String, String> firstRow = new HashMap<>();
@@ -79,6 +85,16 @@ public final class ImportRows {
         return Arrays.copyOf(names, size);
     }
 
+    /** Each row's hardware revision (null: none given). */
+    public String[] revisions() {
+        return Arrays.copyOf(revisions, size);
+    }
+
+    /** Each row's tags as jsonb text (null: none given). */
+    public String[] tags() {
+        return Arrays.copyOf(tags, size);
+    }
+
     /** Reads a JSON array of rows; a body that is not one is answered 400, bad rows 422 (see {@link #check}). */
     public static ImportRows json(InputStream body, int max, Predicate<String> keyRule, String keyRuleText)
             throws IOException {
@@ -105,6 +121,8 @@ public final class ImportRows {
                 }
                 String key = null;
                 String name = null;
+                String revision = null;
+                Map<String, String> rowTags = new java.util.TreeMap<>();
                 boolean badKey = false;
                 boolean badName = false;
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -116,6 +134,14 @@ public final class ImportRows {
                     } else if ("name".equals(field)) {
                         badName = value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL;
                         name = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    } else if ("hardwareRevision".equals(field)) {
+                        if (value == JsonToken.VALUE_STRING) {
+                            revision = parser.getText();
+                        } else if (value != JsonToken.VALUE_NULL) {
+                            rows.errors.add(new FieldError(where + ".hardwareRevision", "must be a string"));
+                        }
+                    } else if ("tags".equals(field)) {
+                        readTags(parser, value, where + ".tags", rowTags, rows.errors);
                     }
                     parser.skipChildren();
                 }
@@ -128,6 +154,7 @@ public final class ImportRows {
                     rows.errors.add(new FieldError(where + ".name", "must be a string"));
                 }
                 rows.add(where, where + ".deviceKey", where + ".name", key, name);
+                rows.attributes(where + ".hardwareRevision", where + ".tags", revision, rowTags);
             }
             if (parser.nextToken() != null) {
                 throw malformed("the body must hold one JSON array and nothing after it");
@@ -151,6 +178,10 @@ public final class ImportRows {
                         .onUnmappableCharacter(CodingErrorAction.REPORT)));
         int keyColumn = 0;
         int nameColumn = 1;
+        int revisionColumn = -1;
+        int columns = 2;
+        // tag key by column; null where the column is not a tag
+        String[] tagColumns = new String[0];
         int lineNumber = 0;
         boolean first = true;
         try {
@@ -179,23 +210,54 @@ public final class ImportRows {
                     if (lower.contains("devicekey")) {
                         keyColumn = lower.indexOf("devicekey");
                         nameColumn = lower.indexOf("name");
-                        for (String column : lower) {
-                            if (!column.equals("devicekey") && !column.equals("name")) {
+                        revisionColumn = lower.indexOf("hardwarerevision");
+                        columns = fields.size();
+                        tagColumns = new String[columns];
+                        java.util.Set<String> seen = new java.util.HashSet<>();
+                        for (int c = 0; c < columns; c++) {
+                            String column = lower.get(c);
+                            String original = fields.get(c).trim();
+                            if (!seen.add(column)) {
+                                throw ApiException.invalid(where, "names column '" + original + "' twice");
+                            }
+                            if (column.startsWith("tag.")) {
+                                String tagKey = original.substring(4);
+                                if (!org.otaplatform.contract.filter.FilterField.TAG_KEY
+                                        .matcher(tagKey)
+                                        .matches()) {
+                                    throw ApiException.invalid(
+                                            where,
+                                            "names column '" + original
+                                                    + "': a tag key is 1–32 characters of a-z 0-9 . _ -");
+                                }
+                                tagColumns[c] = tagKey;
+                            } else if (!column.equals("devicekey")
+                                    && !column.equals("name")
+                                    && !column.equals("hardwarerevision")) {
                                 throw ApiException.invalid(
                                         where,
-                                        "names an unknown column '" + column + "': the columns are deviceKey and name");
+                                        "names an unknown column '" + original
+                                                + "': the columns are deviceKey, name, hardwareRevision and"
+                                                + " tag.<key>");
                             }
+                        }
+                        if (tagColumns.length > 0
+                                && Arrays.stream(tagColumns)
+                                                .filter(java.util.Objects::nonNull)
+                                                .count()
+                                        > DeviceAttributes.MAX_TAGS) {
+                            throw ApiException.invalid(
+                                    where,
+                                    "names more than " + DeviceAttributes.MAX_TAGS
+                                            + " tag columns: a device has at most that many tags");
                         }
                         continue;
                     }
                 }
                 rows.ensureRoom();
-                int columns = Math.max(keyColumn, nameColumn) + 1;
                 if (fields.size() > columns) {
-                    rows.errors.add(new FieldError(
-                            where,
-                            "has " + fields.size() + " fields; expected "
-                                    + (nameColumn < 0 ? "deviceKey" : "deviceKey,name")));
+                    rows.errors.add(
+                            new FieldError(where, "has " + fields.size() + " fields; expected at most " + columns));
                     rows.skip();
                     continue;
                 }
@@ -207,6 +269,16 @@ public final class ImportRows {
                         where + ".name",
                         key.isEmpty() ? null : key,
                         name.isEmpty() ? null : name);
+                String revision =
+                        revisionColumn >= 0 && revisionColumn < fields.size() ? fields.get(revisionColumn) : "";
+                Map<String, String> rowTags = new java.util.TreeMap<>();
+                for (int c = 0; c < tagColumns.length && c < fields.size(); c++) {
+                    if (tagColumns[c] != null && !fields.get(c).isEmpty()) {
+                        rowTags.put(tagColumns[c], fields.get(c));
+                    }
+                }
+                rows.attributes(
+                        where + ".hardwareRevision", where + ".tag.", revision.isEmpty() ? null : revision, rowTags);
             }
         } catch (java.nio.charset.CharacterCodingException e) {
             throw malformed("the CSV body is not valid " + charset.name() + " (after line " + lineNumber + ")");
@@ -255,9 +327,56 @@ public final class ImportRows {
         size++;
     }
 
+    /**
+     * The last row's revision and tags, checked ({@code tagField} prefixes each bad tag's key: {@code [i].tags}
+     * names a tag {@code [i].tags.k}, CSV's {@code line n.tag.} names it {@code line n.tag.k}).
+     */
+    private void attributes(String revisionField, String tagField, String revision, Map<String, String> rowTags) {
+        int row = size - 1;
+        if (revision != null && !DeviceAttributes.REVISION.matcher(revision).matches()) {
+            errors.add(new FieldError(revisionField, "must be 1–32 characters of A-Z a-z 0-9 . _ -"));
+            revision = null;
+        }
+        int before = errors.size();
+        DeviceAttributes.checkTags(rowTags, tagField.endsWith(".") ? tagField : tagField + ".", errors);
+        if (rowTags.size() > DeviceAttributes.MAX_TAGS) {
+            errors.add(new FieldError(
+                    tagField.endsWith(".") ? tagField.substring(0, tagField.length() - 1) : tagField,
+                    "a device has at most " + DeviceAttributes.MAX_TAGS + " tags, this row has " + rowTags.size()));
+        }
+        boolean ok = keys[row] != null && errors.size() == before;
+        revisions[row] = ok ? revision : null;
+        tags[row] = ok && !rowTags.isEmpty() ? DeviceAttributes.json(rowTags) : null;
+    }
+
+    /** A row's {@code tags}: an object of strings (null: none); faults named {@code field.key}. */
+    private static void readTags(
+            JsonParser parser, JsonToken value, String field, Map<String, String> into, List<FieldError> errors)
+            throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (value != JsonToken.START_OBJECT) {
+            errors.add(new FieldError(field, "must be an object of tag keys to values"));
+            return;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String tagKey = parser.currentName();
+            JsonToken tagValue = parser.nextToken();
+            if (tagValue == JsonToken.VALUE_STRING) {
+                into.put(tagKey, parser.getText());
+            } else {
+                errors.add(new FieldError(field + "." + tagKey, "must be a string"));
+                parser.skipChildren();
+            }
+        }
+    }
+
     private void skip() {
         keys[size] = null;
         names[size] = null;
+        revisions[size] = null;
+        tags[size] = null;
         size++;
     }
 
@@ -270,6 +389,8 @@ public final class ImportRows {
         if (size == keys.length) {
             keys = Arrays.copyOf(keys, keys.length * 2);
             names = Arrays.copyOf(names, names.length * 2);
+            revisions = Arrays.copyOf(revisions, revisions.length * 2);
+            tags = Arrays.copyOf(tags, tags.length * 2);
         }
     }
 

@@ -43,7 +43,11 @@ public class DeviceEvents {
         if (changed.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        long millis = clock.millis();
+        return outbox.addAll(attributeEntries(changed, clock.millis()));
+    }
+
+    /** The messages of devices' attributes, {@link DeviceAttributeStates#MAX} per message. */
+    public static List<Outbox.Entry> attributeEntries(List<DeviceAttributeStates.Entry> changed, long millis) {
         List<Outbox.Entry> entries = new ArrayList<>();
         for (int from = 0; from < changed.size(); from += DeviceAttributeStates.MAX) {
             List<DeviceAttributeStates.Entry> chunk =
@@ -52,7 +56,7 @@ public class DeviceEvents {
                     InternalTopics.DEVICE_EVENTS,
                     InternalMessage.of(DeviceAttributeStates.TYPE, SOURCE, millis, new DeviceAttributeStates(chunk))));
         }
-        return outbox.addAll(entries);
+        return entries;
     }
 
     public Uni<Void> gateway(GatewayState state) {
