@@ -163,7 +163,10 @@ class ConsoleTest {
                 .containsPattern("data-testid=\"waiting-for-gateway\"[^>]*>12<")
                 .containsPattern("data-testid=\"downgrades-refused\"[^>]*>3<")
                 .containsPattern("data-testid=\"incompatible\"[^>]*>5<")
-                .containsPattern("data-testid=\"on-hold\"[^>]*>2<");
+                .containsPattern("data-testid=\"on-hold\"[^>]*>2<")
+                .containsPattern("data-testid=\"plan-target\"><code>hardwareRevision==B</code> and group"
+                        + " <a href=\"/groups\">hamburg</a>, FROZEN<")
+                .containsPattern("data-testid=\"target-recorded\">1,234 devices matched");
     }
 
     @Test
@@ -334,6 +337,79 @@ class ConsoleTest {
     }
 
     /** Groups: listed with their counts; a refused group is shown again with the refusal beside its field. */
+    @Test
+    void theDeviceListTakesAFilterNamesABadOneUnderItAndTagsWhatItMatches() {
+        String bad = as("ota-admin")
+                .queryParam("productKey", "thermo")
+                .queryParam("filter", "bad filter")
+                .get("/devices")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(bad)
+                .containsPattern(
+                        "data-testid=\"filter-error\"\\s*>filter: at position 4: expected a comparison" + " operator")
+                .contains("aria-invalid=\"true\"")
+                .contains("value=\"bad filter\"")
+                .doesNotContain("Tag all");
+
+        String good = as("ota-admin")
+                .queryParam("productKey", "thermo")
+                .queryParam("filter", "hardwareRevision==B")
+                .get("/devices")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(good)
+                .contains("site=hamburg")
+                .containsPattern("data-testid=\"filter-error\"\\s*hidden")
+                .contains("Tag all 2");
+        // a viewer sees the devices but is offered no tagging
+        assertThat(as("ota-viewer")
+                        .queryParam("productKey", "thermo")
+                        .queryParam("filter", "hardwareRevision==B")
+                        .get("/devices")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .doesNotContain("Tag all");
+
+        StubServices.TAGGINGS.clear();
+        as("ota-admin")
+                .formParam("productKey", "thermo")
+                .formParam("filter", "hardwareRevision==B")
+                .formParam("set", "ring=pilot, site=bremen")
+                .formParam("remove", "old")
+                .post("/devices/tag")
+                .then()
+                .statusCode(303)
+                .header("Location", containsString("done=bulk-tagged&matched=2&changed=1"));
+        assertThat(StubServices.TAGGINGS).hasSize(1);
+        var sent = StubServices.TAGGINGS.get(0);
+        assertThat(sent.getString("filter")).isEqualTo("hardwareRevision==B");
+        assertThat(sent.getJsonObject("set").getMap())
+                .containsEntry("ring", "pilot")
+                .containsEntry("site", "bremen");
+        assertThat(sent.getJsonArray("remove").getList()).containsExactly("old");
+        assertThat(as("ota-admin")
+                        .get("/devices?productKey=thermo&filter=x&done=bulk-tagged&matched=2&changed=1")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains("Tagged: 2 devices matched the filter, 1 of them changed.");
+        as("ota-viewer")
+                .formParam("productKey", "thermo")
+                .formParam("filter", "hardwareRevision==B")
+                .formParam("set", "a=b")
+                .post("/devices/tag")
+                .then()
+                .statusCode(403);
+    }
+
     @Test
     void groupsAreListedAndARefusedOneIsNamedBesideItsField() {
         assertThat(as("ota-viewer")

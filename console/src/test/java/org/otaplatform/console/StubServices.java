@@ -60,7 +60,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                 "ota.console.plan-url",
                 url,
                 "ota.console.device-gateway-url",
-                "http://127.0.0.1:1",
+                url,
                 "ota.console.live-interval",
                 "3s",
                 "mp.jwt.verify.publickey",
@@ -84,9 +84,20 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
         CALLS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         HEADERS.add(key + " authorization=" + request.getHeader("Authorization") + " cookie="
                 + request.getHeader("Cookie"));
+        if (key.equals("GET /api/v1/gateways")) {
+            // a service that does not answer: the connection ends without a reply
+            request.connection().close();
+            return;
+        }
         request.body().onSuccess(body -> {
             if (key.equals("POST /api/v1/plans:preview")) {
                 preview(request, body.toString());
+            } else if (key.equals("GET /api/v1/devices")) {
+                devices(request);
+            } else if (key.equals("POST /api/v1/products/thermo/devices:tag")) {
+                JsonObject tagging = new JsonObject(body.toString());
+                TAGGINGS.add(tagging);
+                json(request, 200, new JsonObject().put("matched", 2).put("changed", 1));
             } else if (key.equals("POST /api/v1/groups")) {
                 // like plan-service: a taken name is named, any other group created
                 JsonObject group = new JsonObject(body.toString());
@@ -107,6 +118,40 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                 route(request, key);
             }
         });
+    }
+
+    /** The bodies of {@code devices:tag} calls, in order. */
+    static final java.util.List<JsonObject> TAGGINGS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Like the registry's list: a filter "bad…" is refused with its position, any other answers two devices. */
+    private static void devices(HttpServerRequest request) {
+        String filter = request.getParam("filter");
+        if (filter != null && filter.startsWith("bad")) {
+            problem(
+                    request,
+                    422,
+                    "VALIDATION_FAILED",
+                    "filter: at position 4: expected a comparison operator (==, !=, =in=, =out=, <, <=, >, >=)",
+                    new JsonArray()
+                            .add(new JsonObject()
+                                    .put("field", "filter")
+                                    .put("message", "at position 4: expected a comparison operator")));
+            return;
+        }
+        JsonArray items = new JsonArray();
+        for (String key : java.util.List.of("t-1", "t-2")) {
+            items.add(new JsonObject()
+                    .put("productKey", "thermo")
+                    .put("deviceKey", key)
+                    .put("nodeType", "SUB_DEVICE")
+                    .put("version", "1.0.0")
+                    .put("hardwareRevision", "B")
+                    .put("tags", new JsonObject().put("site", "hamburg"))
+                    .put("gatewayId", "gw-7")
+                    .put("attached", true)
+                    .put("online", true));
+        }
+        json(request, 200, page(items));
     }
 
     /** Like plan-service's preview: a filter "bad…" is refused with its position, any other counted. */
@@ -167,7 +212,24 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             return;
         }
         switch (key) {
-            case "GET /api/v1/plans/" + PLAN -> json(request, 200, plan(PLAN, "ACTIVE"));
+            case "GET /api/v1/plans/" + PLAN ->
+                json(
+                        request,
+                        200,
+                        plan(PLAN, "ACTIVE")
+                                .put(
+                                        "target",
+                                        new JsonObject()
+                                                .put("filter", "hardwareRevision==B")
+                                                .put("groups", new JsonArray().add("hamburg")))
+                                .put("membership", "FROZEN")
+                                .put(
+                                        "targetRecorded",
+                                        new JsonObject()
+                                                .put("membership", "FROZEN")
+                                                .put("filter", "hardwareRevision==B")
+                                                .put("matched", 1234)
+                                                .put("recordedAt", "2026-12-02T03:00:00Z")));
             case "GET /api/v1/plans/" + GATEWAY_PLAN ->
                 json(request, 200, plan(GATEWAY_PLAN, "ACTIVE").put("nodeType", "GATEWAY"));
             case "GET /api/v1/plans/" + DRAFT -> json(request, 200, plan(DRAFT, "DRAFT"));

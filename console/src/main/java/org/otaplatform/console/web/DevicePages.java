@@ -57,17 +57,101 @@ public class DevicePages {
             @QueryParam("gatewayId") String gatewayId,
             @QueryParam("online") String online,
             @QueryParam("version") String version,
-            @QueryParam("page") String page) {
+            @QueryParam("filter") String filter,
+            @QueryParam("page") String page,
+            @QueryParam("done") String done,
+            @QueryParam("matched") String matched,
+            @QueryParam("changed") String changed) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("q", q);
         query.put("productKey", productKey);
         query.put("gatewayId", gatewayId);
         query.put("online", online);
         query.put("version", version);
+        query.put("filter", filter == null ? null : filter.strip());
         query.put("page", page);
         query.put("size", "25");
         return pages.listing(Service.DEVICE_GATEWAY, "/api/v1/devices", query, "/devices", null)
-                .map(list -> pages.view(devices, "devices").data("devices", list));
+                .map(list -> pages.view(devices, "devices")
+                        .data("devices", list)
+                        .data("filterError", null)
+                        .data("flash", tagged(done, matched, changed)))
+                // a filter the registry cannot read: said under the field, the rest of the page as it is
+                .onFailure(PageProblem.class)
+                .recoverWithUni(problem -> {
+                    if (((PageProblem) problem).status() != 422) {
+                        return Uni.createFrom().failure(problem);
+                    }
+                    Listing none = new Listing("/devices", query, Map.of(), null);
+                    return Uni.createFrom()
+                            .item(pages.view(devices, "devices")
+                                    .data("devices", none)
+                                    .data("filterError", problem.getMessage())
+                                    .data("flash", null));
+                });
+    }
+
+    /** The confirmation of a bulk tagging, with its counts (numbers only: a link cannot make it say more). */
+    private static String tagged(String done, String matched, String changed) {
+        if (!"bulk-tagged".equals(done)) {
+            return Flash.of(done);
+        }
+        try {
+            return "Tagged: " + Long.parseLong(matched) + " devices matched the filter, " + Long.parseLong(changed)
+                    + " of them changed.";
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Tags every device of a product its filter matches ({@code set}: {@code key=value, …}; {@code remove}:
+     * keys) through the registry's {@code devices:tag}, then back to the list with the counts; a refusal (a
+     * bad filter, too many tags) is shown as the registry words it.
+     */
+    @POST
+    @Path("devices/tag")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> tagMany(
+            @FormParam("productKey") String productKey,
+            @FormParam("filter") String filter,
+            @FormParam("set") String set,
+            @FormParam("remove") String remove) {
+        pages.require(pages.operator().administers(), "tagging devices needs ota-admin");
+        if (productKey == null || productKey.isBlank()) {
+            throw new PageProblem(422, "name the product whose devices to tag");
+        }
+        if (filter == null || filter.isBlank()) {
+            throw new PageProblem(422, "give a filter: tagging every device of a product at once is not offered here");
+        }
+        var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        var body = json.objectNode().put("filter", filter.strip());
+        var tags = tagChanges(set, remove);
+        body.set("set", json.objectNode());
+        body.set("remove", json.arrayNode());
+        tags.fields().forEachRemaining(e -> {
+            if (e.getValue().isNull()) {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) body.get("remove")).add(e.getKey());
+            } else {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("set")).set(e.getKey(), e.getValue());
+            }
+        });
+        String back = "/devices?productKey=" + Backend.encode(productKey.strip()) + "&filter="
+                + Backend.encode(filter.strip());
+        return pages.send(
+                        HttpMethod.POST,
+                        Service.DEVICE_GATEWAY,
+                        "/api/v1/products" + Backend.path(productKey.strip()) + "/devices:tag",
+                        body)
+                .map(reply -> {
+                    if (!reply.ok()) {
+                        throw PageProblem.of(reply);
+                    }
+                    return Response.seeOther(java.net.URI.create(back + "&done=bulk-tagged&matched="
+                                    + reply.body().path("matched").asLong() + "&changed="
+                                    + reply.body().path("changed").asLong()))
+                            .build();
+                });
     }
 
     @GET
@@ -128,7 +212,18 @@ public class DevicePages {
             @FormParam("remove") String remove) {
         pages.require(pages.operator().administers(), "changing a device's tags needs ota-admin");
         var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-        var tags = json.objectNode();
+        var tags = tagChanges(set, remove);
+        return pages.send(
+                        HttpMethod.PATCH,
+                        Service.DEVICE_GATEWAY,
+                        "/api/v1/devices" + Backend.path(productKey, deviceKey),
+                        json.objectNode().set("tags", tags))
+                .map(reply -> PlanPages.done(reply, "/devices" + Backend.path(productKey, deviceKey) + "?done=tagged"));
+    }
+
+    /** Tags to set ({@code key=value, …}) and keys to remove, as a patch's {@code tags} (null: removed). */
+    private static com.fasterxml.jackson.databind.node.ObjectNode tagChanges(String set, String remove) {
+        var tags = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         for (String pair : (set == null ? "" : set).split(",")) {
             if (pair.isBlank()) {
                 continue;
@@ -148,12 +243,7 @@ public class DevicePages {
         if (tags.isEmpty()) {
             throw new PageProblem(422, "name a tag to set (key=value) or a key to remove");
         }
-        return pages.send(
-                        HttpMethod.PATCH,
-                        Service.DEVICE_GATEWAY,
-                        "/api/v1/devices" + Backend.path(productKey, deviceKey),
-                        json.objectNode().set("tags", tags))
-                .map(reply -> PlanPages.done(reply, "/devices" + Backend.path(productKey, deviceKey) + "?done=tagged"));
+        return tags;
     }
 
     /** Binds (PUT) or unbinds (DELETE) a sub-device through device-gateway-service, then back to its page. */
