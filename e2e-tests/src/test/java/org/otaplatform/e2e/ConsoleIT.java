@@ -276,6 +276,41 @@ class ConsoleIT {
             shot(admin, "device-tags-390");
             admin.setViewportSize(1280, 900);
 
+            // the devices list: a bad filter is named under its field; a good one lists and tags what it matches
+            admin.navigate(console + "/devices?productKey=" + product);
+            admin.getByLabel("Filter", new Page.GetByLabelOptions().setExact(true))
+                    .fill("hardwareRevision=A");
+            admin.locator("form.filters button[type=submit]").click();
+            assertThat(admin.getByTestId("filter-error")).containsText("position");
+            shot(admin, "devices-bad-filter");
+            admin.getByLabel("Filter", new Page.GetByLabelOptions().setExact(true))
+                    .fill("hardwareRevision==A");
+            admin.locator("form.filters button[type=submit]").click();
+            assertThat(admin.getByTestId("filter-error")).isHidden();
+            admin.locator("#bulk-set").fill("ring=pilot");
+            shot(admin, "devices-filter");
+            admin.setViewportSize(390, 900);
+            shot(admin, "devices-filter-390");
+            admin.setViewportSize(1280, 900);
+            admin.locator("form.bulk-tag button").click();
+            assertThat(admin.getByText(Pattern.compile("devices matched the filter")))
+                    .isVisible();
+            int revisionA = given().baseUri(platform.gateway.baseUrl())
+                    .queryParam("filter", "productKey==" + product + ";hardwareRevision==A")
+                    .get("/api/v1/devices")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("total");
+            int tagged = given().baseUri(platform.gateway.baseUrl())
+                    .queryParam("filter", "productKey==" + product + ";tag.ring==pilot")
+                    .get("/api/v1/devices")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("total");
+            org.assertj.core.api.Assertions.assertThat(tagged).isPositive().isEqualTo(revisionA);
+
             // groups: a bad filter is named beside its field; a good one counts its devices
             String group = "console-" + product;
             admin.navigate(console + "/groups");
