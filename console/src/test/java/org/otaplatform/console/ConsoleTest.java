@@ -252,6 +252,7 @@ class ConsoleTest {
         assertThat(viewer)
                 .contains(
                         "data-testid=\"waves\"", "AWAITING_APPROVAL", "(canary)", "12 / 12", "passed its success gate")
+                .contains("data-testid=\"wave-filter\">tag.site==hamburg</code>")
                 .doesNotContain("/waves/1/approve");
         String operator = as("ota-operator").get("/plans/" + StubServices.WAVED).asString();
         assertThat(operator).contains("action=\"/plans/" + StubServices.WAVED + "/waves/1/approve\"");

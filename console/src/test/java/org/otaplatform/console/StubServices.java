@@ -337,6 +337,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                 .add(new JsonObject()
                         .put("number", 2)
                         .put("name", "rest")
+                        .put("filter", "tag.site==hamburg")
                         .put("canary", false)
                         .put("state", approvedBy == null ? "PENDING" : "RUNNING")
                         .put("members", 0)

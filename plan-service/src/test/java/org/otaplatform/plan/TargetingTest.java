@@ -295,6 +295,110 @@ class TargetingTest {
     }
 
     @Test
+    void aWaveTakesTheDevicesItsFilterMatchesAndTheRestFollow() {
+        String sp = key("wvf");
+        String gw = sp + "-gw";
+        try (TestMqttClient bus =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_COMMANDS)) {
+            fleet(bus, sp, gw);
+            String fw = firmware(bus, sp, List.of());
+            String body = plan(
+                    sp,
+                    fw,
+                    ",\"waves\":[{\"name\":\"berlin first\",\"filter\":\"tag.site==berlin,hardwareRevision==B\"},"
+                            + "{\"name\":\"rest\"}]");
+
+            JsonPath preview = given().urlEncodingEnabled(false)
+                    .contentType(ContentType.JSON)
+                    .body(body)
+                    .post("/api/v1/plans:preview")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            assertThat(preview.getList("byWave.devices", Integer.class)).containsExactly(2, 4);
+
+            String plan = created(body);
+            given().post("/api/v1/plans/" + plan + "/activate").then().statusCode(200);
+            // the filter's devices first, and no other while their wave runs
+            await().atMost(Duration.ofSeconds(15)).until(() -> upgraded(bus, sp).equals(List.of("d3", "d4")));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> upgraded(bus, sp).equals(List.of("d3", "d4")));
+            given().get("/api/v1/plans/" + plan + "/waves")
+                    .then()
+                    .statusCode(200)
+                    .body("[0].filter", equalTo("tag.site==berlin,hardwareRevision==B"))
+                    .body("[0].members", equalTo(2))
+                    .body("[0].quota", org.hamcrest.Matchers.nullValue());
+            given().get("/api/v1/plans/" + plan + "/preview").then().body("byWave.devices", equalTo(List.of(2, 4)));
+            // d1 comes to match the filter after activation: the waves were recorded then, it stays in the rest
+            Fixtures.publish(
+                    bus,
+                    InternalTopics.DEVICE_EVENTS,
+                    DeviceAttributeStates.TYPE,
+                    new DeviceAttributeStates(List.of(attrs(sp, "d1", "B", Map.of("site", "hamburg")))));
+
+            for (var c : Fixtures.commands(bus, "gateway.upgrade", sp)) {
+                Fixtures.report(
+                        bus,
+                        new org.otaplatform.contract.internal.GatewayUplink.Progress(
+                                gw,
+                                "ok-" + c.get("deviceKey").asText(),
+                                c.get("taskId").asText(),
+                                "SUCCEEDED",
+                                100,
+                                "2.0.0",
+                                null,
+                                null));
+            }
+            // the wave passes; the rest takes every other device
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> upgraded(bus, sp).equals(List.of("d1", "d2", "d3", "d4", "d5", "d6")));
+            given().get("/api/v1/plans/" + plan + "/waves")
+                    .then()
+                    .body("state", equalTo(List.of("PASSED", "RUNNING")))
+                    .body("[1].members", equalTo(4));
+        }
+    }
+
+    @Test
+    void aBadWaveFilterIsNamed() {
+        String sp = key("wvb");
+        try (TestMqttClient bus = TestMqttClient.connect(MqttBroker.shared())) {
+            fleet(bus, sp, sp + "-gw");
+            String fw = firmware(bus, sp, List.of());
+            given().contentType(ContentType.JSON)
+                    .body(plan(sp, fw, ",\"waves\":[{\"filter\":\"tag.site=berlin\"},{}]"))
+                    .post("/api/v1/plans")
+                    .then()
+                    .statusCode(422)
+                    .body("errors[0].field", equalTo("waves[0].filter"))
+                    .body("errors[0].message", containsString("position"));
+            given().contentType(ContentType.JSON)
+                    .body(plan(sp, fw, ",\"waves\":[{\"filter\":\"online==true\",\"percent\":10},{}]"))
+                    .post("/api/v1/plans")
+                    .then()
+                    .statusCode(422)
+                    .body("errors[0].field", equalTo("waves[0]"));
+            // a field plan-service cannot filter on: named at preview and at activation, nothing recorded
+            String plan = created(plan(sp, fw, ",\"waves\":[{\"filter\":\"name==x*\"},{}]"));
+            given().get("/api/v1/plans/" + plan + "/preview")
+                    .then()
+                    .statusCode(422)
+                    .body("errors[0].field", equalTo("waves[0].filter"));
+            given().post("/api/v1/plans/" + plan + "/activate")
+                    .then()
+                    .statusCode(422)
+                    .body("errors[0].field", equalTo("waves[0].filter"));
+            given().get("/api/v1/plans/" + plan).then().body("status", equalTo("DRAFT"));
+            assertThat(Fixtures.count(
+                            pool, "SELECT count(*) FROM plan_wave_member WHERE plan_id = CAST($1 AS uuid)", plan))
+                    .isZero();
+        }
+    }
+
+    @Test
     void aDynamicPlanTakesDevicesThatComeToMatchItsGroup() {
         String sp = key("dyn");
         try (TestMqttClient bus =

@@ -167,7 +167,8 @@ public record PlanDefinition(
                 e == null
                         ? null
                         : new PlanRequest.ErrorGate(e.maxFailurePercent(), e.minResults() == null ? 1 : e.minResults()),
-                w.requireApproval() != null ? w.requireApproval() : canary);
+                w.requireApproval() != null ? w.requireApproval() : canary,
+                w.filtered() ? w.filter().strip() : null);
     }
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -195,6 +196,11 @@ public record PlanDefinition(
     /** Whether the plan chooses its devices by a target as well: its members are recorded at activation. */
     public boolean targeted() {
         return target != null;
+    }
+
+    /** Whether a wave takes the devices a filter matches (recorded at activation: plan_wave_member). */
+    public boolean waveFilters() {
+        return waves.stream().anyMatch(PlanRequest.Wave::filtered);
     }
 
     /** The target as given, without an empty filter or group list; null when it chooses nothing. */

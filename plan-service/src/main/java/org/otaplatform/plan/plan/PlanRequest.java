@@ -118,8 +118,8 @@ public record PlanRequest(
 
     /**
      * One wave of a silent plan's rollout, in order: its devices are a share of the targeted devices ({@code
-     * percent} or {@code count}), an explicit {@code devices} list, or the devices of {@code gateways}; none of
-     * them: every device the earlier waves did not take. The first may be a {@code canary} (it waits for an
+     * percent} or {@code count}), an explicit {@code devices} list, the devices of {@code gateways}, or those its
+     * {@code filter} matches (with lists: any of them); none of them: every device the earlier waves did not take. The first may be a {@code canary} (it waits for an
      * operator's approval unless {@code requireApproval} is false). The {@code successGate} promotes the next
      * wave, the {@code errorGate} suspends the plan with the reason.
      */
@@ -133,11 +133,31 @@ public record PlanRequest(
             List<String> gateways,
             SuccessGate successGate,
             ErrorGate errorGate,
-            Boolean requireApproval) {
+            Boolean requireApproval,
+            String filter) {
 
-        /** Whether the wave takes an explicit list of devices or gateways. */
+        /** A wave without a filter. */
+        public Wave(
+                String name,
+                Boolean canary,
+                Integer percent,
+                Integer count,
+                List<String> devices,
+                List<String> gateways,
+                SuccessGate successGate,
+                ErrorGate errorGate,
+                Boolean requireApproval) {
+            this(name, canary, percent, count, devices, gateways, successGate, errorGate, requireApproval, null);
+        }
+
+        /** Whether the wave names its devices: a list of devices or gateways, or a filter. */
         public boolean listed() {
-            return (devices != null && !devices.isEmpty()) || (gateways != null && !gateways.isEmpty());
+            return (devices != null && !devices.isEmpty()) || (gateways != null && !gateways.isEmpty()) || filtered();
+        }
+
+        /** Whether the wave takes the devices a filter matches. */
+        public boolean filtered() {
+            return filter != null && !filter.isBlank();
         }
 
         /** The wave's share of {@code targeted} devices; null for a list or the open wave. */

@@ -259,47 +259,49 @@ public class PlanService {
      */
     private Uni<String> recordTarget(Plan plan) {
         PlanDefinition d = plan.definition();
-        return targets.record(plan, d).flatMap(matched -> {
-            if (matched == 0 && d.membership() == PlanRequest.Membership.FROZEN) {
-                return Uni.createFrom()
-                        .<String>failure(
-                                new ApiException(
-                                        ErrorCode.CONFLICT,
-                                        "the plan's target matches no device of " + plan.productKey
-                                                + " now; a FROZEN plan would never touch one (preview it, or make it DYNAMIC)"));
-            }
-            return PlanPackages.of(plan, firmware)
-                    .flatMap(found -> found.isEmpty()
-                            ? Uni.createFrom().item("")
-                            : previews.preview(plan, d, found.get()).flatMap(p -> {
-                                long pending = p.targeted() - p.upToDate() - p.downgradesRefused();
-                                if (found.get().hardwareRevisions() != null
-                                        && pending > 0
-                                        && p.incompatible() == pending) {
-                                    return Uni.createFrom()
-                                            .<String>failure(
-                                                    new ApiException(
-                                                            ErrorCode.CONFLICT,
-                                                            "the plan's packages fit none of the " + pending
-                                                                    + " devices it would upgrade: they support hardware revisions "
-                                                                    + String.join(
-                                                                            ", ",
-                                                                            found.get()
-                                                                                    .hardwareRevisions())
-                                                                    + (found.get()
-                                                                                    .allowsUnknownHardware()
-                                                                            ? ""
-                                                                            : " (not unknown ones)")
-                                                                    + " and every device is of another or an unknown revision"));
-                                }
-                                return Uni.createFrom()
-                                        .item(
-                                                matched < 0
-                                                        ? ""
-                                                        : "; target matched " + matched + " devices (" + d.membership()
-                                                                + ")");
-                            }));
-        });
+        return targets.record(plan, d)
+                .call(matched -> targets.recordWaves(plan, d))
+                .flatMap(matched -> {
+                    if (matched == 0 && d.membership() == PlanRequest.Membership.FROZEN) {
+                        return Uni.createFrom()
+                                .<String>failure(
+                                        new ApiException(
+                                                ErrorCode.CONFLICT,
+                                                "the plan's target matches no device of " + plan.productKey
+                                                        + " now; a FROZEN plan would never touch one (preview it, or make it DYNAMIC)"));
+                    }
+                    return PlanPackages.of(plan, firmware)
+                            .flatMap(found -> found.isEmpty()
+                                    ? Uni.createFrom().item("")
+                                    : previews.preview(plan, d, found.get()).flatMap(p -> {
+                                        long pending = p.targeted() - p.upToDate() - p.downgradesRefused();
+                                        if (found.get().hardwareRevisions() != null
+                                                && pending > 0
+                                                && p.incompatible() == pending) {
+                                            return Uni.createFrom()
+                                                    .<String>failure(
+                                                            new ApiException(
+                                                                    ErrorCode.CONFLICT,
+                                                                    "the plan's packages fit none of the " + pending
+                                                                            + " devices it would upgrade: they support hardware revisions "
+                                                                            + String.join(
+                                                                                    ", ",
+                                                                                    found.get()
+                                                                                            .hardwareRevisions())
+                                                                            + (found.get()
+                                                                                            .allowsUnknownHardware()
+                                                                                    ? ""
+                                                                                    : " (not unknown ones)")
+                                                                            + " and every device is of another or an unknown revision"));
+                                        }
+                                        return Uni.createFrom()
+                                                .item(
+                                                        matched < 0
+                                                                ? ""
+                                                                : "; target matched " + matched + " devices ("
+                                                                        + d.membership() + ")");
+                                    }));
+                });
     }
 
     /**

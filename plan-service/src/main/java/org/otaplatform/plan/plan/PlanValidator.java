@@ -71,6 +71,15 @@ final class PlanValidator {
         target(r);
     }
 
+    /** A filter's syntax (its fields and versions are checked once the product is known). */
+    private void filter(String field, String text) {
+        try {
+            org.otaplatform.contract.filter.FilterParser.parse(text);
+        } catch (org.otaplatform.contract.filter.FilterException e) {
+            fault(field, e.describe());
+        }
+    }
+
     /**
      * The target: a filter of the REST API's language (its syntax here; its fields and versions once the
      * product is known), at most 20 groups by name; a membership only with a target.
@@ -84,11 +93,7 @@ final class PlanValidator {
             return;
         }
         if (t.filter() != null && !t.filter().isBlank()) {
-            try {
-                org.otaplatform.contract.filter.FilterParser.parse(t.filter());
-            } catch (org.otaplatform.contract.filter.FilterException e) {
-                fault("target.filter", e.describe());
-            }
+            filter("target.filter", t.filter());
         }
         List<String> groups = t.groupNames();
         if (groups.size() > 20) {
@@ -134,11 +139,12 @@ final class PlanValidator {
             }
             int kinds = (w.percent() != null ? 1 : 0) + (w.count() != null ? 1 : 0) + (w.listed() ? 1 : 0);
             if (kinds > 1) {
-                fault(field, "takes a percent, a count, or devices/gateways: give one");
+                fault(field, "takes a percent, a count, or devices/gateways/filter: give one");
             } else if (kinds == 0 && i < waves.size() - 1) {
                 fault(
                         field,
-                        "needs percent, count, devices or gateways: only the last wave may take every device left");
+                        "needs percent, count, devices, gateways or a filter: only the last wave may take every"
+                                + " device left");
             } else if (w.open() && i < waves.size() - 1) {
                 fault(field + ".percent", "100 takes every device left: only the last wave may");
             }
@@ -146,6 +152,9 @@ final class PlanValidator {
             range(field + ".count", w.count(), 1, 10_000_000);
             deviceKeys(field + ".devices", w.devices());
             gatewayIds(field + ".gateways", w.gateways());
+            if (w.filter() != null) {
+                filter(field + ".filter", w.filter());
+            }
             if (w.successGate() != null) {
                 range(field + ".successGate.minSuccessPercent", w.successGate().minSuccessPercent(), 0, 100);
                 range(field + ".successGate.minResults", w.successGate().minResults(), 1, 10_000_000);

@@ -143,12 +143,6 @@ public class Previews {
                 pending + " AND NOT " + downgrade + " AND NOT " + incompatible + " AND NOT " + held + " AND " + waiting;
         String will = pending + " AND NOT " + downgrade + " AND NOT " + incompatible + " AND NOT " + held + " AND NOT "
                 + waiting;
-        // one scan of the device view; its gateways only when a gateway's version matters (a join over a
-        // million devices costs more than all the counts)
-        String from = min == null && !live.sql().contains("g.version")
-                ? " FROM device_view d"
-                : " FROM device_view d LEFT JOIN gateway_view g ON g.gateway_id = d.gateway_id"
-                        + " LEFT JOIN product_view gp ON gp.product_key = g.product_key";
         StringBuilder select = new StringBuilder("SELECT count(*), count(*) FILTER (WHERE d.version = " + target + "),"
                 + " count(*) FILTER (WHERE " + refused + "), count(*) FILTER (WHERE " + unfit + "),"
                 + " count(*) FILTER (WHERE " + onHold + "), count(*) FILTER (WHERE " + waits + "),"
@@ -157,12 +151,33 @@ public class Previews {
         List<Object> base = List.copyOf(params);
         List<PlanRequest.Wave> waves = d.waves();
         List<String> earlier = new ArrayList<>();
-        for (PlanRequest.Wave w : waves) {
+        // an activated plan's wave filters as recorded then; a draft's or a body's as they match now
+        boolean wavesRecorded = plan.status != null && plan.status != PlanStatus.DRAFT;
+        List<org.otaplatform.common.error.FieldError> faults = new ArrayList<>();
+        boolean gatewayVersion = live.sql().contains("g.version");
+        for (int i = 0; i < waves.size(); i++) {
+            PlanRequest.Wave w = waves.get(i);
             if (!w.listed()) {
                 continue;
             }
+            String byFilter = "";
+            if (w.filtered() && wavesRecorded) {
+                byFilter = " OR EXISTS (SELECT 1 FROM plan_wave_member wm WHERE wm.plan_id = " + param(params, plan.id)
+                        + " AND wm.device_key = d.device_key AND wm.wave = " + param(params, i + 1) + ")";
+            } else if (w.filtered()) {
+                try {
+                    org.otaplatform.contract.filter.FilterSql.Sql f =
+                            Targets.filter(w.filter(), scheme, params.size() + 1);
+                    params.addAll(f.params());
+                    byFilter = " OR (" + f.condition() + ")";
+                    gatewayVersion |= f.condition().contains("g.version");
+                } catch (org.otaplatform.contract.filter.FilterException e) {
+                    faults.add(new org.otaplatform.common.error.FieldError("waves[" + i + "].filter", e.describe()));
+                }
+            }
             String named = "(d.device_key = ANY(CAST(" + param(params, orEmpty(w.devices())) + " AS text[]))"
-                    + " OR d.gateway_id = ANY(CAST(" + param(params, orEmpty(w.gateways())) + " AS text[])))";
+                    + " OR d.gateway_id = ANY(CAST(" + param(params, orEmpty(w.gateways())) + " AS text[]))"
+                    + byFilter + ")";
             select.append(", count(*) FILTER (WHERE ")
                     .append(will)
                     .append(" AND ")
@@ -173,6 +188,15 @@ public class Previews {
             select.append(")");
             earlier.add(named);
         }
+        if (!faults.isEmpty()) {
+            throw org.otaplatform.common.error.ApiException.invalid(faults);
+        }
+        // one scan of the device view; its gateways only when a gateway's version matters (a join over a
+        // million devices costs more than all the counts)
+        String from = min == null && !gatewayVersion
+                ? " FROM device_view d"
+                : " FROM device_view d LEFT JOIN gateway_view g ON g.gateway_id = d.gateway_id"
+                        + " LEFT JOIN product_view gp ON gp.product_key = g.product_key";
         String sql = select + from + where;
         String reason = "CASE WHEN " + refused + " THEN 'DOWNGRADE' WHEN " + unfit + " THEN 'INCOMPATIBLE' WHEN "
                 + onHold + " THEN 'ON_HOLD' WHEN " + waits + " THEN 'WAITING_FOR_GATEWAY' END";

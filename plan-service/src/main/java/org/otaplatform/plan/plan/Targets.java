@@ -199,6 +199,71 @@ public class Targets {
                                         .flatMap(inserted -> matched(s, plan))));
     }
 
+    /**
+     * Records, for a plan whose waves have filters, the first wave whose filter each device of its product matches
+     * now (a device already recorded keeps its wave); a plan with a target records its members only. A 422 naming
+     * {@code waves[i].filter} when a filter names a field plan-service cannot filter on or orders versions the
+     * product does not order. In the caller's transaction.
+     */
+    public Uni<Void> recordWaves(Plan plan, PlanDefinition d) {
+        if (!d.waveFilters()) {
+            return Uni.createFrom().voidItem();
+        }
+        return scheme(plan.productKey).flatMap(scheme -> {
+            List<Condition> conditions = waveConditions(d, scheme, 4);
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (int i = 0; i < d.waves().size(); i++) {
+                Condition c = conditions.get(i);
+                if (c == null) {
+                    continue;
+                }
+                int number = i + 1;
+                List<Object> params = new ArrayList<>(List.of(plan.id, plan.productKey, number));
+                params.addAll(c.params());
+                String member = d.targeted()
+                        ? " AND EXISTS (SELECT 1 FROM plan_member pm WHERE pm.plan_id = ?1"
+                                + " AND pm.device_key = d.device_key)"
+                        : "";
+                chain = chain.flatMap(v -> Panache.getSession()
+                        .flatMap(s -> update(
+                                s,
+                                "INSERT INTO plan_wave_member (plan_id, device_key, wave) SELECT ?1, d.device_key, ?3"
+                                        + FROM + " WHERE d.product_key = ?2" + member + " AND " + c.sql()
+                                        + " ON CONFLICT DO NOTHING",
+                                params))
+                        .replaceWithVoid());
+            }
+            return chain;
+        });
+    }
+
+    /**
+     * Each wave's filter as a condition over {@link #FROM} with parameters numbered from {@code first} (null for a
+     * wave without one); a 422 naming every {@code waves[i].filter} that does not translate.
+     */
+    public static List<Condition> waveConditions(PlanDefinition d, VersionScheme scheme, int first) {
+        List<Condition> conditions = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < d.waves().size(); i++) {
+            PlanRequest.Wave w = d.waves().get(i);
+            if (!w.filtered()) {
+                conditions.add(null);
+                continue;
+            }
+            try {
+                FilterSql.Sql sql = filter(w.filter(), scheme, first);
+                conditions.add(new Condition(sql.condition(), sql.params()));
+            } catch (FilterException e) {
+                errors.add(new FieldError("waves[" + i + "].filter", e.describe()));
+                conditions.add(null);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return conditions;
+    }
+
     /** Makes every device of the plan's product that matches {@code c} a member (those already are stay). */
     private static Uni<Integer> join(Mutiny.Session s, Plan plan, Condition c) {
         return update(
@@ -248,7 +313,8 @@ public class Targets {
                                                                 + "   AND " + c.sql() + ")",
                                                         plan,
                                                         c))
-                                                .flatMap(left -> matched(s, plan)))));
+                                                .flatMap(left -> recordWaves(plan, d))
+                                                .flatMap(v -> matched(s, plan)))));
     }
 
     /** The plan's recorded target, or null: {@code membership, filter, groups, matched, recordedAt}. */

@@ -207,7 +207,7 @@ public class PushScheduler {
                                             .flatMap(before -> {
                                                 WaveRound round = new WaveRound(
                                                         current.number(),
-                                                        WaveFilter.of(d.waves(), current.number()),
+                                                        WaveFilter.of(plan.id, d.waves(), current.number()),
                                                         current.state() == Waves.State.RUNNING
                                                                 ? Waves.room(current.wave(), targeted, before)
                                                                 : 0,

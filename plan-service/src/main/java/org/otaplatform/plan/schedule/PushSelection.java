@@ -246,7 +246,7 @@ class PushSelection {
                 + "   AND (cardinality($4::text[]) = 0 OR d.version = ANY($4))"
                 + "   AND (cardinality($5::text[]) = 0 OR d.device_key = ANY($5))"
                 + "   AND NOT (d.device_key = ANY($6))"
-                + "   AND " + WaveFilter.sql("d.device_key", "d.gateway_id", 16)
+                + "   AND " + WaveFilter.sql("d.device_key", "d.gateway_id", 16, 25)
                 + "   AND h.open = 0 AND h.blocked = 0 AND h.attempts < $11"
                 // never a package below the device's version under SemVer, unless the plan allows it
                 + "   AND NOT " + Downgrades.refusedSql("d", 22)
@@ -283,16 +283,13 @@ class PushSelection {
                 .addArrayOfString(gateways.toArray(new String[0]))
                 // an offer waits for the end user, not for the gateway: offline devices get theirs too
                 .addBoolean(manual)
-                .addOffsetDateTime(clock.nowUtc())
-                .addBoolean(wave.unlisted())
-                .addArrayOfString(wave.devices())
-                .addArrayOfString(wave.gateways())
-                .addArrayOfString(wave.laterDevices())
-                .addArrayOfString(wave.laterGateways())
+                .addOffsetDateTime(clock.nowUtc());
+        wave.lists(params)
                 .addValue(packages.minGatewayKey() == null ? null : Buffer.buffer(packages.minGatewayKey()))
                 .addValue(refusedAbove(d, packages))
                 .addArrayOfString(packages.hardwareRevisions())
                 .addBoolean(packages.allowsUnknownHardware());
+        wave.params(params);
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<Candidate> list = new ArrayList<>();
             for (Row r : rows) {
@@ -321,7 +318,7 @@ class PushSelection {
                         + "   AND (cardinality($4::text[]) = 0 OR d.version = ANY($4))"
                         + "   AND (cardinality($5::text[]) = 0 OR d.device_key = ANY($5))"
                         + "   AND NOT (d.device_key = ANY($6))"
-                        + "   AND " + WaveFilter.sql("d.device_key", "d.gateway_id", 8)
+                        + "   AND " + WaveFilter.sql("d.device_key", "d.gateway_id", 8, 16)
                         // a device refused as a downgrade is not held back: it is never pushed to
                         + "   AND NOT " + Downgrades.refusedSql("d", 13)
                         + "   AND NOT " + Compatibility.incompatibleSql("d", 14, 15)
@@ -341,15 +338,12 @@ class PushSelection {
                 .addArrayOfString(d.sourceVersions().toArray(new String[0]))
                 .addArrayOfString(d.whitelist().toArray(new String[0]))
                 .addArrayOfString(d.blacklist().toArray(new String[0]))
-                .addValue(min == null ? null : Buffer.buffer(min))
-                .addBoolean(wave.unlisted())
-                .addArrayOfString(wave.devices())
-                .addArrayOfString(wave.gateways())
-                .addArrayOfString(wave.laterDevices())
-                .addArrayOfString(wave.laterGateways())
+                .addValue(min == null ? null : Buffer.buffer(min));
+        wave.lists(params)
                 .addValue(refusedAbove(d, packages))
                 .addArrayOfString(packages.hardwareRevisions())
                 .addBoolean(packages.allowsUnknownHardware());
+        wave.params(params);
         return pool.preparedQuery(sql)
                 .execute(params)
                 .map(rows -> rows.iterator().next().getBoolean(0));

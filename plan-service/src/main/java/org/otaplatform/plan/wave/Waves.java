@@ -78,6 +78,10 @@ public class Waves {
             Integer count,
             List<String> devices,
             List<String> gateways,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String filter,
+
             Integer quota,
             long members,
             long open,
@@ -178,15 +182,26 @@ public class Waves {
      * has room; else none (null).
      */
     public Uni<Integer> admits(Plan plan, PlanDefinition d, String targetVersion, String deviceKey, String gatewayId) {
-        return current(plan, d).flatMap(c -> {
-            if (c.state() != State.RUNNING
-                    || !WaveFilter.of(d.waves(), c.number()).takes(deviceKey, gatewayId)) {
-                return Uni.createFrom().<Integer>nullItem();
-            }
-            return targeted(plan, d, c.wave(), targetVersion)
-                    .flatMap(targeted ->
-                            figures(plan.id, c.number()).map(f -> room(c.wave(), targeted, f) > 0 ? c.number() : null));
-        });
+        return current(plan, d)
+                .flatMap(c -> filterWave(plan, d, deviceKey).flatMap(filterWave -> {
+                    if (c.state() != State.RUNNING
+                            || !WaveFilter.of(plan.id, d.waves(), c.number()).takes(deviceKey, gatewayId, filterWave)) {
+                        return Uni.createFrom().<Integer>nullItem();
+                    }
+                    return targeted(plan, d, c.wave(), targetVersion)
+                            .flatMap(targeted -> figures(plan.id, c.number())
+                                    .map(f -> room(c.wave(), targeted, f) > 0 ? c.number() : null));
+                }));
+    }
+
+    /** The first wave whose filter matched the device at activation; null for none (or no wave filters). */
+    private Uni<Integer> filterWave(Plan plan, PlanDefinition d, String deviceKey) {
+        if (!d.waveFilters()) {
+            return Uni.createFrom().nullItem();
+        }
+        return pool.preparedQuery("SELECT wave FROM plan_wave_member WHERE plan_id = $1 AND device_key = $2")
+                .execute(Tuple.of(plan.id, deviceKey))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getInteger(0) : null);
     }
 
     /** The wave's figures now. */
@@ -454,6 +469,7 @@ public class Waves {
                         w.count(),
                         w.devices(),
                         w.gateways(),
+                        w.filter(),
                         quota(w, targeted),
                         f.members(),
                         f.open(),
