@@ -264,6 +264,8 @@ class ConsoleIT {
             assertThat(admin.locator("table")).containsText("console " + product);
             // its hardware revision as its gateway reported it, and its tags, edited here
             assertThat(admin.getByTestId("hardware-revision")).containsText("reported by the gateway");
+            // and its history the revision it had when each task was created
+            assertThat(admin.getByTestId("history-revision").first()).hasText(Pattern.compile("^[AB]$"));
             admin.getByLabel("Set", new Page.GetByLabelOptions().setExact(true)).fill("site=hamburg, lab=yes");
             admin.getByRole(
                             com.microsoft.playwright.options.AriaRole.BUTTON,

@@ -147,6 +147,12 @@ class CompatibilityTest {
                             "SELECT count(*) FROM upgrade_task WHERE product_key = $1 AND device_key IN ('a1', 'u1')",
                             sp))
                     .isZero();
+            // the device's history keeps the revision it had when its task was created
+            given().get("/api/v1/devices/" + sp + "/b1/history")
+                    .then()
+                    .statusCode(200)
+                    .body("items[0].hardwareRevision", equalTo("B2"))
+                    .body("items[0].toVersion", equalTo("2.0.0"));
         }
     }
 

@@ -140,7 +140,6 @@ public class PlanResource {
                 .map(p -> p.map(PlanView::of));
     }
 
-    /** How the plan's devices ended: failures by cause and by gateway (each device's latest attempt). */
     @POST
     @Path("/plans:preview")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -165,6 +164,7 @@ public class PlanResource {
         return plans.preview(Ids.uuid("id", id));
     }
 
+    /** How the plan's devices ended: failures by cause and by gateway (each device's latest attempt). */
     @GET
     @Path("/plans/{id}/failures")
     public Uni<PlanResults.Failures> failures(@PathParam("id") String id) {

@@ -122,7 +122,10 @@ public class TaskQueries {
                 });
     }
 
-    /** One task of a device's history: which plan, which attempt, from and to which version, how it ended. */
+    /**
+     * One task of a device's history: which plan, which attempt, from and to which version, how it ended, and the
+     * device's hardware revision when the task was created (null: unknown then, or a task from before 2026-12-07).
+     */
     public record HistoryEntry(
             UUID taskId,
             UUID planId,
@@ -135,13 +138,14 @@ public class TaskQueries {
             String toVersion,
             Error error,
             Instant createdAt,
-            Instant updatedAt) {}
+            Instant updatedAt,
+            String hardwareRevision) {}
 
     /** Every task of a device across plans, newest first. */
     public Uni<Page<HistoryEntry>> history(String productKey, String deviceKey, PageRequest page) {
         return pool.preparedQuery("SELECT t.id, t.plan_id, p.name, t.gateway_id, t.attempt, t.state, t.percent,"
-                        + " t.from_version, t.to_version, t.error_code, t.error_message, t.created_at, t.updated_at"
-                        + " FROM upgrade_task t JOIN plan p ON p.id = t.plan_id"
+                        + " t.from_version, t.to_version, t.error_code, t.error_message, t.created_at, t.updated_at,"
+                        + " t.hardware_revision FROM upgrade_task t JOIN plan p ON p.id = t.plan_id"
                         + " WHERE t.product_key = $1 AND t.device_key = $2"
                         + " ORDER BY t.created_at DESC, t.id DESC LIMIT $3 OFFSET $4")
                 .execute(Tuple.of(productKey, deviceKey, page.size(), page.offset()))
@@ -162,7 +166,8 @@ public class TaskQueries {
                                     r.getString(8),
                                     error(r.getString(9), r.getString(10)),
                                     r.getOffsetDateTime(11).toInstant(),
-                                    r.getOffsetDateTime(12).toInstant())));
+                                    r.getOffsetDateTime(12).toInstant(),
+                                    r.getString(13))));
                             return page.page(items, count.iterator().next().getLong(0));
                         }));
     }
