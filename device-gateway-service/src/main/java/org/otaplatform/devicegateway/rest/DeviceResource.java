@@ -42,6 +42,12 @@ public class DeviceResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "List devices",
+            description = "By product, gateway, online state, version, key or name (q), and/or a filter of the"
+                    + " filter language (filter=hardwareRevision==B;tag.site==hamburg; fields productKey, deviceKey,"
+                    + " name, version, hardwareRevision, gatewayId, gatewayVersion, online, lastSeenAt, registeredAt,"
+                    + " tag.<key>). A bad filter is a 422 naming its position and what was expected.")
     public Uni<Page<RegisteredDevice>> list(
             @QueryParam("productKey") String productKey,
             @QueryParam("gatewayId") String gatewayId,
@@ -88,6 +94,12 @@ public class DeviceResource {
      */
     @jakarta.ws.rs.PATCH
     @Path("/{productKey}/{deviceKey}")
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Change a device's name, hardware revision or tags",
+            description = "JSON merge patch: a field left out stays, null clears a name or revision, a tag set to null"
+                    + " is removed. At most 32 tags, keys [a-z0-9_.-]{1,32}, values 1-128 printable characters. A"
+                    + " revision set here is the operator's (the last writer wins). 422 naming every field at fault,"
+                    + " 404 for a device not registered; audited (device.update).")
     @jakarta.ws.rs.Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     @RolesAllowed(Roles.ADMIN)
     public Uni<RegisteredDevice> patch(
@@ -113,6 +125,10 @@ public class DeviceResource {
      */
     @jakarta.ws.rs.PUT
     @Path("/{productKey}/{deviceKey}/hold")
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Put a device on hold",
+            description = "{reason}: no plan touches the device (nor a gateway's sub-devices) until it is released;"
+                    + " who, why and when are kept and audited (device.hold).")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<RegisteredDevice> hold(
@@ -134,6 +150,9 @@ public class DeviceResource {
     /** Releases a device's hold. */
     @DELETE
     @Path("/{productKey}/{deviceKey}/hold")
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Release a device's hold",
+            description = "Audited (device.release).")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<RegisteredDevice> release(
             @PathParam("productKey") String productKey,

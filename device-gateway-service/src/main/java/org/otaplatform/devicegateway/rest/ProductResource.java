@@ -180,6 +180,11 @@ public class ProductResource {
      */
     @POST
     @Path("/{productKey}/{tag: devices(:|%3[Aa])tag}")
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Tag many devices at once",
+            description = "{filter | devices: [deviceKey], set: {k: v}, remove: [k]} -> {matched, changed}: one"
+                    + " statement, all or nothing (a device that would have more than 32 tags refuses the call),"
+                    + " audited once (device.tag), each changed device announced (device.attributes).")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Uni<org.otaplatform.devicegateway.registry.RegistryService.Tagged> tagDevices(
@@ -197,6 +202,12 @@ public class ProductResource {
      */
     @POST
     @Path("/{productKey}/{import: devices(:|%3[Aa])import}")
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Register many devices at once",
+            description = "Up to 100,000 devices, all or nothing: a JSON array of {deviceKey, name?, hardwareRevision?,"
+                    + " tags?} or text/csv (deviceKey[,name], or after a header the columns deviceKey, name,"
+                    + " hardwareRevision and tag.<key>). 422 names every bad row and field; the answer lists each"
+                    + " device with its secret, once.")
     @Consumes({MediaType.APPLICATION_JSON, CSV})
     @Produces({MediaType.APPLICATION_JSON, CSV})
     @RolesAllowed(Roles.ADMIN)
