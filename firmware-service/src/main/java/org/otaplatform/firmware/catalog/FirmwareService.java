@@ -141,15 +141,8 @@ public class FirmwareService {
      * changes nothing answers the package as it is and records nothing.
      */
     public Uni<Firmware> changeCompatibility(UUID id, CompatibilityChange change) {
-        return Panache.withTransaction(() -> repository
-                .findById(id)
-                .onItem()
-                .ifNull()
-                .failWith(() -> ApiException.notFound("firmware", id))
-                .flatMap(firmware -> usage.plansUsing(id).flatMap(plans -> {
-                    if (!plans.isEmpty()) {
-                        return Uni.createFrom().failure(inUse(id, plans, "its compatibility cannot change"));
-                    }
+        return Panache.withTransaction(() -> unused(id, "its compatibility cannot change")
+                .flatMap(firmware -> {
                     var before = firmware.audited();
                     if (!change.applyTo(firmware)) {
                         return Uni.createFrom().item(firmware);
@@ -160,14 +153,25 @@ public class FirmwareService {
                             .flatMap(v -> audit.record(
                                     "firmware.compatibility", "firmware/" + id, before, firmware.audited()))
                             .replaceWith(firmware);
-                })));
+                }));
     }
 
-    private static ApiException inUse(UUID id, List<String> plans, String consequence) {
-        return new ApiException(
-                ErrorCode.CONFLICT,
-                "firmware " + id + " is used by plan(s) that are not finished: " + String.join(", ", plans) + "; "
-                        + consequence + " until they finish or are terminated");
+    /** The package, in the caller's transaction: 404 when there is none, 409 while an unfinished plan uses it. */
+    private Uni<Firmware> unused(UUID id, String consequence) {
+        return repository
+                .findById(id)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ApiException.notFound("firmware", id))
+                .call(firmware -> usage.plansUsing(id).invoke(plans -> {
+                    if (!plans.isEmpty()) {
+                        throw new ApiException(
+                                ErrorCode.CONFLICT,
+                                "firmware " + id + " is used by plan(s) that are not finished: "
+                                        + String.join(", ", plans) + "; " + consequence
+                                        + " until they finish or are terminated");
+                    }
+                }));
     }
 
     /**
@@ -175,31 +179,21 @@ public class FirmwareService {
      * and then its file in this replica's disk cache (the others' go at their next sweep).
      */
     public Uni<Void> delete(UUID id) {
-        return Panache.withTransaction(() -> repository
-                        .findById(id)
-                        .onItem()
-                        .ifNull()
-                        .failWith(() -> ApiException.notFound("firmware", id))
-                        .flatMap(firmware -> usage.plansUsing(id).flatMap(plans -> {
-                            if (!plans.isEmpty()) {
-                                return Uni.createFrom().failure(inUse(id, plans, "it cannot be deleted"));
-                            }
-                            return repository
-                                    .delete(firmware)
-                                    .flatMap(v -> repository.flush())
-                                    .flatMap(v -> blobs.deleteIfUnreferenced(firmware.sha256))
-                                    .flatMap(gone -> Panache.getSession()
-                                            .flatMap(s -> s.createNativeQuery(
-                                                            "DELETE FROM download_stat WHERE firmware_id = ?1")
-                                                    .setParameter(1, id)
-                                                    .executeUpdate())
-                                            .flatMap(v -> publish(FirmwareEvent.DELETED, firmware))
-                                            .flatMap(v -> audit.record(
-                                                    "firmware.delete", "firmware/" + id, firmware.audited(), null))
-                                            // the content that went with it, whose cached file goes too
-                                            .replaceWith(
-                                                    gone ? Optional.of(firmware.sha256) : Optional.<String>empty()));
-                        })))
+        return Panache.withTransaction(() -> unused(id, "it cannot be deleted")
+                        .flatMap(firmware -> repository
+                                .delete(firmware)
+                                .flatMap(v -> repository.flush())
+                                .flatMap(v -> blobs.deleteIfUnreferenced(firmware.sha256))
+                                .flatMap(gone -> Panache.getSession()
+                                        .flatMap(s -> s.createNativeQuery(
+                                                        "DELETE FROM download_stat WHERE firmware_id = ?1")
+                                                .setParameter(1, id)
+                                                .executeUpdate())
+                                        .flatMap(v -> publish(FirmwareEvent.DELETED, firmware))
+                                        .flatMap(v -> audit.record(
+                                                "firmware.delete", "firmware/" + id, firmware.audited(), null))
+                                        // the content that went with it, whose cached file goes too
+                                        .replaceWith(gone ? Optional.of(firmware.sha256) : Optional.<String>empty()))))
                 .invoke(contentGone -> {
                     lookup.forget(id);
                     contentGone.ifPresent(cache::forget);
