@@ -411,6 +411,47 @@ class ConsoleTest {
                 .statusCode(403);
     }
 
+    /** Test devices are an admin's to mark, verifications an admin's to start (issue #35). */
+    @Test
+    void onlyAnAdminMarksTestDevicesAndStartsAVerificationOrARepeatedOne() {
+        StubServices.SENT.clear();
+        as("ota-admin")
+                .formParam("test", "true")
+                .post("/devices/thermo/t-1/test-device")
+                .then()
+                .statusCode(303)
+                .header("Location", containsString("done=test-device"));
+        as("ota-operator")
+                .formParam("test", "false")
+                .post("/devices/thermo/t-1/test-device")
+                .then()
+                .statusCode(403);
+        as("ota-operator")
+                .formParam("productKey", "thermo")
+                .formParam("devices", "t-1")
+                .post("/firmware/" + StubServices.FIRMWARE + "/verification")
+                .then()
+                .statusCode(403);
+        as("ota-admin")
+                .formParam("productKey", "thermo")
+                .formParam("devices", "t-1\nt-2")
+                .formParam("reverify", "true")
+                .post("/firmware/" + StubServices.FIRMWARE + "/verification")
+                .then()
+                .statusCode(303)
+                .header("Location", containsString("done=verifying"));
+        assertThat(StubServices.SENT).hasSize(2);
+        assertThat(new io.vertx.core.json.JsonObject(StubServices.SENT
+                                .get(0)
+                                .substring(StubServices.SENT.get(0).indexOf('{')))
+                        .getBoolean("testDevice"))
+                .isTrue();
+        var verification = new io.vertx.core.json.JsonObject(
+                StubServices.SENT.get(1).substring(StubServices.SENT.get(1).indexOf('{')));
+        assertThat(verification.getBoolean("reverify")).isTrue();
+        assertThat(verification.getJsonArray("devices").size()).isEqualTo(2);
+    }
+
     @Test
     void groupsAreListedAndARefusedOneIsNamedBesideItsField() {
         assertThat(as("ota-viewer")

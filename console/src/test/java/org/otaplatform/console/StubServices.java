@@ -29,6 +29,9 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
     public static final String SECRET_PLAN = "99999999-2222-3333-4444-555555555555";
     /** A plan of a GATEWAY product: it upgrades the gateways' own firmware. */
     public static final String GATEWAY_PLAN = "66666666-2222-3333-4444-555555555555";
+    /** A firmware package, for its verification form. */
+    public static final String FIRMWARE = "88888888-2222-3333-4444-555555555555";
+
     /** A plan with a canary wave that waits for approval. */
     public static final String WAVED = "55555555-2222-3333-4444-555555555555";
 
@@ -94,6 +97,11 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                 preview(request, body.toString());
             } else if (key.equals("GET /api/v1/devices")) {
                 devices(request);
+            } else if (key.equals("PATCH /api/v1/devices/thermo/t-1")
+                    || key.equals("POST /api/v1/firmware/" + FIRMWARE + "/verification")) {
+                // the registry's PATCH, firmware-service's verification: the body kept, a plain answer
+                SENT.add(key + " " + body);
+                json(request, key.startsWith("PATCH") ? 200 : 202, new JsonObject().put("id", "x"));
             } else if (key.equals("POST /api/v1/products/thermo/devices:tag")) {
                 JsonObject tagging = new JsonObject(body.toString());
                 TAGGINGS.add(tagging);
@@ -119,6 +127,9 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             }
         });
     }
+
+    /** The registry PATCHes and verification requests the console sent, as {@code METHOD path body}. */
+    static final java.util.List<String> SENT = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The bodies of {@code devices:tag} calls, in order. */
     static final java.util.List<JsonObject> TAGGINGS = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -109,6 +109,55 @@ class DeviceAttributesTest {
                 .isEqualTo(4);
     }
 
+    /**
+     * An operator marks test devices (sub-devices and gateways), the only ones a package's verification may
+     * upgrade; the mark travels with every later attributes event of the device, and a bad one changes nothing.
+     */
+    @Test
+    void aDeviceOrAGatewayIsMarkedATestDevice() {
+        String pk = fleet();
+        String gp = "attr-gw-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON)
+                .body("{\"productKey\":\"" + gp + "\",\"name\":\"G\",\"nodeType\":\"GATEWAY\"}")
+                .post("/api/v1/products")
+                .then()
+                .statusCode(201);
+        given().contentType(ContentType.JSON)
+                .body("[{\"deviceKey\":\"" + gp + "-lab\"}]")
+                .post("/api/v1/products/" + gp + "/devices:import")
+                .then()
+                .statusCode(201);
+        try (TestMqttClient internal =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.DEVICE_EVENTS)) {
+            patch(pk, "d1", "{\"testDevice\":true,\"tags\":{\"site\":\"lab\"}}")
+                    .statusCode(200)
+                    .body("testDevice", equalTo(true))
+                    .body("tags.site", equalTo("lab"));
+            internal.await(m -> m.payload().contains("\"device.attributes\"")
+                    && m.payload().contains("\"productKey\":\"" + pk + "\",\"deviceKey\":\"d1\"")
+                    && m.payload().contains("\"testDevice\":true"));
+            // a later change of anything else keeps the mark in the device's whole attributes
+            tag(pk, "{\"devices\":[\"d1\"],\"set\":{\"rack\":\"3\"}}").statusCode(200);
+            internal.await(m -> m.payload().contains("\"device.attributes\"")
+                    && m.payload().contains("\"rack\":\"3\"")
+                    && m.payload().contains("\"testDevice\":true"));
+            patch(gp, gp + "-lab", "{\"testDevice\":true}").statusCode(200).body("testDevice", equalTo(true));
+            internal.await(m -> m.payload().contains("\"device.attributes\"")
+                    && m.payload().contains("\"deviceKey\":\"" + gp + "-lab\"")
+                    && m.payload().contains("\"testDevice\":true"));
+        }
+        patch(pk, "d1", "{\"testDevice\":\"yes\"}").statusCode(422).body("errors[0].field", equalTo("testDevice"));
+        given().get("/api/v1/devices/" + pk + "/d1").then().body("testDevice", equalTo(true));
+        given().get("/api/v1/devices/" + pk + "/d2").then().body("testDevice", equalTo(false));
+        patch(pk, "d1", "{\"testDevice\":false}").statusCode(200).body("testDevice", equalTo(false));
+        assertThat(Gateways.count(
+                        pool,
+                        "SELECT count(*) FROM audit_log WHERE action = 'device.update' AND resource = $1"
+                                + " AND after ->> 'testDevice' = 'true'",
+                        "device/" + pk + "/d1"))
+                .isEqualTo(1);
+    }
+
     @Test
     void aBadPatchNamesEveryFieldAndChangesNothing() {
         String pk = fleet();

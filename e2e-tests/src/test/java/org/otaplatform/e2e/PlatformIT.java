@@ -515,6 +515,15 @@ class PlatformIT {
                 .build())) {
             String gw = good.gatewayIds().get(0);
             String firmware = platform.uploadFirmware(product, "2.0.0", 64 * 1024);
+            // devices nobody marked as test devices: plan-service refuses the run, nothing is flashed
+            requestVerification(firmware, product, gw + "-d000");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "UNVERIFIED".equals(verification(firmware))
+                            && java.util.Objects.toString(given().baseUri(platform.firmware.baseUrl())
+                                            .get("/api/v1/firmware/" + firmware)
+                                            .<String>path("verificationDetail"))
+                                    .contains("not test devices"));
+            assertThat(good.stats().tasks()).isZero();
             verify(firmware, product, gw + "-d000", gw + "-d001");
             await().atMost(Duration.ofSeconds(60)).until(() -> "VERIFIED".equals(verification(firmware)));
             assertThat(good.stats().outcome("SUCCEEDED")).isEqualTo(2);
@@ -583,7 +592,21 @@ class PlatformIT {
                 .statusCode(204);
     }
 
+    /** Marks the devices test devices in the registry (once their gateway registered them), then verifies. */
     private static void verify(String firmware, String product, String... devices) {
+        for (String device : devices) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> given().baseUri(platform.gateway.baseUrl())
+                                    .contentType(ContentType.JSON)
+                                    .body("{\"testDevice\":true}")
+                                    .patch("/api/v1/devices/" + product + "/" + device)
+                                    .statusCode()
+                            == 200);
+        }
+        requestVerification(firmware, product, devices);
+    }
+
+    private static void requestVerification(String firmware, String product, String... devices) {
         StringBuilder body = new StringBuilder("{\"devices\":[");
         for (int i = 0; i < devices.length; i++) {
             body.append(i == 0 ? "" : ",")

@@ -138,6 +138,93 @@ class VerificationTest {
         given().get("/api/v1/firmware/" + id).then().body("verification", equalTo("UNVERIFIED"));
     }
 
+    @Test
+    void aFailedPackageIsVerifiedAgainOnlyWhenTheAdminSaysSo() throws Exception {
+        String id = Fixtures.createdFull(Fixtures.uniqueProduct(), "1", Fixtures.bytes(100, 36));
+        try (TestMqttClient planService =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.VERIFICATION_REQUESTS)) {
+            String runId = started(planService, id, DEVICES);
+            planService.publish(InternalTopics.VERIFICATION_RESULTS, result(id, runId, false));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () -> given().get("/api/v1/firmware/" + id).then().body("verification", equalTo("FAILED")));
+
+            given().contentType("application/json")
+                    .body(DEVICES)
+                    .post("/api/v1/firmware/" + id + "/verification")
+                    .then()
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("detail", containsString("reverify"));
+            given().get("/api/v1/firmware/" + id).then().body("verification", equalTo("FAILED"));
+
+            String again = started(planService, id, DEVICES.replace("]}", "],\"reverify\":true}"));
+            org.assertj.core.api.Assertions.assertThat(again).isNotEqualTo(runId);
+            given().queryParam("resource", "firmware/" + id)
+                    .get("/api/v1/audit")
+                    .then()
+                    .body("items[0].action", equalTo("firmware.verification.start"))
+                    .body("items[0].after.reverify", equalTo(true));
+        }
+    }
+
+    @Test
+    void aRunPlanServiceRefusedLeavesThePackageAsItWasWithTheReason() throws Exception {
+        String id = Fixtures.createdFull(Fixtures.uniqueProduct(), "1", Fixtures.bytes(100, 37));
+        try (TestMqttClient planService =
+                TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.VERIFICATION_REQUESTS)) {
+            String runId = started(planService, id, DEVICES);
+            planService.publish(
+                    InternalTopics.VERIFICATION_RESULTS,
+                    InternalMessage.of(
+                                    VerificationResult.TYPE,
+                                    "plan-service",
+                                    System.currentTimeMillis(),
+                                    VerificationResult.refused(id, runId, "not test devices of zb-bulb: [test-2]"))
+                            .encode());
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/api/v1/firmware/" + id)
+                            .then()
+                            .body("verification", equalTo("UNVERIFIED"))
+                            .body("verificationDetail", containsString("refused"))
+                            .body("verificationDetail", containsString("test-2")));
+            given().queryParam("resource", "firmware/" + id)
+                    .get("/api/v1/audit")
+                    .then()
+                    .body("items[0].action", equalTo("firmware.verification.refused"))
+                    .body("items[0].before.verification", equalTo("VERIFYING"))
+                    .body("items[0].after.verification", equalTo("UNVERIFIED"));
+            // not FAILED: a new run needs no re-verify
+            started(planService, id, DEVICES);
+        }
+    }
+
+    /** Starts a run (202, VERIFYING) and returns the run id plan-service was sent. */
+    private static String started(TestMqttClient planService, String id, String body) throws Exception {
+        int before = (int) planService.received().stream()
+                .filter(m -> m.payload().contains(id))
+                .count();
+        given().contentType("application/json")
+                .body(body)
+                .post("/api/v1/firmware/" + id + "/verification")
+                .then()
+                .statusCode(202)
+                .body("verification", equalTo("VERIFYING"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> planService.received().stream()
+                                .filter(m -> m.payload().contains(id))
+                                .count()
+                        > before);
+        var requests = planService.received().stream()
+                .filter(m -> m.payload().contains(id))
+                .toList();
+        return MessageCodec.mapper()
+                .readTree(requests.get(requests.size() - 1).payload())
+                .get("data")
+                .get("runId")
+                .asText();
+    }
+
     private static byte[] result(String firmwareId, String runId, boolean succeeded) {
         return InternalMessage.of(
                         VerificationResult.TYPE,

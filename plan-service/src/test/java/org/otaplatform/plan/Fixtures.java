@@ -66,6 +66,36 @@ public final class Fixtures {
                         && count(pool, "SELECT count(*) FROM firmware_view WHERE product_key = $1", product) == 1);
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong ATTRIBUTE_SEQ =
+            new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+
+    /**
+     * The registry marks these devices of {@code product} test devices (revision {@code revision}, no tags), and
+     * plan-service's view shows them so.
+     */
+    public static void testDevices(
+            io.vertx.mutiny.sqlclient.Pool pool, TestMqttClient bus, String product, String revision, String... keys) {
+        List<org.otaplatform.contract.internal.DeviceAttributeStates.Entry> entries = new java.util.ArrayList<>();
+        for (String key : keys) {
+            entries.add(new org.otaplatform.contract.internal.DeviceAttributeStates.Entry(
+                    product, key, revision, java.util.Map.of(), ATTRIBUTE_SEQ.incrementAndGet(), null, true));
+        }
+        publish(
+                bus,
+                InternalTopics.DEVICE_EVENTS,
+                org.otaplatform.contract.internal.DeviceAttributeStates.TYPE,
+                new org.otaplatform.contract.internal.DeviceAttributeStates(entries));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> count(
+                                pool,
+                                "SELECT count(*) FROM device_attributes_view WHERE product_key = $1"
+                                        + " AND test_device AND device_key = ANY($2)",
+                                product,
+                                keys)
+                        == keys.length);
+    }
+
     public static void gateway(TestMqttClient bus, String gatewayId, boolean online, long seq) {
         publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gatewayId, online, seq));
     }

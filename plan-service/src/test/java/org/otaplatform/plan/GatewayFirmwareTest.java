@@ -475,6 +475,7 @@ class GatewayFirmwareTest {
             gatewayOnline(bus, gp, tester, "1.0.0");
             gatewayOnline(bus, gp, other, "1.0.0");
             awaitView("SELECT count(*) FROM device_view WHERE product_key = $1 AND is_gateway", gp, 2);
+            Fixtures.testDevices(pool, bus, gp, null, tester);
             var fw = new org.otaplatform.contract.internal.FirmwareEvent(
                     firmwareId,
                     gp,

@@ -63,6 +63,7 @@ class VerificationRunTest {
                                     .next()
                                     .getLong(0)
                             == 3);
+            Fixtures.testDevices(pool, bus, product, null, "t1", "t2");
             FirmwareEvent fw = new FirmwareEvent(
                     firmwareId,
                     product,
@@ -118,6 +119,100 @@ class VerificationRunTest {
                 assertThat(result.get("detail").asText()).contains("t2");
             }
         }
+    }
+
+    /**
+     * A run never reaches a device the registry has not marked a test device, nor one the package would
+     * downgrade or does not fit: it is refused, and nothing is sent.
+     */
+    @Test
+    void aRunIsRefusedForAnyDeviceItMayNotUpgrade() throws Exception {
+        String product = "verr-" + UUID.randomUUID().toString().substring(0, 8);
+        String gw = product + "-gw";
+        try (TestMqttClient bus = TestMqttClient.connect(MqttBroker.shared())
+                .subscribe(InternalTopics.GATEWAY_COMMANDS)
+                .subscribe(InternalTopics.VERIFICATION_RESULTS)) {
+            publish(
+                    bus,
+                    InternalTopics.DEVICE_EVENTS,
+                    org.otaplatform.contract.internal.ProductState.TYPE,
+                    new org.otaplatform.contract.internal.ProductState(
+                            product, "SUB_DEVICE", "SEMVER", false, System.currentTimeMillis()));
+            publish(bus, InternalTopics.DEVICE_EVENTS, GatewayState.TYPE, new GatewayState(gw, true, 1));
+            for (var d : List.of(List.of("lab", "1.0.0"), List.of("field", "1.0.0"), List.of("ahead", "3.0.0"))) {
+                publish(
+                        bus,
+                        InternalTopics.DEVICE_EVENTS,
+                        DeviceState.TYPE,
+                        new DeviceState(product, d.get(0), gw, true, d.get(1), "ATTACHED", 1));
+            }
+            Fixtures.testDevices(pool, bus, product, "B", "lab", "ahead");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            Fixtures.count(pool, "SELECT count(*) FROM device_view WHERE product_key = $1", product)
+                                    == 3);
+
+            // a field device among the test devices
+            JsonNode notTest = refused(bus, product, List.of("lab", "field"), "2.0.0", null);
+            assertThat(notTest.get("detail").asText())
+                    .contains("not test devices")
+                    .contains("field");
+            // 2.0.0 below the 3.0.0 a test device runs
+            JsonNode downgrade = refused(bus, product, List.of("lab", "ahead"), "2.0.0", null);
+            assertThat(downgrade.get("detail").asText())
+                    .contains("1 downgrades")
+                    .contains("ahead");
+            // a package for revision A only, on B devices
+            JsonNode unfit = refused(bus, product, List.of("lab"), "2.0.0", List.of("A"));
+            assertThat(unfit.get("detail").asText()).contains("1 incompatible");
+
+            assertThat(upgrades(bus, product)).isEmpty();
+            assertThat(Fixtures.count(
+                            pool,
+                            "SELECT count(*) FROM plan WHERE product_key = $1 AND verification_run IS NOT NULL",
+                            product))
+                    .isZero();
+        }
+    }
+
+    private JsonNode refused(
+            TestMqttClient bus, String product, List<String> keys, String version, List<String> revisions)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + 600_000;
+        String firmwareId = UUID.randomUUID().toString();
+        String runId = UUID.randomUUID().toString();
+        FirmwareEvent fw = new FirmwareEvent(
+                firmwareId,
+                product,
+                version,
+                FirmwareType.FULL,
+                null,
+                1024,
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                "c2ln",
+                "k1",
+                "VERIFYING",
+                null,
+                revisions,
+                null);
+        publish(
+                bus,
+                InternalTopics.VERIFICATION_REQUESTS,
+                VerificationRequest.TYPE,
+                new VerificationRequest(
+                        firmwareId,
+                        runId,
+                        keys.stream().map(k -> new SubDeviceRef(product, k)).toList(),
+                        deadline,
+                        fw));
+        JsonNode result = MessageCodec.mapper()
+                .readTree(bus.await(
+                                m -> m.payload().contains(runId) && m.payload().contains("verification.completed"))
+                        .payload())
+                .get("data");
+        assertThat(result.get("refused").asBoolean()).isTrue();
+        assertThat(result.get("succeeded").asBoolean()).isFalse();
+        return result;
     }
 
     private static List<JsonNode> upgrades(TestMqttClient bus, String product) {

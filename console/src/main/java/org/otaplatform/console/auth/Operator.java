@@ -69,12 +69,12 @@ public class Operator {
         return any(ADMIN, OPERATOR, VIEWER);
     }
 
-    /** Uploads and deletes firmware, creates, edits and deletes plans, writes the registry. */
+    /** Uploads, verifies and deletes firmware, creates, edits and deletes plans, writes the registry. */
     public boolean administers() {
         return any(ADMIN);
     }
 
-    /** Runs plans (activate, suspend, resume, terminate, retries), verifications, binds sub-devices. */
+    /** Runs plans (activate, suspend, resume, terminate, retries), binds sub-devices. */
     public boolean operates() {
         return any(ADMIN, OPERATOR);
     }

@@ -221,6 +221,30 @@ public class DevicePages {
                 .map(reply -> PlanPages.done(reply, "/devices" + Backend.path(productKey, deviceKey) + "?done=tagged"));
     }
 
+    /**
+     * Marks a device (or gateway) a test device ({@code test} true), the only kind a package's verification may
+     * upgrade, or takes the mark away; through the registry's {@code PATCH}.
+     */
+    @POST
+    @Path("devices/{productKey}/{deviceKey}/test-device")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> testDevice(
+            @PathParam("productKey") String productKey,
+            @PathParam("deviceKey") String deviceKey,
+            @FormParam("test") boolean test) {
+        pages.require(pages.operator().administers(), "marking test devices needs ota-admin");
+        var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        return pages.send(
+                        HttpMethod.PATCH,
+                        Service.DEVICE_GATEWAY,
+                        "/api/v1/devices" + Backend.path(productKey, deviceKey),
+                        json.objectNode().put("testDevice", test))
+                .map(reply -> PlanPages.done(
+                        reply,
+                        "/devices" + Backend.path(productKey, deviceKey) + "?done="
+                                + (test ? "test-device" : "field-device")));
+    }
+
     /** Tags to set ({@code key=value, …}) and keys to remove, as a patch's {@code tags} (null: removed). */
     private static com.fasterxml.jackson.databind.node.ObjectNode tagChanges(String set, String remove) {
         var tags = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();

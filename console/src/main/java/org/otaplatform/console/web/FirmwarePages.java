@@ -111,8 +111,9 @@ public class FirmwarePages {
     public Uni<Response> verify(
             @PathParam("id") String id,
             @FormParam("productKey") String productKey,
-            @FormParam("devices") String devices) {
-        pages.require(pages.operator().operates(), "verifying firmware needs ota-operator or ota-admin");
+            @FormParam("devices") String devices,
+            @FormParam("reverify") boolean reverify) {
+        pages.require(pages.operator().administers(), "verifying firmware needs ota-admin");
         List<Map<String, String>> refs = new ArrayList<>();
         for (String key : (devices == null ? "" : devices).split("[\\s,]+")) {
             if (!key.isBlank()) {
@@ -123,7 +124,7 @@ public class FirmwarePages {
                         HttpMethod.POST,
                         Service.FIRMWARE,
                         "/api/v1/firmware" + Backend.path(id, "verification"),
-                        Map.of("devices", refs))
+                        reverify ? Map.of("devices", refs, "reverify", true) : Map.of("devices", refs))
                 .map(reply -> PlanPages.done(reply, "/firmware/" + Backend.encode(id) + "?done=verifying"));
     }
 

@@ -23,6 +23,8 @@ final class Flash {
             Map.entry("unbound", "The sub-device is unbound: no gateway may act for it until it is bound again."),
             Map.entry("confirmed", "Confirmed: the upgrade is sent to the device's gateway."),
             Map.entry("tagged", "The device's tags are saved; plans that target tags follow them."),
+            Map.entry("test-device", "It is a test device now: verifications may upgrade it."),
+            Map.entry("field-device", "It is no test device now: verifications leave it alone."),
             Map.entry("group-created", "The group is created."),
             Map.entry("group-deleted", "The group is deleted."),
             Map.entry("rejected", "Rejected: the upgrade is not sent."));

@@ -32,20 +32,27 @@ public final class DeviceAttributes {
 
     /**
      * A {@code PATCH} body, read: {@code name}/{@code hardwareRevision} present (possibly null: cleared) or not;
-     * {@code tags} the changes (null values remove).
+     * {@code tags} the changes (null values remove); {@code testDevice} null when absent.
      */
-    public record Patch(boolean hasName, String name, boolean hasRevision, String revision, Map<String, String> tags) {}
+    public record Patch(
+            boolean hasName,
+            String name,
+            boolean hasRevision,
+            String revision,
+            Map<String, String> tags,
+            Boolean testDevice) {}
 
     /** Reads and checks a patch; every field at fault in {@code errors}. */
     public static Patch read(JsonNode body, List<FieldError> errors) {
         if (body == null || !body.isObject()) {
-            errors.add(new FieldError("body", "must be a JSON object of name, hardwareRevision and tags"));
+            errors.add(new FieldError("body", "must be a JSON object of name, hardwareRevision, tags and testDevice"));
             return null;
         }
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!field.equals("name") && !field.equals("hardwareRevision") && !field.equals("tags")) {
-                errors.add(new FieldError(field, "is not a device attribute (name, hardwareRevision, tags)"));
+            if (!List.of("name", "hardwareRevision", "tags", "testDevice").contains(field)) {
+                errors.add(
+                        new FieldError(field, "is not a device attribute (name, hardwareRevision, tags, testDevice)"));
             }
         }
         String name = text(body, "name", errors);
@@ -75,7 +82,16 @@ public final class DeviceAttributes {
                 checkTags(tags, "tags.", errors);
             }
         }
-        return new Patch(body.has("name"), name, body.has("hardwareRevision"), revision, tags);
+        Boolean testDevice = null;
+        JsonNode test = body.get("testDevice");
+        if (test != null) {
+            if (test.isBoolean()) {
+                testDevice = test.booleanValue();
+            } else {
+                errors.add(new FieldError("testDevice", "must be true or false"));
+            }
+        }
+        return new Patch(body.has("name"), name, body.has("hardwareRevision"), revision, tags, testDevice);
     }
 
     private static String text(JsonNode body, String field, List<FieldError> errors) {

@@ -8,7 +8,8 @@ import java.util.Map;
  * gatewayId} is the gateway it is bound to (null: none) and {@code attached} whether that gateway lists it
  * now; a gateway has no gateway, and its {@code online} and {@code version} are its session's. {@code
  * hardwareRevision} as last written, by the gateway ({@code hardwareRevisionSource} REPORTED) or an operator
- * (OPERATOR), at {@code hardwareRevisionAt}; {@code tags} as operators set them.
+ * (OPERATOR), at {@code hardwareRevisionAt}; {@code tags} as operators set them; {@code testDevice} whether an
+ * operator marked it a test device (the only devices a package's verification may upgrade).
  */
 public record RegisteredDevice(
         String productKey,
@@ -26,7 +27,8 @@ public record RegisteredDevice(
         String hardwareRevisionSource,
         Instant hardwareRevisionAt,
         Map<String, String> tags,
-        Hold hold) {
+        Hold hold,
+        boolean testDevice) {
 
     /** Why a device is on hold, who put it there and when; null: not on hold. */
     public record Hold(String reason, String by, Instant at) {}

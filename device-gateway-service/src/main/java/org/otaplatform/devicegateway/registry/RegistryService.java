@@ -144,8 +144,8 @@ public class RegistryService {
     }
 
     /**
-     * Changes a device's name, hardware revision (as the operator's: the last writer wins) and tags; audited with
-     * the device before and after. Nothing changes when any field is at fault.
+     * Changes a device's name, hardware revision (as the operator's: the last writer wins), tags and whether it is
+     * a test device; audited with the device before and after. Nothing changes when any field is at fault.
      */
     public Uni<RegisteredDevice> patchDevice(
             String productKey, String deviceKey, com.fasterxml.jackson.databind.JsonNode body, AuditLog.Caller actor) {
@@ -176,7 +176,8 @@ public class RegistryService {
                                     patch.hasName() ? patch.name() : before.name(),
                                     patch.revision(),
                                     revisionChanged,
-                                    DeviceAttributes.json(tags))
+                                    DeviceAttributes.json(tags),
+                                    patch.testDevice() == null ? before.testDevice() : patch.testDevice())
                             .flatMap(events::attributes)
                             .flatMap(v -> store.device(productKey, deviceKey))
                             .map(Optional::orElseThrow)

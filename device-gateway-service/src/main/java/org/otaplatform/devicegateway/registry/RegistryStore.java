@@ -253,7 +253,7 @@ public class RegistryStore {
             + millis("CASE WHEN p.node_type = 'GATEWAY' THEN g.last_seen_at ELSE s.last_seen_at END") + ", "
             + millis("d.registered_at") + ", " + millis("s.bound_at") + ", d.hardware_revision,"
             + " d.hardware_revision_source, " + millis("d.hardware_revision_at") + ", d.tags::text,"
-            + " d.hold_reason, d.held_by, " + millis("d.held_at");
+            + " d.hold_reason, d.held_by, " + millis("d.held_at") + ", d.test_device";
 
     private static final String DEVICE_FROM = " FROM device d JOIN product p ON p.product_key = d.product_key"
             + " LEFT JOIN sub_device s ON s.product_key = d.product_key AND s.device_key = d.device_key"
@@ -367,8 +367,8 @@ public class RegistryStore {
     }
 
     /**
-     * Writes a device's name, revision (as the operator's, now) and tags; its attributes' event entry (none when
-     * it is not registered).
+     * Writes a device's name, revision (as the operator's, now), tags and test mark; its attributes' event entry
+     * (none when it is not registered).
      */
     public Uni<List<DeviceAttributeStates.Entry>> updateAttributes(
             String productKey,
@@ -376,9 +376,11 @@ public class RegistryStore {
             String name,
             String revision,
             boolean revisionChanged,
-            String tagsJson) {
+            String tagsJson,
+            boolean testDevice) {
         return SessionStore.rows(
                         "UPDATE device SET name = CAST(?3 AS varchar), tags = CAST(CAST(?4 AS text) AS jsonb),"
+                                + " test_device = CAST(?7 AS boolean),"
                                 + " hardware_revision = CASE WHEN CAST(?5 AS boolean) THEN CAST(?6 AS varchar)"
                                 + "   ELSE hardware_revision END,"
                                 + " hardware_revision_source = CASE WHEN CAST(?5 AS boolean) THEN"
@@ -387,17 +389,21 @@ public class RegistryStore {
                                 + " hardware_revision_at = CASE WHEN CAST(?5 AS boolean) THEN now()"
                                 + "   ELSE hardware_revision_at END"
                                 + " WHERE product_key = ?1 AND device_key = ?2 RETURNING product_key, device_key,"
-                                + " hardware_revision, tags::text, nextval('device_attribute_seq'), hold_reason",
+                                + " hardware_revision, tags::text, nextval('device_attribute_seq'), hold_reason, test_device",
                         productKey,
                         deviceKey,
                         name,
                         tagsJson,
                         revisionChanged,
-                        revision)
+                        revision,
+                        testDevice)
                 .map(rows -> rows.stream().map(RegistryStore::attributes).toList());
     }
 
-    /** A row of {@code product_key, device_key, hardware_revision, tags::text, seq, hold_reason} as its entry. */
+    /**
+     * A row of {@code product_key, device_key, hardware_revision, tags::text, seq, hold_reason, test_device} as its
+     * entry.
+     */
     private static DeviceAttributeStates.Entry attributes(Object[] r) {
         return new DeviceAttributeStates.Entry(
                 (String) r[0],
@@ -405,7 +411,8 @@ public class RegistryStore {
                 (String) r[2],
                 DeviceAttributes.tags((String) r[3]),
                 ((Number) r[4]).longValue(),
-                (String) r[5]);
+                (String) r[5],
+                (Boolean) r[6]);
     }
 
     /**
@@ -418,7 +425,7 @@ public class RegistryStore {
                                 + " held_by = CASE WHEN CAST(?3 AS varchar) IS NULL THEN NULL ELSE CAST(?4 AS varchar) END,"
                                 + " held_at = CASE WHEN CAST(?3 AS varchar) IS NULL THEN NULL ELSE now() END"
                                 + " WHERE product_key = ?1 AND device_key = ?2 RETURNING product_key, device_key,"
-                                + " hardware_revision, tags::text, nextval('device_attribute_seq'), hold_reason",
+                                + " hardware_revision, tags::text, nextval('device_attribute_seq'), hold_reason, test_device",
                         productKey,
                         deviceKey,
                         reason,
@@ -458,14 +465,15 @@ public class RegistryStore {
                 + " u AS (UPDATE device d SET tags = m.tags FROM m, over WHERE over.n = 0"
                 + "   AND d.product_key = m.product_key AND d.device_key = m.device_key AND m.tags <> m.before"
                 + "   RETURNING d.product_key, d.device_key, d.hardware_revision, d.tags::text,"
-                + "   nextval('device_attribute_seq') AS seq, d.hold_reason)"
+                + "   nextval('device_attribute_seq') AS seq, d.hold_reason, d.test_device)"
                 + " SELECT (SELECT count(*) FROM m), (SELECT n FROM over), u.product_key, u.device_key,"
-                + "   u.hardware_revision, u.tags, u.seq, u.hold_reason FROM (SELECT 1) one LEFT JOIN u ON true";
+                + "   u.hardware_revision, u.tags, u.seq, u.hold_reason, u.test_device FROM (SELECT 1) one"
+                + " LEFT JOIN u ON true";
         return SessionStore.rows(sql, params.toArray()).map(rows -> {
             List<DeviceAttributeStates.Entry> changed = new ArrayList<>();
             for (Object[] r : rows) {
                 if (r[2] != null) {
-                    changed.add(attributes(java.util.Arrays.copyOfRange(r, 2, 8)));
+                    changed.add(attributes(java.util.Arrays.copyOfRange(r, 2, 9)));
                 }
             }
             Object[] first = rows.get(0);
@@ -497,7 +505,8 @@ public class RegistryStore {
                 (String) r[12],
                 instant(r[13]),
                 DeviceAttributes.tags((String) r[14]),
-                r[15] == null ? null : new RegisteredDevice.Hold((String) r[15], (String) r[16], instant(r[17])));
+                r[15] == null ? null : new RegisteredDevice.Hold((String) r[15], (String) r[16], instant(r[17])),
+                (Boolean) r[18]);
     }
 
     private static Instant instant(Object millis) {

@@ -53,7 +53,7 @@ public class SessionStore {
                                 + " hardware_revision_at = now() WHERE product_key = ?1 AND device_key = ?2"
                                 + " AND (hardware_revision IS DISTINCT FROM ?3"
                                 + "   OR hardware_revision_source IS DISTINCT FROM 'REPORTED')"
-                                + " RETURNING tags::text, nextval('device_attribute_seq'), hold_reason",
+                                + " RETURNING tags::text, nextval('device_attribute_seq'), hold_reason, test_device",
                         productKey,
                         deviceKey,
                         revision)
@@ -64,7 +64,8 @@ public class SessionStore {
                                 revision,
                                 tags((String) r[0]),
                                 ((Number) r[1]).longValue(),
-                                (String) r[2]))
+                                (String) r[2],
+                                (Boolean) r[3]))
                         .toList());
     }
 

@@ -67,6 +67,11 @@ public class Firmware {
     @Column(name = "verification_detail")
     public String verificationDetail;
 
+    /** While a run is VERIFYING: the verification the package had before it, restored if the run is refused. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "verification_before")
+    public Verification verificationBefore;
+
     /** A sub-device package: the lowest gateway firmware (SemVer) it works behind; null: any. */
     @Column(name = "min_gateway_version")
     public String minGatewayVersion;

@@ -48,7 +48,8 @@ public class FirmwareResource {
     }
 
     /** The body of {@code POST /api/v1/firmware/{id}/verification}. */
-    public record VerificationBody(List<SubDeviceRef> devices) {}
+    /** The test devices of a run; {@code reverify} true to verify again a package whose verification FAILED. */
+    public record VerificationBody(List<SubDeviceRef> devices, Boolean reverify) {}
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
@@ -169,10 +170,14 @@ public class FirmwareResource {
     @POST
     @Path("/{id}/verification")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    // admins only: a run upgrades its devices at once, without a plan's review (issue #35)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> verify(@PathParam("id") String id, VerificationBody body) {
         return verification
-                .start(Ids.uuid("id", id), body == null ? null : body.devices())
+                .start(
+                        Ids.uuid("id", id),
+                        body == null ? null : body.devices(),
+                        body != null && Boolean.TRUE.equals(body.reverify()))
                 .map(f -> Response.accepted(FirmwareView.of(f)).build());
     }
 }

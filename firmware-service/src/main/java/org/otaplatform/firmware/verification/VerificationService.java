@@ -64,8 +64,12 @@ public class VerificationService {
         this.maxDevices = config.verification().maxDevices();
     }
 
-    /** Starts a run on the named devices; 409 while one runs already. */
-    public Uni<Firmware> start(UUID firmwareId, List<SubDeviceRef> devices) {
+    /**
+     * Starts a run on the named test devices; 409 while one runs already, and for a package whose verification
+     * FAILED unless {@code reverify} says the admin means it. plan-service refuses a run over devices that are no
+     * test devices, or that the package would downgrade or does not fit ({@link #complete}).
+     */
+    public Uni<Firmware> start(UUID firmwareId, List<SubDeviceRef> devices, boolean reverify) {
         List<FieldError> errors = check(devices);
         if (!errors.isEmpty()) {
             return Uni.createFrom().failure(ApiException.invalid(errors));
@@ -82,7 +86,16 @@ public class VerificationService {
                                         ErrorCode.CONFLICT,
                                         "a verification of firmware " + firmwareId + " is running already"));
                     }
+                    if (firmware.verification == Verification.FAILED && !reverify) {
+                        return Uni.createFrom()
+                                .failure(new ApiException(
+                                        ErrorCode.CONFLICT,
+                                        "firmware " + firmwareId + " failed its verification ("
+                                                + firmware.verificationDetail
+                                                + "); to verify it again say so with \"reverify\": true"));
+                    }
                     var before = firmware.audited();
+                    firmware.verificationBefore = firmware.verification;
                     firmware.verification = Verification.VERIFYING;
                     firmware.verificationRunId = UUID.randomUUID();
                     firmware.verificationDeadline = clock.instant().plus(timeout);
@@ -100,6 +113,7 @@ public class VerificationService {
                             .flatMap(v -> {
                                 var after = firmware.audited();
                                 after.put("devices", devices);
+                                after.put("reverify", reverify);
                                 return audit.record(
                                         "firmware.verification.start", "firmware/" + firmwareId, before, after);
                             })
@@ -126,7 +140,9 @@ public class VerificationService {
                                     || !firmware.verificationRunId.toString().equals(result.runId())) {
                                 return Uni.createFrom().voidItem();
                             }
-                            return finish(firmware, result.succeeded(), result.detail());
+                            return result.refused()
+                                    ? refused(firmware, result.detail())
+                                    : finish(firmware, result.succeeded(), result.detail());
                         })));
     }
 
@@ -145,7 +161,28 @@ public class VerificationService {
                 .recoverWithNull();
     }
 
+    /** A run plan-service refused never ran: the package's verification is what it was, with the reason. */
+    private Uni<Void> refused(Firmware firmware, String detail) {
+        var before = firmware.audited();
+        firmware.verification =
+                firmware.verificationBefore == null ? Verification.UNVERIFIED : firmware.verificationBefore;
+        firmware.verificationBefore = null;
+        firmware.verificationRunId = null;
+        firmware.verificationDeadline = null;
+        String why = "verification refused: " + (detail == null ? "no reason given" : detail);
+        firmware.verificationDetail = why.substring(0, Math.min(why.length(), 1000));
+        LOG.infof("firmware %s %s", firmware.id, firmware.verificationDetail);
+        return changed(firmware)
+                .flatMap(v -> audit.record(
+                        org.otaplatform.common.audit.AuditLog.Caller.SYSTEM,
+                        "firmware.verification.refused",
+                        "firmware/" + firmware.id,
+                        before,
+                        firmware.audited()));
+    }
+
     private Uni<Void> finish(Firmware firmware, boolean succeeded, String detail) {
+        firmware.verificationBefore = null;
         var before = firmware.audited();
         firmware.verification = succeeded ? Verification.VERIFIED : Verification.FAILED;
         firmware.verificationDetail = detail == null ? null : detail.substring(0, Math.min(detail.length(), 1000));

@@ -26,7 +26,9 @@ public record DeviceAttributeStates(List<Entry> devices) {
 
     /**
      * One device's attributes; {@code hold} (since 2026-12-07) the reason it is on hold, null when it is not: no
-     * plan touches a held device, nor the sub-devices of a held gateway.
+     * plan touches a held device, nor the sub-devices of a held gateway. {@code testDevice} (since 2026-12-08,
+     * false when absent): an operator marked it a test device, the only kind a package's verification may
+     * upgrade.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Entry(
@@ -35,9 +37,21 @@ public record DeviceAttributeStates(List<Entry> devices) {
             String hardwareRevision,
             Map<String, String> tags,
             long seq,
-            String hold) {
+            String hold,
+            boolean testDevice) {
         public Entry {
             tags = tags == null ? Map.of() : Map.copyOf(tags);
+        }
+
+        /** A device that is no test device. */
+        public Entry(
+                String productKey,
+                String deviceKey,
+                String hardwareRevision,
+                Map<String, String> tags,
+                long seq,
+                String hold) {
+            this(productKey, deviceKey, hardwareRevision, tags, seq, hold, false);
         }
 
         /** A device that is not on hold. */

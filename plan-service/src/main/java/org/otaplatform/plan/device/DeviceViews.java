@@ -222,13 +222,14 @@ public class DeviceViews {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery(
                                 "INSERT INTO device_attributes_view (product_key, device_key,"
-                                        + " hardware_revision, tags, seq, hold_reason, updated_at) SELECT product_key, device_key,"
-                                        + " revision, CAST(tags AS jsonb), seq, hold, now() FROM unnest(CAST(?1 AS varchar[]),"
-                                        + " CAST(?2 AS varchar[]), CAST(?3 AS varchar[]), CAST(?4 AS text[]), CAST(?5 AS bigint[]),"
-                                        + " CAST(?6 AS varchar[])) AS i (product_key, device_key, revision, tags, seq, hold)"
+                                        + " hardware_revision, tags, seq, hold_reason, test_device, updated_at) SELECT product_key,"
+                                        + " device_key, revision, CAST(tags AS jsonb), seq, hold, test, now() FROM"
+                                        + " unnest(CAST(?1 AS varchar[]), CAST(?2 AS varchar[]), CAST(?3 AS varchar[]),"
+                                        + " CAST(?4 AS text[]), CAST(?5 AS bigint[]), CAST(?6 AS varchar[]), CAST(?7 AS boolean[]))"
+                                        + " AS i (product_key, device_key, revision, tags, seq, hold, test)"
                                         + " ON CONFLICT (product_key, device_key) DO UPDATE SET"
                                         + " hardware_revision = EXCLUDED.hardware_revision, tags = EXCLUDED.tags,"
-                                        + " hold_reason = EXCLUDED.hold_reason,"
+                                        + " hold_reason = EXCLUDED.hold_reason, test_device = EXCLUDED.test_device,"
                                         + " seq = EXCLUDED.seq, updated_at = now() WHERE device_attributes_view.seq < EXCLUDED.seq")
                         .setParameter(1, products)
                         .setParameter(2, devices)
@@ -248,6 +249,11 @@ public class DeviceViews {
                                 rows.stream()
                                         .map(DeviceAttributeStates.Entry::hold)
                                         .toArray(String[]::new))
+                        .setParameter(
+                                7,
+                                rows.stream()
+                                        .map(DeviceAttributeStates.Entry::testDevice)
+                                        .toArray(Boolean[]::new))
                         .executeUpdate()
                         // the devices' rows follow (V23): what targeting counts reads them
                         .flatMap(n -> s.createNativeQuery(

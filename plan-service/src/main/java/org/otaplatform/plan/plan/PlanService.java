@@ -96,19 +96,38 @@ public class PlanService {
                 .transform(e -> nameTaken(request.name()));
     }
 
-    /** A plan that carries out a verification run: created ACTIVE, over exactly the test devices. In the caller's transaction. */
+    /**
+     * What a verification's plan would touch: checked as any plan is (the validator, the target, the node type; a
+     * 422 as a create would answer) and previewed, nothing stored. In the caller's session.
+     */
+    public Uni<org.otaplatform.plan.plan.Previews.Preview> verificationPreview(PlanRequest request) {
+        return checked(request, null, false).flatMap(definition -> {
+            Plan plan = new Plan();
+            plan.id = UUID.randomUUID();
+            plan.status = PlanStatus.DRAFT;
+            fill(plan, request, definition);
+            return preview(plan, definition);
+        });
+    }
+
+    /**
+     * A plan that carries out a verification run: checked as any plan, created ACTIVE, over exactly the test
+     * devices. In the caller's transaction; the caller checked its devices ({@link #verificationPreview}).
+     */
     public Uni<Plan> createVerification(PlanRequest request, String runId, String devices) {
-        Plan plan = new Plan();
-        plan.id = UUID.randomUUID();
-        plan.status = PlanStatus.DRAFT;
-        plan.createdAt = clock.instant();
-        plan.verificationRun = runId;
-        plan.verificationDevices = devices;
-        fill(plan, request, PlanDefinition.of(request, config.defaults(), List.of(request.firmwareId())));
-        return plans.persistAndFlush(plan)
-                .flatMap(p -> history(p, null, "verification run " + runId))
-                .flatMap(v -> event(plan))
-                .flatMap(v -> move(plan, PlanStatus.ACTIVE, "verification run " + runId));
+        return checked(request, null, false).flatMap(definition -> {
+            Plan plan = new Plan();
+            plan.id = UUID.randomUUID();
+            plan.status = PlanStatus.DRAFT;
+            plan.createdAt = clock.instant();
+            plan.verificationRun = runId;
+            plan.verificationDevices = devices;
+            fill(plan, request, definition);
+            return plans.persistAndFlush(plan)
+                    .flatMap(p -> history(p, null, "verification run " + runId))
+                    .flatMap(v -> event(plan))
+                    .flatMap(v -> move(plan, PlanStatus.ACTIVE, "verification run " + runId));
+        });
     }
 
     public Uni<Plan> update(UUID id, PlanRequest request) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
+import org.otaplatform.common.error.ApiException;
 import org.otaplatform.common.messaging.Inbox;
 import org.otaplatform.common.messaging.MqttSubscriptions;
 import org.otaplatform.common.messaging.Outbox;
@@ -34,6 +35,7 @@ import org.otaplatform.plan.plan.PlanRepository;
 import org.otaplatform.plan.plan.PlanRequest;
 import org.otaplatform.plan.plan.PlanService;
 import org.otaplatform.plan.plan.PlanStatus;
+import org.otaplatform.plan.plan.Previews;
 
 /**
  * Verification runs requested by firmware-service: each is an active silent plan over exactly the test
@@ -91,11 +93,7 @@ public class VerificationRuns {
                 .filter(d -> !fw.productKey().equals(d.productKey()))
                 .toList();
         if (!others.isEmpty()) {
-            return result(
-                    r.firmwareId(),
-                    r.runId(),
-                    false,
-                    "test devices of another product than " + fw.productKey() + ": " + others);
+            return refused(r, "devices of another product than " + fw.productKey() + ": " + others);
         }
         List<String> keys =
                 r.devices().stream().map(SubDeviceRef::deviceKey).distinct().toList();
@@ -112,7 +110,8 @@ public class VerificationRuns {
                 LocalDateTime.ofInstant(Instant.ofEpochMilli(r.deadline()), ZoneOffset.UTC),
                 List.of(),
                 null,
-                keys.size(),
+                // the per-gateway limit, threshold and windows of any plan (the defaults)
+                null,
                 null,
                 null,
                 new PlanRequest.Retry(1, 0),
@@ -128,17 +127,83 @@ public class VerificationRuns {
                 null,
                 null,
                 null,
-                // a verification never sends a package below a test device's version (issue #35 goes further)
+                // a verification never sends a package below a test device's version
                 false,
                 // its devices are the test devices, by list
                 null,
                 null);
         return firmware.apply(FirmwareEvent.CREATED, fw)
-                .flatMap(v -> plans.createVerification(
-                        request,
-                        r.runId(),
-                        keys.stream().map(k -> fw.productKey() + "/" + k).collect(Collectors.joining("\n"))))
-                .replaceWithVoid();
+                .flatMap(v -> notTestDevices(fw.productKey(), keys))
+                .flatMap(notTest -> {
+                    if (!notTest.isEmpty()) {
+                        return refused(r, "not test devices of " + fw.productKey() + ": " + notTest);
+                    }
+                    return plans.verificationPreview(request)
+                            .map(preview -> whyNot(preview, keys.size()))
+                            .onFailure(ApiException.class)
+                            .recoverWithItem(e -> "the run's plan is invalid: " + problems((ApiException) e))
+                            .flatMap(why -> why != null
+                                    ? refused(r, why)
+                                    : plans.createVerification(
+                                                    request,
+                                                    r.runId(),
+                                                    keys.stream()
+                                                            .map(k -> fw.productKey() + "/" + k)
+                                                            .collect(Collectors.joining("\n")))
+                                            .replaceWithVoid());
+                });
+    }
+
+    /** Of {@code keys}, those the registry has not marked test devices (or does not know), in order. */
+    private static Uni<List<String>> notTestDevices(String productKey, List<String> keys) {
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "SELECT device_key FROM device_attributes_view WHERE product_key = ?1"
+                                        + " AND device_key = ANY(CAST(?2 AS varchar[])) AND test_device",
+                                String.class)
+                        .setParameter(1, productKey)
+                        .setParameter(2, keys.toArray(String[]::new))
+                        .getResultList())
+                .map(test -> keys.stream().filter(k -> !test.contains(k)).toList());
+    }
+
+    /**
+     * Why a run's plan may not start, from its preview: every test device must be upgraded by it or run the
+     * package already; one it would leave alone (a downgrade, a package that does not fit, a hold, a gateway
+     * too old, not bound) refuses the run. Null when it may start.
+     */
+    static String whyNot(Previews.Preview p, int devices) {
+        if (p.targeted() < devices) {
+            return (devices - p.targeted()) + " of the " + devices
+                    + " test devices are not bound to a gateway or have reported no version";
+        }
+        if (p.willUpgrade() + p.upToDate() == p.targeted()) {
+            return null;
+        }
+        List<String> reasons = p.leftAlone().stream()
+                .map(s -> s.productKey() + "/" + s.deviceKey() + " " + s.reason())
+                .toList();
+        return "the package would not be sent to every test device (" + p.downgradesRefused() + " downgrades, "
+                + p.incompatible() + " incompatible, " + p.onHold() + " on hold, " + p.waitingForGatewayVersion()
+                + " waiting for their gateway's version)"
+                + (reasons.isEmpty() ? "" : ": " + String.join("; ", reasons));
+    }
+
+    private static String problems(ApiException e) {
+        return e.errors().isEmpty()
+                ? e.getMessage()
+                : e.errors().stream().map(f -> f.field() + " " + f.message()).collect(Collectors.joining("; "));
+    }
+
+    private Uni<Void> refused(VerificationRequest r, String detail) {
+        LOG.infof("verification run %s of firmware %s refused: %s", r.runId(), r.firmwareId(), detail);
+        return outbox.add(
+                InternalTopics.VERIFICATION_RESULTS,
+                InternalMessage.of(
+                        VerificationResult.TYPE,
+                        "plan-service",
+                        clock.millis(),
+                        VerificationResult.refused(r.firmwareId(), r.runId(), detail)));
     }
 
     /** Ends the runs whose outcome is known: all test devices done, one failed, or the deadline passed. */
