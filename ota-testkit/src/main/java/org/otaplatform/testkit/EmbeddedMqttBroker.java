@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * A small MQTT 3.1.1 broker for machines without Mosquitto, built on the Vert.x MQTT server. It does
  * what the platform relies on: QoS 0 and 1 (QoS 2 is accepted and delivered as QoS 1), wildcards,
  * shared subscriptions ({@code $share/group/filter}, one member per message, round robin), last wills,
- * retained messages, and persistent sessions ({@code cleanSession=false}) that keep subscriptions,
+ * no retained messages (a client that sends one is disconnected, as Mosquitto does with the project's
+ * {@code retain_available false}), and persistent sessions ({@code cleanSession=false}) that keep subscriptions,
  * queue messages while offline and re-send unacknowledged ones on reconnect. State lives in memory; it
  * is a development and test broker, not a production one.
  */
@@ -33,7 +34,6 @@ public final class EmbeddedMqttBroker {
     private final Vertx vertx;
     private final MqttServer server;
     private final Map<String, Session> sessions = new HashMap<>();
-    private final Map<String, Message> retained = new HashMap<>();
     private final Map<String, Integer> sharedCursor = new HashMap<>();
 
     private EmbeddedMqttBroker(Vertx vertx, MqttServer server) {
@@ -70,7 +70,7 @@ public final class EmbeddedMqttBroker {
         }
     }
 
-    private record Message(String topic, Buffer payload, MqttQoS qos, boolean retain) {}
+    private record Message(String topic, Buffer payload, MqttQoS qos) {}
 
     /** A client's session; survives disconnects when the client asked for a persistent one. */
     private static final class Session {
@@ -127,7 +127,6 @@ public final class EmbeddedMqttBroker {
                 subscribe(current, s.topicName(), qos);
             }
             endpoint.subscribeAcknowledge(subscribe.messageId(), granted);
-            deliverRetained(current, subscribe.topicSubscriptions());
         });
         endpoint.unsubscribeHandler(unsubscribe -> {
             unsubscribe(current, unsubscribe.topics());
@@ -144,9 +143,14 @@ public final class EmbeddedMqttBroker {
     }
 
     private void published(MqttEndpoint endpoint, MqttPublishMessage message) {
+        if (message.isRetain()) {
+            // retained messages are refused: one account could otherwise fill the broker's memory with them
+            LOG.warning(() -> "disconnecting " + endpoint.clientIdentifier() + ": it sent a retained message");
+            endpoint.close();
+            return;
+        }
         try {
-            route(new Message(
-                    message.topicName(), message.payload().copy(), capped(message.qosLevel()), message.isRetain()));
+            route(new Message(message.topicName(), message.payload().copy(), capped(message.qosLevel())));
         } finally {
             switch (message.qosLevel()) {
                 case AT_LEAST_ONCE -> endpoint.publishAcknowledge(message.messageId());
@@ -157,13 +161,6 @@ public final class EmbeddedMqttBroker {
     }
 
     private synchronized void route(Message message) {
-        if (message.retain()) {
-            if (message.payload().length() == 0) {
-                retained.remove(message.topic());
-            } else {
-                retained.put(message.topic(), message);
-            }
-        }
         Map<String, List<Session>> sharedGroups = new LinkedHashMap<>();
         Map<String, MqttQoS> sharedQos = new HashMap<>();
         for (Session session : sessions.values()) {
@@ -200,7 +197,7 @@ public final class EmbeddedMqttBroker {
 
     private void deliver(Session session, Message message, MqttQoS subscriptionQos) {
         MqttQoS qos = max(MqttQoS.AT_MOST_ONCE, min(message.qos(), subscriptionQos));
-        Message out = new Message(message.topic(), message.payload(), qos, false);
+        Message out = new Message(message.topic(), message.payload(), qos);
         if (!session.online()) {
             if (!session.clean && qos == MqttQoS.AT_LEAST_ONCE) {
                 session.queued.add(out);
@@ -214,7 +211,7 @@ public final class EmbeddedMqttBroker {
         MqttEndpoint endpoint = session.endpoint;
         if (message.qos() == MqttQoS.AT_MOST_ONCE) {
             try {
-                endpoint.publish(message.topic(), message.payload(), message.qos(), dup, message.retain());
+                endpoint.publish(message.topic(), message.payload(), message.qos(), dup, false);
             } catch (RuntimeException e) {
                 // at most once: a dead connection loses it
             }
@@ -224,7 +221,7 @@ public final class EmbeddedMqttBroker {
         int packetId = session.nextPacketId();
         session.unacked.put(packetId, message);
         try {
-            endpoint.publish(message.topic(), message.payload(), message.qos(), dup, message.retain(), packetId);
+            endpoint.publish(message.topic(), message.payload(), message.qos(), dup, false, packetId);
         } catch (RuntimeException e) {
             // the connection died and its close is not handled yet: the message stays unacknowledged and
             // is queued for the session when the close arrives
@@ -256,8 +253,7 @@ public final class EmbeddedMqttBroker {
                     will.getWillMessage() == null
                             ? Buffer.buffer()
                             : will.getWillMessage().copy(),
-                    capped(MqttQoS.valueOf(will.getWillQos())),
-                    will.isWillRetain()));
+                    capped(MqttQoS.valueOf(will.getWillQos()))));
         }
         if (session.clean) {
             sessions.remove(session.clientId);
@@ -273,20 +269,6 @@ public final class EmbeddedMqttBroker {
 
     private synchronized void unsubscribe(Session session, List<String> filters) {
         filters.forEach(session.subscriptions::remove);
-    }
-
-    private synchronized void deliverRetained(Session session, List<MqttTopicSubscription> subscriptions) {
-        for (MqttTopicSubscription s : subscriptions) {
-            if (s.topicName().startsWith("$share/")) {
-                continue;
-            }
-            retained.values().stream()
-                    .filter(m -> matches(s.topicName(), m.topic()))
-                    .forEach(m -> send(
-                            session,
-                            new Message(m.topic(), m.payload(), min(m.qos(), s.qualityOfService()), true),
-                            false));
-        }
     }
 
     /** MQTT topic filter matching with {@code +} and {@code #}; {@code $} topics only match explicit filters. */

@@ -257,6 +257,72 @@ class BrokerAclTest {
         }
     }
 
+    /**
+     * One stolen gateway account against the broker (issue #35): an unknown or deeper uplink topic and a
+     * retained message are refused, while another gateway's reports go on reaching the platform.
+     */
+    @Test
+    void aGatewayPublishesOnlyTheProtocolsOwnTypesAndNoRetainedMessageWhileOthersGoOn() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        MqttClient platform = service("device-gateway-service", "device-gateway-service-t8-up", seen);
+        done(platform.subscribe("ota/v1/gw/+/up/#", 1));
+        MqttClient other = gateway("gw-b", List.of());
+        for (String topic : List.of(
+                "ota/v1/gw/gw-a/up/unknown",
+                "ota/v1/gw/gw-a/up/hello/deeper",
+                "ota/v1/gw/gw-a/up/x/y/z/1/2/3/4/5/6/7/8",
+                "ota/v1/gw/gw-a/up")) {
+            // each refusal may cost the abuser its connection: a fresh one each time
+            gateway("gw-a", List.of()).publish(topic, Buffer.buffer("abuse"), MqttQoS.AT_LEAST_ONCE, false, false);
+            done(other.publish(
+                    "ota/v1/gw/gw-b/up/progress", Buffer.buffer("campaign"), MqttQoS.AT_LEAST_ONCE, false, false));
+        }
+        // retained: refused and the sender disconnected, not delivered, not kept
+        MqttClient retaining = gateway("gw-a", List.of());
+        retaining.publish("ota/v1/gw/gw-a/up/hello", Buffer.buffer("retained"), MqttQoS.AT_LEAST_ONCE, false, true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !retaining.isConnected());
+        done(other.publish("ota/v1/gw/gw-b/up/progress", Buffer.buffer("still"), MqttQoS.AT_LEAST_ONCE, false, false));
+        done(gateway("gw-a", List.of())
+                .publish("ota/v1/gw/gw-a/up/hello", Buffer.buffer("own"), MqttQoS.AT_LEAST_ONCE, false, false));
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> seen.contains("ota/v1/gw/gw-a/up/hello=own")
+                        && seen.contains("ota/v1/gw/gw-b/up/progress=still"));
+        assertThat(seen).noneMatch(m -> m.contains("abuse") || m.contains("retained"));
+        assertThat(seen.stream().filter(m -> m.endsWith("=campaign"))).hasSize(4);
+        List<String> late = new CopyOnWriteArrayList<>();
+        done(service("device-gateway-service", "device-gateway-service-t8-late", late)
+                .subscribe("ota/v1/gw/gw-a/up/#", 1));
+        Thread.sleep(500);
+        assertThat(late).isEmpty();
+    }
+
+    @Test
+    void bothBrokersAdmitExactlyTheProtocolsUplinkTypesAndNoRetainedMessages() throws Exception {
+        java.nio.file.Path root = RepoRoot.find();
+        String acl = java.nio.file.Files.readString(root.resolve("deploy/broker/acl-gateways.conf"));
+        String emqx = java.nio.file.Files.readString(root.resolve("deploy/overlays/prod/emqx.yaml"));
+        String limits = java.nio.file.Files.readString(root.resolve("deploy/broker/conf.d/ota-limits.conf"));
+        List<String> types = new java.util.ArrayList<>();
+        for (org.otaplatform.contract.UplinkType t : org.otaplatform.contract.UplinkType.values()) {
+            types.add(t.suffix());
+        }
+        types.add("chunk-request"); // gateway protocol v1, "Firmware over MQTT" (2026-12-06)
+        List<String> written = acl.lines()
+                .filter(l -> l.startsWith("pattern write "))
+                .map(l -> l.substring("pattern write ota/v1/gw/%u/up/".length()))
+                .toList();
+        assertThat(written).containsExactlyInAnyOrderElementsOf(types);
+        assertThat(acl.lines().filter(l -> l.startsWith("pattern read ")))
+                .containsExactly("pattern read ota/v1/gw/%u/down/+");
+        for (String type : types) {
+            assertThat(emqx).contains("\"ota/v1/gw/${username}/up/" + type + "\"");
+        }
+        assertThat(emqx).doesNotContain("${username}/up/#").doesNotContain("${username}/down/#");
+        assertThat(limits).containsPattern("(?m)^retain_available false$");
+        assertThat(emqx).contains("retainer.enable = false").contains("max_subscriptions = 4");
+    }
+
     @Test
     void aWrongPasswordIsRefused() {
         MqttClient intruder = MqttClient.create(

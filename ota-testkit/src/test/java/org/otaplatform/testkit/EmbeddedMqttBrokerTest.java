@@ -91,6 +91,27 @@ class EmbeddedMqttBrokerTest {
         List.of(back, publisher).forEach(MqttClient::disconnect);
     }
 
+    /** As Mosquitto with the project's limits: a retained message is refused and its sender disconnected. */
+    @Test
+    void aRetainedMessageIsRefusedAndItsSenderDisconnected() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        MqttClient consumer = subscriber("retain-sub", "kept/#", received, true);
+        MqttClient publisher = client("retain-pub", true);
+
+        publisher.publish("kept/1", Buffer.buffer("retained"), MqttQoS.AT_LEAST_ONCE, false, true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !publisher.isConnected());
+        MqttClient honest = client("retain-pub-2", true);
+        done(honest.publish("kept/2", Buffer.buffer("plain"), MqttQoS.AT_LEAST_ONCE, false, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("plain"));
+        // neither delivered now nor kept for a later subscriber
+        List<String> later = new CopyOnWriteArrayList<>();
+        MqttClient late = subscriber("retain-late", "kept/#", later, true);
+        Thread.sleep(300);
+        assertThat(received).containsExactly("plain");
+        assertThat(later).isEmpty();
+        List.of(consumer, honest, late).forEach(MqttClient::disconnect);
+    }
+
     @Test
     void theLastWillIsPublishedWhenAClientVanishesButNotOnACleanDisconnect() throws Exception {
         List<String> received = new CopyOnWriteArrayList<>();
