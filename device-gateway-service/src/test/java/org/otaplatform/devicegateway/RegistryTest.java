@@ -204,6 +204,38 @@ class RegistryTest {
                 .body("errors.field", hasItems("deviceKey", "name"));
     }
 
+    /** {@code .} and {@code ..} name another path segment or topic level: never a key or gateway id (issue #35). */
+    @Test
+    void dotAndDotDotAreRefusedAsDeviceKeysAndGatewayIds() {
+        String pk = product("dots");
+        createProduct("{\"productKey\":\"" + pk + "\",\"name\":\"A\",\"nodeType\":\"SUB_DEVICE\"}");
+        String gp = product("dotsgw");
+        createProduct("{\"productKey\":\"" + gp + "\",\"name\":\"G\",\"nodeType\":\"GATEWAY\"}");
+        for (String dots : List.of(".", "..")) {
+            for (String product : List.of(pk, gp)) {
+                given().contentType(ContentType.JSON)
+                        .body("{\"deviceKey\":\"" + dots + "\"}")
+                        .post("/api/v1/products/" + product + "/devices")
+                        .then()
+                        .statusCode(422)
+                        .body("errors[0].field", equalTo("deviceKey"))
+                        .body("errors[0].message", org.hamcrest.Matchers.containsString("not . or .."));
+            }
+            given().contentType(ContentType.JSON)
+                    .body("[{\"deviceKey\":\"ok\"},{\"deviceKey\":\"" + dots + "\"}]")
+                    .post("/api/v1/products/" + pk + "/devices:import")
+                    .then()
+                    .statusCode(422);
+        }
+        given().get("/api/v1/devices?productKey=" + pk).then().body("total", equalTo(0));
+        // a key with dots among other characters is fine
+        given().contentType(ContentType.JSON)
+                .body("{\"deviceKey\":\"...\"}")
+                .post("/api/v1/products/" + pk + "/devices")
+                .then()
+                .statusCode(201);
+    }
+
     @Test
     void anImportRegistersEveryRowWithItsSecretInTheOrderGiven() {
         String pk = product("imp");

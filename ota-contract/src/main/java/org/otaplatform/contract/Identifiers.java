@@ -8,13 +8,20 @@ public final class Identifiers {
     /** Largest payload the protocol allows, in bytes. */
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
 
-    public static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /**
+     * The spec's characters, but for {@code .} and {@code ..} (issue #35): as a path segment of a URL or a topic
+     * level they name another place (a client or proxy normalises {@code /gateways/..} away), so no id or key
+     * may be one.
+     */
+    public static final Pattern GATEWAY_ID = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._-]{1,64}");
+
     public static final Pattern PRODUCT_KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    public static final Pattern DEVICE_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** The spec's characters, but for {@code .} and {@code ..}, as {@link #GATEWAY_ID}. */
+    public static final Pattern DEVICE_KEY = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._:-]{1,128}");
     /** A device's hardware revision (v1 addition, 2026-12-06). */
     public static final Pattern HARDWARE_REVISION = Pattern.compile("[A-Za-z0-9._-]{1,32}");
     /** Task, plan and firmware ids the platform issues; opaque to gateways. */
-    public static final Pattern ENTITY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    public static final Pattern ENTITY_ID = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._:-]{1,64}");
 
     public static final int MAX_VERSION_LENGTH = 64;
     public static final int MAX_MSG_ID_LENGTH = 64;
@@ -28,7 +35,7 @@ public final class Identifiers {
     // IdentifiersTest holds them to the patterns.
 
     public static boolean isGatewayId(String value) {
-        return matches(value, 64, ".-_", false);
+        return matches(value, 64, ".-_", false) && !dots(value);
     }
 
     public static boolean isProductKey(String value) {
@@ -36,7 +43,7 @@ public final class Identifiers {
     }
 
     public static boolean isDeviceKey(String value) {
-        return matches(value, 128, ".-_", true);
+        return matches(value, 128, ".-_", true) && !dots(value);
     }
 
     public static boolean isHardwareRevision(String value) {
@@ -44,7 +51,12 @@ public final class Identifiers {
     }
 
     public static boolean isEntityId(String value) {
-        return matches(value, 64, ".-_", true);
+        return matches(value, 64, ".-_", true) && !dots(value);
+    }
+
+    /** {@code .} or {@code ..}: a path segment that names another place. */
+    private static boolean dots(String value) {
+        return value.equals(".") || value.equals("..");
     }
 
     /** 1..max characters, each an ASCII letter or digit, one of {@code others}, or ':' where allowed. */

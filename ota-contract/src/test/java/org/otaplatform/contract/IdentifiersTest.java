@@ -34,9 +34,24 @@ class IdentifiersTest {
         assertThat(Identifiers.isProductKey("zb.bulb")).isFalse();
     }
 
+    /** A key or id of {@code .} or {@code ..} would name another path segment or topic level (issue #35). */
+    @Test
+    void dotAndDotDotAreNeitherKeysNorIds() {
+        for (String dots : List.of(".", "..")) {
+            assertThat(Identifiers.isGatewayId(dots)).isFalse();
+            assertThat(Identifiers.isDeviceKey(dots)).isFalse();
+            assertThat(Identifiers.isEntityId(dots)).isFalse();
+            assertThat(Identifiers.GATEWAY_ID.matcher(dots).matches()).isFalse();
+        }
+        assertThat(Identifiers.isGatewayId("...")).isTrue();
+        assertThat(Identifiers.isDeviceKey("a.b")).isTrue();
+        assertThat(Identifiers.isGatewayId(".gw")).isTrue();
+    }
+
     private static void check(Pattern pattern, Predicate<String> check) {
         Random random = new Random(20261202);
-        List<String> samples = new ArrayList<>(List.of("", "a", "a".repeat(64), "a".repeat(65), "a".repeat(128)));
+        List<String> samples = new ArrayList<>(
+                List.of("", "a", ".", "..", "...", ".a", "a".repeat(64), "a".repeat(65), "a".repeat(128)));
         for (int i = 0; i < 20_000; i++) {
             StringBuilder s = new StringBuilder();
             int length = random.nextInt(4) == 0 ? 60 + random.nextInt(75) : random.nextInt(8);

@@ -21,8 +21,8 @@ final class RegistryRules {
 
     static String deviceKeyRuleText(NodeType type) {
         return type == NodeType.GATEWAY
-                ? "must be a gatewayId: 1–64 characters of [A-Za-z0-9._-]"
-                : "must be 1–128 characters of [A-Za-z0-9._:-]";
+                ? "must be a gatewayId: 1–64 characters of [A-Za-z0-9._-], not . or .."
+                : "must be 1–128 characters of [A-Za-z0-9._:-], not . or ..";
     }
 
     /** A name is 1–100 printable characters. */

@@ -224,8 +224,8 @@ public class VerificationService {
                 errors.add(new FieldError("devices[" + i + "].productKey", "must be 1–64 characters of [A-Za-z0-9_-]"));
             }
             if (!Identifiers.isDeviceKey(device.deviceKey())) {
-                errors.add(
-                        new FieldError("devices[" + i + "].deviceKey", "must be 1–128 characters of [A-Za-z0-9._:-]"));
+                errors.add(new FieldError(
+                        "devices[" + i + "].deviceKey", "must be 1–128 characters of [A-Za-z0-9._:-], not . or .."));
             }
             if (!seen.add(device)) {
                 errors.add(new FieldError("devices[" + i + "]", "names a device twice"));

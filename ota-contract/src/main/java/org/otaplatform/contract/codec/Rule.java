@@ -11,12 +11,12 @@ public record Rule(String description, Predicate<String> test) {
     public static final Rule PRODUCT_KEY =
             new Rule("must be 1–64 characters of [A-Za-z0-9_-]", Identifiers::isProductKey);
     public static final Rule DEVICE_KEY =
-            new Rule("must be 1–128 characters of [A-Za-z0-9._:-]", Identifiers::isDeviceKey);
+            new Rule("must be 1–128 characters of [A-Za-z0-9._:-], not . or ..", Identifiers::isDeviceKey);
     public static final Rule HARDWARE_REVISION =
             new Rule("must be 1–32 characters of [A-Za-z0-9._-]", Identifiers::isHardwareRevision);
     public static final Rule VERSION = new Rule("must be 1–64 printable characters", Identifiers::isVersion);
     public static final Rule ENTITY_ID =
-            new Rule("must be 1–64 characters of [A-Za-z0-9._:-]", Identifiers::isEntityId);
+            new Rule("must be 1–64 characters of [A-Za-z0-9._:-], not . or ..", Identifiers::isEntityId);
     public static final Rule TEXT = new Rule(
             "must be 1–" + Identifiers.MAX_TEXT_LENGTH + " printable characters",
             v -> Identifiers.isPrintable(v, Identifiers.MAX_TEXT_LENGTH));

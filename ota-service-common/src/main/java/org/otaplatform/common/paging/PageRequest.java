@@ -24,6 +24,9 @@ public record PageRequest(int page, int size) {
         }
         if (s < 1 || s > MAX_SIZE) {
             errors.add(new FieldError("size", "must be between 1 and " + MAX_SIZE));
+        } else if ((long) p * s > Integer.MAX_VALUE) {
+            // the offset would overflow into a negative number (a 500 from the database): no such page
+            errors.add(new FieldError("page", "must be at most " + Integer.MAX_VALUE / s + " with size " + s));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);

@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A token bucket per key (a gateway, a download link): {@code perSecond} tokens flow in, up to {@code
  * burst}. Each replica keeps its own buckets, so the limit protects a replica, not an exact quota. Work
  * may cost more than one token; work that costs more than the whole burst is admitted when the bucket is
- * full and leaves it empty, so it is slowed, never starved.
+ * full and leaves it empty, so it is slowed, never starved. Past {@code maxBuckets} keys the least recently
+ * used go (first those full again, which lose nothing): a flood of new keys cannot empty an abuser's bucket.
  */
 public final class TokenBuckets {
 
@@ -63,7 +64,7 @@ public final class TokenBuckets {
      */
     public long waitFor(String key, double cost, long nowNanos) {
         if (buckets.size() > maxBuckets) {
-            buckets.clear(); // idle keys come back with a full bucket, which is what they would have
+            evict(nowNanos);
         }
         double needed = Math.min(cost, burst);
         Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, nowNanos));
@@ -77,5 +78,39 @@ public final class TokenBuckets {
             bucket.tokens -= needed;
             return 0;
         }
+    }
+
+    /**
+     * Brings the buckets down to nine tenths of {@code maxBuckets} (so that this runs once per tenth of new
+     * keys, not on every one): first the buckets that are full again (a key that comes back gets a full one,
+     * which is what it would have), then the least recently used.
+     */
+    private synchronized void evict(long nowNanos) {
+        int keep = Math.max(1, maxBuckets - maxBuckets / 10);
+        if (buckets.size() <= maxBuckets) {
+            return; // another caller evicted meanwhile
+        }
+        buckets.entrySet().removeIf(e -> {
+            Bucket b = e.getValue();
+            synchronized (b) {
+                return b.tokens + Math.max(0, nowNanos - b.at) / 1e9 * perSecond >= burst;
+            }
+        });
+        int over = buckets.size() - keep;
+        if (over <= 0) {
+            return;
+        }
+        // each bucket's last use read once: other threads go on using them while this sorts
+        record Use(String key, long at) {}
+        buckets.entrySet().stream()
+                .map(e -> new Use(e.getKey(), e.getValue().at))
+                .sorted(java.util.Comparator.comparingLong(Use::at))
+                .limit(over)
+                .forEach(u -> buckets.remove(u.key()));
+    }
+
+    /** How many keys have a bucket now (for tests and metrics). */
+    public int size() {
+        return buckets.size();
     }
 }

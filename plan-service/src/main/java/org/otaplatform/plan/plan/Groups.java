@@ -36,7 +36,8 @@ public class Groups {
     /** The most device keys one change of a static group's members may name. */
     public static final int MAX_MEMBER_CHANGE = 10_000;
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** As a gateway id: the same characters, never {@code .} or {@code ..} (a path segment of the API). */
+    private static final Pattern NAME = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._-]{1,64}");
 
     /** What a client writes to create a group. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -86,7 +87,7 @@ public class Groups {
             throw ApiException.invalid("name", "is required: a body {name, productKey, filter, kind}");
         }
         if (!isName(r.name())) {
-            errors.add(new FieldError("name", "is required: 1–64 characters of [A-Za-z0-9._-]"));
+            errors.add(new FieldError("name", "is required: 1–64 characters of [A-Za-z0-9._-], not . or .."));
         }
         if (!Identifiers.isProductKey(r.productKey())) {
             errors.add(new FieldError("productKey", "is required: 1–64 characters of [A-Za-z0-9_-]"));

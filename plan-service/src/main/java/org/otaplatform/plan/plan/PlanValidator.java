@@ -102,7 +102,9 @@ final class PlanValidator {
         }
         for (int i = 0; i < groups.size(); i++) {
             if (!org.otaplatform.plan.plan.Groups.isName(groups.get(i))) {
-                fault("target.groups[" + i + "]", "must be a group name: 1–64 characters of [A-Za-z0-9._-]");
+                fault(
+                        "target.groups[" + i + "]",
+                        "must be a group name: 1–64 characters of [A-Za-z0-9._-], not . or ..");
             }
         }
     }
@@ -177,7 +179,7 @@ final class PlanValidator {
         }
         for (int i = 0; i < ids.size(); i++) {
             if (!Identifiers.isGatewayId(ids.get(i))) {
-                fault(field + "[" + i + "]", "must be a gateway id: 1–64 characters of [A-Za-z0-9._-]");
+                fault(field + "[" + i + "]", "must be a gateway id: 1–64 characters of [A-Za-z0-9._-], not . or ..");
                 return;
             }
         }
@@ -374,7 +376,7 @@ final class PlanValidator {
         }
         for (int i = 0; i < keys.size(); i++) {
             if (!Identifiers.isDeviceKey(keys.get(i))) {
-                fault(field + "[" + i + "]", "must be 1–128 characters of [A-Za-z0-9._:-]");
+                fault(field + "[" + i + "]", "must be 1–128 characters of [A-Za-z0-9._:-], not . or ..");
                 return; // one is enough to act on; a list of 100,000 bad keys must not make a huge answer
             }
         }

@@ -51,13 +51,16 @@ public class WebhookResource {
                         .build());
     }
 
+    // the subscriptions' URLs often carry the receivers' tokens: admins only (issue #35)
     @GET
+    @RolesAllowed(Roles.ADMIN)
     public Uni<List<Webhooks.Subscription>> list() {
         return webhooks.subscriptions();
     }
 
     @GET
     @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Webhooks.Subscription> get(@PathParam("id") String id) {
         return webhooks.subscription(Ids.uuid("id", id));
     }

@@ -70,7 +70,37 @@ public class Webhooks {
     private static final Duration LEASE = Duration.ofSeconds(60);
 
     public record Subscription(
-            UUID id, String url, List<String> eventTypes, String description, String createdBy, Instant createdAt) {}
+            UUID id, String url, List<String> eventTypes, String description, String createdBy, Instant createdAt) {
+
+        /**
+         * As the audit log keeps it, which viewers read: the URL's scheme, host and port only, since its path and
+         * query often carry the receiver's own token (issue #35); the whole URL is for admins, from the API.
+         */
+        public java.util.Map<String, Object> audited() {
+            java.util.Map<String, Object> state = new java.util.LinkedHashMap<>();
+            state.put("id", id);
+            state.put("url", origin(url));
+            state.put("eventTypes", eventTypes);
+            state.put("description", description);
+            state.put("createdBy", createdBy);
+            return state;
+        }
+
+        static String origin(String url) {
+            try {
+                java.net.URI u = java.net.URI.create(url);
+                String rest = (u.getRawPath() == null
+                                        || u.getRawPath().isEmpty()
+                                        || u.getRawPath().equals("/"))
+                                && u.getRawQuery() == null
+                        ? ""
+                        : "/…";
+                return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + rest;
+            } catch (IllegalArgumentException e) {
+                return "(not a URL)";
+            }
+        }
+    }
 
     public record Attempt(Instant at, Integer status, String error, int millis) {}
 
@@ -174,8 +204,8 @@ public class Webhooks {
                                     createdBy,
                                     rows.iterator().next().getOffsetDateTime(0).toInstant()))
                             // the secret is never on record
-                            .call(created ->
-                                    audit.record(c, caller, "webhook.create", "webhook/" + id, null, created)));
+                            .call(created -> audit.record(
+                                    c, caller, "webhook.create", "webhook/" + id, null, created.audited())));
                 });
     }
 
@@ -234,7 +264,7 @@ public class Webhooks {
         return subscription(id)
                 .call(s -> pool.withTransaction(c -> c.preparedQuery("DELETE FROM webhook_subscription WHERE id = $1")
                         .execute(Tuple.of(id))
-                        .flatMap(v -> audit.record(c, caller, "webhook.delete", "webhook/" + id, s, null))));
+                        .flatMap(v -> audit.record(c, caller, "webhook.delete", "webhook/" + id, s.audited(), null))));
     }
 
     private static Subscription subscription(Row r) {
