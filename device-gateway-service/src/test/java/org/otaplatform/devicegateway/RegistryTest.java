@@ -323,6 +323,34 @@ class RegistryTest {
         given().get("/api/v1/devices?productKey=" + pk).then().body("total", equalTo(1));
     }
 
+    /** The CSV answer sits beside the secrets in a spreadsheet: a name it would run as a formula is text. */
+    @Test
+    void aCsvAnswerNeutralisesNamesASpreadsheetWouldRunAsFormulas() {
+        String pk = product("formula");
+        createProduct("{\"productKey\":\"" + pk + "\",\"name\":\"A\",\"nodeType\":\"SUB_DEVICE\"}");
+        String csv = given().contentType(ContentType.JSON)
+                .accept("text/csv")
+                .body(List.of(
+                        Map.of("deviceKey", "f-1", "name", "=HYPERLINK(\"http://evil.example\",\"x\")"),
+                        Map.of("deviceKey", "f-2", "name", "+1+1"),
+                        Map.of("deviceKey", "f-3", "name", "-2"),
+                        Map.of("deviceKey", "f-4", "name", "@SUM(A1)"),
+                        Map.of("deviceKey", "f-5", "name", "Hall = upstairs")))
+                .post("/api/v1/products/" + pk + "/devices:import")
+                .then()
+                .statusCode(201)
+                .extract()
+                .asString();
+        String[] lines = csv.split("\r\n");
+        assertThat(lines[1]).startsWith(pk + ",f-1,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",");
+        assertThat(lines[2]).startsWith(pk + ",f-2,\"'+1+1\",");
+        assertThat(lines[3]).startsWith(pk + ",f-3,\"'-2\",");
+        assertThat(lines[4]).startsWith(pk + ",f-4,\"'@SUM(A1)\",");
+        assertThat(lines[5]).startsWith(pk + ",f-5,\"Hall = upstairs\",");
+        // the registry keeps the names as given
+        given().get("/api/v1/devices/" + pk + "/f-2").then().body("name", equalTo("+1+1"));
+    }
+
     @Test
     void aCsvImportAnswersInCsvOrJsonAfterAccept() {
         String pk = product("csv");

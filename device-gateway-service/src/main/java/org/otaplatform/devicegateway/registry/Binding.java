@@ -106,12 +106,13 @@ public final class Binding {
         if (auth == null && registration.boundGateway() == null && registration.policy() == BindPolicy.FIRST_CLAIM) {
             return new Bind(false, null);
         }
-        String where = registration.boundGateway() == null ? "bound to no gateway" : "bound to another gateway";
+        // one text whether it is bound to no gateway or to another (issue #35): a refusal that told them apart
+        // would show a squatter which devices a first claim takes; what it says is about the claim alone
         String why = auth == null
-                ? "and the claim carries no proof"
+                ? "the claim carries no proof"
                 : fresh
-                        ? "and its proof is not valid for this gateway"
-                        : "and its proof's timestamp is more than 15 minutes from the platform's clock";
-        return new Refused(ErrorCode.NOT_OWNER, name + " is " + where + ", " + why);
+                        ? "its proof is not valid for this gateway"
+                        : "its proof's timestamp is more than 15 minutes from the platform's clock";
+        return new Refused(ErrorCode.NOT_OWNER, name + " may not be claimed by this gateway: " + why);
     }
 }

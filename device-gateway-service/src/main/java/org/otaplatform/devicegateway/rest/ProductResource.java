@@ -285,6 +285,22 @@ public class ProductResource {
         json.flush();
     }
 
+    /**
+     * A name as a spreadsheet shows it, not runs it: one that starts with {@code = + - @}, a tab or a carriage
+     * return is a formula to Excel and LibreOffice, and this file is opened beside the devices' secrets (issue
+     * #35), so it gets a leading apostrophe, which they display as text. Keys need none: their characters
+     * ({@code [A-Za-z0-9._:-]}) cannot call a function.
+     */
+    static String spreadsheetSafe(String value) {
+        if (value.isEmpty()) {
+            return value;
+        }
+        char first = value.charAt(0);
+        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
+                ? "'" + value
+                : value;
+    }
+
     private static void writeCsv(DeviceImports.Imported imported, Writer writer) throws IOException {
         writer.write("productKey,deviceKey,name,deviceSecret\r\n");
         for (int i = 0; i < imported.keys().length; i++) {
@@ -295,7 +311,7 @@ public class ProductResource {
             writer.write(',');
             if (name != null) {
                 writer.write('"');
-                writer.write(name.replace("\"", "\"\""));
+                writer.write(spreadsheetSafe(name).replace("\"", "\"\""));
                 writer.write('"');
             }
             writer.write(',');

@@ -119,6 +119,31 @@ class BindingTest {
                 ErrorCode.NOT_OWNER);
     }
 
+    /**
+     * A refused claim says the same whether the sub-device is bound to no gateway or to another, under either
+     * policy: the refusal is no oracle for which devices a first claim would take (issue #35).
+     */
+    @Test
+    void oneRefusalTextForClaimsAGatewayMayNotMake() {
+        for (SubDeviceAuth auth : java.util.Arrays.asList(null, proof(GW, "e".repeat(64), NOW))) {
+            java.util.Set<String> reasons = new java.util.HashSet<>();
+            for (var r : java.util.List.of(
+                    registered(BindPolicy.SIGNED, null),
+                    registered(BindPolicy.SIGNED, "gw-b"),
+                    registered(BindPolicy.FIRST_CLAIM, "gw-b"))) {
+                Binding.Verdict v = decide(auth, r);
+                refused(v, ErrorCode.NOT_OWNER);
+                reasons.add(((Binding.Refused) v).reason());
+            }
+            if (auth != null) {
+                Binding.Verdict firstClaim = decide(auth, registered(BindPolicy.FIRST_CLAIM, null));
+                reasons.add(((Binding.Refused) firstClaim).reason());
+            }
+            assertThat(reasons).hasSize(1);
+            assertThat(reasons.iterator().next()).doesNotContain("bound");
+        }
+    }
+
     @Test
     void aBadProofIsRefusedEvenWhereAFirstClaimWouldBind() {
         refused(decide(proof(GW, "e".repeat(64), NOW), registered(BindPolicy.FIRST_CLAIM, null)), ErrorCode.NOT_OWNER);
