@@ -530,6 +530,35 @@ class ConsoleTest {
         assertThat(forwarded).contains("authorization=Bearer " + token).contains("cookie=null");
     }
 
+    /**
+     * The same-origin check once read the raw path: /api/../plans/x/suspend skipped it as an API call, and the
+     * router, which matches the normalised path, ran the page's form (issue #35). Sent over a raw socket, so
+     * that no client normalises the path first.
+     */
+    @Test
+    void theSameOriginCheckJudgesTheNormalisedPath() throws Exception {
+        int before = StubServices.calls("POST /api/v1/plans/" + StubServices.PLAN + "/suspend");
+        for (String path : java.util.List.of(
+                "/api/../plans/" + StubServices.PLAN + "/suspend",
+                "/api/%2e%2e/plans/" + StubServices.PLAN + "/suspend",
+                "/api/./../plans/" + StubServices.PLAN + "/suspend")) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+                socket.setSoTimeout(10_000);
+                String request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + io.restassured.RestAssured.port
+                        + "\r\nOrigin: https://evil.example\r\nCookie: ota_session=" + token("ota-operator")
+                        + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 0"
+                        + "\r\nConnection: close\r\n\r\n";
+                socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String status = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                        .readLine();
+                assertThat(status).as(path).isIn("HTTP/1.1 403 Forbidden", "HTTP/1.1 400 Bad Request");
+            }
+        }
+        assertThat(StubServices.calls("POST /api/v1/plans/" + StubServices.PLAN + "/suspend"))
+                .isEqualTo(before);
+    }
+
     @Test
     void aConsoleFormPostedFromAnotherSiteIsRefused() {
         int before = StubServices.calls("POST /api/v1/plans/" + StubServices.PLAN + "/suspend");

@@ -23,7 +23,8 @@ public class SameOrigin {
             String origin = request.getHeader("Origin");
             if (SAFE.contains(request.method())
                     || origin == null
-                    || request.path().startsWith("/api/")
+                    // the path the router matches, not the raw one: /api/../plans/x/suspend is a page's form
+                    || ctx.normalizedPath().startsWith("/api/")
                     || sameHost(origin, request.getHeader("X-Forwarded-Host"), request.getHeader("Host"))) {
                 ctx.next();
                 return;
