@@ -11,9 +11,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,21 +120,21 @@ public class Webhooks {
     private final ObjectMapper json;
     private final PlanConfig.Webhooks config;
     private final TargetGuard guard;
-    private final HttpClient http;
+    private final io.vertx.mutiny.core.http.HttpClient http;
 
     private final AuditLog audit;
 
-    Webhooks(Pool pool, ObjectMapper json, PlanConfig config, AuditLog audit) {
+    Webhooks(Pool pool, ObjectMapper json, PlanConfig config, AuditLog audit, io.vertx.mutiny.core.Vertx vertx) {
         this.audit = audit;
         this.pool = pool;
         this.json = json;
         this.config = config.webhooks();
         this.guard = new TargetGuard(this.config.allowedTargets());
-        // never follows redirects: a redirect could lead past the target guard
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(this.config.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        // TLS checks the certificate against the URL's host name, whatever address the request goes to
+        this.http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                .setConnectTimeout((int) this.config.timeout().toMillis())
+                .setVerifyHost(true)
+                .setKeepAlive(false));
     }
 
     /** An event for every subscription to its type, in the caller's Panache transaction. */
@@ -427,11 +424,11 @@ public class Webhooks {
     private Uni<Void> send(Due d) {
         long started = System.nanoTime();
         return Uni.createFrom()
-                .item(() -> guard.refusal(d.url()))
+                .item(() -> guard.check(d.url()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .flatMap(refused -> refused.isPresent()
-                        ? Uni.createFrom().item(new Outcome(null, "refused target: the URL " + refused.get()))
-                        : post(d))
+                .flatMap(target -> target.refusal() != null
+                        ? Uni.createFrom().item(new Outcome(null, "refused target: the URL " + target.refusal()))
+                        : post(d, target.address()))
                 .onFailure()
                 .recoverWithItem(e -> new Outcome(null, String.valueOf(e.getMessage())))
                 .flatMap(outcome -> recorded(d, outcome, (int) ((System.nanoTime() - started) / 1_000_000)));
@@ -443,21 +440,32 @@ public class Webhooks {
         }
     }
 
-    private Uni<Outcome> post(Due d) {
+    /**
+     * The signed POST to {@code address}, the one the guard checked: the URL's host goes in {@code Host} and TLS's
+     * server name, and is not resolved again (a name that now resolves elsewhere reaches nothing new). Never
+     * follows a redirect: it could lead past the guard.
+     */
+    private Uni<Outcome> post(Due d, java.net.InetAddress address) {
         long timestamp = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(d.url()))
-                .timeout(config.timeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "ota-platform-webhooks/1")
-                .header("X-OTA-Event", d.type())
-                .header("X-OTA-Event-Id", d.eventId().toString())
-                .header("X-OTA-Delivery", d.id().toString())
-                .header("X-OTA-Timestamp", Long.toString(timestamp))
-                .header("X-OTA-Signature", "sha256=" + signature(d.secret(), timestamp, d.payload()))
-                .POST(HttpRequest.BodyPublishers.ofString(d.payload(), StandardCharsets.UTF_8))
-                .build();
-        return Uni.createFrom()
-                .completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+        URI uri = URI.create(d.url());
+        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        io.vertx.core.http.RequestOptions options = new io.vertx.core.http.RequestOptions()
+                .setMethod(io.vertx.core.http.HttpMethod.POST)
+                .setAbsoluteURI(d.url())
+                .setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(
+                        new java.net.InetSocketAddress(address, port)))
+                .setFollowRedirects(false)
+                .setTimeout(config.timeout().toMillis())
+                .putHeader("Content-Type", "application/json")
+                .putHeader("User-Agent", "ota-platform-webhooks/1")
+                .putHeader("X-OTA-Event", d.type())
+                .putHeader("X-OTA-Event-Id", d.eventId().toString())
+                .putHeader("X-OTA-Delivery", d.id().toString())
+                .putHeader("X-OTA-Timestamp", Long.toString(timestamp))
+                .putHeader("X-OTA-Signature", "sha256=" + signature(d.secret(), timestamp, d.payload()));
+        return http.request(options)
+                .flatMap(request -> request.send(
+                        io.vertx.mutiny.core.buffer.Buffer.buffer(d.payload().getBytes(StandardCharsets.UTF_8))))
                 .map(response -> new Outcome(
                         response.statusCode(),
                         response.statusCode() >= 200 && response.statusCode() < 300
