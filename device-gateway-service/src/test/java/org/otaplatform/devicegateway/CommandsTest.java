@@ -31,6 +31,7 @@ class CommandsTest {
         String gw = Gateways.id("gw-up");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw);
                 TestMqttClient planService = TestMqttClient.connect(MqttBroker.shared())) {
+            Gateways.attached(gateway, gw + "-d");
 
             planService.publish(InternalTopics.GATEWAY_COMMANDS, Gateways.upgradeCommand(gw, "t-" + gw, gw + "-d"));
 
@@ -52,12 +53,45 @@ class CommandsTest {
         }
     }
 
+    /**
+     * plan-service chose the gateway from its view of an earlier moment: a command for a sub-device that is no
+     * longer bound to that gateway is not sent, nor after its hello, and the task is ended (issue #35).
+     */
+    @Test
+    void commandsAreReCheckedAgainstTheBindingWhenSent() {
+        String gw = Gateways.id("gw-stale");
+        String other = Gateways.id("gw-now");
+        try (TestGateway stale = TestGateway.connect(MqttBroker.shared(), gw);
+                TestGateway bound = TestGateway.connect(MqttBroker.shared(), other);
+                TestMqttClient planService = TestMqttClient.connect(MqttBroker.shared())) {
+            Gateways.attached(bound, gw + "-d");
+            planService.publish(
+                    InternalTopics.GATEWAY_COMMANDS, Gateways.upgradeCommand(gw, "t-stale-" + gw, gw + "-d"));
+            planService.publish(
+                    InternalTopics.GATEWAY_COMMANDS, Gateways.upgradeCommand(other, "t-now-" + gw, gw + "-d"));
+            bound.awaitDownlink(DownlinkType.UPGRADE, p -> p.contains("t-now-" + gw));
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> Gateways.count(
+                                    pool,
+                                    "SELECT count(*) FROM gateway_task WHERE task_id = $1 AND state = 'ENDED'"
+                                            + " AND command IS NULL",
+                                    "t-stale-" + gw)
+                            == 1);
+            stale.publish(UplinkType.HELLO, Gateways.hello(Gateways.msgId()));
+            String marker = Gateways.msgId();
+            stale.publish(UplinkType.ACK, Gateways.ack(marker, "t-none", true));
+            stale.awaitDownlink(DownlinkType.ERROR, p -> p.contains(marker));
+            assertThat(stale.received()).noneMatch(r -> r.type() == DownlinkType.UPGRADE);
+        }
+    }
+
     @Test
     void anUnackedUpgradeIsSentAgainAfterHelloWithTheSameTaskIdButNotOnceAcked() {
         String gw = Gateways.id("gw-resend");
-        Registry.bulbs(gw + "-d");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw);
                 TestMqttClient planService = TestMqttClient.connect(MqttBroker.shared())) {
+            Gateways.attached(gateway, gw + "-d");
             planService.publish(InternalTopics.GATEWAY_COMMANDS, Gateways.upgradeCommand(gw, "t1-" + gw, gw + "-d"));
             gateway.awaitDownlink(DownlinkType.UPGRADE, p -> p.contains("t1-" + gw));
 
@@ -104,12 +138,10 @@ class CommandsTest {
     @Test
     void acksProgressAndRequestsAreForwardedToPlanServiceWithTheGatewayAttached() {
         String gw = Gateways.id("gw-fwd");
-        Registry.bulbs(gw + "-d");
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw);
                 TestMqttClient planService =
                         TestMqttClient.connect(MqttBroker.shared()).subscribe(InternalTopics.GATEWAY_UPLINK)) {
-            gateway.publish(
-                    UplinkType.HELLO, Gateways.hello(Gateways.msgId(), Gateways.device(gw + "-d", "1.0", true)));
+            Gateways.attached(gateway, gw + "-d");
             planService.publish(InternalTopics.GATEWAY_COMMANDS, Gateways.upgradeCommand(gw, "t-" + gw, gw + "-d"));
             gateway.awaitDownlink(DownlinkType.UPGRADE, p -> p.contains("t-" + gw));
 
@@ -148,6 +180,11 @@ class CommandsTest {
         try (TestGateway gateway = TestGateway.connect(MqttBroker.shared(), gw);
                 TestMqttClient planService = TestMqttClient.connect(MqttBroker.shared())) {
             int tasks = 30;
+            Gateways.attached(
+                    gateway,
+                    java.util.stream.IntStream.range(0, tasks)
+                            .mapToObj(i -> gw + "-d" + i)
+                            .toArray(String[]::new));
             for (int i = 0; i < tasks; i++) {
                 byte[] command = Gateways.upgradeCommand(gw, "t-" + gw + "-" + i, gw + "-d" + i);
                 planService.publish(InternalTopics.GATEWAY_COMMANDS, command);

@@ -40,6 +40,26 @@ final class Gateways {
                 + (auth == null ? "" : ",\"auth\":" + auth) + "}]}";
     }
 
+    /**
+     * Registers these bulbs and has {@code gateway} list them in a {@code hello}, waiting until each is bound to
+     * it: what must be true before an upgrade command for them is sent (the binding is checked again then).
+     */
+    static void attached(org.otaplatform.testkit.TestGateway gateway, String... deviceKeys) {
+        Registry.bulbs(deviceKeys);
+        String[] devices = java.util.Arrays.stream(deviceKeys)
+                .map(k -> device(k, "1.0", true))
+                .toArray(String[]::new);
+        gateway.publish(org.otaplatform.contract.UplinkType.HELLO, hello(msgId(), devices));
+        for (String key : deviceKeys) {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .untilAsserted(() -> io.restassured.RestAssured.given()
+                            .get("/api/v1/devices/zb-bulb/" + key)
+                            .then()
+                            .body("gatewayId", org.hamcrest.Matchers.equalTo(gateway.gatewayId())));
+        }
+    }
+
     static String hello(String msgId, String... devices) {
         return "{\"msgId\":\"" + msgId
                 + "\",\"ts\":1,\"gateway\":{\"productKey\":\"zb-gw\",\"version\":\"4.2\"},\"subDevices\":["

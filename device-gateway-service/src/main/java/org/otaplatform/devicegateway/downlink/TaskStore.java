@@ -16,34 +16,41 @@ import org.otaplatform.devicegateway.session.SubDeviceStore;
 @ApplicationScoped
 public class TaskStore {
 
-    /** Stores a new upgrade; false when the task is known already (a repeated command). */
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TaskStore.class);
+
+    /**
+     * Whether a task's sub-device is bound to its gateway now, in SQL over columns {@code gateway_id, product_key,
+     * device_key, gateway_firmware}: the binding is checked again when the command is sent (issue #35), since
+     * plan-service chose the gateway from its view of an earlier moment. A gateway's own upgrade is about itself.
+     */
+    private static final String BOUND_NOW = "(c.gateway_firmware OR EXISTS (SELECT 1 FROM sub_device s"
+            + " WHERE s.product_key = c.product_key AND s.device_key = c.device_key AND s.gateway_id = c.gateway_id))";
+
+    /**
+     * Stores a new upgrade; true when it is to be sent: false for a repeated command (the task is known), and
+     * for one whose sub-device is no longer bound to the command's gateway, which is stored ENDED and never
+     * sent (plan-service ends the task when it sees the binding change).
+     */
     public Uni<Boolean> insert(GatewayCommand.Upgrade command) {
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery(
-                                "INSERT INTO gateway_task (task_id, gateway_id, product_key, device_key,"
-                                        + " state, command, gateway_firmware) VALUES (?1, ?2, ?3, ?4, "
-                                        + GatewayTaskState.SENT.sql() + ", ?5, ?6) ON CONFLICT DO NOTHING")
-                        .setParameter(1, command.taskId())
-                        .setParameter(2, command.gatewayId())
-                        .setParameter(3, command.productKey())
-                        .setParameter(4, command.deviceKey())
-                        .setParameter(5, MessageCodec.encode(command))
-                        .setParameter(6, command.upgradesGateway())
-                        .executeUpdate())
-                .map(n -> n == 1);
+        return insertAll(List.of(command)).map(sent -> sent.contains(command.taskId()));
     }
 
-    /** Stores new upgrades in one statement; the task ids stored now (the others were known already). */
+    /**
+     * Stores new upgrades in one statement; the task ids stored now to be sent (the others were known already,
+     * or their sub-device is no longer bound to the command's gateway: stored ENDED, never sent).
+     */
     public Uni<Set<String>> insertAll(List<GatewayCommand.Upgrade> commands) {
         Base64.Encoder base64 = Base64.getEncoder();
         return SessionStore.rows(
                         "INSERT INTO gateway_task (task_id, gateway_id, product_key, device_key, state, command,"
-                                + " gateway_firmware) SELECT task_id, gateway_id, product_key, device_key, "
-                                + GatewayTaskState.SENT.sql() + ", decode(command, 'base64'), gateway_firmware"
+                                + " gateway_firmware) SELECT task_id, gateway_id, product_key, device_key,"
+                                + " CASE WHEN " + BOUND_NOW + " THEN " + GatewayTaskState.SENT.sql() + " ELSE "
+                                + GatewayTaskState.ENDED.sql() + " END,"
+                                + " CASE WHEN " + BOUND_NOW + " THEN decode(command, 'base64') END, gateway_firmware"
                                 + " FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]), CAST(?3 AS text[]),"
                                 + " CAST(?4 AS text[]), CAST(?5 AS text[]), CAST(?6 AS boolean[]))"
                                 + " AS c (task_id, gateway_id, product_key, device_key, command, gateway_firmware)"
-                                + " ON CONFLICT DO NOTHING RETURNING task_id",
+                                + " ON CONFLICT DO NOTHING RETURNING task_id, state",
                         commands.stream().map(GatewayCommand.Upgrade::taskId).toArray(String[]::new),
                         commands.stream().map(GatewayCommand.Upgrade::gatewayId).toArray(String[]::new),
                         commands.stream()
@@ -58,7 +65,15 @@ public class TaskStore {
                                 .toArray(Boolean[]::new))
                 .map(rows -> {
                     Set<String> stored = new HashSet<>();
-                    rows.forEach(r -> stored.add((String) r[0]));
+                    for (Object[] r : rows) {
+                        if (GatewayTaskState.SENT.name().equals(r[1])) {
+                            stored.add((String) r[0]);
+                        } else {
+                            LOG.warnf(
+                                    "not sending task %s: its sub-device is not bound to the command's gateway now",
+                                    r[0]);
+                        }
+                    }
                     return stored;
                 });
     }
