@@ -47,28 +47,38 @@ public final class DownloadLinks {
 
     /**
      * Whether the link's parts carry a valid signature and have not expired at {@code nowEpochSeconds}.
-     * Any missing or malformed part makes the link invalid.
+     * Any missing or malformed part makes the link invalid, and so does any form but the one {@link #url} writes
+     * (issue #35): {@code exp} in plain decimal digits, {@code sig} unpadded base64url with its unused bits zero,
+     * so that one grant has exactly one valid link.
      */
     public boolean isValid(String firmwareId, String gatewayId, String exp, String sig, long nowEpochSeconds) {
         if (firmwareId == null || gatewayId == null || exp == null || sig == null) {
             return false;
         }
-        long expires;
-        try {
-            expires = Long.parseLong(exp);
-        } catch (NumberFormatException e) {
+        if (!canonicalSeconds(exp)) {
             return false;
         }
+        long expires = Long.parseLong(exp);
         if (expires < nowEpochSeconds || !Identifiers.isGatewayId(gatewayId) || !Identifiers.isEntityId(firmwareId)) {
             return false;
         }
-        byte[] given;
-        try {
-            given = Base64.getUrlDecoder().decode(sig);
-        } catch (IllegalArgumentException e) {
+        // the expected text compared as text: padding, other alphabets or non-zero unused bits are not it
+        return MessageDigest.isEqual(
+                sig.getBytes(StandardCharsets.US_ASCII),
+                signature(new Grant(firmwareId, gatewayId, expires)).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** 1–12 decimal digits, no sign, no leading zero: the only way {@link #url} writes a time. */
+    private static boolean canonicalSeconds(String exp) {
+        if (exp.isEmpty() || exp.length() > 12 || (exp.charAt(0) == '0' && exp.length() > 1)) {
             return false;
         }
-        return MessageDigest.isEqual(given, mac(new Grant(firmwareId, gatewayId, expires)));
+        for (int i = 0; i < exp.length(); i++) {
+            if (exp.charAt(i) < '0' || exp.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private byte[] mac(Grant grant) {

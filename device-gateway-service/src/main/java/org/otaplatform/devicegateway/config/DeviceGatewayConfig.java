@@ -24,8 +24,11 @@ public interface DeviceGatewayConfig {
         @WithDefault("http://127.0.0.1:8081")
         String firmwareBaseUrl();
 
-        /** How long a download link is valid (never past the task's deadline). */
-        @WithDefault("24h")
+        /**
+         * How long a download link is valid, never past the task's deadline: a link is a bearer credential for
+         * the package until then (it was 24 h before issue #35).
+         */
+        @WithDefault("6h")
         Duration linkTtl();
     }
 
