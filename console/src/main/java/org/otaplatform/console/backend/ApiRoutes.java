@@ -29,6 +29,11 @@ import org.otaplatform.console.auth.SessionCookie;
  * changes something on the strength of that cookie must also carry {@code X-OTA-Console} (the console's own
  * pages send it): a page elsewhere cannot make the browser send that header, so it cannot act for the
  * signed-in person (the cookie is SameSite=Strict as well).
+ *
+ * <p>Every public endpoint of every service is reachable here (issue #35): at its own path, and at {@code
+ * /api/<service>/...} ({@code /api/plan-service/v1/audit}) for the paths every service has (audit log, dead
+ * letters), each answer naming its service ({@code X-OTA-Service}). The person's address goes along in {@code
+ * X-Forwarded-For}, replacing any the request carried.
  */
 @ApplicationScoped
 public class ApiRoutes {
@@ -40,6 +45,9 @@ public class ApiRoutes {
     /** plan-service's resources under a device's path: its manual-upgrade offers and its history. */
     private static final Pattern PLAN_DEVICE_PATH =
             Pattern.compile("^/api/v1/devices/[^/]+/[^/]+/(upgrade|history)(/.*)?$");
+    /** {@code /api/<service name>/rest}: that service's {@code /api/rest}. */
+    private static final Pattern NAMED_SERVICE =
+            Pattern.compile("^/api/(firmware-service|plan-service|device-gateway-service)(/.*)$");
 
     private final Backend backend;
 
@@ -57,6 +65,20 @@ public class ApiRoutes {
                 MultiMap headers = context.request().headers();
                 headers.remove("Cookie");
                 headers.remove(CONSOLE_HEADER);
+                // the address the console believes (its own proxy settings judged any header it was sent)
+                var client = context.request().proxiedRequest().remoteAddress();
+                headers.remove("Forwarded");
+                headers.remove("X-Forwarded-Host");
+                headers.remove("X-Forwarded-Proto");
+                if (client != null) {
+                    headers.set("X-Forwarded-For", client.hostAddress());
+                } else {
+                    headers.remove("X-Forwarded-For");
+                }
+                var named = NAMED_SERVICE.matcher(context.request().getURI());
+                if (named.matches()) {
+                    context.request().setURI("/api" + named.group(2));
+                }
                 return context.sendRequest();
             }
         });
@@ -85,6 +107,14 @@ public class ApiRoutes {
 
     /** Which service serves a path of the API. */
     Service serviceOf(String path) {
+        var named = NAMED_SERVICE.matcher(path);
+        if (named.matches()) {
+            return switch (named.group(1)) {
+                case "firmware-service" -> Service.FIRMWARE;
+                case "plan-service" -> Service.PLAN;
+                default -> Service.DEVICE_GATEWAY;
+            };
+        }
         if (path.startsWith("/api/v1/firmware")
                 || path.startsWith("/api/v1/signing-keys")
                 || path.startsWith("/download/")) {
@@ -92,6 +122,7 @@ public class ApiRoutes {
         }
         if (path.startsWith("/api/v1/plans")
                 || path.startsWith("/api/v1/groups")
+                || path.startsWith("/api/v1/webhooks")
                 || PLAN_DEVICE_PATH.matcher(path).matches()) {
             return Service.PLAN;
         }

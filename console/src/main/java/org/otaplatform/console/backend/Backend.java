@@ -66,6 +66,10 @@ public class Backend {
         if (token != null) {
             request.putHeader("Authorization", "Bearer " + token);
         }
+        String person = personsAddress();
+        if (person != null) {
+            request.putHeader("X-Forwarded-For", person);
+        }
         Uni<io.vertx.mutiny.ext.web.client.HttpResponse<Buffer>> sent;
         if (body == null) {
             sent = request.send();
@@ -80,6 +84,21 @@ public class Backend {
                     return Reply.unreachable(service.name().toLowerCase().replace('_', '-')
                             + " cannot be reached just now; try again in a moment");
                 });
+    }
+
+    /** The address of the person whose page asks (as the console's proxy settings judge it), if a page asks. */
+    private String personsAddress() {
+        try {
+            var current = io.quarkus.arc.Arc.container()
+                    .instance(io.quarkus.vertx.http.runtime.CurrentVertxRequest.class)
+                    .get();
+            var ctx = current == null ? null : current.getCurrent();
+            return ctx == null || ctx.request().remoteAddress() == null
+                    ? null
+                    : ctx.request().remoteAddress().hostAddress();
+        } catch (RuntimeException e) {
+            return null; // no request of a person here (a background read)
+        }
     }
 
     private JsonNode read(Buffer body) {
