@@ -411,6 +411,43 @@ class ConsoleTest {
                 .statusCode(403);
     }
 
+    /** A release waits for a second admin: its uploader is told so, another admin approves it (issue #35). */
+    @Test
+    void aPendingReleaseIsApprovedByAnotherAdminThanItsUploader() {
+        String uploaderSees = anonymous()
+                .cookie("ota_session", JwtTokens.devOnly().token("alice-ota-admin", "ota-admin"))
+                .get("/firmware/" + StubServices.FIRMWARE)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(uploaderSees)
+                .contains("awaits approval")
+                .contains("data-testid=\"approve-not-yours\"")
+                .doesNotContain("data-testid=\"approve\"");
+        String otherSees = anonymous()
+                .cookie("ota_session", JwtTokens.devOnly().token("bob", "ota-admin"))
+                .get("/firmware/" + StubServices.FIRMWARE)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(otherSees).contains("data-testid=\"approve\"").doesNotContain("Verify on these devices");
+        int before = StubServices.calls("POST /api/v1/firmware/" + StubServices.FIRMWARE + "/approve");
+        anonymous()
+                .cookie("ota_session", JwtTokens.devOnly().token("bob", "ota-admin"))
+                .post("/firmware/" + StubServices.FIRMWARE + "/approve")
+                .then()
+                .statusCode(303)
+                .header("Location", containsString("done=approved-release"));
+        as("ota-operator")
+                .post("/firmware/" + StubServices.FIRMWARE + "/approve")
+                .then()
+                .statusCode(403);
+        assertThat(StubServices.calls("POST /api/v1/firmware/" + StubServices.FIRMWARE + "/approve"))
+                .isEqualTo(before + 1);
+    }
+
     /** Test devices are an admin's to mark, verifications an admin's to start (issue #35). */
     @Test
     void onlyAnAdminMarksTestDevicesAndStartsAVerificationOrARepeatedOne() {

@@ -298,6 +298,12 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                                                         .put("key", "gw-7")
                                                         .put("count", 2))));
             case "GET /api/v1/firmware" -> json(request, 200, page(new JsonArray()));
+            // a package that awaits its release approval, uploaded by alice-ota-admin
+            case "GET /api/v1/firmware/" + FIRMWARE -> json(request, 200, pendingFirmware());
+            case "GET /api/v1/firmware/" + FIRMWARE + "/downloads", "GET /api/v1/plans" ->
+                json(request, 200, page(new JsonArray()));
+            case "POST /api/v1/firmware/" + FIRMWARE + "/approve" ->
+                json(request, 200, pendingFirmware().put("signature", "c2ln"));
             case "GET /api/v1/groups" ->
                 json(
                         request,
@@ -432,6 +438,22 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                                 new JsonObject().put("code", "INSTALL_FAILED").put("message", "flash broken"))
                         .put("createdAt", "2026-12-02T03:00:00Z")
                         .put("updatedAt", "2026-12-02T03:05:00Z")));
+    }
+
+    private static JsonObject pendingFirmware() {
+        return new JsonObject()
+                .put("id", FIRMWARE)
+                .put("productKey", "thermo")
+                .put("version", "3.0.0")
+                .put("type", "FULL")
+                .put("size", 1024)
+                .put("sha256", "ab")
+                .put("md5", "cd")
+                .put("verification", "UNVERIFIED")
+                .put("createdAt", "2026-12-08T00:00:00Z")
+                .put(
+                        "release",
+                        new JsonObject().put("state", "PENDING_APPROVAL").put("uploadedBy", "alice-ota-admin"));
     }
 
     private static JsonObject page(JsonArray items) {

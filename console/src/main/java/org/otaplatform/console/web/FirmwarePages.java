@@ -128,6 +128,15 @@ public class FirmwarePages {
                 .map(reply -> PlanPages.done(reply, "/firmware/" + Backend.encode(id) + "?done=verifying"));
     }
 
+    /** A second person approves a package's release (four eyes): firmware-service signs it then. */
+    @POST
+    @Path("/{id}/approve")
+    public Uni<Response> approve(@PathParam("id") String id) {
+        pages.require(pages.operator().administers(), "approving a release needs ota-admin");
+        return pages.send(HttpMethod.POST, Service.FIRMWARE, "/api/v1/firmware" + Backend.path(id, "approve"), null)
+                .map(reply -> PlanPages.done(reply, "/firmware/" + Backend.encode(id) + "?done=approved-release"));
+    }
+
     @POST
     @Path("/{id}/delete")
     public Uni<Response> delete(@PathParam("id") String id) {

@@ -18,6 +18,7 @@ final class Flash {
             Map.entry("terminated", "The plan is terminated: its open tasks are cancelled."),
             Map.entry("retried", "A new attempt was created for the device."),
             Map.entry("approved", "The wave is approved: the next wave begins."),
+            Map.entry("approved-release", "The release is approved: the package is signed, and plans may send it."),
             Map.entry("verifying", "The verification started: the test devices are being upgraded."),
             Map.entry("bound", "The sub-device is bound to the gateway."),
             Map.entry("unbound", "The sub-device is unbound: no gateway may act for it until it is bound again."),

@@ -67,6 +67,27 @@ public class Firmware {
     @Column(name = "verification_detail")
     public String verificationDetail;
 
+    /** PENDING_APPROVAL (stored, checked, not signed: no plan may send it) or APPROVED (signed). */
+    @Column(nullable = false)
+    public String release = RELEASED;
+
+    public static final String RELEASED = "APPROVED";
+    public static final String PENDING_APPROVAL = "PENDING_APPROVAL";
+
+    /** Who uploaded it, and who released it and when (the uploader too where one person releases). */
+    @Column(name = "uploaded_by")
+    public String uploadedBy;
+
+    @Column(name = "approved_by")
+    public String approvedBy;
+
+    @Column(name = "approved_at")
+    public Instant approvedAt;
+
+    public boolean released() {
+        return RELEASED.equals(release);
+    }
+
     /** While a run is VERIFYING: the verification the package had before it, restored if the run is refused. */
     @Enumerated(EnumType.STRING)
     @Column(name = "verification_before")
@@ -120,6 +141,9 @@ public class Firmware {
         state.put("size", size);
         state.put("sha256", sha256);
         state.put("keyId", keyId);
+        state.put("release", release);
+        state.put("uploadedBy", uploadedBy);
+        state.put("approvedBy", approvedBy);
         state.put("verification", verification);
         state.put("verificationDetail", verificationDetail);
         state.put("minGatewayVersion", minGatewayVersion);

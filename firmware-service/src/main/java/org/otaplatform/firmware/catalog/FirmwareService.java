@@ -66,7 +66,15 @@ public class FirmwareService {
         this.cache = cache;
         this.vertx = vertx;
         this.maxSize = config.upload().maxSize().asLongValue();
+        this.approvals = config.release().approvals();
+        if (approvals != 1 && approvals != 2) {
+            throw new IllegalStateException("ota.firmware.release.approvals (OTA_FIRMWARE_RELEASE_APPROVALS) must be"
+                    + " 1 (the upload releases a package) or 2 (a second person approves it); it is " + approvals);
+        }
     }
+
+    /** 1: an upload releases its package; 2: a second person approves it first (four eyes). */
+    private final int approvals;
 
     /**
      * Checks the form, checksums the received file, then stores content, package and event in one
@@ -115,15 +123,12 @@ public class FirmwareService {
                     firmware.size = sums.size();
                     firmware.sha256 = sums.sha256();
                     firmware.md5 = sums.md5();
-                    KeyRing.Signed signed = keys.sign(new FirmwareManifest(
-                            firmware.productKey,
-                            firmware.version,
-                            firmware.type,
-                            firmware.sourceVersion,
-                            firmware.size,
-                            firmware.sha256));
-                    firmware.signature = signed.signature();
-                    firmware.keyId = signed.keyId();
+                    firmware.uploadedBy = audit.caller().actor();
+                    if (approvals == 1) {
+                        release(firmware, firmware.uploadedBy, keys, clock.instant());
+                    } else {
+                        firmware.release = Firmware.PENDING_APPROVAL;
+                    }
                     firmware.verification = Verification.UNVERIFIED;
                     firmware.createdAt = clock.instant();
                     return blobs.store(sums.sha256(), sums.size(), form.file())
@@ -206,6 +211,57 @@ public class FirmwareService {
         return repository
                 .list(productKey, version, page)
                 .flatMap(items -> repository.count(productKey, version).map(total -> page.page(items, total)));
+    }
+
+    /**
+     * Signs the package with the active key: the one place the signing key is used, at its release (the upload
+     * where one person releases, the approval where two do).
+     */
+    private static void release(Firmware firmware, String by, KeyRing keys, java.time.Instant now) {
+        KeyRing.Signed signed = keys.sign(new FirmwareManifest(
+                firmware.productKey,
+                firmware.version,
+                firmware.type,
+                firmware.sourceVersion,
+                firmware.size,
+                firmware.sha256));
+        firmware.signature = signed.signature();
+        firmware.keyId = signed.keyId();
+        firmware.release = Firmware.RELEASED;
+        firmware.approvedBy = by;
+        firmware.approvedAt = now;
+    }
+
+    /**
+     * A second person releases a package that awaits approval: signed now, its event and audit entry in the same
+     * transaction. 409 for a released package (where uploads release packages, every one is); 403 for its
+     * uploader (four eyes).
+     */
+    public Uni<Firmware> approve(UUID id) {
+        String by = audit.caller().actor();
+        return Panache.withTransaction(() -> get(id).flatMap(firmware -> {
+            if (firmware.released()) {
+                return Uni.createFrom()
+                        .failure(new ApiException(
+                                ErrorCode.CONFLICT,
+                                "firmware " + id + " was released already"
+                                        + (firmware.approvedBy == null ? "" : " by " + firmware.approvedBy)));
+            }
+            if (by.equals(firmware.uploadedBy)) {
+                return Uni.createFrom()
+                        .failure(new ApiException(
+                                ErrorCode.FORBIDDEN,
+                                "you uploaded firmware " + id + ": another person with the release right (ota-admin)"
+                                        + " approves it"));
+            }
+            var before = firmware.audited();
+            release(firmware, by, keys, clock.instant());
+            return repository
+                    .flush()
+                    .flatMap(v -> publish(FirmwareEvent.APPROVED, firmware))
+                    .flatMap(v -> audit.record("firmware.approve", "firmware/" + id, before, firmware.audited()))
+                    .replaceWith(firmware);
+        }));
     }
 
     @WithSession

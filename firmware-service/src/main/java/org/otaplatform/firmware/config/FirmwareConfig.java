@@ -18,6 +18,19 @@ public interface FirmwareConfig {
 
     Verification verification();
 
+    Release release();
+
+    /**
+     * Who releases a package (issue #35): with {@code approvals} 1 the upload releases it (signed at once, for
+     * small installations); with 2 it is stored and checked but signed only when a second person with the
+     * release right, not the uploader, approves it ({@code POST /api/v1/firmware/{id}/approve}). deploy/prod
+     * sets 2.
+     */
+    interface Release {
+        @WithDefault("1")
+        int approvals();
+    }
+
     interface Upload {
         /** The largest package accepted; larger uploads get 413. */
         @WithDefault("512M")

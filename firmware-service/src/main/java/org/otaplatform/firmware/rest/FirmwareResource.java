@@ -127,6 +127,18 @@ public class FirmwareResource {
                 .map(FirmwareView::of);
     }
 
+    @POST
+    @Path("/{id}/approve")
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Approve a package's release",
+            description = "Where releases need two people (OTA_FIRMWARE_RELEASE_APPROVALS=2), a package is signed"
+                    + " only when an admin other than its uploader approves it; until then no plan may send it."
+                    + " 403 for the uploader, 409 for a released package. Audited (firmware.approve).")
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<FirmwareView> approve(@PathParam("id") String id) {
+        return firmware.approve(Ids.uuid("id", id)).map(FirmwareView::of);
+    }
+
     @DELETE
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)

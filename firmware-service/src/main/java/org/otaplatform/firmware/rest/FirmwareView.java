@@ -8,7 +8,11 @@ import org.otaplatform.firmware.catalog.Firmware;
 import org.otaplatform.firmware.catalog.Verification;
 import org.otaplatform.firmware.download.DownloadStats;
 
-/** A package as the REST contract shows it; {@code downloads} only on the single-package read. */
+/**
+ * A package as the REST contract shows it; {@code downloads} only on the single-package read. {@code release}
+ * (since 2026-12-08): who uploaded it, whether it is released (APPROVED, signed) or awaits a second person's
+ * approval (PENDING_APPROVAL: no signature yet), and who released it when.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FirmwareView(
         UUID id,
@@ -29,7 +33,12 @@ public record FirmwareView(
         DownloadStats.Totals downloads,
         String minGatewayVersion,
         java.util.List<String> hardwareRevisions,
-        String unknownHardware) {
+        String unknownHardware,
+        Release release) {
+
+    /** The package's release: its state, its uploader, who approved it and when. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Release(String state, String uploadedBy, String approvedBy, Instant approvedAt) {}
 
     static FirmwareView of(Firmware f) {
         return of(f, null);
@@ -55,6 +64,7 @@ public record FirmwareView(
                 downloads,
                 f.minGatewayVersion,
                 f.revisions(),
-                f.unknownHardware);
+                f.unknownHardware,
+                new Release(f.release, f.uploadedBy, f.approvedBy, f.approvedAt));
     }
 }

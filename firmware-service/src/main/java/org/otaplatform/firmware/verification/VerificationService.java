@@ -86,6 +86,13 @@ public class VerificationService {
                                         ErrorCode.CONFLICT,
                                         "a verification of firmware " + firmwareId + " is running already"));
                     }
+                    if (!firmware.released()) {
+                        return Uni.createFrom()
+                                .failure(new ApiException(
+                                        ErrorCode.CONFLICT,
+                                        "firmware " + firmwareId + " awaits its release approval: it is not signed,"
+                                                + " so no device may receive it yet"));
+                    }
                     if (firmware.verification == Verification.FAILED && !reverify) {
                         return Uni.createFrom()
                                 .failure(new ApiException(

@@ -152,6 +152,10 @@ class DiskCacheTest {
                 return null;
             }
 
+            public Release release() {
+                return null;
+            }
+
             public Download download() {
                 return new Download() {
                     public String cacheDir() {

@@ -79,6 +79,12 @@ public record FirmwareEvent(
     public static final String CREATED = "firmware.created";
     public static final String VERIFICATION_CHANGED = "firmware.verification-changed";
     public static final String DELETED = "firmware.deleted";
+    /**
+     * Since 2026-12-08: a second person approved the package's release, and it is signed now ({@code signature}
+     * and {@code keyId} set). Until then, where installations require approval, {@code firmware.created} carries
+     * neither, and no plan may send the package.
+     */
+    public static final String APPROVED = "firmware.approved";
     /** Since 2026-12-07: the package's minGatewayVersion, hardwareRevisions or unknownHardware changed. */
     public static final String COMPATIBILITY_CHANGED = "firmware.compatibility-changed";
 }

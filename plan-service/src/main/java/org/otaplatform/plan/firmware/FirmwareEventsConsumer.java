@@ -22,6 +22,7 @@ public class FirmwareEventsConsumer {
             FirmwareEvent.CREATED,
             FirmwareEvent.VERIFICATION_CHANGED,
             FirmwareEvent.COMPATIBILITY_CHANGED,
+            FirmwareEvent.APPROVED,
             FirmwareEvent.DELETED);
 
     private final Inbox inbox;

@@ -24,6 +24,9 @@ public class FirmwareViews {
                                 + " hardware_revisions, unknown_hardware, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
                                 + " ?9, ?10, ?11, ?12, CAST(?13 AS varchar[]), ?14, now())"
                                 + " ON CONFLICT (firmware_id) DO UPDATE SET verification = EXCLUDED.verification,"
+                                // a release's signature, once known, stays (a late event without it keeps it)
+                                + " signature = coalesce(firmware_view.signature, EXCLUDED.signature),"
+                                + " key_id = coalesce(firmware_view.key_id, EXCLUDED.key_id),"
                                 + " deleted = firmware_view.deleted OR EXCLUDED.deleted, updated_at = now()"
                                 + (compatibility
                                         ? ", min_gateway_version = EXCLUDED.min_gateway_version,"

@@ -370,6 +370,14 @@ public class PlanService {
                         .failure(new ApiException(
                                 ErrorCode.CONFLICT, "a firmware package of the plan no longer exists"));
             }
+            var unreleased = all.stream().filter(f -> f.signature() == null).findFirst();
+            if (unreleased.isPresent()) {
+                return Uni.createFrom()
+                        .failure(new ApiException(
+                                ErrorCode.CONFLICT,
+                                "firmware package " + unreleased.get().firmwareId()
+                                        + " awaits its release approval: it is not signed, so no plan may send it"));
+            }
             return all.stream()
                     .filter(f -> definition.requireVerifiedFirmware() && !"VERIFIED".equals(f.verification()))
                     .findFirst()
