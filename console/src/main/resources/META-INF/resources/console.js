@@ -84,14 +84,32 @@
   }
 
   // A development sign-in link carries its token after '#', which the browser never sends to a server
-  // (nor to its logs): the login page posts it and drops it from the address bar and history.
+  // (nor to its logs): the login page takes it and drops it from the address bar and history. It signs in
+  // at once only as the person already signed in here (a renewal); as anyone else it says whom and waits for
+  // the button, so a link someone sent cannot sign a person in as its sender unawares (login CSRF).
   function loginLink() {
     var form = document.getElementById('login');
     if (!form || location.hash.indexOf('#token=') !== 0) { return; }
     var token = decodeURIComponent(location.hash.substring(7));
     history.replaceState(null, '', location.pathname + location.search);
     form.querySelector('textarea[name=token]').value = token;
-    form.submit();
+    var who = subjectOf(token);
+    if (who && who === form.getAttribute('data-current')) { form.submit(); return; }
+    var note = document.getElementById('login-link');
+    note.textContent = 'This link signs you in as ' + (who || 'someone whose token does not say who') +
+        (form.getAttribute('data-current') ? ', instead of ' + form.getAttribute('data-current') : '') +
+        '. Sign in only if you expected it.';
+    note.hidden = false;
+    form.querySelector('button[type=submit]').focus();
+  }
+
+  // The token's subject, read (not verified: the server does that) from its payload.
+  function subjectOf(token) {
+    try {
+      var part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      var claims = JSON.parse(atob(part + '==='.slice((part.length + 3) % 4)));
+      return String(claims.upn || claims.sub || '');
+    } catch (e) { return ''; }
   }
 
   document.addEventListener('DOMContentLoaded', function () {

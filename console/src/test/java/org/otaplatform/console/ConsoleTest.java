@@ -411,6 +411,40 @@ class ConsoleTest {
                 .statusCode(403);
     }
 
+    /** Every answer carries the security headers; HSTS only where the public address is HTTPS (it is not here). */
+    @Test
+    void everyPageCarriesTheSecurityHeadersAndTheLoginLinkAsksFirst() {
+        for (String path : java.util.List.of("/login", "/plans", "/no-such-page")) {
+            anonymous()
+                    .cookie("ota_session", token("ota-viewer"))
+                    .get(path)
+                    .then()
+                    .header("Content-Security-Policy", containsString("script-src 'self';"))
+                    .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                    .header("Content-Security-Policy", org.hamcrest.Matchers.not(containsString("'unsafe-eval'")))
+                    .header("X-Content-Type-Options", "nosniff")
+                    .header("X-Frame-Options", "DENY")
+                    .header("Referrer-Policy", "same-origin")
+                    .header("Strict-Transport-Security", org.hamcrest.Matchers.nullValue());
+        }
+        // the login page knows who is signed in, so that a link for someone else asks before it signs in
+        assertThat(anonymous()
+                        .cookie("ota_session", token("ota-viewer"))
+                        .get("/login")
+                        .then()
+                        .extract()
+                        .asString())
+                .contains("data-current=\"alice-ota-viewer\"")
+                .contains("id=\"login-link\"");
+        // a session cookie is not Secure over plain HTTP without an HTTPS public address
+        assertThat(anonymous()
+                        .formParam("token", token("ota-viewer"))
+                        .formParam("next", "/")
+                        .post("/login")
+                        .header("Set-Cookie"))
+                .doesNotContainIgnoringCase("secure");
+    }
+
     /** A release waits for a second admin: its uploader is told so, another admin approves it (issue #35). */
     @Test
     void aPendingReleaseIsApprovedByAnotherAdminThanItsUploader() {

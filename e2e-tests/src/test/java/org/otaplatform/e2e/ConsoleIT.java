@@ -61,6 +61,9 @@ class ConsoleIT {
         page.onDialog(dialog -> dialog.accept());
         String token = JwtTokens.devOnly().token("e2e-" + role, role);
         page.navigate(console + "/login?next=" + next + "#token=" + token);
+        // the link names whom it signs in as, and waits for the person to agree
+        assertThat(page.getByTestId("login-link")).containsText("signs you in as e2e-" + role);
+        page.locator("#login button[type=submit]").click();
         page.waitForURL(Pattern.compile(".*" + Pattern.quote(next) + "$"));
         return page;
     }

@@ -27,4 +27,16 @@ public interface ConsoleConfig {
     /** How long a call to a service may take before the page says it is unavailable. */
     @WithDefault("15s")
     Duration callTimeout();
+
+    /**
+     * The console's public address ({@code OTA_CONSOLE_PUBLIC_URL}, e.g. https://ota.example.com): when it is
+     * HTTPS, the session cookie is {@code Secure} and every answer carries HSTS. Configured, not guessed from a
+     * request's headers (issue #35). Unset: plain HTTP, as on a development machine.
+     */
+    java.util.Optional<String> publicUrl();
+
+    /** Whether the public address is HTTPS. */
+    default boolean https() {
+        return publicUrl().map(u -> u.regionMatches(true, 0, "https://", 0, 8)).orElse(false);
+    }
 }

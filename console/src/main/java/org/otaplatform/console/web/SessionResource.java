@@ -40,12 +40,15 @@ public class SessionResource {
     private final JWTParser parser;
     private final SecurityIdentity identity;
     private final boolean oidc;
+    private final boolean https;
 
     SessionResource(
             @Location("login.html") Template login,
             JWTParser parser,
             SecurityIdentity identity,
-            @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false") boolean oidc) {
+            @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false") boolean oidc,
+            org.otaplatform.console.config.ConsoleConfig config) {
+        this.https = config.https();
         this.login = login;
         this.parser = parser;
         this.identity = identity;
@@ -140,6 +143,10 @@ public class SessionResource {
 
     private TemplateInstance form(String next, String message, String kind) {
         return login.data("next", next)
+                // who is signed in here now, so that a sign-in link for someone else asks first
+                .data(
+                        "current",
+                        identity.isAnonymous() ? "" : identity.getPrincipal().getName())
                 .data("message", message)
                 .data("messageKind", kind)
                 .data("oidc", oidc);
@@ -153,7 +160,8 @@ public class SessionResource {
         return next;
     }
 
-    static boolean secure(HttpServerRequest request) {
-        return request.isSSL() || "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto"));
+    /** {@code Secure} whenever the configured public address is HTTPS (or this connection is TLS itself). */
+    private boolean secure(HttpServerRequest request) {
+        return https || request.isSSL();
     }
 }
