@@ -212,13 +212,7 @@ public class DevicePages {
             @FormParam("remove") String remove) {
         pages.require(pages.operator().administers(), "changing a device's tags needs ota-admin");
         var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-        var tags = tagChanges(set, remove);
-        return pages.send(
-                        HttpMethod.PATCH,
-                        Service.DEVICE_GATEWAY,
-                        "/api/v1/devices" + Backend.path(productKey, deviceKey),
-                        json.objectNode().set("tags", tags))
-                .map(reply -> PlanPages.done(reply, "/devices" + Backend.path(productKey, deviceKey) + "?done=tagged"));
+        return patched(productKey, deviceKey, json.objectNode().set("tags", tagChanges(set, remove)), "tagged");
     }
 
     /**
@@ -234,15 +228,19 @@ public class DevicePages {
             @FormParam("test") boolean test) {
         pages.require(pages.operator().administers(), "marking test devices needs ota-admin");
         var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-        return pages.send(
-                        HttpMethod.PATCH,
-                        Service.DEVICE_GATEWAY,
-                        "/api/v1/devices" + Backend.path(productKey, deviceKey),
-                        json.objectNode().put("testDevice", test))
-                .map(reply -> PlanPages.done(
-                        reply,
-                        "/devices" + Backend.path(productKey, deviceKey) + "?done="
-                                + (test ? "test-device" : "field-device")));
+        return patched(
+                productKey,
+                deviceKey,
+                json.objectNode().put("testDevice", test),
+                test ? "test-device" : "field-device");
+    }
+
+    /** The registry's {@code PATCH} of a device, then back to its page with {@code done}, or the refusal. */
+    private Uni<Response> patched(
+            String productKey, String deviceKey, com.fasterxml.jackson.databind.JsonNode body, String done) {
+        String device = Backend.path(productKey, deviceKey);
+        return pages.send(HttpMethod.PATCH, Service.DEVICE_GATEWAY, "/api/v1/devices" + device, body)
+                .map(reply -> PlanPages.done(reply, "/devices" + device + "?done=" + done));
     }
 
     /** Tags to set ({@code key=value, …}) and keys to remove, as a patch's {@code tags} (null: removed). */
