@@ -44,12 +44,14 @@ public class TaskStore {
         return SessionStore.rows(
                         "INSERT INTO gateway_task (task_id, gateway_id, product_key, device_key, state, command,"
                                 + " gateway_firmware) SELECT task_id, gateway_id, product_key, device_key,"
-                                + " CASE WHEN " + BOUND_NOW + " THEN " + GatewayTaskState.SENT.sql() + " ELSE "
+                                + " CASE WHEN bound THEN " + GatewayTaskState.SENT.sql() + " ELSE "
                                 + GatewayTaskState.ENDED.sql() + " END,"
-                                + " CASE WHEN " + BOUND_NOW + " THEN decode(command, 'base64') END, gateway_firmware"
+                                + " CASE WHEN bound THEN decode(command, 'base64') END, gateway_firmware"
+                                // the binding looked up once per command
+                                + " FROM (SELECT c.*, " + BOUND_NOW + " AS bound"
                                 + " FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]), CAST(?3 AS text[]),"
                                 + " CAST(?4 AS text[]), CAST(?5 AS text[]), CAST(?6 AS boolean[]))"
-                                + " AS c (task_id, gateway_id, product_key, device_key, command, gateway_firmware)"
+                                + " AS c (task_id, gateway_id, product_key, device_key, command, gateway_firmware)) b"
                                 + " ON CONFLICT DO NOTHING RETURNING task_id, state",
                         commands.stream().map(GatewayCommand.Upgrade::taskId).toArray(String[]::new),
                         commands.stream().map(GatewayCommand.Upgrade::gatewayId).toArray(String[]::new),
