@@ -388,8 +388,7 @@ public class RegistryStore {
                                 + "   ELSE hardware_revision_source END,"
                                 + " hardware_revision_at = CASE WHEN CAST(?5 AS boolean) THEN now()"
                                 + "   ELSE hardware_revision_at END"
-                                + " WHERE product_key = ?1 AND device_key = ?2 RETURNING product_key, device_key,"
-                                + " hardware_revision, tags::text, nextval('device_attribute_seq'), hold_reason, test_device",
+                                + " WHERE product_key = ?1 AND device_key = ?2" + ATTRIBUTES_RETURNING,
                         productKey,
                         deviceKey,
                         name,
@@ -399,6 +398,10 @@ public class RegistryStore {
                         testDevice)
                 .map(rows -> rows.stream().map(RegistryStore::attributes).toList());
     }
+
+    /** What a change of one device's attributes returns, for {@link #attributes(Object[])}. */
+    private static final String ATTRIBUTES_RETURNING = " RETURNING product_key, device_key, hardware_revision,"
+            + " tags::text, nextval('device_attribute_seq'), hold_reason, test_device";
 
     /**
      * A row of {@code product_key, device_key, hardware_revision, tags::text, seq, hold_reason, test_device} as its
@@ -424,8 +427,7 @@ public class RegistryStore {
                         "UPDATE device SET hold_reason = CAST(?3 AS varchar),"
                                 + " held_by = CASE WHEN CAST(?3 AS varchar) IS NULL THEN NULL ELSE CAST(?4 AS varchar) END,"
                                 + " held_at = CASE WHEN CAST(?3 AS varchar) IS NULL THEN NULL ELSE now() END"
-                                + " WHERE product_key = ?1 AND device_key = ?2 RETURNING product_key, device_key,"
-                                + " hardware_revision, tags::text, nextval('device_attribute_seq'), hold_reason, test_device",
+                                + " WHERE product_key = ?1 AND device_key = ?2" + ATTRIBUTES_RETURNING,
                         productKey,
                         deviceKey,
                         reason,
